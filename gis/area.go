@@ -1,0 +1,62 @@
+package gis
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// Area returns the planar area of g in the square units of its coordinates:
+// polygon shells minus their holes, multipolygons and collections summed,
+// whatever the ring orientation. Official areas are Area of the geometry
+// projected to EPSG:9215, in m². Points and lines have no area.
+func Area(g orb.Geometry) float64 {
+	switch g := g.(type) {
+	case orb.Polygon:
+		a := 0.0
+		for i, r := range g {
+			if i == 0 {
+				a += math.Abs(ringArea(r))
+			} else {
+				a -= math.Abs(ringArea(r))
+			}
+		}
+		return a
+	case orb.MultiPolygon:
+		a := 0.0
+		for _, p := range g {
+			a += Area(p)
+		}
+		return a
+	case orb.Ring:
+		return math.Abs(ringArea(g))
+	case orb.Bound:
+		return (g.Max[0] - g.Min[0]) * (g.Max[1] - g.Min[1])
+	case orb.Collection:
+		a := 0.0
+		for _, c := range g {
+			a += Area(c)
+		}
+		return a
+	}
+	return 0
+}
+
+// ringArea is the signed shoelace area, positive for counter-clockwise rings.
+// Coordinates are taken relative to the first vertex so that large projected
+// values (E≈4e5, N≈2.4e6) lose no precision.
+func ringArea(r orb.Ring) float64 {
+	if len(r) < 3 {
+		return 0
+	}
+	x0, y0 := r[0][0], r[0][1]
+	s := 0.0
+	for i := 0; i+1 < len(r); i++ {
+		s += (r[i][0]-x0)*(r[i+1][1]-y0) - (r[i+1][0]-x0)*(r[i][1]-y0)
+	}
+	last := len(r) - 1
+	if r[last] != r[0] {
+		s += (r[last][0]-x0)*(r[0][1]-y0) - (r[0][0]-x0)*(r[last][1]-y0)
+	}
+	return s / 2
+}

@@ -1,0 +1,41 @@
+// Package gis holds the in-memory model of plan data (features, layers) and the
+// planar measures every other package shares; its sub-packages hold coordinates,
+// encodings, the land-use catalogue, checks, diffs and rendering.
+package gis
+
+import (
+	"github.com/paulmach/orb"
+)
+
+// Feature is one GIS feature: a stable id, an orb geometry and its properties.
+// Whether Geometry is in WGS84 lon/lat or projected metres is the holder's
+// business; the store keeps WGS84, analysis works in EPSG:9215 metres.
+type Feature struct {
+	ID         string         // stable id (a UUID in the store); "" when the source had none
+	Geometry   orb.Geometry   // nil for a feature without geometry
+	Properties map[string]any // decoded JSON values: string, float64, bool, nil, []any, map[string]any
+}
+
+// Layer is a named feature class of a plan, e.g. ChucNangSuDungDat_A.
+type Layer struct {
+	Name     string
+	Features []Feature
+}
+
+// String returns the property key as a string, "" when it is absent or not a
+// string. Numbers are formatted without exponent.
+func (f Feature) String(key string) string {
+	switch v := f.Properties[key].(type) {
+	case string:
+		return v
+	case float64:
+		return formatNumber(v)
+	}
+	return ""
+}
+
+// Number returns the property key as a float64 and whether it is a number
+// (or a string that parses as one, as spreadsheets often write them).
+func (f Feature) Number(key string) (float64, bool) {
+	return parseNumber(f.Properties[key])
+}
