@@ -1,0 +1,490 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
+	"quyhoach/gis/geojson"
+)
+
+// ImportRequest is a set of layers that becomes a plan's new current version.
+// Layers not named are carried over from the current version unchanged.
+type ImportRequest struct {
+	Plan   string
+	Layers []gis.Layer // geometry in WGS84 lon/lat
+	// Key names a property that identifies a feature across versions (e.g.
+	// maDoiTuong): an imported feature whose key matches a current one keeps
+	// that feature's id. Without a key a feature keeps the id of a current
+	// feature with an identical body, or its own id when that is a current id.
+	Key          string
+	Message      string
+	Source       string // import (default) | sample | dossier
+	DecisionNo   string
+	DecisionDate string
+	MaThongTinQH string
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Version   Version // the new current version (the old one when Unchanged)
+	Unchanged bool    // the layers equal the current ones: no version written
+	Kept      int     // features that kept the id of a current feature
+	Added     int     // features given a new id
+	Removed   int     // current features of these layers not in the import
+	NewBodies int     // bodies written (the rest were shared)
+}
+
+// body is one feature prepared for storage.
+type body struct {
+	text []byte
+	hash [32]byte
+	bbox orb.Bound
+	geom bool // has a geometry, so a bbox
+}
+
+// Import writes req as the plan's new current version in one transaction:
+// on any error, or if the process dies, the file stays as it was.
+func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
+	if req.Source == "" {
+		req.Source = "import"
+	}
+	bodies := prepareBodies(req.Layers)
+	var res ImportResult
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = importTx(ctx, tx, req, bodies, timeText(s.Now()))
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("store: import into %s: %w", req.Plan, err)
+	}
+	return res, nil
+}
+
+// prepareBodies encodes and hashes every feature on all cores.
+func prepareBodies(layers []gis.Layer) [][]body {
+	out := make([][]body, len(layers))
+	type job struct{ l, lo, hi int }
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				for i := j.lo; i < j.hi; i++ {
+					out[j.l][i] = encodeBody(layers[j.l].Features[i])
+				}
+			}
+		}()
+	}
+	for l, layer := range layers {
+		out[l] = make([]body, len(layer.Features))
+		for lo := 0; lo < len(layer.Features); lo += 1024 {
+			jobs <- job{l, lo, min(lo+1024, len(layer.Features))}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return out
+}
+
+// encodeBody is the canonical GeoJSON of f without its id: the id is the
+// feature's identity, the body its content.
+func encodeBody(f gis.Feature) body {
+	f.ID = ""
+	b := body{text: geojson.AppendCanonical(nil, f, true)}
+	b.hash = sha256.Sum256(b.text)
+	if f.Geometry != nil {
+		b.bbox, b.geom = f.Geometry.Bound(), true
+	}
+	return b
+}
+
+// currentItem is a feature of the current version, as matching needs it.
+type currentItem struct {
+	id     string
+	bodyID int64
+	hash   [32]byte
+	key    string
+	taken  bool
+}
+
+func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]body, now string) (ImportResult, error) {
+	var res ImportResult
+	planID, curID, err := planIDs(ctx, tx, req.Plan)
+	if err != nil {
+		return res, err
+	}
+	if len(req.Layers) == 0 {
+		return res, errors.New("no layer to import")
+	}
+	layerIDs := make([]int64, len(req.Layers))
+	for i, l := range req.Layers {
+		if layerIDs[i], err = ensureLayer(ctx, tx, planID, l); err != nil {
+			return res, err
+		}
+		for _, prev := range layerIDs[:i] {
+			if prev == layerIDs[i] {
+				return res, fmt.Errorf("layer %s given twice", l.Name)
+			}
+		}
+	}
+
+	// Assign ids: match against the current version, layer by layer.
+	ids := make([][]string, len(req.Layers))
+	var lineage [][2]string
+	changed := curID == 0
+	for li, layer := range req.Layers {
+		cur, err := currentItems(ctx, tx, curID, layerIDs[li], req.Key)
+		if err != nil {
+			return res, err
+		}
+		byKey := map[string]*currentItem{}
+		byID := map[string]*currentItem{}
+		byHash := map[[32]byte][]*currentItem{}
+		for i := range cur {
+			c := &cur[i]
+			byID[c.id] = c
+			byHash[c.hash] = append(byHash[c.hash], c)
+			if c.key != "" {
+				byKey[c.key] = c
+			}
+		}
+		seenKey := map[string]int{}
+		ids[li] = make([]string, len(layer.Features))
+		for fi, f := range layer.Features {
+			var match *currentItem
+			if req.Key != "" {
+				k := f.String(req.Key)
+				if k != "" {
+					if prev, dup := seenKey[k]; dup {
+						return res, fmt.Errorf("layer %s: feature %d: %s %q repeats feature %d's", layer.Name, fi, req.Key, k, prev)
+					}
+					seenKey[k] = fi
+					if c := byKey[k]; c != nil && !c.taken {
+						match = c
+					}
+				}
+			}
+			if match == nil && f.ID != "" {
+				if c := byID[f.ID]; c != nil && !c.taken {
+					match = c
+				}
+			}
+			if match == nil {
+				for _, c := range byHash[bodies[li][fi].hash] {
+					if !c.taken {
+						match = c
+						break
+					}
+				}
+			}
+			if match != nil {
+				match.taken = true
+				ids[li][fi] = match.id
+				res.Kept++
+				if match.hash != bodies[li][fi].hash {
+					changed = true
+				}
+			} else {
+				ids[li][fi] = newID()
+				res.Added++
+				changed = true
+			}
+			for _, p := range parentsOf(f) {
+				c := byKey[p]
+				if c == nil {
+					c = byID[p]
+				}
+				if c == nil {
+					return res, fmt.Errorf("layer %s: feature %d: parent %q is not a feature of the current version", layer.Name, fi, p)
+				}
+				lineage = append(lineage, [2]string{ids[li][fi], c.id})
+			}
+		}
+		for _, c := range cur {
+			if !c.taken {
+				res.Removed++
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		res.Unchanged = true
+		res.Version, err = versionByID(ctx, tx, curID)
+		return res, err
+	}
+
+	// Write the version: carried-over layers first, then the imported ones.
+	var number int
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM version WHERE plan_id = ?", planID).Scan(&number); err != nil {
+		return res, err
+	}
+	var parent any
+	if curID != 0 {
+		parent = curID
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO version (plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
+	if err != nil {
+		return res, err
+	}
+	verID, _ := r.LastInsertId()
+	if curID != 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(layerIDs)), ",")
+		args := []any{verID, curID}
+		for _, id := range layerIDs {
+			args = append(args, id)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
+			SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND layer_id NOT IN (`+ph+`)`, args...); err != nil {
+			return res, err
+		}
+	}
+	w, err := newBodyWriter(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	defer w.close()
+	insItem, err := tx.PrepareContext(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return res, err
+	}
+	defer insItem.Close()
+	seq := 1 << 40 // imported layers come after carried-over ones, in file order
+	for li := range req.Layers {
+		for fi := range bodies[li] {
+			if fi%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return res, err
+				}
+			}
+			bodyID, err := w.put(ctx, &bodies[li][fi])
+			if err != nil {
+				return res, err
+			}
+			seq++
+			if _, err := insItem.ExecContext(ctx, verID, ids[li][fi], layerIDs[li], bodyID, seq); err != nil {
+				if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
+					return res, fmt.Errorf("layer %s: feature %d: id %s given twice", req.Layers[li].Name, fi, ids[li][fi])
+				}
+				return res, err
+			}
+		}
+	}
+	res.NewBodies = w.written
+	for _, l := range lineage {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO lineage (version_id, feature_id, parent_id) VALUES (?, ?, ?)", verID, l[0], l[1]); err != nil {
+			return res, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
+		return res, err
+	}
+	res.Version, err = versionByID(ctx, tx, verID)
+	res.Version.Current = true
+	return res, err
+}
+
+// parentsOf reads the lineage property "parents": an array of feature ids (or keys).
+func parentsOf(f gis.Feature) []string {
+	arr, _ := f.Properties["parents"].([]any)
+	var out []string
+	for _, p := range arr {
+		switch p := p.(type) {
+		case string:
+			out = append(out, p)
+		case float64:
+			out = append(out, gis.Feature{Properties: map[string]any{"p": p}}.String("p"))
+		}
+	}
+	return out
+}
+
+func versionByID(ctx context.Context, q querier, id int64) (Version, error) {
+	var vid int64
+	v, err := scanVersion(q.QueryRowContext(ctx, `SELECT v.id, `+versionColumns+` FROM version v WHERE v.id = ?`, id), &vid)
+	if err == nil {
+		var cur sql.NullInt64
+		if err := q.QueryRowContext(ctx, "SELECT current_version FROM plan WHERE id = (SELECT plan_id FROM version WHERE id = ?)", id).Scan(&cur); err != nil {
+			return v, err
+		}
+		v.Current = cur.Int64 == id
+	}
+	return v, err
+}
+
+// currentItems loads the features of one layer of version verID with their
+// body hashes and, when key is set, their key property.
+func currentItems(ctx context.Context, q querier, verID, layerID int64, key string) ([]currentItem, error) {
+	if verID == 0 {
+		return nil, nil
+	}
+	keyExpr := "''"
+	args := []any{verID, layerID}
+	if key != "" {
+		keyExpr = "coalesce(json_extract(b.geojson, ?), '')"
+		args = append([]any{"$.properties." + jsonPathKey(key)}, args...)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT i.feature_id, i.body_id, b.hash, `+keyExpr+` FROM version_item i
+		JOIN body b ON b.id = i.body_id WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []currentItem
+	for rows.Next() {
+		var c currentItem
+		var h []byte
+		var k any
+		if err := rows.Scan(&c.id, &c.bodyID, &h, &k); err != nil {
+			return nil, err
+		}
+		copy(c.hash[:], h)
+		c.key = gis.Feature{Properties: map[string]any{"k": normaliseSQLValue(k)}}.String("k")
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func normaliseSQLValue(v any) any {
+	switch v := v.(type) {
+	case int64:
+		return float64(v)
+	case []byte:
+		return string(v)
+	}
+	return v
+}
+
+// jsonPathKey quotes a property name for SQLite's JSON path syntax.
+func jsonPathKey(k string) string {
+	return `"` + strings.ReplaceAll(k, `"`, `\"`) + `"`
+}
+
+// ensureLayer returns the id of a plan's layer, creating it.
+func ensureLayer(ctx context.Context, tx *sql.Tx, planID int64, l gis.Layer) (int64, error) {
+	if strings.TrimSpace(l.Name) == "" {
+		return 0, errors.New("layer name required")
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM layer WHERE plan_id = ? AND name = ?", planID, l.Name).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	r, err := tx.ExecContext(ctx, "INSERT INTO layer (plan_id, name, kind) VALUES (?, ?, ?)", planID, l.Name, layerKind(l))
+	if err != nil {
+		return 0, err
+	}
+	return r.LastInsertId()
+}
+
+// layerKind follows the TT16 suffix (_A area, _L line, _P point), else the geometries.
+func layerKind(l gis.Layer) string {
+	switch {
+	case strings.HasSuffix(l.Name, "_A"):
+		return "area"
+	case strings.HasSuffix(l.Name, "_L"):
+		return "line"
+	case strings.HasSuffix(l.Name, "_P"):
+		return "point"
+	}
+	kind := ""
+	for _, f := range l.Features {
+		k := "mixed"
+		switch f.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			k = "area"
+		case orb.LineString, orb.MultiLineString:
+			k = "line"
+		case orb.Point, orb.MultiPoint:
+			k = "point"
+		}
+		if kind != "" && k != kind {
+			return "mixed"
+		}
+		kind = k
+	}
+	if kind == "" {
+		return "mixed"
+	}
+	return kind
+}
+
+// bodyWriter stores bodies once each, with their bbox in the R*Tree.
+type bodyWriter struct {
+	find, ins, bbox *sql.Stmt
+	written         int
+}
+
+func newBodyWriter(ctx context.Context, tx *sql.Tx) (*bodyWriter, error) {
+	w := &bodyWriter{}
+	var err error
+	if w.find, err = tx.PrepareContext(ctx, "SELECT id FROM body WHERE hash = ?"); err != nil {
+		return nil, err
+	}
+	if w.ins, err = tx.PrepareContext(ctx, "INSERT INTO body (hash, geojson) VALUES (?, ?)"); err != nil {
+		return nil, err
+	}
+	if w.bbox, err = tx.PrepareContext(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)"); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *bodyWriter) close() {
+	for _, s := range []*sql.Stmt{w.find, w.ins, w.bbox} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// put returns the id of b's body, writing it when it is new.
+func (w *bodyWriter) put(ctx context.Context, b *body) (int64, error) {
+	var id int64
+	err := w.find.QueryRowContext(ctx, b.hash[:]).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	r, err := w.ins.ExecContext(ctx, b.hash[:], b.text)
+	if err != nil {
+		return 0, err
+	}
+	id, _ = r.LastInsertId()
+	if b.geom {
+		if _, err := w.bbox.ExecContext(ctx, id, b.bbox.Min[0], b.bbox.Max[0], b.bbox.Min[1], b.bbox.Max[1]); err != nil {
+			return 0, err
+		}
+	}
+	w.written++
+	return id, nil
+}
+
+// newID returns a random (version 4) UUID.
+func newID() string {
+	var u [16]byte
+	rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	h := hex.EncodeToString(u[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

@@ -1,0 +1,155 @@
+// Package store keeps plans, their immutable versions and adjustment dossiers
+// in one SQLite file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ApplicationID stamps a quyhoach file ("QYHC"), so a foreign SQLite file is
+// refused instead of being migrated.
+const ApplicationID = 0x51594843
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is an open quyhoach file. Its methods are safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+	// Now is the clock; tests replace it to control dates and deadlines.
+	Now func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Create makes the file when it does not exist; otherwise a missing file is ErrNoFile.
+	Create bool
+}
+
+// Open opens (and migrates) the store at path.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		if !opt.Create {
+			return nil, fmt.Errorf("%w %s (create it with: quyhoach init --db %s)", ErrNoFile, path, path)
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-65536)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file's path.
+func (s *Store) Path() string { return s.path }
+
+// migrate applies the embedded migrations the file lacks, each in its own
+// transaction, after checking the file is ours.
+func (s *Store) migrate(ctx context.Context) error {
+	var appID, userVersion, tables int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		if strings.Contains(err.Error(), "not a database") {
+			return ErrForeign
+		}
+		return err
+	}
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&userVersion); err != nil {
+		return err
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return err
+	}
+	if appID != ApplicationID && (appID != 0 || tables > 0) {
+		return fmt.Errorf("%w (application_id %#x; a quyhoach file has %#x)", ErrForeign, appID, ApplicationID)
+	}
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	if userVersion > len(files) {
+		return fmt.Errorf("%w (schema %d, this program knows %d)", ErrTooNew, userVersion, len(files))
+	}
+	for i := userVersion; i < len(files); i++ {
+		n, err := strconv.Atoi(strings.SplitN(path.Base(files[i]), "_", 2)[0])
+		if err != nil || n != i+1 {
+			return fmt.Errorf("migration %s out of sequence", files[i])
+		}
+		text, err := migrations.ReadFile(files[i])
+		if err != nil {
+			return err
+		}
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(text)); err != nil {
+				return fmt.Errorf("migration %s: %w", files[i], err)
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", ApplicationID, i+1)); err != nil {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the file's migration count (PRAGMA user_version).
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// tx runs fn in one write transaction: all of it lands, or none.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// timeText formats times as stored: RFC 3339 in UTC.
+func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
