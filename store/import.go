@@ -33,6 +33,9 @@ type ImportRequest struct {
 	DecisionNo   string
 	DecisionDate string
 	MaThongTinQH string
+	// Progress, when set, is called from the writing goroutine every few
+	// thousand features with how many of the total are written.
+	Progress func(done, total int)
 }
 
 // ImportResult says what an import did.
@@ -264,13 +267,21 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	}
 	defer insItem.Close()
 	seq := 1 << 40 // imported layers come after carried-over ones, in file order
+	total, done := 0, 0
+	for _, b := range bodies {
+		total += len(b)
+	}
 	for li := range req.Layers {
 		for fi := range bodies[li] {
-			if fi%4096 == 0 {
+			if done%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return res, err
 				}
+				if req.Progress != nil {
+					req.Progress(done, total)
+				}
 			}
+			done++
 			bodyID, err := w.put(ctx, &bodies[li][fi])
 			if err != nil {
 				return res, err

@@ -25,7 +25,11 @@ import (
 const ApplicationID = 0x51594843
 
 //go:embed migrations/*.sql
-var migrations embed.FS
+var embedded embed.FS
+
+// migrations holds the schema migrations, NNNN_name.sql applied in order;
+// tests replace it to migrate an old file.
+var migrations fs.FS = embedded
 
 // Store is an open quyhoach file. Its methods are safe for concurrent use.
 type Store struct {
@@ -106,7 +110,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil || n != i+1 {
 			return fmt.Errorf("migration %s out of sequence", files[i])
 		}
-		text, err := migrations.ReadFile(files[i])
+		text, err := fs.ReadFile(migrations, files[i])
 		if err != nil {
 			return err
 		}

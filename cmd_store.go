@@ -1,0 +1,332 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/paulmach/orb/project"
+
+	"quyhoach/assets"
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+	"quyhoach/gis/geojson"
+	"quyhoach/store"
+)
+
+func init() {
+	register(command{"init", "create a store file [--sample: with the four sample plans]", cmdInit})
+	register(command{"plans", "list the plans [--json]", cmdPlans})
+	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N", cmdPlan})
+	register(command{"import", "import --plan CODE --layer NAME [--crs EPSG:N] [--key FIELD] [--message T] FILE", cmdImport})
+	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson] -o FILE", cmdExport})
+	register(command{"versions", "versions --plan CODE [--json]", cmdVersions})
+	register(command{"verify", "check the store file's integrity (exit 1 on problems)", cmdVerify})
+}
+
+func cmdInit(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("init [--db FILE] [--sample]")
+	sample := fs.Bool("sample", false, "load the four sample plans")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	path := c.db
+	if path == "" {
+		path = defaultDB()
+	}
+	if _, err := os.Stat(path); err == nil {
+		return usageErr("%s exists already", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	st, err := store.Open(ctx, path, store.Options{Create: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *sample {
+		if err := st.InstallSamples(ctx, assets.Samples); err != nil {
+			st.Close()
+			os.Remove(path)
+			return err
+		}
+	}
+	fmt.Fprintf(c.stderr, "created %s\n", path)
+	return nil
+}
+
+func cmdPlans(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("plans [--db FILE] [--json]")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	plans, err := st.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(c, nonNil(plans))
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tLEVEL\tSCALE\tVERSION\tNAME")
+	for _, p := range plans {
+		fmt.Fprintf(tw, "%s\t%s\t1/%d\t%d\t%s\n", p.Code, p.Level, p.Scale, p.CurrentVersion, p.Name)
+	}
+	return tw.Flush()
+}
+
+func cmdPlan(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return usageErr("usage: quyhoach plan create --code CODE --name NAME --level general|zoning|detailed --scale N")
+	}
+	fs := c.flags("plan create --code CODE --name NAME --level general|zoning|detailed --scale N")
+	var p store.Plan
+	fs.StringVar(&p.Code, "code", "", "plan code (no spaces)")
+	fs.StringVar(&p.Name, "name", "", "plan name")
+	fs.StringVar(&p.Level, "level", "", "general, zoning or detailed")
+	fs.IntVar(&p.Scale, "scale", 0, "scale denominator (2000 for 1/2000)")
+	fs.StringVar(&p.Area, "area", "", "area name")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CreatePlan(ctx, p); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, p.Code)
+	return nil
+}
+
+func cmdImport(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("import --plan CODE --layer NAME [--crs EPSG:4326|EPSG:9215|EPSG:3405] [--key FIELD] [--message TEXT] FILE")
+	plan := fs.String("plan", "", "plan code")
+	layer := fs.String("layer", "", "layer name, e.g. ChucNangSuDungDat_A")
+	crsName := fs.String("crs", "", "CRS of the file when it does not say (EPSG:4326, EPSG:9215, EPSG:3405)")
+	key := fs.String("key", "", "property that identifies a feature across versions, e.g. maDoiTuong")
+	message := fs.String("message", "", "version message")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *plan == "" || *layer == "" || len(files) != 1 {
+		fs.Usage()
+		return usageErr("need --plan, --layer and one FILE")
+	}
+	var declared crs.Code
+	if *crsName != "" {
+		if declared, err = crs.Parse(*crsName); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Plan(ctx, *plan); err != nil {
+		return err
+	}
+	l, err := readLayer(files[0], *layer, declared)
+	if err != nil {
+		return err
+	}
+	if *message == "" {
+		*message = "import " + filepath.Base(files[0]) + " into " + *layer
+	}
+	res, err := st.Import(ctx, store.ImportRequest{Plan: *plan, Layers: []gis.Layer{l}, Key: *key, Message: *message})
+	if err != nil {
+		return err
+	}
+	if res.Unchanged {
+		fmt.Fprintf(c.stdout, "no changes: version %d stays current\n", res.Version.Number)
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "version %d: %d features (%d kept their id, %d new, %d removed)\n",
+		res.Version.Number, len(l.Features), res.Kept, res.Added, res.Removed)
+	return nil
+}
+
+// readLayer reads a GeoJSON file into a WGS84 layer. declared is the --crs
+// flag (0 when not given); it must agree with a crs member in the file.
+func readLayer(path, name string, declared crs.Code) (gis.Layer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return gis.Layer{}, err
+	}
+	defer f.Close()
+	opt := geojson.Options{RequireGeometry: true}
+	if declared != 0 {
+		opt.CRS = declared
+	}
+	col, err := geojson.Read(f, opt)
+	if err != nil {
+		return gis.Layer{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if declared != 0 && col.CRS != declared {
+		return gis.Layer{}, fmt.Errorf("%s: the file says its CRS is %s but --crs says %s", path, col.CRS, declared)
+	}
+	if col.CRS != crs.WGS84 {
+		tr, err := crs.New(col.CRS, crs.WGS84)
+		if err != nil {
+			return gis.Layer{}, err
+		}
+		for i := range col.Features {
+			if g := col.Features[i].Geometry; g != nil {
+				col.Features[i].Geometry = project.Geometry(g, tr)
+			}
+		}
+	}
+	return gis.Layer{Name: name, Features: col.Features}, nil
+}
+
+func cmdExport(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson] -o FILE")
+	plan := fs.String("plan", "", "plan code")
+	version := fs.Int("version", 0, "version number (default: the current one)")
+	layer := fs.String("layer", "", "layer name (default: every layer, in one collection)")
+	format := fs.String("format", "geojson", "output format: geojson")
+	out := fs.String("o", "", "output file (- for standard output)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *plan == "" || *out == "" {
+		fs.Usage()
+		return usageErr("need --plan and -o FILE")
+	}
+	if *format != "geojson" {
+		return usageErr("format %q is not supported (geojson)", *format)
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var layers []string
+	if *layer != "" {
+		layers = []string{*layer}
+	}
+	snap, err := st.Load(ctx, *plan, *version, layers...)
+	if err != nil {
+		return err
+	}
+	col := &geojson.Collection{CRS: crs.WGS84}
+	for _, l := range snap.Layers {
+		col.Features = append(col.Features, l.Features...)
+	}
+	if *out == "-" {
+		return geojson.Write(c.stdout, col)
+	}
+	return writeFileAtomic(*out, func(f *os.File) error { return geojson.Write(f, col) })
+}
+
+// writeFileAtomic writes through a temporary file renamed into place, so a
+// failed export never leaves half a file behind.
+func writeFileAtomic(path string, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".quyhoach-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func cmdVersions(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("versions --plan CODE [--json]")
+	plan := fs.String("plan", "", "plan code")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *plan == "" {
+		return usageErr("need --plan")
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	vs, err := st.Versions(ctx, *plan)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(c, nonNil(vs))
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tCURRENT\tCREATED\tSOURCE\tFEATURES\tDECISION\tMESSAGE")
+	for _, v := range vs {
+		cur := ""
+		if v.Current {
+			cur = "*"
+		}
+		dec := strings.TrimSpace(v.DecisionNo + " " + v.DecisionDate)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", v.Number, cur, v.Created.Local().Format(time.DateTime), v.Source, v.Features, dec, v.Message)
+	}
+	return tw.Flush()
+}
+
+func cmdVerify(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("verify [--db FILE]")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	problems, err := st.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(c.stdout, p)
+	}
+	if len(problems) > 0 {
+		return &exitError{1, fmt.Errorf("%d problems in %s", len(problems), st.Path())}
+	}
+	fmt.Fprintf(c.stdout, "ok: %s\n", st.Path())
+	return nil
+}
+
+func writeJSON(c *cli, v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// nonNil makes an empty list print as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+var _ = errors.New

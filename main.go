@@ -1,0 +1,210 @@
+// Command quyhoach is a desktop GIS for the zoning plans of the Đồng Đăng –
+// Lạng Sơn border-gate economic zone. Without arguments it opens the window;
+// with a subcommand it works as a CLI on the same store (see README.md).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2/app"
+
+	"quyhoach/assets"
+	"quyhoach/store"
+	"quyhoach/ui"
+)
+
+// command is one CLI subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, c *cli, args []string) error
+}
+
+// commands is filled by the cmd_*.go files' init functions.
+var commands = map[string]command{}
+
+func register(c command) { commands[c.name] = c }
+
+// cli carries what every command shares.
+type cli struct {
+	name   string // the command, for error prefixes
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	db     string // --db, "" for the per-user default
+}
+
+// exitError carries an exit status: 2 bad input or usage, 1 a check found problems.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{2, fmt.Errorf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one invocation and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		c.name = "gui"
+		fs := c.flags("")
+		if _, err := parse(fs, args); err != nil {
+			return report(c, err)
+		}
+		return report(c, runGUI(ctx, c))
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "help" {
+		printUsage(stdout)
+		return 0
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		printUsage(stderr)
+		return report(c, usageErr("unknown command %q", name))
+	}
+	c.name = name
+	return report(c, cmd.run(ctx, c, args[1:]))
+}
+
+func report(c *cli, err error) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(c.stderr, "quyhoach: %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "store: "))
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	// Bad input is the common failure of a CLI over user files.
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: quyhoach [--db FILE]            open the window")
+	fmt.Fprintln(w, "       quyhoach COMMAND [flags] [args]  commands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "Every command takes --db FILE; without it the per-user file is used (created with the sample plans).")
+}
+
+// flags returns a flag set with the shared --db flag.
+func (c *cli) flags(usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&c.db, "db", "", "store file (default: the per-user file)")
+	if usage != "" {
+		fs.Usage = func() {
+			fmt.Fprintf(c.stderr, "usage: quyhoach %s\n", usage)
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// parse parses flags anywhere among the arguments (flags may follow a file
+// name) and returns the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &exitError{2, err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// defaultDB is the per-user store file.
+func defaultDB() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "quyhoach", "quyhoach.db")
+	}
+	if runtime.GOOS == "linux" {
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "quyhoach", "quyhoach.db")
+		}
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		d = "."
+	}
+	return filepath.Join(d, "quyhoach", "quyhoach.db")
+}
+
+// open opens the store named by --db. The per-user default file is created
+// with the sample plans on first use; a file named with --db must exist.
+func (c *cli) open(ctx context.Context) (*store.Store, error) {
+	if c.db != "" {
+		return store.Open(ctx, c.db, store.Options{})
+	}
+	path := defaultDB()
+	if _, err := os.Stat(path); err == nil {
+		return store.Open(ctx, path, store.Options{})
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, path, store.Options{Create: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.InstallSamples(ctx, assets.Samples); err != nil {
+		st.Close()
+		return nil, err
+	}
+	fmt.Fprintf(c.stderr, "quyhoach: created %s with the sample plans\n", path)
+	return st, nil
+}
+
+func runGUI(ctx context.Context, c *cli) error {
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a := app.NewWithID("vn.langson.quyhoach")
+	w, err := ui.New(a, st)
+	if err != nil {
+		return err
+	}
+	w.ShowAndRun()
+	return nil
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"quyhoach/gis"
+)
+
+// killEnv names the store the child process imports into.
+const killEnv = "QUYHOACH_TEST_KILL_STORE"
+
+// TestKilledImportLeavesStoreAsItWas starts a child process that imports a
+// large layer and kills it with SIGKILL in the middle of the write
+// transaction: the file must be exactly as before and verify clean.
+func TestKilledImportLeavesStoreAsItWas(t *testing.T) {
+	if os.Getenv(killEnv) != "" {
+		t.Skip("in the child")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kill.db")
+	s, err := Open(ctx, path, Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(500, 1)}}})
+	before := fingerprint(t, s)
+	s.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
+	cmd.Env = append(os.Environ(), killEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	killed := false
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "written 16384") {
+			cmd.Process.Kill() // SIGKILL: no deferred rollback, no clean close
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("the child finished before it could be killed")
+	}
+
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if after := fingerprint(t, s); after != before {
+		t.Fatalf("store changed by a killed import:\nbefore %s\nafter  %s", before, after)
+	}
+	if p, err := s.Verify(ctx); err != nil || len(p) > 0 {
+		t.Fatalf("verify after the kill: %v %v", p, err)
+	}
+}
+
+// TestKillChild is the child process of TestKilledImportLeavesStoreAsItWas.
+func TestKillChild(t *testing.T) {
+	path := os.Getenv(killEnv)
+	if path == "" {
+		t.Skip("runs only as the child of TestKilledImportLeavesStoreAsItWas")
+	}
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Import(context.Background(), ImportRequest{
+		Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(60000, 2)}},
+		Progress: func(done, total int) { fmt.Printf("written %d of %d\n", done, total) },
+	})
+	t.Fatalf("the import was not killed (err %v)", err)
+}
+
+func fingerprint(t *testing.T, s *Store) string {
+	return fmt.Sprintf("versions %d items %d bodies %d bbox %d layers %d current %d",
+		count(t, s, "SELECT count(*) FROM version"), count(t, s, "SELECT count(*) FROM version_item"),
+		count(t, s, "SELECT count(*) FROM body"), count(t, s, "SELECT count(*) FROM body_bbox"),
+		count(t, s, "SELECT count(*) FROM layer"), count(t, s, "SELECT coalesce(sum(current_version), 0) FROM plan"))
+}
