@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -328,5 +327,3 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
-
-var _ = errors.New

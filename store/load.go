@@ -116,12 +116,11 @@ func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
 		go func() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				f, err := geojson.ParseFeature(rows[i].text)
+				f, err := parseBody(rows[i].id, rows[i].text)
 				if err != nil {
-					errs[w] = fmt.Errorf("feature %s: stored body unreadable: %w", rows[i].id, err)
+					errs[w] = err
 					return
 				}
-				f.ID = rows[i].id
 				out[i] = f
 			}
 		}()
@@ -133,4 +132,14 @@ func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
 		}
 	}
 	return out, nil
+}
+
+// parseBody decodes a stored body as feature id.
+func parseBody(id string, text []byte) (gis.Feature, error) {
+	f, err := geojson.ParseFeature(text)
+	if err != nil {
+		return f, fmt.Errorf("feature %s: stored body unreadable: %w", id, err)
+	}
+	f.ID = id
+	return f, nil
 }

@@ -79,5 +79,10 @@ func (s *Store) Verify(ctx context.Context) ([]string, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: verify: %w", err)
 	}
+	if broken, err := s.VerifyChain(ctx); err != nil {
+		return nil, err
+	} else if broken != 0 {
+		add("approval history: transition %d does not match the hash chain (altered, or a row before it removed)", broken)
+	}
 	return problems, nil
 }

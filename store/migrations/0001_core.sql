@@ -79,6 +79,7 @@ CREATE TABLE dossier (
     state           TEXT NOT NULL DEFAULT 'draft'
         CHECK (state IN ('draft', 'submitted', 'appraising', 'appraised', 'approved', 'published', 'withdrawn')),
     created         TEXT NOT NULL,
+    due             TEXT NOT NULL DEFAULT '', -- date the current step is due, YYYY-MM-DD
     approved_version_id INTEGER REFERENCES version (id)
 );
 
@@ -156,3 +157,25 @@ CREATE TRIGGER plan_current_own BEFORE UPDATE OF current_version ON plan
 WHEN NEW.current_version IS NOT NULL
  AND (SELECT plan_id FROM version WHERE id = NEW.current_version) IS NOT NEW.id
 BEGIN SELECT RAISE(ABORT, 'current version belongs to another plan'); END;
+
+-- Deadlines of the approval steps (days), and the attachment size limit.
+INSERT INTO setting (key, value) VALUES
+    ('deadline.comments_days', '15'),
+    ('deadline.appraisal_days', '20'),
+    ('deadline.publication_days', '15'),
+    ('attachment.max_bytes', '52428800');
+CREATE INDEX dossier_plan ON dossier (plan_id, state);
+CREATE INDEX transition_dossier ON transition (dossier_id, id);
+-- Approved and published dossiers never change again.
+CREATE TRIGGER dossier_final BEFORE UPDATE ON dossier
+WHEN OLD.state IN ('approved', 'published', 'withdrawn') AND NOT (OLD.state = 'approved' AND NEW.state = 'published')
+BEGIN SELECT RAISE(ABORT, 'an approved, published or withdrawn dossier cannot change'); END;
+CREATE TRIGGER dossier_change_draft_ins BEFORE INSERT ON dossier_change
+WHEN (SELECT state FROM dossier WHERE id = NEW.dossier_id) NOT IN ('draft', 'submitted', 'appraising', 'appraised')
+BEGIN SELECT RAISE(ABORT, 'the change set of an approved dossier cannot change'); END;
+CREATE TRIGGER dossier_change_final_upd BEFORE UPDATE ON dossier_change
+WHEN (SELECT state FROM dossier WHERE id = OLD.dossier_id) NOT IN ('draft', 'submitted', 'appraising', 'appraised')
+BEGIN SELECT RAISE(ABORT, 'the change set of an approved dossier cannot change'); END;
+CREATE TRIGGER dossier_change_final_del BEFORE DELETE ON dossier_change
+WHEN (SELECT state FROM dossier WHERE id = OLD.dossier_id) NOT IN ('draft', 'submitted', 'appraising', 'appraised')
+BEGIN SELECT RAISE(ABORT, 'the change set of an approved dossier cannot change'); END;

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"quyhoach/gis/crs"
+	"quyhoach/store"
+)
+
+func init() {
+	register(command{"dossier", "adjustment dossiers: create, apply, submit … approve, rebase, attach, extract, show, list", cmdDossier})
+}
+
+const dossierUsage = `usage:
+  quyhoach dossier create --plan CODE --title T --kind local|overall [--base N] [--reason T]
+  quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--crs EPSG:N] FILE
+  quyhoach dossier submit|appraise|appraised|approve|publish|return|withdraw --dossier ID [--doc NO] [--date YYYY-MM-DD] [--by NAME] [--note T]
+  quyhoach dossier rebase --dossier ID [--take ours|theirs] [--feature ID ...]
+  quyhoach dossier attach --dossier ID --kind KIND FILE
+  quyhoach dossier extract --dossier ID --attachment N -o FILE
+  quyhoach dossier show --dossier ID [--json]
+  quyhoach dossier list [--plan CODE] [--overdue] [--json]`
+
+// strList is a repeatable string flag.
+type strList []string
+
+func (s *strList) String() string     { return strings.Join(*s, ",") }
+func (s *strList) Set(v string) error { *s = append(*s, v); return nil }
+
+func cmdDossier(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 {
+		return usageErr("%s", dossierUsage)
+	}
+	sub, args := args[0], args[1:]
+	c.name = "dossier " + sub
+	fs := c.flags("")
+	fs.Usage = func() { fmt.Fprintln(c.stderr, dossierUsage) }
+	id := fs.Int64("dossier", 0, "dossier id")
+	asJSON := fs.Bool("json", false, "print JSON")
+	var run func(st *store.Store, files []string) error
+	switch sub {
+	case "create":
+		var d store.NewDossier
+		fs.StringVar(&d.Plan, "plan", "", "plan code")
+		fs.StringVar(&d.Title, "title", "", "title")
+		fs.StringVar(&d.Kind, "kind", "", "local or overall")
+		fs.IntVar(&d.Base, "base", 0, "base version (default: current)")
+		fs.StringVar(&d.Reason, "reason", "", "reason for the adjustment")
+		fs.StringVar(&d.Code, "code", "", "maHoSoQH (default: generated)")
+		run = func(st *store.Store, _ []string) error {
+			if d.Plan == "" {
+				return usageErr("need --plan")
+			}
+			n, err := st.CreateDossier(ctx, d)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.stdout, n)
+			return nil
+		}
+	case "apply":
+		var req store.ApplyRequest
+		fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features")
+		fs.StringVar(&req.Key, "key", "", "match features to the base by this property instead of by id")
+		fs.BoolVar(&req.Full, "full", false, "FILE is the whole new layer: base features missing from it are deleted")
+		crsName := fs.String("crs", "", "CRS of the file when it does not say")
+		run = func(st *store.Store, files []string) error {
+			if len(files) != 1 {
+				return usageErr("need one FILE")
+			}
+			var declared crs.Code
+			if *crsName != "" {
+				var err error
+				if declared, err = crs.Parse(*crsName); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			l, err := readLayer(files[0], req.Layer, declared)
+			if err != nil {
+				return err
+			}
+			req.Dossier, req.Features = *id, l.Features
+			res, err := st.Apply(ctx, req)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "dossier %d: %d added, %d modified, %d deleted, %d unchanged\n", *id, res.Added, res.Modified, res.Deleted, res.Unchanged)
+			return nil
+		}
+	case "submit", "appraise", "appraised", "approve", "publish", "return", "withdraw":
+		step := store.Step{Action: sub}
+		fs.StringVar(&step.DocNo, "doc", "", "document number (cover letter, appraisal report, decision)")
+		fs.StringVar(&step.DocDate, "date", "", "document date YYYY-MM-DD")
+		fs.StringVar(&step.By, "by", currentUser(), "who takes the step")
+		fs.StringVar(&step.Note, "note", "", "note (the reason, for return)")
+		run = func(st *store.Store, _ []string) error {
+			d, err := st.Advance(ctx, *id, step)
+			if err != nil {
+				return err
+			}
+			msg := fmt.Sprintf("dossier %d: %s", d.ID, d.State)
+			if d.Due != "" {
+				msg += ", due " + d.Due
+			}
+			if sub == "approve" {
+				msg += fmt.Sprintf("; plan %s version %d is now current", d.Plan, d.Approved)
+			}
+			fmt.Fprintln(c.stdout, msg)
+			return nil
+		}
+	case "rebase":
+		take := fs.String("take", "", "resolve conflicts with ours (the dossier's change) or theirs (the plan's)")
+		var features strList
+		fs.Var(&features, "feature", "a conflicting feature id the --take applies to (repeatable; default: all)")
+		run = func(st *store.Store, _ []string) error {
+			d, err := st.Rebase(ctx, *id, *take, features)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %d changes\n", d.ID, d.Base, len(d.Changes))
+			return nil
+		}
+	case "attach":
+		kind := fs.String("kind", "", strings.Join(store.AttachmentKinds, ", "))
+		run = func(st *store.Store, files []string) error {
+			if len(files) != 1 {
+				return usageErr("need one FILE")
+			}
+			data, err := os.ReadFile(files[0])
+			if err != nil {
+				return err
+			}
+			a, err := st.Attach(ctx, *id, *kind, files[0], data)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "attachment %d: %s (%s, %d bytes, sha256 %s)\n", a.ID, a.Name, a.Kind, a.Size, a.SHA256)
+			return nil
+		}
+	case "extract":
+		att := fs.Int64("attachment", 0, "attachment number")
+		out := fs.String("o", "", "output file")
+		run = func(st *store.Store, _ []string) error {
+			if *out == "" {
+				return usageErr("need -o FILE")
+			}
+			_, data, err := st.Extract(ctx, *id, *att)
+			if err != nil {
+				return err
+			}
+			return writeFileAtomic(*out, func(f *os.File) error { _, err := f.Write(data); return err })
+		}
+	case "show":
+		run = func(st *store.Store, _ []string) error {
+			d, err := st.Dossier(ctx, *id)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return writeJSON(c, dossierJSON(d))
+			}
+			printDossier(c, d)
+			return nil
+		}
+	case "list":
+		var f store.DossierFilter
+		fs.StringVar(&f.Plan, "plan", "", "plan code")
+		fs.BoolVar(&f.Overdue, "overdue", false, "only dossiers past their due date")
+		run = func(st *store.Store, _ []string) error {
+			ds, err := st.Dossiers(ctx, f)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return writeJSON(c, nonNil(ds))
+			}
+			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tPLAN\tKIND\tBASE\tSTATE\tDUE\tCODE\tTITLE")
+			for _, d := range ds {
+				due := d.Due
+				if d.Overdue {
+					due += " OVERDUE"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Plan, d.Kind, d.Base, d.State, due, d.Code, d.Title)
+			}
+			return tw.Flush()
+		}
+	default:
+		return usageErr("unknown dossier command %q\n%s", sub, dossierUsage)
+	}
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if sub != "create" && sub != "list" && *id == 0 {
+		return usageErr("need --dossier ID")
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return run(st, files)
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+// dossierJSON is show --json: changes as id lists by kind, plus the details.
+func dossierJSON(d store.Dossier) map[string]any {
+	changes := map[string][]string{"added": {}, "modified": {}, "deleted": {}}
+	lineage := map[string][]string{}
+	names := map[string]string{"add": "added", "modify": "modified", "delete": "deleted"}
+	for _, ch := range d.Changes {
+		changes[names[ch.Op]] = append(changes[names[ch.Op]], ch.FeatureID)
+		if len(ch.Parents) > 0 {
+			lineage[ch.FeatureID] = ch.Parents
+		}
+	}
+	return map[string]any{
+		"id": d.ID, "plan": d.Plan, "kind": d.Kind, "base": d.Base, "title": d.Title, "reason": d.Reason,
+		"code": d.Code, "state": d.State, "created": d.Created, "due": d.Due, "overdue": d.Overdue,
+		"approved_version": d.Approved, "changes": changes, "lineage": lineage,
+		"transitions": nonNil(d.Transitions), "attachments": nonNil(d.Attachments),
+	}
+}
+
+func printDossier(c *cli, d store.Dossier) {
+	w := c.stdout
+	fmt.Fprintf(w, "dossier %d  %s  [%s]\n", d.ID, d.Title, d.State)
+	fmt.Fprintf(w, "plan %s, %s adjustment on version %d, code %s\n", d.Plan, d.Kind, d.Base, d.Code)
+	if d.Reason != "" {
+		fmt.Fprintf(w, "reason: %s\n", d.Reason)
+	}
+	if d.Due != "" {
+		over := ""
+		if d.Overdue {
+			over = " (OVERDUE)"
+		}
+		fmt.Fprintf(w, "due: %s%s\n", d.Due, over)
+	}
+	if d.Approved != 0 {
+		fmt.Fprintf(w, "approved as version %d\n", d.Approved)
+	}
+	fmt.Fprintf(w, "\nchanges (%d):\n", len(d.Changes))
+	for _, ch := range d.Changes {
+		code := ""
+		if ch.Feature != nil {
+			code = ch.Feature.String("maDoiTuong")
+		}
+		line := fmt.Sprintf("  %-6s %s %s %s", ch.Op, ch.FeatureID, ch.Layer, code)
+		if len(ch.Parents) > 0 {
+			line += " ← " + strings.Join(ch.Parents, ", ")
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	fmt.Fprintf(w, "\ntransitions (%d):\n", len(d.Transitions))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, t := range d.Transitions {
+		fmt.Fprintf(tw, "  %s\t%s → %s\t%s\t%s %s\t%s\n", t.At.Local().Format(time.DateTime), t.From, t.To, t.By, t.DocNo, t.DocDate, t.Note)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nattachments (%d):\n", len(d.Attachments))
+	for _, a := range d.Attachments {
+		fmt.Fprintf(w, "  %d  %-18s %s  %s bytes  sha256 %s\n", a.ID, a.Kind, a.Name, strconv.FormatInt(a.Size, 10), a.SHA256[:16])
+	}
+}
+

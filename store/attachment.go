@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Attach stores a document in a dossier. A withdrawn dossier takes no more
+// documents; the size limit is the setting attachment.max_bytes.
+func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, data []byte) (Attachment, error) {
+	var a Attachment
+	if !slices.Contains(AttachmentKinds, kind) {
+		return a, &StepError{"attach", fmt.Sprintf("kind %q is not one of %s", kind, strings.Join(AttachmentKinds, ", "))}
+	}
+	name = filepath.Base(name)
+	if name == "." || name == "/" || name == "" {
+		return a, &StepError{"attach", "file name required"}
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		d, err := s.dossierTx(ctx, tx, dossier)
+		if err != nil {
+			return err
+		}
+		if d.State == Withdrawn {
+			return &StepError{"attach", fmt.Sprintf("dossier %d is withdrawn", dossier)}
+		}
+		limit, err := settingInt(ctx, tx, SettingAttachmentMax)
+		if err != nil {
+			return err
+		}
+		if len(data) > limit {
+			return &StepError{"attach", fmt.Sprintf("%s is %d bytes; the limit is %d bytes (%d MiB)", name, len(data), limit, limit>>20)}
+		}
+		sum := sha256.Sum256(data)
+		now := s.Now()
+		r, err := tx.ExecContext(ctx, `INSERT INTO attachment (dossier_id, kind, name, size, sha256, data, added)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, dossier, kind, name, len(data), sum[:], data, timeText(now))
+		if err != nil {
+			return err
+		}
+		id, _ := r.LastInsertId()
+		a = Attachment{ID: id, Kind: kind, Name: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Added: now}
+		return nil
+	})
+	if err != nil {
+		var se *StepError
+		if errors.As(err, &se) {
+			return a, err
+		}
+		return a, fmt.Errorf("store: attach to dossier %d: %w", dossier, err)
+	}
+	return a, nil
+}
+
+// Extract returns an attachment and its bytes, checked against its sha256.
+func (s *Store) Extract(ctx context.Context, dossier, attachment int64) (Attachment, []byte, error) {
+	var a Attachment
+	var sum []byte
+	var data []byte
+	var added string
+	err := s.db.QueryRowContext(ctx, `SELECT id, kind, name, size, sha256, data, added FROM attachment WHERE dossier_id = ? AND id = ?`,
+		dossier, attachment).Scan(&a.ID, &a.Kind, &a.Name, &a.Size, &sum, &data, &added)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil, fmt.Errorf("%w: dossier %d has no attachment %d", ErrNotFound, dossier, attachment)
+	}
+	if err != nil {
+		return a, nil, fmt.Errorf("store: extract: %w", err)
+	}
+	a.SHA256, a.Added = hex.EncodeToString(sum), parseTime(added)
+	if got := sha256.Sum256(data); string(got[:]) != string(sum) {
+		return a, nil, fmt.Errorf("store: extract: attachment %d is damaged (sha256 mismatch)", attachment)
+	}
+	return a, data, nil
+}
+
+func loadAttachments(ctx context.Context, q querier, dossier int64) ([]Attachment, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, kind, name, size, sha256, added FROM attachment WHERE dossier_id = ? ORDER BY id", dossier)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Attachment
+	for rows.Next() {
+		var a Attachment
+		var sum []byte
+		var added string
+		if err := rows.Scan(&a.ID, &a.Kind, &a.Name, &a.Size, &sum, &added); err != nil {
+			return nil, err
+		}
+		a.SHA256, a.Added = hex.EncodeToString(sum), parseTime(added)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

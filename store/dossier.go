@@ -1,0 +1,547 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"quyhoach/gis"
+)
+
+// Dossier states, in the order of the approval steps (DOMAIN.md).
+const (
+	Draft      = "draft"
+	Submitted  = "submitted"
+	Appraising = "appraising"
+	Appraised  = "appraised"
+	Approved   = "approved"
+	Published  = "published"
+	Withdrawn  = "withdrawn"
+)
+
+// Dossier kinds.
+const (
+	Local   = "local"   // điều chỉnh cục bộ
+	Overall = "overall" // điều chỉnh tổng thể
+)
+
+// Dossier is an adjustment dossier (hồ sơ điều chỉnh): a change set on a base
+// version that travels through the approval steps.
+type Dossier struct {
+	ID       int64     `json:"id"`
+	Plan     string    `json:"plan"`
+	Kind     string    `json:"kind"`
+	Base     int       `json:"base"` // base version number
+	Title    string    `json:"title"`
+	Reason   string    `json:"reason"`
+	Code     string    `json:"code"` // maHoSoQH
+	State    string    `json:"state"`
+	Created  time.Time `json:"created"`
+	Due      string    `json:"due,omitempty"` // YYYY-MM-DD the current step is due
+	Overdue  bool      `json:"overdue"`
+	Approved int       `json:"approved_version,omitempty"` // version written by approval
+	// Filled by Dossier (not by Dossiers):
+	Changes     []Change     `json:"changes,omitempty"`
+	Transitions []Transition `json:"transitions,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Change is one feature's entry in a change set.
+type Change struct {
+	FeatureID string       `json:"id"`
+	Layer     string       `json:"layer"`
+	Op        string       `json:"op"` // add | modify | delete
+	Parents   []string     `json:"parents,omitempty"`
+	Feature   *gis.Feature `json:"-"` // the new body (nil for delete)
+}
+
+// Transition is one approval step taken.
+type Transition struct {
+	ID      int64     `json:"id"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	DocNo   string    `json:"doc_no,omitempty"`
+	DocDate string    `json:"doc_date,omitempty"`
+	Note    string    `json:"note,omitempty"`
+	Due     string    `json:"due,omitempty"`
+}
+
+// Attachment is a document carried by a dossier.
+type Attachment struct {
+	ID     int64     `json:"id"`
+	Kind   string    `json:"kind"`
+	Name   string    `json:"name"`
+	Size   int64     `json:"size"`
+	SHA256 string    `json:"sha256"`
+	Added  time.Time `json:"added"`
+}
+
+// AttachmentKinds are the documents a dossier carries (DOMAIN.md).
+var AttachmentKinds = []string{"to_trinh", "thuyet_minh", "ban_ve", "du_thao_quyet_dinh",
+	"quy_dinh_quan_ly", "y_kien", "bao_cao_tham_dinh", "quyet_dinh"}
+
+// StepError is a refused approval step or edit; its message says why.
+type StepError struct {
+	Action string
+	Reason string
+}
+
+func (e *StepError) Error() string { return e.Action + ": " + e.Reason }
+
+// ConflictError lists features changed both by a dossier and by versions
+// approved since its base.
+type ConflictError struct {
+	Action   string
+	Features []string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s: %d features changed both by the dossier and since its base (rebase the dossier): %s",
+		e.Action, len(e.Features), strings.Join(e.Features, ", "))
+}
+
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// NewDossier is what CreateDossier needs.
+type NewDossier struct {
+	Plan   string
+	Kind   string // local | overall
+	Base   int    // base version number; 0: the current one
+	Title  string
+	Reason string
+	Code   string // maHoSoQH; generated when empty
+}
+
+// CreateDossier opens a draft dossier on a plan version and returns its id.
+func (s *Store) CreateDossier(ctx context.Context, d NewDossier) (int64, error) {
+	if d.Kind != Local && d.Kind != Overall {
+		return 0, &StepError{"create", fmt.Sprintf("kind %q must be local or overall", d.Kind)}
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		return 0, &StepError{"create", "title required"}
+	}
+	if len(d.Code) > 15 {
+		return 0, &StepError{"create", fmt.Sprintf("code %q is longer than the 15 characters of maHoSoQH", d.Code)}
+	}
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		r, err := tx.ExecContext(ctx, `INSERT INTO dossier (plan_id, kind, base_version_id, title, reason, code, state, created)
+			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?)`, planID, d.Kind, baseID, d.Title, d.Reason, d.Code, timeText(now))
+		if err != nil {
+			return err
+		}
+		id, _ = r.LastInsertId()
+		if d.Code == "" { // maHoSoQH: HS, year, dossier number
+			_, err = tx.ExecContext(ctx, "UPDATE dossier SET code = ? WHERE id = ?", fmt.Sprintf("HS%d-%06d", now.Year(), id), id)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: create dossier: %w", err)
+	}
+	return id, nil
+}
+
+const dossierColumns = `d.id, p.code, d.kind, (SELECT number FROM version WHERE id = d.base_version_id), d.title, d.reason, d.code,
+	d.state, d.created, d.due, coalesce((SELECT number FROM version WHERE id = d.approved_version_id), 0)`
+
+func (s *Store) scanDossier(sc interface{ Scan(...any) error }) (Dossier, error) {
+	var d Dossier
+	var created string
+	err := sc.Scan(&d.ID, &d.Plan, &d.Kind, &d.Base, &d.Title, &d.Reason, &d.Code, &d.State, &created, &d.Due, &d.Approved)
+	d.Created = parseTime(created)
+	d.Overdue = d.Due != "" && d.Due < s.Now().Format(time.DateOnly)
+	return d, err
+}
+
+// DossierFilter selects dossiers for Dossiers.
+type DossierFilter struct {
+	Plan    string // "" for all plans
+	Overdue bool   // only those whose current step is past its due date
+}
+
+// Dossiers lists dossiers, newest first.
+func (s *Store) Dossiers(ctx context.Context, f DossierFilter) ([]Dossier, error) {
+	q := `SELECT ` + dossierColumns + ` FROM dossier d JOIN plan p ON p.id = d.plan_id WHERE (? = '' OR p.code = ?)`
+	args := []any{f.Plan, f.Plan}
+	if f.Overdue {
+		q += ` AND d.due <> '' AND d.due < ?`
+		args = append(args, s.Now().Format(time.DateOnly))
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY d.id DESC", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: dossiers: %w", err)
+	}
+	defer rows.Close()
+	var out []Dossier
+	for rows.Next() {
+		d, err := s.scanDossier(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: dossiers: %w", err)
+		}
+		out = append(out, d)
+	}
+	if f.Plan != "" && len(out) == 0 {
+		if _, err := s.Plan(ctx, f.Plan); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// Dossier returns one dossier with its changes, transitions and attachments.
+func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Dossier{}, err
+	}
+	defer tx.Rollback()
+	d, err := s.dossierTx(ctx, tx, id)
+	if err != nil {
+		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+	}
+	if d.Changes, err = loadChanges(ctx, tx, id); err != nil {
+		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+	}
+	if d.Transitions, err = loadTransitions(ctx, tx, id); err != nil {
+		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+	}
+	if d.Attachments, err = loadAttachments(ctx, tx, id); err != nil {
+		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+	}
+	return d, nil
+}
+
+func (s *Store) dossierTx(ctx context.Context, q querier, id int64) (Dossier, error) {
+	d, err := s.scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossier d JOIN plan p ON p.id = d.plan_id WHERE d.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("%w: no dossier %d", ErrNotFound, id)
+	}
+	return d, err
+}
+
+func loadChanges(ctx context.Context, q querier, id int64) ([]Change, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, c.op, c.parents, coalesce(b.geojson, '')
+		FROM dossier_change c JOIN layer l ON l.id = c.layer_id LEFT JOIN body b ON b.id = c.body_id
+		WHERE c.dossier_id = ? ORDER BY c.op, l.name, c.feature_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	var texts [][]byte
+	for rows.Next() {
+		var c Change
+		var parents string
+		var text []byte
+		if err := rows.Scan(&c.FeatureID, &c.Layer, &c.Op, &parents, &text); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(parents), &c.Parents)
+		out = append(out, c)
+		texts = append(texts, text)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, text := range texts {
+		if len(text) == 0 {
+			continue
+		}
+		f, err := parseBody(out[i].FeatureID, text)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Feature = &f
+	}
+	return out, nil
+}
+
+func loadTransitions(ctx context.Context, q querier, id int64) ([]Transition, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, from_state, to_state, at, by, doc_no, doc_date, note, due
+		FROM transition WHERE dossier_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Transition
+	for rows.Next() {
+		var t Transition
+		var at string
+		if err := rows.Scan(&t.ID, &t.From, &t.To, &at, &t.By, &t.DocNo, &t.DocDate, &t.Note, &t.Due); err != nil {
+			return nil, err
+		}
+		t.At = parseTime(at)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ApplyRequest is a set of features to record in a draft dossier's change set.
+type ApplyRequest struct {
+	Dossier int64
+	// Layer receives added features (default ChucNangSuDungDat_A); a feature
+	// whose id is in the base keeps the base's layer.
+	Layer    string
+	Features []gis.Feature // WGS84
+	// Key, when set, matches features to the base by that property instead of
+	// by id (a layer edited elsewhere), and names parents by key too.
+	Key string
+	// Full means Features is the whole new layer: base features of the layer
+	// that are not in it are deleted.
+	Full bool
+}
+
+// ApplyResult counts what an apply recorded.
+type ApplyResult struct {
+	Added, Modified, Deleted, Unchanged int
+	IDs                                 []string // the feature id of each input feature, in order
+}
+
+// DefaultLayer receives added lots.
+const DefaultLayer = "ChucNangSuDungDat_A"
+
+// Apply records features in a draft dossier's change set: a feature whose id
+// exists in the base is a modification, an unknown id or no id an addition,
+// "deleted": true deletes, and "parents": [ids] records lineage. Applying a
+// feature again replaces its earlier entry; a body equal to the base's drops it.
+func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error) {
+	if req.Layer == "" {
+		req.Layer = DefaultLayer
+	}
+	var res ApplyResult
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.applyTx(ctx, tx, req)
+		return err
+	})
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("store: apply to dossier %d: %w", req.Dossier, err)
+	}
+	return res, nil
+}
+
+// baseItem is a feature of a dossier's base version.
+type baseItem struct {
+	layerID int64
+	layer   string
+	bodyID  int64
+	hash    [32]byte
+	key     string
+}
+
+func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (ApplyResult, error) {
+	var res ApplyResult
+	d, err := s.dossierTx(ctx, tx, req.Dossier)
+	if err != nil {
+		return res, err
+	}
+	if d.State != Draft {
+		return res, &StepError{"apply", fmt.Sprintf("dossier %d is %s; only a draft can be edited", d.ID, d.State)}
+	}
+	planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
+	if err != nil {
+		return res, err
+	}
+	base, err := baseItems(ctx, tx, baseID, req.Key)
+	if err != nil {
+		return res, err
+	}
+	byKey := map[string]string{}
+	if req.Key != "" {
+		for id, b := range base {
+			if b.key != "" {
+				byKey[b.key] = id
+			}
+		}
+	}
+	addLayerID, err := ensureLayer(ctx, tx, planID, gis.Layer{Name: req.Layer})
+	if err != nil {
+		return res, err
+	}
+	resolve := func(f gis.Feature) string { // the stable id the input feature names
+		if req.Key != "" {
+			if id, ok := byKey[f.String(req.Key)]; ok && f.String(req.Key) != "" {
+				return id
+			}
+			return ""
+		}
+		return f.ID
+	}
+	w, err := newBodyWriter(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	defer w.close()
+	seen := map[string]int{}
+	for i, f := range req.Features {
+		id := resolve(f)
+		if id == "" && req.Key == "" {
+			id = newID()
+		} else if id == "" {
+			id = f.ID
+			if id == "" || base[id] != nil {
+				id = newID()
+			}
+		}
+		if prev, dup := seen[id]; dup {
+			return res, fmt.Errorf("feature %d: id %s repeats feature %d's", i, id, prev)
+		}
+		seen[id] = i
+		res.IDs = append(res.IDs, id)
+		var parents []string
+		for _, p := range parentsOf(f) {
+			pid := p
+			if req.Key != "" {
+				pid = byKey[p]
+			}
+			if base[pid] == nil {
+				return res, fmt.Errorf("feature %d: parent %q is not a feature of base version %d", i, p, d.Base)
+			}
+			parents = append(parents, pid)
+		}
+		deleted, _ := f.Properties["deleted"].(bool)
+		b := base[id]
+		if deleted {
+			if b == nil {
+				// Deleting an addition of this dossier withdraws it.
+				r, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ? AND op = 'add'", d.ID, id)
+				if err != nil {
+					return res, err
+				}
+				if n, _ := r.RowsAffected(); n == 0 {
+					return res, fmt.Errorf("feature %d: cannot delete %s: not a feature of base version %d", i, id, d.Base)
+				}
+				res.Deleted++
+				continue
+			}
+			if err := putChange(ctx, tx, d.ID, id, b.layerID, "delete", nil, nil); err != nil {
+				return res, err
+			}
+			res.Deleted++
+			continue
+		}
+		if f.Geometry == nil {
+			return res, fmt.Errorf("feature %d: no geometry", i)
+		}
+		clean := f
+		clean.Properties = withoutKeys(f.Properties, "deleted", "parents")
+		body := encodeBody(clean)
+		if b != nil && b.hash == body.hash && len(parents) == 0 {
+			// Same as the base: nothing to change (and drop an earlier entry).
+			if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", d.ID, id); err != nil {
+				return res, err
+			}
+			res.Unchanged++
+			continue
+		}
+		bodyID, err := w.put(ctx, &body)
+		if err != nil {
+			return res, err
+		}
+		op, layerID := "add", addLayerID
+		if b != nil {
+			op, layerID = "modify", b.layerID
+			res.Modified++
+		} else {
+			res.Added++
+		}
+		if err := putChange(ctx, tx, d.ID, id, layerID, op, &bodyID, parents); err != nil {
+			return res, err
+		}
+	}
+	if req.Full {
+		for id, b := range base {
+			if _, ok := seen[id]; !ok && b.layer == req.Layer {
+				if err := putChange(ctx, tx, d.ID, id, b.layerID, "delete", nil, nil); err != nil {
+					return res, err
+				}
+				res.Deleted++
+			}
+		}
+	}
+	return res, nil
+}
+
+func putChange(ctx context.Context, tx *sql.Tx, dossier int64, id string, layerID int64, op string, bodyID *int64, parents []string) error {
+	p, _ := json.Marshal(nonNilStrings(parents))
+	var body any
+	if bodyID != nil {
+		body = *bodyID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_change (dossier_id, feature_id, layer_id, op, body_id, parents)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id, feature_id) DO UPDATE
+		SET layer_id = excluded.layer_id, op = excluded.op, body_id = excluded.body_id, parents = excluded.parents`,
+		dossier, id, layerID, op, body, string(p))
+	return err
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func withoutKeys(m map[string]any, keys ...string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if !slices.Contains(keys, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// baseItems loads every feature of a version with its layer and body hash.
+func baseItems(ctx context.Context, q querier, verID int64, key string) (map[string]*baseItem, error) {
+	keyExpr := "''"
+	args := []any{verID}
+	if key != "" {
+		keyExpr = "coalesce(json_extract(b.geojson, ?), '')"
+		args = append([]any{"$.properties." + jsonPathKey(key)}, args...)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT i.feature_id, i.layer_id, l.name, i.body_id, b.hash, `+keyExpr+`
+		FROM version_item i JOIN body b ON b.id = i.body_id JOIN layer l ON l.id = i.layer_id WHERE i.version_id = ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*baseItem{}
+	for rows.Next() {
+		var id string
+		var b baseItem
+		var h []byte
+		var k any
+		if err := rows.Scan(&id, &b.layerID, &b.layer, &b.bodyID, &h, &k); err != nil {
+			return nil, err
+		}
+		copy(b.hash[:], h)
+		b.key = gis.Feature{Properties: map[string]any{"k": normaliseSQLValue(k)}}.String("k")
+		out[id] = &b
+	}
+	return out, rows.Err()
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
