@@ -28,18 +28,26 @@ func (c Code) String() string { return "EPSG:" + strconv.Itoa(int(c)) }
 func (c Code) Geographic() bool { return c == WGS84 }
 
 // Parse reads a CRS name as users and files write it: "EPSG:9215", "9215",
-// "urn:ogc:def:crs:EPSG::9215" (GDAL), "CRS84", "OGC:CRS84" or
-// "urn:ogc:def:crs:OGC:1.3:CRS84". An unknown or unsupported CRS is an error.
+// "urn:ogc:def:crs:EPSG::9215" (GDAL), "http://www.opengis.net/def/crs/EPSG/0/9215"
+// (OGC APIs), "CRS84", "OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84" or
+// "http://www.opengis.net/def/crs/OGC/1.3/CRS84". Case and surrounding space
+// do not matter. An unknown or unsupported CRS is an error.
 func Parse(s string) (Code, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
+	if u, ok := strings.CutPrefix(t, "HTTPS://"); ok {
+		t = "HTTP://" + u
+	}
 	switch t {
-	case "CRS84", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:OGC::CRS84", "WGS84":
+	case "CRS84", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:OGC::CRS84", "WGS84",
+		"HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84":
 		return WGS84, nil
 	}
 	num := t
 	switch {
 	case strings.HasPrefix(t, "URN:OGC:DEF:CRS:EPSG:"):
 		num = t[strings.LastIndex(t, ":")+1:]
+	case strings.HasPrefix(t, "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/"):
+		num = t[strings.LastIndex(t, "/")+1:]
 	case strings.HasPrefix(t, "EPSG:"):
 		num = strings.TrimPrefix(t, "EPSG:")
 	}

@@ -22,15 +22,15 @@ import "math"
 // The WGS84 ellipsoid, which VN-2000 also uses. Constant expressions are
 // evaluated exactly by the compiler and rounded once.
 const (
-	ellA   = 6378137.0                   // semi-major axis, m
-	ellF   = 1 / 298.257223563           // flattening
-	ellB   = ellA * (1 - ellF)           // semi-minor axis, m
-	ellE2  = ellF * (2 - ellF)           // first eccentricity squared
-	ellEp2 = ellE2 / (1 - ellE2)         // second eccentricity squared
-	ellN   = ellF / (2 - ellF)           // third flattening
-	deg    = math.Pi / 180               // radians per degree
-	arcsec = math.Pi / (180 * 60 * 60)   // radians per arc second
-	ppm    = 1e-6                        // parts per million
+	ellA   = 6378137.0                 // semi-major axis, m
+	ellF   = 1 / 298.257223563         // flattening
+	ellB   = ellA * (1 - ellF)         // semi-minor axis, m
+	ellE2  = ellF * (2 - ellF)         // first eccentricity squared
+	ellEp2 = ellE2 / (1 - ellE2)       // second eccentricity squared
+	ellN   = ellF / (2 - ellF)         // third flattening
+	deg    = math.Pi / 180             // radians per degree
+	arcsec = math.Pi / (180 * 60 * 60) // radians per arc second
+	ppm    = 1e-6                      // parts per million
 )
 
 // Series coefficients, functions of the third flattening only, computed once.
