@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"quyhoach/gis"
 )
@@ -41,10 +42,12 @@ type Balance struct {
 // EPSG:9215, shown in hectares) summed per class. Rows come in the order of
 // the class codes in order (a catalogue), then codes order lacks, sorted,
 // then the unclassified lots (Code ""), unless order places "" itself.
-// Only classes that some lot has get a row.
+// Only classes that some lot has get a row. classOf is called once per lot,
+// in order, never concurrently (areas are computed meanwhile on other
+// goroutines).
 func BalanceOf(lots []gis.Feature, classOf func(gis.Feature) Class, order []string) Balance {
 	var t tally
-	t.add(lots, classOf, false)
+	t.add(classOf, lots, nil)
 	return t.balance(order, false)
 }
 
@@ -52,10 +55,10 @@ func BalanceOf(lots []gis.Feature, classOf func(gis.Feature) Class, order []stri
 // class: Ha and Percent are after's, BeforeHa and BeforePercent before's,
 // ChangeHa their difference. A class on either side gets a row. For the
 // table of the adjusted area only, pass the two sides of AdjustedArea.
+// classOf is called as by BalanceOf: after's lots, then before's.
 func Compare(before, after []gis.Feature, classOf func(gis.Feature) Class, order []string) Balance {
 	var t tally
-	t.add(after, classOf, false)
-	t.add(before, classOf, true)
+	t.add(classOf, after, before)
 	return t.balance(order, true)
 }
 
@@ -86,34 +89,58 @@ type sum struct {
 	m2, beforeM2 float64
 }
 
-func (t *tally) add(lots []gis.Feature, classOf func(gis.Feature) Class, before bool) {
-	if t.index == nil {
-		t.index = make(map[string]int)
+// add sums the areas of after's lots (the plan) and before's (the approved
+// plan) per class: this goroutine classifies while others compute areas.
+func (t *tally) add(classOf func(gis.Feature) Class, after, before []gis.Feature) {
+	t.index = make(map[string]int)
+	n := len(after) + len(before)
+	lot := func(k int) *gis.Feature {
+		if k < len(after) {
+			return &after[k]
+		}
+		return &before[k-len(after)]
 	}
+	areas := make([]float64, n)
+	measure := func() {
+		chunks(n, func(_, lo, hi int) {
+			for k := lo; k < hi; k++ {
+				areas[k] = gis.Area(lot(k).Geometry)
+			}
+		})
+	}
+	var done sync.WaitGroup
+	if n < minChunk {
+		measure()
+	} else {
+		done.Go(measure)
+	}
+	rows := make([]int32, n)
 	last := -1 // row of the previous lot: neighbours often share a class
-	for i := range lots {
-		c := classOf(lots[i])
-		a := gis.Area(lots[i].Geometry)
-		k := last
-		if k < 0 || t.rows[k].code != c.Code {
+	for k := range n {
+		c := classOf(*lot(k))
+		r := last
+		if r < 0 || t.rows[r].code != c.Code {
 			var ok bool
-			k, ok = t.index[c.Code]
+			r, ok = t.index[c.Code]
 			if !ok {
-				k = len(t.rows)
-				t.index[c.Code] = k
+				r = len(t.rows)
+				t.index[c.Code] = r
 				t.rows = append(t.rows, sum{code: c.Code})
 			}
 		}
-		r := &t.rows[k]
-		if r.name == "" {
-			r.name = c.Name
+		if t.rows[r].name == "" {
+			t.rows[r].name = c.Name
 		}
-		if before {
-			r.beforeM2 += a
+		rows[k] = int32(r)
+		last = r
+	}
+	done.Wait()
+	for k, r := range rows {
+		if k < len(after) {
+			t.rows[r].m2 += areas[k]
 		} else {
-			r.m2 += a
+			t.rows[r].beforeM2 += areas[k]
 		}
-		last = k
 	}
 }
 

@@ -229,22 +229,28 @@ func (d *differ) has(id string) bool {
 	return ok
 }
 
-// compare returns the changes between the matched pairs, in the order of to.
+// compare returns the changes between the matched pairs, in the order of
+// to. The pairs are compared concurrently in chunks.
 func (d *differ) compare(from, to []gis.Feature, pairs []int32) []Change {
-	var mods []Change
-	for j, i := range pairs {
-		if i < 0 {
-			continue
+	parts := make([][]Change, numChunks(len(pairs)))
+	chunks(len(pairs), func(k, lo, hi int) {
+		var mods []Change
+		for j := lo; j < hi; j++ {
+			i := pairs[j]
+			if i < 0 {
+				continue
+			}
+			a, b := &from[i], &to[j]
+			geomEq := equalGeometry(a.Geometry, b.Geometry)
+			propsEq := equalProperties(a.Properties, b.Properties)
+			if geomEq && propsEq {
+				continue
+			}
+			mods = append(mods, modified(a, b, geomEq, propsEq))
 		}
-		a, b := &from[i], &to[j]
-		geomEq := equalGeometry(a.Geometry, b.Geometry)
-		propsEq := equalProperties(a.Properties, b.Properties)
-		if geomEq && propsEq {
-			continue
-		}
-		mods = append(mods, modified(a, b, geomEq, propsEq))
-	}
-	return mods
+		parts[k] = mods
+	})
+	return slices.Concat(parts...)
 }
 
 func modified(a, b *gis.Feature, geomEq, propsEq bool) Change {
