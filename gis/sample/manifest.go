@@ -1,0 +1,185 @@
+package sample
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Manifest is assets/sample/plans.json: the sample plans, their versions in
+// order (each the parent of the next) and the GeoJSON file of each layer.
+type Manifest struct {
+	Note  string `json:"note"`
+	Plans []Plan `json:"plans"`
+}
+
+// Plan is one sample plan.
+type Plan struct {
+	Code     string    `json:"code"`  // e.g. "truc-trung-tam"
+	Name     string    `json:"name"`  // full Vietnamese name
+	Level    string    `json:"level"` // general | zoning | detailed
+	Scale    int       `json:"scale"` // denominator: 2000 for 1/2000
+	CRS      int       `json:"crs"`   // EPSG code of the plan's official grid and of the files: 9215
+	Area     string    `json:"area"`  // where it is
+	Note     string    `json:"note"`  // says the data is illustrative
+	Versions []Version `json:"versions"`
+}
+
+// Version is one approved version of a sample plan.
+type Version struct {
+	Message      string `json:"message"`
+	Source       string `json:"source"`        // import
+	Decision     string `json:"decision"`      // "Quyết định số 712/QĐ-UBND"
+	DecisionDate string `json:"decision_date"` // YYYY-MM-DD
+	MaThongTinQH string `json:"ma_thong_tin_qh"`
+	MaHoSoQH     string `json:"ma_ho_so_qh"`
+	// Layers maps a layer name (ChucNangSuDungDat_A, …) to its GeoJSON file,
+	// relative to the folder of plans.json.
+	Layers map[string]string `json:"layers"`
+}
+
+// Open reads the manifest of a sample folder: fsys holds plans.json at its
+// root or, as assets.Samples does, under sample/. It returns the manifest and
+// the folder holding it, from which the layer paths open.
+func Open(fsys fs.FS) (*Manifest, fs.FS, error) {
+	for _, dir := range []string{".", "sample"} {
+		sub, err := fs.Sub(fsys, dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sample: %w", err)
+		}
+		data, err := fs.ReadFile(sub, ManifestFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("sample: %w", err)
+		}
+		m, err := ParseManifest(data)
+		return m, sub, err
+	}
+	return nil, nil, fmt.Errorf("sample: no %s in the folder or in sample/: %w", ManifestFile, fs.ErrNotExist)
+}
+
+// ManifestFile is the name of the manifest in the sample folder.
+const ManifestFile = "plans.json"
+
+// Limits of ParseManifest.
+const (
+	maxManifestBytes = 1 << 20
+	maxPlans         = 1000
+	maxVersions      = 1000
+	maxLayers        = 100
+)
+
+// ParseManifest reads and checks plans.json: plan codes unique and without
+// spaces or slashes, a known level, a positive scale, at least one version,
+// 12-digit maThongTinQH codes, and layer files given as clean relative paths.
+func ParseManifest(data []byte) (*Manifest, error) {
+	if len(data) > maxManifestBytes {
+		return nil, fmt.Errorf("sample: manifest of %d bytes, more than %d", len(data), maxManifestBytes)
+	}
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("sample: manifest: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("sample: manifest: data after the object")
+	}
+	if len(m.Plans) > maxPlans {
+		return nil, fmt.Errorf("sample: manifest: %d plans, more than %d", len(m.Plans), maxPlans)
+	}
+	seen := map[string]bool{}
+	for i, p := range m.Plans {
+		if err := p.check(); err != nil {
+			return nil, fmt.Errorf("sample: manifest: plan %d (%s): %w", i+1, p.Code, err)
+		}
+		if seen[p.Code] {
+			return nil, fmt.Errorf("sample: manifest: plan %d: code %s used twice", i+1, p.Code)
+		}
+		seen[p.Code] = true
+	}
+	return &m, nil
+}
+
+func (p Plan) check() error {
+	switch {
+	case p.Code == "" || strings.ContainsAny(p.Code, " \t\r\n/\\"):
+		return errors.New("code must be non-empty without spaces or slashes")
+	case p.Name == "":
+		return errors.New("name missing")
+	case p.Level != "general" && p.Level != "zoning" && p.Level != "detailed":
+		return fmt.Errorf("level %q is not general, zoning or detailed", p.Level)
+	case p.Scale <= 0:
+		return fmt.Errorf("scale %d: want a positive denominator", p.Scale)
+	case p.CRS <= 0:
+		return fmt.Errorf("crs %d: want an EPSG code", p.CRS)
+	case len(p.Versions) == 0:
+		return errors.New("no versions")
+	case len(p.Versions) > maxVersions:
+		return fmt.Errorf("%d versions, more than %d", len(p.Versions), maxVersions)
+	}
+	for i, v := range p.Versions {
+		if err := v.check(); err != nil {
+			return fmt.Errorf("version %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (v Version) check() error {
+	if len(v.MaThongTinQH) != 12 || strings.Trim(v.MaThongTinQH, "0123456789") != "" {
+		return fmt.Errorf("ma_thong_tin_qh %q: want 12 digits", v.MaThongTinQH)
+	}
+	if len(v.MaHoSoQH) > 15 {
+		return fmt.Errorf("ma_ho_so_qh %q: longer than 15 characters", v.MaHoSoQH)
+	}
+	if len(v.Layers) == 0 {
+		return errors.New("no layers")
+	}
+	if len(v.Layers) > maxLayers {
+		return fmt.Errorf("%d layers, more than %d", len(v.Layers), maxLayers)
+	}
+	for name, file := range v.Layers {
+		if name == "" || strings.ContainsAny(name, " /\\") {
+			return fmt.Errorf("layer name %q", name)
+		}
+		if file == "" || path.IsAbs(file) || path.Clean(file) != file || file == ".." || strings.HasPrefix(file, "../") || strings.Contains(file, "\\") {
+			return fmt.Errorf("layer %s: file %q is not a clean relative path", name, file)
+		}
+	}
+	return nil
+}
+
+// LayerNames returns the version's layer names in drawing order: areas
+// before lines, the plan boundary last of the areas, then by name.
+func (v Version) LayerNames() []string {
+	var names []string
+	for n := range v.Layers {
+		names = append(names, n)
+	}
+	rank := func(n string) int {
+		switch {
+		case n == BoundaryLayer:
+			return 1
+		case strings.HasSuffix(n, "_A"):
+			return 0
+		case strings.HasSuffix(n, "_L"):
+			return 2
+		}
+		return 3
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if ri, rj := rank(names[i]), rank(names[j]); ri != rj {
+			return ri < rj
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
