@@ -1,0 +1,446 @@
+package geojson
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+)
+
+// Write writes c as a FeatureCollection, one feature per line. Each feature's
+// ID becomes its "id" member (a string; none when ID is ""), property keys
+// are sorted, coordinates keep full precision, and a geometry without any
+// position is written as null. The legacy "crs" member is written, as GDAL
+// does, only when c.CRS is neither WGS84 nor zero. Write does not repair
+// geometry; a NaN or infinite number is an error.
+func Write(w io.Writer, c *Collection) error {
+	buf := make([]byte, 0, 64<<10)
+	buf = append(buf, `{"type":"FeatureCollection",`...)
+	var features []gis.Feature
+	if c != nil {
+		features = c.Features
+		if c.CRS != 0 && c.CRS != crs.WGS84 {
+			buf = append(buf, `"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::`...)
+			buf = strconv.AppendInt(buf, int64(c.CRS), 10)
+			buf = append(buf, `"}},`...)
+		}
+	}
+	buf = append(buf, "\n\"features\":["...)
+	for i, f := range features {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '\n')
+		e := encoder{}
+		buf = e.feature(buf, f)
+		if e.err != nil {
+			return fmt.Errorf("geojson: write: feature %d: %w", i, e.err)
+		}
+		if len(buf) >= 60<<10 {
+			if _, err := w.Write(buf); err != nil {
+				return fmt.Errorf("geojson: write: %w", err)
+			}
+			buf = buf[:0]
+		}
+	}
+	buf = append(buf, "\n]}\n"...)
+	if _, err := w.Write(buf); err != nil {
+		return fmt.Errorf("geojson: write: %w", err)
+	}
+	return nil
+}
+
+// Canonical returns f as one deterministic, compact GeoJSON Feature, to be
+// hashed as the content address of a feature body. Members come in the order
+// type, id (left out when ID is ""), geometry, properties; property keys are
+// sorted at every level; a geometry without positions is null and nil
+// properties are {}. Coordinates are rounded to 9 decimals when geographic
+// (about 0.1 mm) or else 4 (0.1 mm in metres) and written in their shortest
+// form without exponent, -0 as 0. Equal features give equal bytes.
+//
+// Properties should hold what Read produces (string, float64, bool, nil,
+// []any, map[string]any); integers and json.Number are written as the equal
+// float64 would be, other values as encoding/json writes them. NaN and
+// infinities, which JSON cannot hold, are written as null.
+func Canonical(f gis.Feature, geographic bool) []byte {
+	return AppendCanonical(nil, f, geographic)
+}
+
+// AppendCanonical appends Canonical(f, geographic) to dst and returns the
+// extended slice. It does not allocate when dst has room and the properties
+// hold only the types Read produces.
+func AppendCanonical(dst []byte, f gis.Feature, geographic bool) []byte {
+	e := encoder{scale: 1e4}
+	if geographic {
+		e.scale = 1e9
+	}
+	return e.feature(dst, f)
+}
+
+// encoder writes features; scale is 10^decimals for rounding coordinates, 0
+// for full precision. The first value JSON cannot hold is kept in err.
+type encoder struct {
+	scale float64
+	depth int
+	err   error
+}
+
+var (
+	errNotFinite = errors.New("number is NaN or infinite")
+	errTooDeep   = errors.New("properties nested too deep (a cycle?)")
+)
+
+func (e *encoder) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+func (e *encoder) feature(b []byte, f gis.Feature) []byte {
+	b = append(b, `{"type":"Feature"`...)
+	if f.ID != "" {
+		b = append(b, `,"id":`...)
+		b = appendString(b, f.ID)
+	}
+	b = append(b, `,"geometry":`...)
+	b = e.geometry(b, f.Geometry)
+	b = append(b, `,"properties":`...)
+	b = e.object(b, f.Properties)
+	return append(b, '}')
+}
+
+func (e *encoder) geometry(b []byte, g orb.Geometry) []byte {
+	if isEmpty(g) {
+		return append(b, "null"...)
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		b = append(b, `{"type":"Point","coordinates":`...)
+		b = e.point(b, g)
+	case orb.MultiPoint:
+		b = append(b, `{"type":"MultiPoint","coordinates":`...)
+		b = e.points(b, g)
+	case orb.LineString:
+		b = append(b, `{"type":"LineString","coordinates":`...)
+		b = e.points(b, g)
+	case orb.Ring:
+		b = append(b, `{"type":"Polygon","coordinates":[`...)
+		b = e.points(b, g)
+		b = append(b, ']')
+	case orb.Bound:
+		b = append(b, `{"type":"Polygon","coordinates":[`...)
+		b = e.points(b, g.ToRing())
+		b = append(b, ']')
+	case orb.MultiLineString:
+		b = append(b, `{"type":"MultiLineString","coordinates":[`...)
+		for i, l := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = e.points(b, l)
+		}
+		b = append(b, ']')
+	case orb.Polygon:
+		b = append(b, `{"type":"Polygon","coordinates":`...)
+		b = e.polygon(b, g)
+	case orb.MultiPolygon:
+		b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
+		for i, poly := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = e.polygon(b, poly)
+		}
+		b = append(b, ']')
+	case orb.Collection:
+		b = append(b, `{"type":"GeometryCollection","geometries":[`...)
+		first := true
+		for _, m := range g {
+			if isEmpty(m) {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = e.geometry(b, m)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// isEmpty reports whether g has no position at all.
+func isEmpty(g orb.Geometry) bool {
+	switch g := g.(type) {
+	case nil:
+		return true
+	case orb.MultiPoint:
+		return len(g) == 0
+	case orb.LineString:
+		return len(g) == 0
+	case orb.Ring:
+		return len(g) == 0
+	case orb.MultiLineString:
+		for _, l := range g {
+			if len(l) > 0 {
+				return false
+			}
+		}
+		return true
+	case orb.Polygon:
+		for _, r := range g {
+			if len(r) > 0 {
+				return false
+			}
+		}
+		return true
+	case orb.MultiPolygon:
+		for _, poly := range g {
+			for _, r := range poly {
+				if len(r) > 0 {
+					return false
+				}
+			}
+		}
+		return true
+	case orb.Collection:
+		for _, m := range g {
+			if !isEmpty(m) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (e *encoder) polygon(b []byte, poly orb.Polygon) []byte {
+	b = append(b, '[')
+	for i, r := range poly {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = e.points(b, r)
+	}
+	return append(b, ']')
+}
+
+func (e *encoder) points(b []byte, pts []orb.Point) []byte {
+	b = append(b, '[')
+	for i, pt := range pts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = e.point(b, pt)
+	}
+	return append(b, ']')
+}
+
+func (e *encoder) point(b []byte, pt orb.Point) []byte {
+	b = append(b, '[')
+	b = e.coord(b, pt[0])
+	b = append(b, ',')
+	b = e.coord(b, pt[1])
+	return append(b, ']')
+}
+
+// coord writes one coordinate, rounded when e.scale is set, without exponent.
+func (e *encoder) coord(b []byte, v float64) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		e.fail(errNotFinite)
+		return append(b, "null"...)
+	}
+	if e.scale != 0 {
+		if r := v * e.scale; math.Abs(r) < 1<<52 {
+			v = math.Round(r) / e.scale
+		}
+	}
+	if v == 0 {
+		v = 0 // no -0
+	}
+	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+// float writes a property number as encoding/json does (exponent only for
+// very small or large values), -0 as 0.
+func (e *encoder) float(b []byte, v float64, bits int) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		e.fail(errNotFinite)
+		return append(b, "null"...)
+	}
+	if v == 0 {
+		return append(b, '0')
+	}
+	format := byte('f')
+	if abs := math.Abs(v); bits == 64 && (abs < 1e-6 || abs >= 1e21) ||
+		bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, v, format, -1, bits)
+	if format == 'e' { // e-09 to e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// keyPool holds scratch slices for sorting property keys.
+var keyPool = sync.Pool{New: func() any { s := make([]string, 0, 32); return &s }}
+
+func (e *encoder) object(b []byte, m map[string]any) []byte {
+	if len(m) == 0 {
+		return append(b, "{}"...)
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	if e.depth > maxDepth {
+		e.fail(errTooDeep)
+		return append(b, "null"...)
+	}
+	kp := keyPool.Get().(*[]string)
+	keys := (*kp)[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = e.value(b, m[k])
+	}
+	clear(keys)
+	*kp = keys[:0]
+	keyPool.Put(kp)
+	return append(b, '}')
+}
+
+func (e *encoder) value(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return appendString(b, v)
+	case float64:
+		return e.float(b, v, 64)
+	case bool:
+		return strconv.AppendBool(b, v)
+	case map[string]any:
+		return e.object(b, v)
+	case []any:
+		e.depth++
+		defer func() { e.depth-- }()
+		if e.depth > maxDepth {
+			e.fail(errTooDeep)
+			return append(b, "null"...)
+		}
+		b = append(b, '[')
+		for i, x := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = e.value(b, x)
+		}
+		return append(b, ']')
+	case float32:
+		return e.float(b, float64(v), 32)
+	case int:
+		return e.float(b, float64(v), 64)
+	case int8:
+		return e.float(b, float64(v), 64)
+	case int16:
+		return e.float(b, float64(v), 64)
+	case int32:
+		return e.float(b, float64(v), 64)
+	case int64:
+		return e.float(b, float64(v), 64)
+	case uint:
+		return e.float(b, float64(v), 64)
+	case uint8:
+		return e.float(b, float64(v), 64)
+	case uint16:
+		return e.float(b, float64(v), 64)
+	case uint32:
+		return e.float(b, float64(v), 64)
+	case uint64:
+		return e.float(b, float64(v), 64)
+	case json.Number:
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			e.fail(fmt.Errorf("json.Number %q: %w", string(v), err))
+			return append(b, "null"...)
+		}
+		return e.float(b, f, 64)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		e.fail(err)
+		return append(b, "null"...)
+	}
+	return append(b, j...)
+}
+
+// appendString writes s as a JSON string: quotes, backslashes and control
+// characters escaped, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
