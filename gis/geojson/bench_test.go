@@ -18,7 +18,12 @@ import (
 // lots generates n plan lots of 20 positions (19 vertices and the closing
 // one) near Lạng Sơn, with the properties a zoning layer carries, seeded so
 // every run sees the same data.
-func lots(n int) *Collection {
+func lots(n int) *Collection { return lotsWith(n, 12) }
+
+// lotsWith is lots with coordinates rounded to the given decimals; GDAL
+// writes 15.
+func lotsWith(n, decimals int) *Collection {
+	scale := math.Pow(10, float64(decimals))
 	rng := rand.New(rand.NewPCG(1, 2))
 	codes := []string{"ODT", "DGT", "CXKV", "TMD", "DGD", "SKC"}
 	c := &Collection{CRS: crs.WGS84, Features: make([]gis.Feature, n)}
@@ -32,7 +37,7 @@ func lots(n int) *Collection {
 			r := 0.0002 * (0.8 + 0.2*rng.Float64())
 			x := cx + r*math.Cos(a)
 			y := cy + r*math.Sin(a)
-			ring[j] = orb.Point{math.Round(x*1e12) / 1e12, math.Round(y*1e12) / 1e12}
+			ring[j] = orb.Point{math.Round(x*scale) / scale, math.Round(y*scale) / scale}
 		}
 		ring[19] = ring[0]
 		c.Features[i] = gis.Feature{
@@ -61,6 +66,31 @@ var lotsData = sync.OnceValue(func() []byte {
 // BenchmarkRead reads 100 000 generated 20-vertex lots (about 80 MB).
 func BenchmarkRead(b *testing.B) {
 	data := lotsData()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		c, err := Read(bytes.NewReader(data), Options{RequireGeometry: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += len(c.Features)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "features/s")
+}
+
+var lotsDataGDAL = sync.OnceValue(func() []byte {
+	var b bytes.Buffer
+	if err := Write(&b, lotsWith(100_000, 15)); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+})
+
+// BenchmarkReadGDALPrecision reads the lots of BenchmarkRead with 15
+// decimals, 17–18 significant digits per number, as GDAL writes them.
+func BenchmarkReadGDALPrecision(b *testing.B) {
+	data := lotsDataGDAL()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	var n int

@@ -80,9 +80,9 @@ func Canonical(f gis.Feature, geographic bool) []byte {
 // extended slice. It does not allocate when dst has room and the properties
 // hold only the types Read produces.
 func AppendCanonical(dst []byte, f gis.Feature, geographic bool) []byte {
-	e := encoder{scale: 1e4}
+	e := encoder{scale: 1e4, decimals: 4}
 	if geographic {
-		e.scale = 1e9
+		e.scale, e.decimals = 1e9, 9
 	}
 	return e.feature(dst, f)
 }
@@ -90,9 +90,10 @@ func AppendCanonical(dst []byte, f gis.Feature, geographic bool) []byte {
 // encoder writes features; scale is 10^decimals for rounding coordinates, 0
 // for full precision. The first value JSON cannot hold is kept in err.
 type encoder struct {
-	scale float64
-	depth int
-	err   error
+	scale    float64 // 10^decimals
+	decimals int
+	depth    int
+	err      error
 }
 
 var (
@@ -262,8 +263,10 @@ func (e *encoder) coord(b []byte, v float64) []byte {
 		return append(b, "null"...)
 	}
 	if e.scale != 0 {
-		if r := v * e.scale; math.Abs(r) < 1<<52 {
-			v = math.Round(r) / e.scale
+		if r := math.Round(v * e.scale); math.Abs(r) < 1e15 {
+			return appendFixed(b, int64(r), e.decimals)
+		} else if math.Abs(r) < 1<<52 {
+			v = r / e.scale
 		}
 	}
 	if v == 0 {
@@ -271,6 +274,37 @@ func (e *encoder) coord(b []byte, v float64) []byte {
 	}
 	return strconv.AppendFloat(b, v, 'f', -1, 64)
 }
+
+// appendFixed writes k / 10^decimals with trailing zeros dropped. For
+// |k| < 10^15 this is exactly what strconv.AppendFloat(b, float64(k)/10^decimals,
+// 'f', -1, 64) writes, since a decimal of at most 15 significant digits is
+// the shortest one naming its nearest double; it is just faster.
+func appendFixed(b []byte, k int64, decimals int) []byte {
+	if k < 0 {
+		b = append(b, '-')
+		k = -k
+	}
+	unit := int64(pow10i[decimals])
+	b = strconv.AppendInt(b, k/unit, 10)
+	frac := k % unit
+	if frac == 0 {
+		return b
+	}
+	var digits [18]byte
+	n := decimals
+	for frac%10 == 0 {
+		frac /= 10
+		n--
+	}
+	for i := n - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...)
+}
+
+var pow10i = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 // float writes a property number as encoding/json does (exponent only for
 // very small or large values), -0 as 0.

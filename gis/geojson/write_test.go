@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,6 +208,40 @@ func TestWriteOgrinfo(t *testing.T) {
 		}
 		if c.CRS == crs.TM3LangSon && !bytes.Contains(info, []byte(`ID["EPSG",9215]`)) {
 			t.Errorf("%s: ogrinfo did not see EPSG:9215:\n%s", src, info)
+		}
+	}
+}
+
+// TestAppendFixed checks the fast coordinate formatting against
+// strconv.AppendFloat of the rounded value, which it replaces.
+func TestAppendFixed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 1_000_000 {
+		var v float64
+		switch i % 4 {
+		case 0:
+			v = rng.Float64()*360 - 180
+		case 1:
+			v = rng.Float64() * 3e6
+		case 2:
+			v = float64(rng.IntN(2000)-1000) / 8
+		default:
+			v = (rng.Float64() - 0.5) * math.Pow(10, float64(rng.IntN(14)))
+		}
+		for _, dec := range []int{4, 9} {
+			scale := math.Pow(10, float64(dec))
+			r := math.Round(v * scale)
+			if math.Abs(r) >= 1e15 {
+				continue
+			}
+			want := r / scale
+			if want == 0 {
+				want = 0
+			}
+			w := strconv.AppendFloat(nil, want, 'f', -1, 64)
+			if got := appendFixed(nil, int64(r), dec); string(got) != string(w) {
+				t.Fatalf("%v at %d decimals: got %s, want %s", v, dec, got, w)
+			}
 		}
 	}
 }
