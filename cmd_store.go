@@ -10,8 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/paulmach/orb/project"
-
 	"quyhoach/assets"
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
@@ -183,16 +181,8 @@ func readLayer(path, name string, declared crs.Code) (gis.Layer, error) {
 	if declared != 0 && col.CRS != declared {
 		return gis.Layer{}, fmt.Errorf("%s: the file says its CRS is %s but --crs says %s", path, col.CRS, declared)
 	}
-	if col.CRS != crs.WGS84 {
-		tr, err := crs.New(col.CRS, crs.WGS84)
-		if err != nil {
-			return gis.Layer{}, err
-		}
-		for i := range col.Features {
-			if g := col.Features[i].Geometry; g != nil {
-				col.Features[i].Geometry = project.Geometry(g, tr)
-			}
-		}
+	if err := col.Transform(crs.WGS84); err != nil {
+		return gis.Layer{}, err
 	}
 	return gis.Layer{Name: name, Features: col.Features}, nil
 }

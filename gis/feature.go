@@ -5,6 +5,7 @@ package gis
 
 import (
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 )
 
 // Feature is one GIS feature: a stable id, an orb geometry and its properties.
@@ -38,4 +39,26 @@ func (f Feature) String(key string) string {
 // (or a string that parses as one, as spreadsheets often write them).
 func (f Feature) Number(key string) (float64, bool) {
 	return parseNumber(f.Properties[key])
+}
+
+// Layer names of TT 16/2025 the program gives meaning to.
+const (
+	LandUseLayer  = "ChucNangSuDungDat_A" // land-use lots
+	BoundaryLayer = "RanhGioiQuyHoach_A"  // the plan boundary
+)
+
+// Project returns copies of the layers with every geometry passed through
+// tr (e.g. a crs transform to EPSG:9215); the input is not changed.
+func Project(layers []Layer, tr orb.Projection) []Layer {
+	out := make([]Layer, len(layers))
+	for i, l := range layers {
+		out[i] = Layer{Name: l.Name, Features: make([]Feature, len(l.Features))}
+		for j, f := range l.Features {
+			if f.Geometry != nil {
+				f.Geometry = project.Geometry(orb.Clone(f.Geometry), tr)
+			}
+			out[i].Features[j] = f
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -22,6 +23,8 @@ type Step struct {
 	DocDate string // YYYY-MM-DD
 	By      string
 	Note    string
+	// MaThongTinQH, for approve, is the code of the new version; generated when empty.
+	MaThongTinQH string
 }
 
 // step says where an action may start and where it leads.
@@ -96,7 +99,7 @@ func settingInt(ctx context.Context, q querier, key string) (int, error) {
 // plan's new current version (see Approve's rules); every step is recorded
 // in the hash-chained transition log in the same transaction.
 func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error { return s.advanceTx(ctx, tx, dossier, st) })
+	err := s.tx(ctx, func(tx *sql.Tx) error { return s.advanceTx(ctx, tx, dossier, st, s.Now()) })
 	if err != nil {
 		var se *StepError
 		var ce *ConflictError
@@ -108,7 +111,7 @@ func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, e
 	return s.Dossier(ctx, dossier)
 }
 
-func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step) error {
+func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step, now time.Time) error {
 	a, ok := steps[st.Action]
 	if !ok {
 		return &StepError{st.Action, "unknown step (one of " + strings.Join(Actions, ", ") + ")"}
@@ -156,7 +159,6 @@ func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step) er
 			return &StepError{st.Action, "reason required (--note)"}
 		}
 	}
-	now := s.Now()
 	due := ""
 	if key, ok := dueSetting[a.to]; ok {
 		days, err := settingInt(ctx, tx, key)
@@ -340,7 +342,7 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	}
 	msg := fmt.Sprintf("dossier %d approved: %s", d.ID, d.Title)
 	r, err := tx.ExecContext(ctx, `INSERT INTO version (plan_id, number, parent_id, created, source, message, dossier_id, decision_no, decision_date, ma_thong_tin_qh)
-		VALUES (?, ?, ?, ?, 'dossier', ?, ?, ?, ?, ?)`, planID, number, curID, now, msg, d.ID, st.DocNo, st.DocDate, MaThongTinQH(level, d.Kind, st.DocDate))
+		VALUES (?, ?, ?, ?, 'dossier', ?, ?, ?, ?, ?)`, planID, number, curID, now, msg, d.ID, st.DocNo, st.DocDate, cmp.Or(st.MaThongTinQH, MaThongTinQH(level, d.Kind, st.DocDate)))
 	if err != nil {
 		return 0, err
 	}

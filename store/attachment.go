@@ -19,7 +19,7 @@ func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, da
 	if !slices.Contains(AttachmentKinds, kind) {
 		return a, &StepError{"attach", fmt.Sprintf("kind %q is not one of %s", kind, strings.Join(AttachmentKinds, ", "))}
 	}
-	name = filepath.Base(name)
+	name = baseName(name)
 	if name == "." || name == "/" || name == "" {
 		return a, &StepError{"attach", "file name required"}
 	}
@@ -98,4 +98,11 @@ func loadAttachments(ctx context.Context, q querier, dossier int64) ([]Attachmen
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+func baseName(p string) string { return filepath.Base(p) }
+
+func sha256Sum(data []byte) []byte {
+	s := sha256.Sum256(data)
+	return s[:]
 }

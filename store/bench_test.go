@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"flag"
+	"os"
 	"testing"
 
 	"quyhoach/gis"
+	"quyhoach/gis/geojson"
 )
 
 // BenchmarkImport100k imports 100 000 lots of 20 vertices into a fresh plan.
@@ -32,5 +35,22 @@ func BenchmarkLoad100k(b *testing.B) {
 		if err != nil || len(snap.Layers[0].Features) != 100000 {
 			b.Fatal(err)
 		}
+	}
+}
+
+var lotsFile = flag.String("write-lots", "", "write the 100 000 benchmark lots as GeoJSON to this file (for the import comparison script)")
+
+// TestWriteBenchLots writes the benchmark lots to a file when -write-lots is given.
+func TestWriteBenchLots(t *testing.T) {
+	if *lotsFile == "" {
+		t.Skip("no -write-lots")
+	}
+	f, err := os.Create(*lotsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := geojson.Write(f, &geojson.Collection{Features: genLots(100000, 1)}); err != nil {
+		t.Fatal(err)
 	}
 }

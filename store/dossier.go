@@ -133,26 +133,31 @@ func (s *Store) CreateDossier(ctx context.Context, d NewDossier) (int64, error) 
 	}
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		r, err := tx.ExecContext(ctx, `INSERT INTO dossier (plan_id, kind, base_version_id, title, reason, code, state, created)
-			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?)`, planID, d.Kind, baseID, d.Title, d.Reason, d.Code, timeText(now))
-		if err != nil {
-			return err
-		}
-		id, _ = r.LastInsertId()
-		if d.Code == "" { // maHoSoQH: HS, year, dossier number
-			_, err = tx.ExecContext(ctx, "UPDATE dossier SET code = ? WHERE id = ?", fmt.Sprintf("HS%d-%06d", now.Year(), id), id)
-		}
+		var err error
+		id, err = createDossierTx(ctx, tx, d, s.Now())
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: create dossier: %w", err)
 	}
 	return id, nil
+}
+
+func createDossierTx(ctx context.Context, tx *sql.Tx, d NewDossier, now time.Time) (int64, error) {
+	planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
+	if err != nil {
+		return 0, err
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO dossier (plan_id, kind, base_version_id, title, reason, code, state, created)
+		VALUES (?, ?, ?, ?, ?, ?, 'draft', ?)`, planID, d.Kind, baseID, d.Title, d.Reason, d.Code, timeText(now))
+	if err != nil {
+		return 0, err
+	}
+	id, _ := r.LastInsertId()
+	if d.Code == "" { // maHoSoQH: HS, year, dossier number
+		_, err = tx.ExecContext(ctx, "UPDATE dossier SET code = ? WHERE id = ?", fmt.Sprintf("HS%d-%06d", now.Year(), id), id)
+	}
+	return id, err
 }
 
 const dossierColumns = `d.id, p.code, d.kind, (SELECT number FROM version WHERE id = d.base_version_id), d.title, d.reason, d.code,
@@ -544,4 +549,55 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Proposal returns the plan as a dossier proposes it: its base version with
+// the change set applied, lineage from the changes' parents. Version is the
+// base's, with Number 0.
+func (s *Store) Proposal(ctx context.Context, id int64) (*Snapshot, Dossier, error) {
+	d, err := s.Dossier(ctx, id)
+	if err != nil {
+		return nil, d, err
+	}
+	snap, err := s.Load(ctx, d.Plan, d.Base)
+	if err != nil {
+		return nil, d, err
+	}
+	changes := map[string]Change{}
+	for _, c := range d.Changes {
+		changes[c.FeatureID] = c
+	}
+	for li := range snap.Layers {
+		l := &snap.Layers[li]
+		kept := l.Features[:0]
+		for _, f := range l.Features {
+			c, ok := changes[f.ID]
+			switch {
+			case !ok:
+				kept = append(kept, f)
+			case c.Op == "modify":
+				kept = append(kept, *c.Feature)
+			}
+		}
+		l.Features = kept
+	}
+	snap.Lineage = map[string][]string{}
+	for _, c := range d.Changes {
+		if len(c.Parents) > 0 {
+			snap.Lineage[c.FeatureID] = c.Parents
+		}
+		if c.Op != "add" {
+			continue
+		}
+		l := snap.Layer(c.Layer)
+		if l == nil {
+			snap.Layers = append(snap.Layers, gis.Layer{Name: c.Layer})
+			l = &snap.Layers[len(snap.Layers)-1]
+		}
+		l.Features = append(l.Features, *c.Feature)
+	}
+	snap.Version.Number = 0
+	snap.Version.Current = false
+	snap.Version.Message = fmt.Sprintf("dossier %d (%s) on version %d", d.ID, d.State, d.Base)
+	return snap, d, nil
 }

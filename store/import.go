@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -261,38 +263,40 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 		return res, err
 	}
 	defer w.close()
-	insItem, err := tx.PrepareContext(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES (?, ?, ?, ?, ?)")
-	if err != nil {
-		return res, err
-	}
-	defer insItem.Close()
 	seq := 1 << 40 // imported layers come after carried-over ones, in file order
 	total, done := 0, 0
 	for _, b := range bodies {
 		total += len(b)
 	}
 	for li := range req.Layers {
-		for fi := range bodies[li] {
-			if done%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return res, err
-				}
-				if req.Progress != nil {
-					req.Progress(done, total)
-				}
+		for lo := 0; lo < len(bodies[li]); lo += batchRows {
+			hi := min(lo+batchRows, len(bodies[li]))
+			if err := ctx.Err(); err != nil {
+				return res, err
 			}
-			done++
-			bodyID, err := w.put(ctx, &bodies[li][fi])
+			if req.Progress != nil && done%4000 == 0 {
+				req.Progress(done, total)
+			}
+			batch := make([]*body, hi-lo)
+			for i := range batch {
+				batch[i] = &bodies[li][lo+i]
+			}
+			bodyIDs, err := w.putMany(ctx, batch)
 			if err != nil {
 				return res, err
 			}
-			seq++
-			if _, err := insItem.ExecContext(ctx, verID, ids[li][fi], layerIDs[li], bodyID, seq); err != nil {
+			args := make([]any, 0, 5*len(batch))
+			for i, id := range bodyIDs {
+				seq++
+				args = append(args, verID, ids[li][lo+i], layerIDs[li], id, seq)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(batch), 5), args...); err != nil {
 				if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
-					return res, fmt.Errorf("layer %s: feature %d: id %s given twice", req.Layers[li].Name, fi, ids[li][fi])
+					return res, fmt.Errorf("layer %s: a feature id is given twice", req.Layers[li].Name)
 				}
 				return res, err
 			}
+			done += len(batch)
 		}
 	}
 	res.NewBodies = w.written
@@ -437,65 +441,128 @@ func layerKind(l gis.Layer) string {
 	return kind
 }
 
-// bodyWriter stores bodies once each, with their bbox in the R*Tree.
+// bodyWriter stores bodies once each, with their bbox in the R*Tree. It
+// writes in batches of multi-row statements: per-statement overhead, not
+// SQLite's B-tree work, dominates a row-at-a-time import.
 type bodyWriter struct {
-	find, ins, bbox *sql.Stmt
-	written         int
+	tx      *sql.Tx
+	nextID  int64 // body ids are assigned here: the write transaction holds the lock
+	written int
 }
 
+// batchRows is how many rows one multi-row statement writes.
+const batchRows = 200
+
 func newBodyWriter(ctx context.Context, tx *sql.Tx) (*bodyWriter, error) {
-	w := &bodyWriter{}
-	var err error
-	if w.find, err = tx.PrepareContext(ctx, "SELECT id FROM body WHERE hash = ?"); err != nil {
-		return nil, err
-	}
-	if w.ins, err = tx.PrepareContext(ctx, "INSERT INTO body (hash, geojson) VALUES (?, ?)"); err != nil {
-		return nil, err
-	}
-	if w.bbox, err = tx.PrepareContext(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)"); err != nil {
+	w := &bodyWriter{tx: tx}
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM body").Scan(&w.nextID); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *bodyWriter) close() {
-	for _, s := range []*sql.Stmt{w.find, w.ins, w.bbox} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
+func (w *bodyWriter) close() {}
 
 // put returns the id of b's body, writing it when it is new.
 func (w *bodyWriter) put(ctx context.Context, b *body) (int64, error) {
-	var id int64
-	err := w.find.QueryRowContext(ctx, b.hash[:]).Scan(&id)
-	if err == nil {
-		return id, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, err
-	}
-	r, err := w.ins.ExecContext(ctx, b.hash[:], b.text)
+	ids, err := w.putMany(ctx, []*body{b})
 	if err != nil {
 		return 0, err
 	}
-	id, _ = r.LastInsertId()
-	if b.geom {
-		if _, err := w.bbox.ExecContext(ctx, id, b.bbox.Min[0], b.bbox.Max[0], b.bbox.Min[1], b.bbox.Max[1]); err != nil {
-			return 0, err
-		}
-	}
-	w.written++
-	return id, nil
+	return ids[0], nil
 }
 
-// newID returns a random (version 4) UUID.
+// putMany returns the body id of each of bs (at most batchRows), writing the
+// bodies not stored yet.
+func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
+	ids := make([]int64, len(bs))
+	known := make(map[[32]byte]int64, len(bs))
+	args := make([]any, len(bs))
+	for i, b := range bs {
+		args[i] = b.hash[:]
+	}
+	rows, err := w.tx.QueryContext(ctx, "SELECT hash, id FROM body WHERE hash IN ("+placeholders(len(bs), 1)+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var h []byte
+		var id int64
+		if err := rows.Scan(&h, &id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		known[[32]byte(h)] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var bodyArgs, boxArgs []any
+	for i, b := range bs {
+		if id, ok := known[b.hash]; ok {
+			ids[i] = id
+			continue
+		}
+		id := w.nextID
+		w.nextID++
+		known[b.hash] = id
+		ids[i] = id
+		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
+		if b.geom {
+			boxArgs = append(boxArgs, id, b.bbox.Min[0], b.bbox.Max[0], b.bbox.Min[1], b.bbox.Max[1])
+		}
+	}
+	if n := len(bodyArgs) / 3; n > 0 {
+		if _, err := w.tx.ExecContext(ctx, "INSERT INTO body (id, hash, geojson) VALUES "+placeholders(n, 3), bodyArgs...); err != nil {
+			return nil, err
+		}
+		w.written += n
+	}
+	if n := len(boxArgs) / 5; n > 0 {
+		if _, err := w.tx.ExecContext(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES "+placeholders(n, 5), boxArgs...); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// placeholders returns n groups of k "?" for a multi-row statement:
+// "(?,?),(?,?)" for n=2, k=2; with k=1 a plain list "?,?".
+func placeholders(n, k int) string {
+	group := strings.TrimSuffix(strings.Repeat("?,", k), ",")
+	if k > 1 {
+		group = "(" + group + ")"
+	}
+	return strings.TrimSuffix(strings.Repeat(group+",", n), ",")
+}
+
+// newID returns a version 7 UUID: random, but time-ordered, so the ids of
+// one import are written in key order.
 func newID() string {
 	var u [16]byte
 	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
+	idMu.Lock()
+	ms := uint64(time.Now().UnixMilli())
+	if ms <= lastMS { // keep ids of one process strictly increasing
+		ms = lastMS
+		if seqID++; seqID > 0x0fff {
+			lastMS++
+			ms, seqID = lastMS, 0
+		}
+	} else {
+		lastMS, seqID = ms, 0
+	}
+	idMu.Unlock()
+	binary.BigEndian.PutUint64(u[0:8], ms<<16|uint64(seqID&0x0fff))
+	u[6] = u[6]&0x0f | 0x70
 	u[8] = u[8]&0x3f | 0x80
 	h := hex.EncodeToString(u[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
+
+var (
+	idMu   sync.Mutex
+	lastMS uint64
+	seqID  uint64
+)

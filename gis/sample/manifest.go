@@ -18,8 +18,9 @@ type Manifest struct {
 	Plans []Plan `json:"plans"`
 }
 
-// Plan is one sample plan.
+// Plan is one sample plan; Dossiers are its dossiers still open.
 type Plan struct {
+	Dossiers []Dossier `json:"dossiers,omitempty"`
 	Code     string    `json:"code"`  // e.g. "truc-trung-tam"
 	Name     string    `json:"name"`  // full Vietnamese name
 	Level    string    `json:"level"` // general | zoning | detailed
@@ -41,6 +42,39 @@ type Version struct {
 	// Layers maps a layer name (ChucNangSuDungDat_A, …) to its GeoJSON file,
 	// relative to the folder of plans.json.
 	Layers map[string]string `json:"layers"`
+	// Dossier, when set, is the adjustment dossier whose approval made this
+	// version from the previous one: its Layers are the layers as adjusted.
+	Dossier *Dossier `json:"dossier,omitempty"`
+}
+
+// Dossier is a sample adjustment dossier with its history.
+type Dossier struct {
+	Title  string `json:"title"`
+	Kind   string `json:"kind"` // local | overall
+	Reason string `json:"reason"`
+	Code   string `json:"code"` // maHoSoQH
+	// Layers maps a layer to its GeoJSON as the dossier proposes it: the
+	// whole layer, matched to the base by maDoiTuong (lineage in "parents"
+	// names lot codes). A version's dossier takes the version's layers.
+	Layers      map[string]string `json:"layers,omitempty"`
+	Steps       []Step            `json:"steps"`
+	Attachments []Attachment      `json:"attachments,omitempty"`
+}
+
+// Step is an approval step taken on a sample dossier.
+type Step struct {
+	Action string `json:"action"` // submit | appraise | appraised | approve | publish | return | withdraw
+	At     string `json:"at"`     // YYYY-MM-DD the step was taken
+	Doc    string `json:"doc,omitempty"`
+	Date   string `json:"date,omitempty"` // document date
+	By     string `json:"by"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Attachment is a document of a sample dossier, a file in the sample folder.
+type Attachment struct {
+	Kind string `json:"kind"`
+	File string `json:"file"`
 }
 
 // Open reads the manifest of a sample folder: fsys holds plans.json at its

@@ -140,10 +140,11 @@ CREATE TRIGGER version_item_no_update BEFORE UPDATE ON version_item
 BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
 CREATE TRIGGER version_item_no_delete BEFORE DELETE ON version_item
 BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
--- content may only be added to the newest version of its plan, while it is being written
+-- content may only be added to the newest version, while it is being written
+-- (before it becomes its plan's current version)
 CREATE TRIGGER version_item_only_newest BEFORE INSERT ON version_item
-WHEN NEW.version_id <> (SELECT max(v2.id) FROM version v1 JOIN version v2 ON v2.plan_id = v1.plan_id WHERE v1.id = NEW.version_id)
-  OR EXISTS (SELECT 1 FROM plan p JOIN version v ON v.plan_id = p.id WHERE v.id = NEW.version_id AND p.current_version = NEW.version_id)
+WHEN NEW.version_id <> (SELECT max(id) FROM version)
+  OR EXISTS (SELECT 1 FROM plan WHERE current_version = NEW.version_id)
 BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
 CREATE TRIGGER lineage_no_update BEFORE UPDATE ON lineage
 BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
