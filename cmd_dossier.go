@@ -276,4 +276,3 @@ func printDossier(c *cli, d store.Dossier) {
 		fmt.Fprintf(w, "  %d  %-18s %s  %s bytes  sha256 %s\n", a.ID, a.Kind, a.Name, strconv.FormatInt(a.Size, 10), a.SHA256[:16])
 	}
 }
-

@@ -464,4 +464,3 @@ func signedVN(v float64) string {
 	}
 	return gis.FormatVN(v, 2)
 }
-
