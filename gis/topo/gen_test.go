@@ -127,3 +127,25 @@ func scaled(p orb.Polygon, f float64) orb.Polygon {
 	}
 	return out
 }
+
+// benchLayer is the benchmark's layer: a 100×100 tiling of 40 m lots with 20
+// vertices each, five lots missing (gaps), five enlarged by 5 % (overlaps)
+// and two border lots pushed out of the boundary.
+func benchLayer() ([]gis.Feature, orb.Polygon) {
+	lots, bnd := tiling(100, 5, 40, 0.2, 7)
+	for _, k := range []int{1234, 4321, 5555, 7070, 9001} {
+		lots[k].Geometry = scaled(lots[k].Geometry.(orb.Polygon), 1.05)
+	}
+	for _, k := range []int{50, 9950} {
+		lots[k].Geometry = scaled(lots[k].Geometry.(orb.Polygon), 1.1)
+	}
+	var out []gis.Feature
+	for k, l := range lots {
+		switch k {
+		case 2020, 3333, 6001, 8088, 9595:
+			continue
+		}
+		out = append(out, l)
+	}
+	return out, bnd
+}

@@ -1,2 +1,255 @@
-// Package topo checks a land-use layer against its plan boundary.
+// Package topo checks a land-use layer against its plan boundary: invalid
+// geometry, overlaps, gaps, lots outside the boundary, classes and indicators.
 package topo
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
+
+	"quyhoach/gis"
+)
+
+// DefaultTolerance is the area in m² below which overlaps, gaps and parts
+// outside the boundary are not reported.
+const DefaultTolerance = 1.0
+
+// Kinds of finding, in the order Check sorts them.
+const (
+	KindOverlap   = "overlap"   // two lots cover the same ground
+	KindGap       = "gap"       // ground inside the boundary that no lot covers
+	KindInvalid   = "invalid"   // a geometry that is not a valid polygon; left out of the overlay checks
+	KindOutside   = "outside"   // a lot, or part of one, outside the plan boundary
+	KindClass     = "class"     // missing or unknown land-use class (phanLoai)
+	KindIndicator = "indicator" // an implausible or non-numeric planning indicator
+)
+
+var kindRank = map[string]int{
+	KindOverlap: 0, KindGap: 1, KindInvalid: 2, KindOutside: 3, KindClass: 4, KindIndicator: 5,
+}
+
+// Options tune Check.
+type Options struct {
+	// Tolerance in m²: overlaps, gaps and outside parts with a smaller area
+	// are dropped. Zero or less means DefaultTolerance.
+	Tolerance float64
+	// KnownClass tells whether a phanLoai value is in the land-use catalogue;
+	// nil skips the class check.
+	KnownClass func(phanLoai string) bool
+
+	// hook, for tests, may alter the operands of the gap overlay to mimic a
+	// union that silently drops a polygon.
+	hook func(stage string, gs []geom.Geometry) []geom.Geometry
+	// everyTile, for tests, runs the overlay in every tile, even those the
+	// exact edge count proves clean.
+	everyTile bool
+	// lotsPerTile, for tests, overrides the tile size (0: lotsPerTile).
+	lotsPerTile int
+}
+
+// Finding is one problem found by Check.
+type Finding struct {
+	Kind    string    // one of the Kind constants
+	IDs     []string  // ids of the features involved, sorted; "#n" for the n-th feature (from 1) when it has no id
+	AreaM2  float64   // area concerned in m²; 0 for class, indicator and invalid findings
+	At      orb.Point // a point to zoom to (projected metres), inside the area when there is one
+	Message string    // in English, naming lots by maDoiTuong when they have one
+}
+
+// Check checks land-use lots against the plan boundary. All geometry must be
+// projected to metres (EPSG:9215). A nil boundary skips the gap and outside
+// checks. Findings are sorted by kind (in the order of the Kind constants),
+// then by area, largest first. Check returns an error when ctx is done, or
+// when an overlay cannot be made consistent with its area identity: it never
+// returns a result it could not verify.
+func Check(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt Options) ([]Finding, error) {
+	c := newChecker(ctx, lots, boundary, opt)
+	steps := []func() error{c.prepare, c.findOverlaps, c.findClusters, c.classifyLots, c.findGaps}
+	for _, step := range steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := step(); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
+		}
+	}
+	c.attributes()
+	sortFindings(c.findings)
+	return c.findings, nil
+}
+
+// feature is what Check keeps of each input feature.
+type feature struct {
+	id, name string
+	f        *gis.Feature
+	lot      int // index in checker.lots, -1 when invalid
+	at       orb.Point
+}
+
+// lot is a valid land-use polygon ready for overlay work.
+type lot struct {
+	shape
+	feat   int // index in checker.feats
+	status int // lot against the boundary: statusInside, statusOutside or statusCrossing
+}
+
+const (
+	statusInside   = iota // wholly inside the boundary (or there is no boundary)
+	statusOutside         // wholly outside it
+	statusCrossing        // partly outside: the overlay works out how much
+)
+
+type checker struct {
+	ctx   context.Context
+	opt   Options
+	tol   float64
+	fr    frame
+	feats []feature
+	lots  []*lot
+	trees
+
+	boundary orb.Geometry
+	bd       *shape // nil: no valid boundary
+	bdEdges  []seg  // boundary edges, reversed: the outside of the boundary lies on their left
+
+	overlaps  []*overlapRec
+	triples   []*tripleRec // in clusters without a union
+	clusters  []*cluster
+	clusterOf []int // lot → index in clusters, -1 when it overlaps nothing
+
+	findings []Finding
+}
+
+func newChecker(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt Options) *checker {
+	tol := opt.Tolerance
+	if !(tol > 0) {
+		tol = DefaultTolerance
+	}
+	gs := make([]orb.Geometry, len(lots))
+	for i := range lots {
+		gs[i] = lots[i].Geometry
+	}
+	ox, oy := origin(boundary, gs)
+	c := &checker{ctx: ctx, opt: opt, tol: tol, fr: frame{ox, oy}, boundary: boundary}
+	c.feats = make([]feature, len(lots))
+	for i := range lots {
+		f := &lots[i]
+		id := f.ID
+		if id == "" {
+			id = "#" + strconv.Itoa(i+1)
+		}
+		name := strings.TrimSpace(f.String("maDoiTuong"))
+		if name == "" {
+			name = id
+		}
+		c.feats[i] = feature{id: id, name: name, f: f, lot: -1}
+	}
+	return c
+}
+
+// eps is the slack allowed in an area identity over areas of about scale m².
+func eps(scale float64) float64 { return 1e-3 + 1e-9*math.Abs(scale) }
+
+// prepare converts and validates every lot and the boundary.
+func (c *checker) prepare() error {
+	shapes := make([]shape, len(c.feats))
+	probs := make([]*problem, len(c.feats))
+	err := parallel(c.ctx, len(c.feats), func(i int) {
+		shapes[i], probs[i] = c.fr.convert(c.feats[i].f.Geometry)
+	})
+	if err != nil {
+		return err
+	}
+	for i := range c.feats {
+		ft := &c.feats[i]
+		if pr := probs[i]; pr != nil {
+			ft.at = pr.at
+			if !pr.hasAt {
+				ft.at, _ = firstPoint(ft.f.Geometry)
+			}
+			c.add(Finding{Kind: KindInvalid, IDs: []string{ft.id}, At: ft.at,
+				Message: fmt.Sprintf("lot %s is invalid: %s", ft.name, pr.reason)})
+			continue
+		}
+		ft.lot = len(c.lots)
+		c.lots = append(c.lots, &lot{shape: shapes[i], feat: i})
+	}
+	if c.boundary != nil && !isEmptyPolygonal(c.boundary) {
+		sh, pr := c.fr.convert(c.boundary)
+		if pr != nil {
+			c.add(Finding{Kind: KindInvalid, At: pr.at,
+				Message: "the plan boundary is invalid: " + pr.reason + "; gaps and lots outside it were not checked"})
+		} else {
+			c.bd = &sh
+			for _, p := range sh.polys {
+				for _, r := range p.rings {
+					prev := r[len(r)-1]
+					for _, v := range r {
+						c.bdEdges = append(c.bdEdges, seg{v, prev})
+						prev = v
+					}
+				}
+			}
+		}
+	}
+	c.buildTrees()
+	return nil
+}
+
+func isEmptyPolygonal(g orb.Geometry) bool {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return len(g) == 0
+	case orb.MultiPolygon:
+		return len(g) == 0
+	}
+	return false
+}
+
+// lotPoint returns a point inside lot k, in projected metres.
+func (c *checker) lotPoint(k int) orb.Point {
+	p, _ := largest(c.lots[k].sf)
+	return c.fr.globalPt(p.PointOnSurface())
+}
+
+func (c *checker) add(f Finding) {
+	slices.Sort(f.IDs)
+	c.findings = append(c.findings, f)
+}
+
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(kindRank[a.Kind], kindRank[b.Kind]),
+			cmp.Compare(b.AreaM2, a.AreaM2),
+			slices.Compare(a.IDs, b.IDs),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+// fmtArea writes an area in m² with at most two decimals: "12.5 m²".
+func fmtArea(a float64) string {
+	return strconv.FormatFloat(math.Round(a*100)/100, 'f', -1, 64) + " m²"
+}
+
+// nameList writes "A", "A and B" or "A, B and C".
+func nameList(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

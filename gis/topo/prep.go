@@ -1,0 +1,365 @@
+package topo
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
+)
+
+// frame is the local coordinate frame: projected metres minus a whole-metre
+// origin, snapped to a 1 mm grid and held as integers in half-millimetres.
+type frame struct{ ox, oy float64 }
+
+// unitsPerMetre is the number of half-millimetres in a metre.
+const unitsPerMetre = 2000
+
+// snap maps a projected point to the grid; ok is false when it is not
+// finite or too far from the origin.
+func (f frame) snap(p orb.Point) (ipt, bool) {
+	x, y := (p[0]-f.ox)*1000, (p[1]-f.oy)*1000
+	if math.IsNaN(x) || math.IsNaN(y) || math.Abs(x) >= maxCoord/2 || math.Abs(y) >= maxCoord/2 {
+		return ipt{}, false
+	}
+	return ipt{2 * int64(math.Round(x)), 2 * int64(math.Round(y))}, true
+}
+
+// local converts a grid point to local metres, the frame given to simplefeatures.
+func local(p ipt) geom.XY {
+	return geom.XY{X: float64(p.x) / unitsPerMetre, Y: float64(p.y) / unitsPerMetre}
+}
+
+// global converts local metres back to projected metres.
+func (f frame) global(xy geom.XY) orb.Point {
+	return orb.Point{xy.X + f.ox, xy.Y + f.oy}
+}
+
+// globalPt converts a simplefeatures point in local metres to projected metres.
+func (f frame) globalPt(p geom.Point) orb.Point {
+	xy, ok := p.XY()
+	if !ok {
+		return orb.Point{}
+	}
+	return f.global(xy)
+}
+
+// shape is a polygonal geometry converted to the grid: its polygons for the
+// exact predicates and the same geometry in local metres for simplefeatures.
+type shape struct {
+	polys []ipoly
+	sf    geom.Geometry
+	bb    ibox
+	area  float64 // m²
+}
+
+// problem is why a geometry is invalid, with a place to show.
+type problem struct {
+	reason string
+	at     orb.Point
+	hasAt  bool
+}
+
+// polygonsOf lists the polygons of a polygonal orb geometry, or says why it
+// is not one.
+func polygonsOf(g orb.Geometry) ([]orb.Polygon, string) {
+	switch g := g.(type) {
+	case nil:
+		return nil, "it has no geometry"
+	case orb.Polygon:
+		if len(g) == 0 {
+			return nil, "its polygon is empty"
+		}
+		return []orb.Polygon{g}, ""
+	case orb.MultiPolygon:
+		if len(g) == 0 {
+			return nil, "its multipolygon is empty"
+		}
+		for _, p := range g {
+			if len(p) == 0 {
+				return nil, "its multipolygon has an empty part"
+			}
+		}
+		return g, ""
+	case orb.Bound:
+		return []orb.Polygon{g.ToPolygon()}, ""
+	case orb.Ring:
+		return []orb.Polygon{{g}}, ""
+	default:
+		return nil, fmt.Sprintf("its geometry is a %s, not a polygon", g.GeoJSONType())
+	}
+}
+
+// convert snaps g to the grid and validates it. A nil problem means the
+// shape is valid and ready for overlay work.
+func (f frame) convert(g orb.Geometry) (shape, *problem) {
+	ps, why := polygonsOf(g)
+	if why != "" {
+		return shape{}, &problem{reason: why}
+	}
+	sh := shape{bb: emptyBox()}
+	sfPolys := make([]geom.Polygon, 0, len(ps))
+	for pi, p := range ps {
+		ip := ipoly{bb: emptyBox()}
+		sfRings := make([]geom.LineString, 0, len(p))
+		for ri, r := range p {
+			at := problem{hasAt: len(r) > 0}
+			if len(r) > 0 {
+				at.at = r[0]
+			}
+			name := ringName(len(ps) > 1, pi, ri)
+			if len(r) < 4 {
+				at.reason = fmt.Sprintf("%s has %d points, a ring needs at least 4", name, len(r))
+				return shape{}, &at
+			}
+			if r[0] != r[len(r)-1] {
+				at.reason = name + " is not closed"
+				at.at = r[len(r)-1]
+				return shape{}, &at
+			}
+			ir := make(iring, 0, len(r)-1)
+			for _, q := range r[:len(r)-1] {
+				s, ok := f.snap(q)
+				if !ok {
+					at.at = q
+					at.reason = fmt.Sprintf("%s has a coordinate that is not finite or lies more than 250 km from the plan boundary or the other lots", name)
+					return shape{}, &at
+				}
+				if len(ir) == 0 || ir[len(ir)-1] != s {
+					ir = append(ir, s)
+				}
+			}
+			for len(ir) > 1 && ir[len(ir)-1] == ir[0] {
+				ir = ir[:len(ir)-1]
+			}
+			if len(ir) < 3 {
+				at.reason = name + " collapses to fewer than 3 points on a 1 mm grid"
+				return shape{}, &at
+			}
+			coords := make([]float64, 0, 2*len(ir)+2)
+			for _, q := range ir {
+				xy := local(q)
+				coords = append(coords, xy.X, xy.Y)
+				ip.bb.add(q)
+			}
+			coords = append(coords, coords[0], coords[1])
+			sfRings = append(sfRings, geom.NewLineString(geom.NewSequence(coords, geom.DimXY)))
+			ip.rings = append(ip.rings, ir)
+		}
+		sfPolys = append(sfPolys, geom.NewPolygon(sfRings))
+		sh.polys = append(sh.polys, ip)
+		sh.bb = sh.bb.union(ip.bb)
+	}
+	var err error
+	if len(sfPolys) == 1 {
+		sh.sf = sfPolys[0].AsGeometry()
+		err = sfPolys[0].Validate()
+	} else {
+		mp := geom.NewMultiPolygon(sfPolys)
+		sh.sf = mp.AsGeometry()
+		err = mp.Validate()
+	}
+	if err != nil {
+		pr := &problem{reason: invalidReason(err)}
+		if xy, ok := selfCrossing(sh.polys); ok {
+			pr.at, pr.hasAt = f.global(xy), true
+		} else if xy, ok := errorLocation(err); ok {
+			pr.at, pr.hasAt = f.global(xy), true
+		} else {
+			pr.at, pr.hasAt = ps[0][0][0], true
+		}
+		return shape{}, pr
+	}
+	for i := range sh.polys {
+		for k, r := range sh.polys[i].rings {
+			orientRing(r, k == 0)
+		}
+	}
+	sh.area = geomArea(sh.sf)
+	return sh, nil
+}
+
+func ringName(multi bool, pi, ri int) string {
+	kind := "shell"
+	if ri > 0 {
+		kind = fmt.Sprintf("hole %d", ri)
+	}
+	if multi {
+		return fmt.Sprintf("part %d %s", pi+1, kind)
+	}
+	return "its " + kind
+}
+
+// invalidReason turns a simplefeatures validation error into plain words.
+func invalidReason(err error) string {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "ring not simple"):
+		return "a ring intersects itself (bow-tie or self-intersection)"
+	case strings.Contains(s, "interior ring outside of exterior ring"):
+		return "a hole lies outside its shell"
+	case strings.Contains(s, "nested rings"):
+		return "a hole overlaps or lies inside another hole"
+	case strings.Contains(s, "rings intersect at multiple points"):
+		return "rings overlap or share an edge (holes overlapping, or a hole crossing its shell)"
+	case strings.Contains(s, "disconnected interior"):
+		return "holes cut the polygon into pieces"
+	case strings.Contains(s, "child polygons touch at multiple points"):
+		return "parts of the multipolygon overlap or share an edge"
+	case strings.Contains(s, "one distinct XY"):
+		return "a ring has only one distinct point"
+	}
+	return s
+}
+
+// errorLocation reads the "(at or near {x y})" that simplefeatures v0.50.0
+// appends to validation errors; it is a best effort, for the zoom point only.
+var locRE = regexp.MustCompile(`at or near \{(\S+) (\S+)\}`)
+
+func errorLocation(err error) (geom.XY, bool) {
+	m := locRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return geom.XY{}, false
+	}
+	x, err1 := strconv.ParseFloat(m[1], 64)
+	y, err2 := strconv.ParseFloat(m[2], 64)
+	return geom.XY{X: x, Y: y}, err1 == nil && err2 == nil
+}
+
+// origin picks the local origin: the whole metre below the boundary's box,
+// or below the median first vertex of the lots when there is no boundary, so
+// one stray lot (say in lon/lat) cannot push the others out of range.
+func origin(boundary orb.Geometry, lots []orb.Geometry) (float64, float64) {
+	if _, ok := firstPoint(boundary); ok {
+		b := boundary.Bound()
+		if finite(b.Min[0]) && finite(b.Min[1]) {
+			return math.Floor(b.Min[0]), math.Floor(b.Min[1])
+		}
+	}
+	var xs, ys []float64
+	for _, g := range lots {
+		if p, ok := firstPoint(g); ok && finite(p[0]) && finite(p[1]) {
+			xs, ys = append(xs, p[0]), append(ys, p[1])
+		}
+	}
+	if len(xs) == 0 {
+		return 0, 0
+	}
+	return math.Floor(median(xs)), math.Floor(median(ys))
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func firstPoint(g orb.Geometry) (orb.Point, bool) {
+	switch g := g.(type) {
+	case orb.Point:
+		return g, true
+	case orb.Polygon:
+		if len(g) > 0 && len(g[0]) > 0 {
+			return g[0][0], true
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if len(p) > 0 && len(p[0]) > 0 {
+				return p[0][0], true
+			}
+		}
+	case orb.Bound:
+		return g.Min, true
+	case orb.LineString:
+		if len(g) > 0 {
+			return g[0], true
+		}
+	case orb.Ring:
+		if len(g) > 0 {
+			return g[0], true
+		}
+	case orb.MultiPoint:
+		if len(g) > 0 {
+			return g[0], true
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			if len(l) > 0 {
+				return l[0], true
+			}
+		}
+	case orb.Collection:
+		for _, c := range g {
+			if p, ok := firstPoint(c); ok {
+				return p, true
+			}
+		}
+	}
+	return orb.Point{}, false
+}
+
+// selfCrossing finds where a ring of ps touches or crosses itself, for the
+// zoom point of a bow-tie (simplefeatures reports the ring's first vertex).
+// Rings of more than 2000 vertices are not searched.
+func selfCrossing(ps []ipoly) (geom.XY, bool) {
+	for _, p := range ps {
+		for _, r := range p.rings {
+			n := len(r)
+			if n > 2000 {
+				continue
+			}
+			for i := 0; i < n; i++ {
+				a := seg{r[i], r[(i+1)%n]}
+				for j := i + 1; j < n; j++ {
+					b := seg{r[j], r[(j+1)%n]}
+					if j == i+1 || i == 0 && j == n-1 {
+						// Adjacent edges meet at their shared vertex; they are
+						// wrong only when one folds back over the other.
+						v, o, w := a.a, a.b, b.b // shared vertex o = a.b = b.a
+						if j != i+1 {
+							v, o, w = b.a, a.a, a.b // shared vertex o = a.a = b.b
+						}
+						if orient(v, o, w) == 0 && (o.x-v.x)*(w.x-o.x)+(o.y-v.y)*(w.y-o.y) < 0 {
+							return local(o), true
+						}
+						continue
+					}
+					if xy, ok := touch(a, b); ok {
+						return xy, true
+					}
+				}
+			}
+		}
+	}
+	return geom.XY{}, false
+}
+
+// touch returns a point shared by two segments, if any.
+func touch(a, b seg) (geom.XY, bool) {
+	if !a.box().meets(b.box()) {
+		return geom.XY{}, false
+	}
+	o1, o2 := orient(a.a, a.b, b.a), orient(a.a, a.b, b.b)
+	o3, o4 := orient(b.a, b.b, a.a), orient(b.a, b.b, a.b)
+	switch {
+	case sgn(o1)*sgn(o2) < 0 && sgn(o3)*sgn(o4) < 0:
+		t := float64(o3) / float64(o3-o4)
+		pa, pb := local(a.a), local(a.b)
+		return geom.XY{X: pa.X + t*(pb.X-pa.X), Y: pa.Y + t*(pb.Y-pa.Y)}, true
+	case o1 == 0 && onSeg(a.a, a.b, b.a):
+		return local(b.a), true
+	case o2 == 0 && onSeg(a.a, a.b, b.b):
+		return local(b.b), true
+	case o3 == 0 && onSeg(b.a, b.b, a.a):
+		return local(a.a), true
+	case o4 == 0 && onSeg(b.a, b.b, a.b):
+		return local(a.b), true
+	}
+	return geom.XY{}, false
+}
