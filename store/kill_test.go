@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"quyhoach/gis"
@@ -46,7 +45,8 @@ func TestKilledImportLeavesStoreAsItWas(t *testing.T) {
 	sc := bufio.NewScanner(out)
 	killed := false
 	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "written 16384") {
+		var done, total int
+		if n, _ := fmt.Sscanf(sc.Text(), "written %d of %d", &done, &total); n == 2 && done >= 8000 {
 			cmd.Process.Kill() // SIGKILL: no deferred rollback, no clean close
 			killed = true
 			break
