@@ -20,6 +20,7 @@ import (
 	"quyhoach/assets"
 	"quyhoach/store"
 	"quyhoach/ui"
+	_ "quyhoach/ui/locale" // before Fyne reads $LANG
 )
 
 // command is one CLI subcommand.
