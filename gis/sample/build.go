@@ -19,6 +19,12 @@ type lot struct {
 	parents []string
 	adjust  bool // written by the adjusted version (carries its codes)
 
+	// Set on a lot an open dossier proposes: the dossier's maHoSoQH, and
+	// indicators that replace the drawn ones when not zero.
+	dossier string
+	density float64 // matDoXayDung, %
+	storeys int     // tangCaoMax
+
 	// The block and cuts it was made from, so that it can be split or merged.
 	blk    *block
 	c0, c1 cut

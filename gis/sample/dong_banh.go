@@ -61,7 +61,7 @@ func dongBanh() *layout {
 		}}
 	}
 	c.build(b)
-	return &layout{
+	lay := &layout{
 		plan: Plan{
 			Code:  "dong-banh",
 			Name:  "Quy hoạch phân khu Khu công nghiệp Đồng Bành (điều chỉnh tổng thể)",
@@ -73,4 +73,6 @@ func dongBanh() *layout {
 		},
 		b: b, versions: [][]*lot{b.lots},
 	}
+	dongBanhDossier(lay)
+	return lay
 }

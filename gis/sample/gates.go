@@ -148,7 +148,7 @@ func chiMa() *layout {
 	gate(b, 32, "Đường vào cửa khẩu Chi Ma", "Đường chính khu vực",
 		[]float64{170, 190, 160}, []float64{20, 20, 20}, "Đường nội bộ cửa khẩu",
 		[2]float64{70, 80}, 250, 45, progs, gateFacilities)
-	return &layout{
+	lay := &layout{
 		plan: Plan{
 			Code:  "chi-ma",
 			Name:  "Quy hoạch chi tiết Khu cửa khẩu Chi Ma",
@@ -160,4 +160,6 @@ func chiMa() *layout {
 		},
 		b: b, versions: [][]*lot{b.lots},
 	}
+	chiMaDossier(lay)
+	return lay
 }

@@ -15,6 +15,14 @@
 // rounded to 1 mm, so neighbours share identical vertices. The boundary is
 // the chain of edges that have no reversed twin. Lots that an adjustment
 // leaves alone are written byte for byte the same in every version.
+//
+// The sample dossiers (dossiers.go) are generated too: the dossier whose
+// approval made a version, with its steps, and open dossiers, each with the
+// whole land-use layer it proposes in <plan>/dossier-N/. Their lots join the
+// same vertex pool, so a lot they split adds the cut's ends to its
+// neighbours in every version, and the lots they leave alone are the
+// versions' byte for byte. Their documents are one-page PDFs in
+// <plan>/docs/ (pdf.go).
 package sample
 
 import (
@@ -48,6 +56,15 @@ type layout struct {
 	b        *builder
 	versions [][]*lot
 	zones    [][]zone // adjustment areas of each version
+	drafts   []draft  // open dossiers, written to plan.Dossiers
+	docs     []document
+}
+
+// draft is an open dossier and the land-use layer it proposes: the whole
+// layer of the plan's last version with the dossier's lots in place.
+type draft struct {
+	dossier Dossier
+	lots    []*lot
 }
 
 // zone is an adjusted area: the union of some lots.
@@ -88,8 +105,14 @@ func Generate() (files map[string][]byte, err error) {
 // write adds the layer files of every version and fills the manifest entry.
 func (lay *layout) write(files map[string][]byte) error {
 	f := lay.b.f
-	rings := make([][][]orb.Point, len(lay.versions))
-	for v, lots := range lay.versions {
+	// The open dossiers' lots go into the vertex pool with the versions', so
+	// that the lots they leave alone are the same in both.
+	sets := append([][]*lot(nil), lay.versions...)
+	for _, d := range lay.drafts {
+		sets = append(sets, d.lots)
+	}
+	rings := make([][][]orb.Point, len(sets))
+	for v, lots := range sets {
 		for _, l := range lots {
 			rings[v] = append(rings[v], l.ring)
 		}
@@ -162,7 +185,40 @@ func (lay *layout) write(files map[string][]byte) error {
 			put(AdjustmentLayer, zf)
 		}
 	}
+	last := lay.plan.Versions[len(lay.plan.Versions)-1]
+	for k, d := range lay.drafts {
+		var feats []feature
+		for i, l := range d.lots {
+			r := metric[len(lay.versions)+k][i]
+			c := codes{lay.plan.Versions[l.version()].MaThongTinQH, lay.plan.Versions[l.version()].MaHoSoQH}
+			if l.dossier != "" {
+				// A proposed lot keeps the plan's code (a new one comes with
+				// the approval) and carries the dossier's.
+				c = codes{last.MaThongTinQH, l.dossier}
+			}
+			m2 := math.Abs(signedArea(r[:len(r)-1]))
+			feats = append(feats, feature{l.id, lay.b.lotProps(l, m2, c), orb.Polygon{r}})
+		}
+		path := fmt.Sprintf("%s/dossier-%d/%s.geojson", lay.plan.Code, k+1, LandUseLayer)
+		files[path] = collection(LandUseLayer, feats)
+		d.dossier.Layers = map[string]string{LandUseLayer: path}
+		lay.plan.Dossiers = append(lay.plan.Dossiers, d.dossier)
+	}
+	for _, doc := range lay.docs {
+		files[lay.docPath(doc)] = doc.pdf()
+	}
 	return nil
+}
+
+// docPath is where a document of the plan is written, relative to the folder.
+func (lay *layout) docPath(doc document) string {
+	return lay.plan.Code + "/docs/" + doc.name
+}
+
+// attach adds a document to the plan's files and to a dossier's attachments.
+func (lay *layout) attach(d *Dossier, doc document) {
+	lay.docs = append(lay.docs, doc)
+	d.Attachments = append(d.Attachments, Attachment{Kind: doc.kind, File: lay.docPath(doc)})
 }
 
 // version is the index of the version that wrote the lot.

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Manifest is assets/sample/plans.json: the sample plans, their versions in
@@ -20,7 +22,6 @@ type Manifest struct {
 
 // Plan is one sample plan; Dossiers are its dossiers still open.
 type Plan struct {
-	Dossiers []Dossier `json:"dossiers,omitempty"`
 	Code     string    `json:"code"`  // e.g. "truc-trung-tam"
 	Name     string    `json:"name"`  // full Vietnamese name
 	Level    string    `json:"level"` // general | zoning | detailed
@@ -29,6 +30,8 @@ type Plan struct {
 	Area     string    `json:"area"`  // where it is
 	Note     string    `json:"note"`  // says the data is illustrative
 	Versions []Version `json:"versions"`
+	// Dossiers are open on the last version, in the order they are created.
+	Dossiers []Dossier `json:"dossiers,omitempty"`
 }
 
 // Version is one approved version of a sample plan.
@@ -108,11 +111,25 @@ const (
 	maxPlans         = 1000
 	maxVersions      = 1000
 	maxLayers        = 100
+	maxDossiers      = 100
+	maxSteps         = 100
+	maxAttachments   = 100
 )
+
+// actions are the approval steps a sample dossier may take (the store's).
+var actions = []string{"submit", "appraise", "appraised", "approve", "publish", "return", "withdraw"}
+
+// attachmentKinds are the documents a sample dossier may carry (the store's).
+var attachmentKinds = []string{"to_trinh", "thuyet_minh", "ban_ve", "du_thao_quyet_dinh",
+	"quy_dinh_quan_ly", "y_kien", "bao_cao_tham_dinh", "quyet_dinh"}
 
 // ParseManifest reads and checks plans.json: plan codes unique and without
 // spaces or slashes, a known level, a positive scale, at least one version,
 // 12-digit maThongTinQH codes, and layer files given as clean relative paths.
+// Dossiers need a title, a known kind, known actions and attachment kinds,
+// steps in date order and clean relative paths; a version's dossier (never
+// the first version's) takes the version's layers and includes the approval,
+// an open dossier has its own layers and is not approved.
 func ParseManifest(data []byte) (*Manifest, error) {
 	if len(data) > maxManifestBytes {
 		return nil, fmt.Errorf("sample: manifest of %d bytes, more than %d", len(data), maxManifestBytes)
@@ -163,6 +180,98 @@ func (p Plan) check() error {
 		if err := v.check(); err != nil {
 			return fmt.Errorf("version %d: %w", i+1, err)
 		}
+		if v.Dossier == nil {
+			continue
+		}
+		if i == 0 {
+			return errors.New("version 1 cannot come from a dossier")
+		}
+		if err := v.Dossier.check(true); err != nil {
+			return fmt.Errorf("version %d: dossier: %w", i+1, err)
+		}
+	}
+	if len(p.Dossiers) > maxDossiers {
+		return fmt.Errorf("%d dossiers, more than %d", len(p.Dossiers), maxDossiers)
+	}
+	for i, d := range p.Dossiers {
+		if err := d.check(false); err != nil {
+			return fmt.Errorf("dossier %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (d Dossier) check(version bool) error {
+	switch {
+	case strings.TrimSpace(d.Title) == "":
+		return errors.New("title missing")
+	case d.Kind != "local" && d.Kind != "overall":
+		return fmt.Errorf("kind %q is not local or overall", d.Kind)
+	case len(d.Code) > 15:
+		return fmt.Errorf("code %q: longer than 15 characters", d.Code)
+	case version && len(d.Layers) > 0:
+		return errors.New("layers given: a version's dossier takes the version's layers")
+	case len(d.Layers) > maxLayers:
+		return fmt.Errorf("%d layers, more than %d", len(d.Layers), maxLayers)
+	case len(d.Steps) > maxSteps:
+		return fmt.Errorf("%d steps, more than %d", len(d.Steps), maxSteps)
+	case len(d.Attachments) > maxAttachments:
+		return fmt.Errorf("%d attachments, more than %d", len(d.Attachments), maxAttachments)
+	}
+	if err := checkLayerFiles(d.Layers); err != nil {
+		return err
+	}
+	approved, prev := false, ""
+	for i, s := range d.Steps {
+		if !slices.Contains(actions, s.Action) {
+			return fmt.Errorf("step %d: action %q is not one of %s", i+1, s.Action, strings.Join(actions, ", "))
+		}
+		if _, err := time.Parse(time.DateOnly, s.At); err != nil {
+			return fmt.Errorf("step %d (%s): at %q is not YYYY-MM-DD", i+1, s.Action, s.At)
+		}
+		if s.Date != "" {
+			if _, err := time.Parse(time.DateOnly, s.Date); err != nil {
+				return fmt.Errorf("step %d (%s): date %q is not YYYY-MM-DD", i+1, s.Action, s.Date)
+			}
+		}
+		if s.At < prev {
+			return fmt.Errorf("step %d (%s): at %s is before the previous step's %s", i+1, s.Action, s.At, prev)
+		}
+		prev = s.At
+		approved = approved || s.Action == "approve"
+	}
+	switch {
+	case version && !approved:
+		return errors.New("a version's dossier must be approved (no approve step)")
+	case !version && approved:
+		return errors.New("an open dossier cannot be approved: make it a version's dossier")
+	}
+	for i, a := range d.Attachments {
+		if !slices.Contains(attachmentKinds, a.Kind) {
+			return fmt.Errorf("attachment %d: kind %q is not one of %s", i+1, a.Kind, strings.Join(attachmentKinds, ", "))
+		}
+		if !cleanPath(a.File) {
+			return fmt.Errorf("attachment %d: file %q is not a clean relative path", i+1, a.File)
+		}
+	}
+	return nil
+}
+
+// cleanPath reports whether a file is named by a clean relative slash path
+// inside the sample folder.
+func cleanPath(file string) bool {
+	return file != "" && !path.IsAbs(file) && path.Clean(file) == file && file != ".." &&
+		!strings.HasPrefix(file, "../") && !strings.Contains(file, "\\")
+}
+
+func checkLayerFiles(layers map[string]string) error {
+	for name, file := range layers {
+		if name == "" || strings.ContainsAny(name, " /\\") {
+			return fmt.Errorf("layer name %q", name)
+		}
+		if !cleanPath(file) {
+			return fmt.Errorf("layer %s: file %q is not a clean relative path", name, file)
+		}
 	}
 	return nil
 }
@@ -180,15 +289,7 @@ func (v Version) check() error {
 	if len(v.Layers) > maxLayers {
 		return fmt.Errorf("%d layers, more than %d", len(v.Layers), maxLayers)
 	}
-	for name, file := range v.Layers {
-		if name == "" || strings.ContainsAny(name, " /\\") {
-			return fmt.Errorf("layer name %q", name)
-		}
-		if file == "" || path.IsAbs(file) || path.Clean(file) != file || file == ".." || strings.HasPrefix(file, "../") || strings.Contains(file, "\\") {
-			return fmt.Errorf("layer %s: file %q is not a clean relative path", name, file)
-		}
-	}
-	return nil
+	return checkLayerFiles(v.Layers)
 }
 
 // LayerNames returns the version's layer names in drawing order: areas

@@ -86,6 +86,12 @@ func (b *builder) lotProps(l *lot, m2 float64, c codes) []kv {
 		d = math.Max(cl.density[0], math.Min(cl.density[1], d))
 		lo := cl.floorMin[0] + r.intn(cl.floorMin[1]-cl.floorMin[0]+1)
 		hi := cl.floorMax[0] + r.intn(cl.floorMax[1]-cl.floorMax[0]+1)
+		if l.density > 0 {
+			d = l.density
+		}
+		if l.storeys > 0 {
+			hi = l.storeys
+		}
 		hi = max(hi, lo)
 		far := math.Round(d/100*float64(lo+hi)/2*0.9*10) / 10
 		if d <= 5 {

@@ -9,10 +9,13 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"quyhoach/assets"
 	"quyhoach/gis/landuse"
@@ -121,15 +124,7 @@ type geojson struct {
 			Name string `json:"name"`
 		} `json:"properties"`
 	} `json:"crs"`
-	Features []struct {
-		Type       string         `json:"type"`
-		ID         any            `json:"id"`
-		Properties map[string]any `json:"properties"`
-		Geometry   struct {
-			Type        string          `json:"type"`
-			Coordinates json.RawMessage `json:"coordinates"`
-		} `json:"geometry"`
-	} `json:"features"`
+	Features []feature `json:"features"`
 }
 
 type pt [2]float64
@@ -255,9 +250,54 @@ func area(r []pt) float64 { // closed ring, signed
 }
 
 type planData struct {
-	plan     sample.Plan
-	versions [][]lot // lots per version
-	areas    []float64
+	plan       sample.Plan
+	versions   [][]lot // lots per version
+	areas      []float64
+	boundaries [][]pt  // per version
+	dossiers   [][]lot // land-use lots proposed by each open dossier
+}
+
+// feature is a feature of a layer file as the tests read it.
+type feature = struct {
+	Type       string         `json:"type"`
+	ID         any            `json:"id"`
+	Properties map[string]any `json:"properties"`
+	Geometry   struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	} `json:"geometry"`
+}
+
+// landUseLot checks a land-use feature (one counter-clockwise closed ring, a
+// catalogue class, code = id, indicators) and returns it as a lot.
+func landUseLot(t *testing.T, fw, id string, f feature, cat *landuse.Catalogue) lot {
+	t.Helper()
+	if f.Geometry.Type != "Polygon" {
+		t.Fatalf("%s: %s, want Polygon", fw, f.Geometry.Type)
+	}
+	rings := parsePoints(t, fw, f.Geometry.Coordinates, 2)
+	if len(rings) != 1 || len(rings[0]) < 4 || rings[0][0] != rings[0][len(rings[0])-1] {
+		t.Fatalf("%s: want one closed ring", fw)
+	}
+	if area(rings[0]) <= 0 {
+		t.Errorf("%s: ring not counter-clockwise", fw)
+	}
+	cls := f.Properties["phanLoai"].(string)
+	if _, ok := cat.Lookup(cls); !ok {
+		t.Errorf("%s: phanLoai %q not in the catalogue", fw, cls)
+	}
+	if f.Properties["maDoiTuong"] != id {
+		t.Errorf("%s: maDoiTuong %v, want the id", fw, f.Properties["maDoiTuong"])
+	}
+	if !strings.HasPrefix(id, cls+"-") && f.Properties["parents"] == nil && !strings.Contains(f.Properties["ghiChu"].(string), "→") {
+		t.Errorf("%s: code does not start with its class %s", fw, cls)
+	}
+	st, _ := f.Properties["giaiDoan"].(string)
+	if st != "HT" && st != "QHDD" && st != "QHDH" {
+		t.Errorf("%s: giaiDoan %q", fw, st)
+	}
+	checkIndicators(t, fw, cls, f.Properties, area(rings[0]))
+	return lot{id: id, props: f.Properties, ring: rings[0]}
 }
 
 // checkPlans checks every file of the manifest and returns the lots.
@@ -315,6 +355,10 @@ func checkPlans(t *testing.T) map[string]*planData {
 						}
 						continue
 					}
+					if name == sample.LandUseLayer {
+						lots = append(lots, landUseLot(t, fw, id, f, cat))
+						continue
+					}
 					if f.Geometry.Type != "Polygon" {
 						t.Fatalf("%s: %s, want Polygon", fw, f.Geometry.Type)
 					}
@@ -325,29 +369,11 @@ func checkPlans(t *testing.T) map[string]*planData {
 					if area(rings[0]) <= 0 {
 						t.Errorf("%s: ring not counter-clockwise", fw)
 					}
-					switch name {
-					case sample.BoundaryLayer:
+					if name == sample.BoundaryLayer {
 						if len(g.Features) != 1 {
 							t.Errorf("%s: %d boundary features, want 1", where, len(g.Features))
 						}
 						boundary = rings[0]
-					case sample.LandUseLayer:
-						cls := f.Properties["phanLoai"].(string)
-						if _, ok := cat.Lookup(cls); !ok {
-							t.Errorf("%s: phanLoai %q not in the catalogue", fw, cls)
-						}
-						if f.Properties["maDoiTuong"] != id {
-							t.Errorf("%s: maDoiTuong %v, want the id", fw, f.Properties["maDoiTuong"])
-						}
-						if !strings.HasPrefix(id, cls+"-") && f.Properties["parents"] == nil && !strings.Contains(f.Properties["ghiChu"].(string), "→") {
-							t.Errorf("%s: code does not start with its class %s", fw, cls)
-						}
-						st, _ := f.Properties["giaiDoan"].(string)
-						if st != "HT" && st != "QHDD" && st != "QHDH" {
-							t.Errorf("%s: giaiDoan %q", fw, st)
-						}
-						checkIndicators(t, fw, cls, f.Properties, area(rings[0]))
-						lots = append(lots, lot{id: id, props: f.Properties, ring: rings[0]})
 					}
 				}
 			}
@@ -356,7 +382,46 @@ func checkPlans(t *testing.T) map[string]*planData {
 				lots[i].raw = lines[lots[i].id]
 			}
 			pd.versions = append(pd.versions, lots)
+			pd.boundaries = append(pd.boundaries, boundary)
 			pd.areas = append(pd.areas, checkTiling(t, where, lots, boundary))
+		}
+		// An open dossier proposes whole layers; its land-use lots must
+		// tile the boundary of the version it starts from, like a version's.
+		for di, d := range p.Dossiers {
+			where := fmt.Sprintf("%s dossier %d", p.Code, di+1)
+			for name := range d.Layers {
+				if name != sample.LandUseLayer {
+					t.Errorf("%s: layer %s; the sample dossiers change only %s", where, name, sample.LandUseLayer)
+				}
+			}
+			path, ok := d.Layers[sample.LandUseLayer]
+			if !ok {
+				t.Errorf("%s: no %s layer", where, sample.LandUseLayer)
+				pd.dossiers = append(pd.dossiers, nil)
+				continue
+			}
+			g := readLayer(t, files, path, sample.LandUseLayer)
+			ids := map[string]bool{}
+			var lots []lot
+			for i, f := range g.Features {
+				id, ok := f.ID.(string)
+				fw := where + " " + id
+				if !ok || id == "" {
+					t.Errorf("%s feature %d: id %v, want a string", where, i, f.ID)
+				}
+				if ids[id] {
+					t.Errorf("%s: id %s twice", where, id)
+				}
+				ids[id] = true
+				checkProps(t, fw, f.Properties)
+				lots = append(lots, landUseLot(t, fw, id, f, cat))
+			}
+			lines := featureLines(files[path])
+			for i := range lots {
+				lots[i].raw = lines[lots[i].id]
+			}
+			checkTiling(t, where, lots, pd.boundaries[len(pd.boundaries)-1])
+			pd.dossiers = append(pd.dossiers, lots)
 		}
 	}
 	for _, code := range []string{"truc-trung-tam", "huu-nghi", "chi-ma", "dong-banh"} {
@@ -748,6 +813,48 @@ func TestParseManifestErrors(t *testing.T) {
 	}
 }
 
+func TestParseManifestDossierErrors(t *testing.T) {
+	ok := `{"note":"n","plans":[{"code":"a","name":"A","level":"zoning","scale":2000,"crs":9215,"area":"","note":"","versions":[
+		{"message":"m","source":"import","decision":"","decision_date":"","ma_thong_tin_qh":"202123012345","ma_ho_so_qh":"","layers":{"L_A":"a/v1/L_A.geojson"}},
+		{"message":"m","source":"import","decision":"QĐ 1","decision_date":"2024-09-06","ma_thong_tin_qh":"202423012345","ma_ho_so_qh":"HS1","layers":{"L_A":"a/v2/L_A.geojson"},
+		 "dossier":{"title":"T","kind":"local","reason":"","code":"HS1","steps":[
+			{"action":"submit","at":"2024-07-15","doc":"1/TTr-BQL","by":"B"},{"action":"appraise","at":"2024-07-22","by":"S"},
+			{"action":"appraised","at":"2024-08-09","doc":"2/BC-SXD","by":"S"},{"action":"approve","at":"2024-09-06","by":"U"}],
+		 "attachments":[{"kind":"to_trinh","file":"a/docs/t.pdf"}]}}],
+		"dossiers":[{"title":"D","kind":"overall","reason":"","code":"","layers":{"L_A":"a/dossier-1/L_A.geojson"},"steps":[{"action":"submit","at":"2026-09-21","date":"2026-09-21","by":"B"}]}]}]}`
+	if _, err := sample.ParseManifest([]byte(ok)); err != nil {
+		t.Fatalf("valid manifest: %v", err)
+	}
+	tests := []struct{ name, from, to, want string }{
+		{"kind", `"kind":"local"`, `"kind":"partial"`, "kind"},
+		{"title", `"title":"D"`, `"title":" "`, "title missing"},
+		{"code", `"code":"HS1"`, `"code":"HS1234567890123456"`, "longer than 15"},
+		{"action", `"action":"appraise"`, `"action":"review"`, "not one of"},
+		{"date", `"at":"2024-07-22"`, `"at":"22/7/2024"`, "YYYY-MM-DD"},
+		{"doc date", `"date":"2026-09-21"`, `"date":"21/9/2026"`, "YYYY-MM-DD"},
+		{"order", `"at":"2024-08-09"`, `"at":"2024-07-01"`, "before the previous step"},
+		{"not approved", `{"action":"approve","at":"2024-09-06","by":"U"}`, `{"action":"withdraw","at":"2024-09-06","by":"U"}`, "must be approved"},
+		{"open approved", `"steps":[{"action":"submit","at":"2026-09-21"`, `"steps":[{"action":"approve","at":"2026-09-21"`, "cannot be approved"},
+		{"version layers", `"code":"HS1","steps"`, `"code":"HS1","layers":{"L_A":"x.geojson"},"steps"`, "takes the version's layers"},
+		{"layer path", `a/dossier-1/L_A.geojson`, `../L_A.geojson`, "clean relative path"},
+		{"attachment kind", `"kind":"to_trinh"`, `"kind":"memo"`, "not one of"},
+		{"attachment path", `a/docs/t.pdf`, `/etc/passwd`, "clean relative path"},
+		{"first version", `"layers":{"L_A":"a/v1/L_A.geojson"}}`, `"layers":{"L_A":"a/v1/L_A.geojson"},"dossier":{"title":"T","kind":"local","reason":"","code":"","steps":[{"action":"approve","at":"2020-01-01","by":"U"}]}}`, "version 1 cannot"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := strings.Replace(ok, tt.from, tt.to, 1)
+			if data == ok {
+				t.Fatalf("replacement %q not applied", tt.from)
+			}
+			_, err := sample.ParseManifest([]byte(data))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestOpen(t *testing.T) {
 	m, folder, err := sample.Open(assets.Samples)
 	if err != nil {
@@ -757,10 +864,27 @@ func TestOpen(t *testing.T) {
 		t.Fatalf("got %d plans, want 4", len(m.Plans))
 	}
 	for _, p := range m.Plans {
+		var ds []sample.Dossier
 		for _, v := range p.Versions {
 			for _, name := range v.LayerNames() {
 				if _, err := fs.Stat(folder, v.Layers[name]); err != nil {
 					t.Errorf("%s %s: %v", p.Code, name, err)
+				}
+			}
+			if v.Dossier != nil {
+				ds = append(ds, *v.Dossier)
+			}
+		}
+		// The files of the dossiers, as the store reads them.
+		for _, d := range append(ds, p.Dossiers...) {
+			for _, file := range d.Layers {
+				if _, err := fs.Stat(folder, file); err != nil {
+					t.Errorf("%s: %v", p.Code, err)
+				}
+			}
+			for _, a := range d.Attachments {
+				if _, err := fs.Stat(folder, a.File); err != nil {
+					t.Errorf("%s: %v", p.Code, err)
 				}
 			}
 		}
@@ -781,5 +905,458 @@ func TestLayerNames(t *testing.T) {
 	want := "ChucNangSuDungDat_A KhuVucDieuChinh_A RanhGioiQuyHoach_A TimDuongGiaoThong_L"
 	if got != want {
 		t.Errorf("LayerNames() = %s, want %s", got, want)
+	}
+}
+
+// transitions is the life of a dossier (DOMAIN.md; store/approval.go):
+// where each action may start and where it leads.
+var transitions = map[string]struct {
+	from []string
+	to   string
+}{
+	"submit":    {[]string{"draft"}, "submitted"},
+	"appraise":  {[]string{"submitted"}, "appraising"},
+	"appraised": {[]string{"appraising"}, "appraised"},
+	"approve":   {[]string{"appraised"}, "approved"},
+	"publish":   {[]string{"approved"}, "published"},
+	"return":    {[]string{"submitted", "appraising"}, "draft"},
+	"withdraw":  {[]string{"draft", "submitted", "appraising", "appraised"}, "withdrawn"},
+}
+
+// dueDays is how long a dossier may stay in a state (DOMAIN.md defaults).
+var dueDays = map[string]int{"submitted": 15, "appraising": 20, "approved": 15}
+
+func day(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatalf("date %q: %v", s, err)
+	}
+	return d
+}
+
+// walk plays a dossier's steps from draft: each action legal from the state
+// before it, dates in order, the documents each step needs. It returns the
+// final state and the date its deadline falls due ("" when none).
+func walk(t *testing.T, where string, d sample.Dossier) (state, due string) {
+	t.Helper()
+	state = "draft"
+	prev := ""
+	for i, s := range d.Steps {
+		sw := fmt.Sprintf("%s step %d (%s)", where, i+1, s.Action)
+		tr, ok := transitions[s.Action]
+		if !ok {
+			t.Errorf("%s: unknown action", sw)
+			continue
+		}
+		if !slices.Contains(tr.from, state) {
+			t.Errorf("%s: not legal from %s", sw, state)
+		}
+		if s.At < prev {
+			t.Errorf("%s: at %s, before the previous step's %s", sw, s.At, prev)
+		}
+		day(t, s.At)
+		prev = s.At
+		if s.Date != "" && s.Date > s.At {
+			t.Errorf("%s: document dated %s, after the step (%s)", sw, s.Date, s.At)
+		}
+		if s.By == "" {
+			t.Errorf("%s: by whom?", sw)
+		}
+		switch s.Action {
+		case "submit":
+			if !strings.Contains(s.Doc, "/TTr-") {
+				t.Errorf("%s: doc %q, want a cover letter (tờ trình) number", sw, s.Doc)
+			}
+		case "appraised":
+			if !strings.Contains(s.Doc, "/BC-") {
+				t.Errorf("%s: doc %q, want an appraisal report (báo cáo thẩm định) number", sw, s.Doc)
+			}
+		case "return":
+			if s.Note == "" {
+				t.Errorf("%s: a return needs a note", sw)
+			}
+		}
+		state = tr.to
+		due = ""
+		if n, ok := dueDays[state]; ok {
+			due = day(t, s.At).AddDate(0, 0, n).Format(time.DateOnly)
+		}
+	}
+	return state, due
+}
+
+// TestSampleDossiers checks the dossiers' histories: the central axis's
+// version 2 made by an approved and published local adjustment, Chi Ma's
+// local adjustment under appraisal past its deadline, Đồng Bành's overall
+// adjustment a draft.
+func TestSampleDossiers(t *testing.T) {
+	files := generated(t)
+	m, err := sample.ParseManifest(files[sample.ManifestFile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans := map[string]sample.Plan{}
+	for _, p := range m.Plans {
+		plans[p.Code] = p
+		for vi, v := range p.Versions {
+			if v.Dossier == nil {
+				continue
+			}
+			where := fmt.Sprintf("%s v%d dossier", p.Code, vi+1)
+			d := v.Dossier
+			state, _ := walk(t, where, *d)
+			if state != "published" {
+				t.Errorf("%s: ends %s, want published", where, state)
+			}
+			if d.Code != v.MaHoSoQH {
+				t.Errorf("%s: code %s, the version's maHoSoQH is %s", where, d.Code, v.MaHoSoQH)
+			}
+			for _, s := range d.Steps {
+				switch {
+				case s.Action == "approve":
+					if s.At != v.DecisionDate || s.Date != v.DecisionDate || s.Doc != v.Decision {
+						t.Errorf("%s: approve at %s by %q of %s; the version's decision is %q of %s", where, s.At, s.Doc, s.Date, v.Decision, v.DecisionDate)
+					}
+				case s.Action == "publish":
+					if days := day(t, s.At).Sub(day(t, v.DecisionDate)).Hours() / 24; days < 0 || days > 15 {
+						t.Errorf("%s: published %g days after the decision, want within 15", where, days)
+					}
+				case s.At >= v.DecisionDate:
+					t.Errorf("%s: %s at %s, not before the decision of %s", where, s.Action, s.At, v.DecisionDate)
+				}
+			}
+		}
+		for di, d := range p.Dossiers {
+			where := fmt.Sprintf("%s dossier %d", p.Code, di+1)
+			state, due := walk(t, where, d)
+			if state == "approved" || state == "published" {
+				t.Errorf("%s: an open dossier is %s", where, state)
+			}
+			t.Logf("%s: %s, %s, due %q", where, d.Kind, state, due)
+		}
+	}
+
+	tt := plans["truc-trung-tam"]
+	if len(tt.Versions) != 2 || tt.Versions[1].Dossier == nil {
+		t.Fatal("central axis: version 2 has no dossier")
+	}
+	d := tt.Versions[1].Dossier
+	var actions []string
+	for _, s := range d.Steps {
+		actions = append(actions, s.Action)
+	}
+	if got := strings.Join(actions, " "); got != "submit appraise appraised approve publish" {
+		t.Errorf("central axis dossier: steps %s, want the full history", got)
+	}
+	if d.Kind != "local" || !strings.Contains(d.Title, "Thụy Hùng") || !strings.Contains(d.Title, "Yên Trạch") ||
+		!strings.Contains(d.Reason, "14,12 ha") || !strings.Contains(d.Reason, "2,07 ha") {
+		t.Errorf("central axis dossier: kind %s, title %q, reason %q", d.Kind, d.Title, d.Reason)
+	}
+	wantKinds(t, "central axis dossier", d.Attachments, "to_trinh", "thuyet_minh", "quyet_dinh")
+
+	cm := plans["chi-ma"]
+	if len(cm.Dossiers) != 1 {
+		t.Fatalf("Chi Ma: %d open dossiers, want 1", len(cm.Dossiers))
+	}
+	state, due := walk(t, "Chi Ma", cm.Dossiers[0])
+	if cm.Dossiers[0].Kind != "local" || state != "appraising" {
+		t.Errorf("Chi Ma dossier: %s, %s; want a local adjustment under appraisal", cm.Dossiers[0].Kind, state)
+	}
+	if due == "" || due >= "2026-11-20" || !strings.HasPrefix(cm.Dossiers[0].Steps[0].At, "2026-") {
+		t.Errorf("Chi Ma dossier: appraisal due %q; want 2026 dates and the deadline past by late November 2026", due)
+	}
+	wantKinds(t, "Chi Ma dossier", cm.Dossiers[0].Attachments, "to_trinh")
+
+	db := plans["dong-banh"]
+	if len(db.Dossiers) != 1 {
+		t.Fatalf("Đồng Bành: %d open dossiers, want 1", len(db.Dossiers))
+	}
+	if d := db.Dossiers[0]; d.Kind != "overall" || len(d.Steps) != 0 {
+		t.Errorf("Đồng Bành dossier: %s with %d steps, want an overall adjustment still a draft", d.Kind, len(d.Steps))
+	}
+	for _, code := range []string{"huu-nghi"} {
+		if len(plans[code].Dossiers) != 0 {
+			t.Errorf("%s: %d open dossiers, want none", code, len(plans[code].Dossiers))
+		}
+	}
+}
+
+func wantKinds(t *testing.T, where string, as []sample.Attachment, kinds ...string) {
+	t.Helper()
+	var got []string
+	for _, a := range as {
+		got = append(got, a.Kind)
+	}
+	if strings.Join(got, " ") != strings.Join(kinds, " ") {
+		t.Errorf("%s: attachments %v, want %v", where, got, kinds)
+	}
+}
+
+// TestDossierLayers compares each open dossier's land-use layer with the
+// version it starts from: new lots come from base lots named in "parents"
+// (which leave the layer), splits and merges keep the area, every lot the
+// dossier changes carries its code, every other lot is byte for byte the
+// base's.
+func TestDossierLayers(t *testing.T) {
+	plans := checkPlans(t)
+	type counts struct{ class, indicators, split, merged int }
+	want := map[string]counts{
+		"chi-ma":    {class: 2, split: 2},
+		"dong-banh": {indicators: 4, split: 2, merged: 1},
+	}
+	for _, code := range []string{"chi-ma", "dong-banh"} {
+		p := plans[code]
+		if p == nil || len(p.dossiers) != 1 {
+			t.Errorf("%s: want one open dossier", code)
+			continue
+		}
+		d := p.plan.Dossiers[0]
+		base := map[string]lot{}
+		for _, l := range p.versions[len(p.versions)-1] {
+			base[l.id] = l
+		}
+		prop := map[string]lot{}
+		for _, l := range p.dossiers[0] {
+			prop[l.id] = l
+		}
+		ha := func(l lot) float64 { return area(l.ring) / 1e4 }
+		var got counts
+		children := map[string][]lot{} // parent → lots split from it
+		named := map[string]bool{}
+		for _, l := range p.dossiers[0] {
+			b, inBase := base[l.id]
+			ps, _ := l.props["parents"].([]any)
+			switch {
+			case inBase && l.raw == b.raw:
+				continue
+			case inBase:
+				if len(ps) > 0 {
+					t.Errorf("%s: %s keeps its code and names parents", code, l.id)
+				}
+				if len(l.ring) != len(b.ring) || area(l.ring) != area(b.ring) {
+					t.Errorf("%s: %s changed its geometry; a kept code keeps the lot's shape", code, l.id)
+				}
+				switch {
+				case l.props["phanLoai"] != b.props["phanLoai"]:
+					got.class++
+				case l.props["matDoXayDung"] != b.props["matDoXayDung"] || l.props["tangCaoMax"] != b.props["tangCaoMax"]:
+					got.indicators++
+				default:
+					t.Errorf("%s: %s changed but neither its class nor its indicators", code, l.id)
+				}
+			case len(ps) == 0:
+				t.Errorf("%s: new lot %s names no parents", code, l.id)
+			case len(ps) == 1:
+				children[ps[0].(string)] = append(children[ps[0].(string)], l)
+			default:
+				got.merged++
+				sum := 0.0
+				for _, q := range ps {
+					sum += ha(base[q.(string)])
+				}
+				if math.Abs(sum-ha(l)) > 1e-8 {
+					t.Errorf("%s: merged lot %s has %.6f ha, its parents %.6f ha", code, l.id, ha(l), sum)
+				}
+			}
+			if l.props["maHoSoQH"] != d.Code {
+				t.Errorf("%s: %s is proposed by the dossier but carries maHoSoQH %v, not %s", code, l.id, l.props["maHoSoQH"], d.Code)
+			}
+			for _, q := range ps {
+				named[q.(string)] = true
+				if _, ok := base[q.(string)]; !ok {
+					t.Errorf("%s: %s names parent %v, not a lot of the base", code, l.id, q)
+				}
+				if _, ok := prop[q.(string)]; ok {
+					t.Errorf("%s: %s names parent %v, still in the dossier's layer", code, l.id, q)
+				}
+			}
+		}
+		for parent, ls := range children {
+			got.split += len(ls)
+			sum := 0.0
+			for _, l := range ls {
+				sum += ha(l)
+			}
+			if len(ls) < 2 || math.Abs(sum-ha(base[parent])) > 1e-8 {
+				t.Errorf("%s: %s split into %d lots of %.6f ha, it had %.6f ha", code, parent, len(ls), sum, ha(base[parent]))
+			}
+		}
+		for id := range base {
+			if _, ok := prop[id]; !ok && !named[id] {
+				t.Errorf("%s: base lot %s left the layer without being a parent", code, id)
+			}
+		}
+		t.Logf("%s: %+v", code, got)
+		if got != want[code] {
+			t.Errorf("%s: changes %+v, want %+v", code, got, want[code])
+		}
+	}
+}
+
+// TestSamplePDFs checks the attached documents: small, well-formed PDF 1.4
+// files (every cross-reference offset points at its object, the stream
+// length is exact) whose text pdftotext reads, when it is installed.
+func TestSamplePDFs(t *testing.T) {
+	files := generated(t)
+	m, err := sample.ParseManifest(files[sample.ManifestFile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	type doc struct {
+		att    sample.Attachment
+		number string // the document number its text must show
+	}
+	var docs []doc
+	for _, p := range m.Plans {
+		var ds []sample.Dossier
+		for _, v := range p.Versions {
+			if v.Dossier != nil {
+				ds = append(ds, *v.Dossier)
+			}
+		}
+		ds = append(ds, p.Dossiers...)
+		for _, d := range ds {
+			numbers := map[string]string{}
+			for _, s := range d.Steps {
+				_, n, _ := strings.Cut(s.Doc, " số ")
+				numbers[s.Action] = strings.ReplaceAll(n, "Đ", "D")
+			}
+			for _, a := range d.Attachments {
+				docs = append(docs, doc{a, map[string]string{"to_trinh": numbers["submit"], "quyet_dinh": numbers["approve"]}[a.Kind]})
+			}
+		}
+	}
+	if len(docs) != 4 {
+		t.Errorf("%d documents, want 4", len(docs))
+	}
+	pdftotext, _ := exec.LookPath("pdftotext")
+	for _, dc := range docs {
+		data, ok := files[dc.att.File]
+		if !ok {
+			t.Errorf("%s: not generated", dc.att.File)
+			continue
+		}
+		if !strings.HasPrefix(dc.att.File, strings.Split(dc.att.File, "/")[0]+"/docs/") || !strings.HasSuffix(dc.att.File, ".pdf") {
+			t.Errorf("%s: want <plan>/docs/*.pdf", dc.att.File)
+		}
+		for _, p := range checkPDF(data) {
+			t.Errorf("%s: %s", dc.att.File, p)
+		}
+		if len(data) >= 2048 {
+			t.Errorf("%s: %d bytes, want under 2 KB", dc.att.File, len(data))
+		}
+		if pdftotext == "" {
+			continue
+		}
+		f := filepath.Join(t.TempDir(), "doc.pdf")
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(pdftotext, f, "-")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || stderr.Len() > 0 {
+			t.Errorf("%s: pdftotext: %v %s", dc.att.File, err, stderr.String())
+		}
+		text := string(out)
+		if !strings.Contains(text, "Illustrative sample document") || !strings.Contains(text, dc.number) {
+			t.Errorf("%s: pdftotext reads %q; want the number %q and the illustrative notice", dc.att.File, text, dc.number)
+		}
+	}
+	if pdftotext == "" {
+		t.Log("pdftotext not installed: PDF text not read back")
+	}
+}
+
+// checkPDF returns the structural faults of a classic (uncompressed xref) PDF.
+func checkPDF(data []byte) []string {
+	var problems []string
+	s := string(data)
+	if !strings.HasPrefix(s, "%PDF-1.4\n") || !strings.HasSuffix(s, "%%EOF\n") {
+		problems = append(problems, "not framed by %PDF-1.4 … %%EOF")
+	}
+	i := strings.LastIndex(s, "startxref\n")
+	if i < 0 {
+		return append(problems, "no startxref")
+	}
+	var xref int
+	if _, err := fmt.Sscanf(s[i+len("startxref\n"):], "%d", &xref); err != nil || xref <= 0 || xref >= len(s) || !strings.HasPrefix(s[xref:], "xref\n") {
+		return append(problems, fmt.Sprintf("startxref %d does not point at the xref table", xref))
+	}
+	var first, n int
+	if _, err := fmt.Sscanf(s[xref:], "xref\n%d %d\n", &first, &n); err != nil || first != 0 || n < 2 {
+		return append(problems, "bad xref subsection header")
+	}
+	entries := s[strings.Index(s[xref+5:], "\n")+xref+6:]
+	if len(entries) < 20*n {
+		return append(problems, "xref table cut short")
+	}
+	if entries[:20] != "0000000000 65535 f \n" {
+		problems = append(problems, "xref entry 0 is not the free head")
+	}
+	for k := 1; k < n; k++ {
+		e := entries[20*k : 20*k+20]
+		var off, gen int
+		var use string
+		if _, err := fmt.Sscanf(e, "%010d %05d %s", &off, &gen, &use); err != nil || use != "n" || e[18:] != " \n" {
+			problems = append(problems, fmt.Sprintf("xref entry %d %q is not 20 bytes of offset, generation, n", k, e))
+			continue
+		}
+		if off >= len(s) || !strings.HasPrefix(s[off:], fmt.Sprintf("%d 0 obj\n", k)) {
+			problems = append(problems, fmt.Sprintf("xref entry %d: offset %d is not object %d", k, off, k))
+		}
+	}
+	if !strings.Contains(entries[20*n:], fmt.Sprintf("/Size %d", n)) {
+		problems = append(problems, "trailer /Size does not match the xref table")
+	}
+	var length int
+	j := strings.Index(s, "/Length ")
+	if j < 0 {
+		return append(problems, "no stream")
+	}
+	fmt.Sscanf(s[j:], "/Length %d", &length)
+	k := strings.Index(s[j:], "stream\n") + j + len("stream\n")
+	if k+length > len(s) || !strings.HasPrefix(s[k+length:], "\nendstream") {
+		problems = append(problems, fmt.Sprintf("stream /Length %d does not end at endstream", length))
+	}
+	// Past the header's binary marker everything is ASCII text.
+	body, _ := strings.CutPrefix(s, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	for _, c := range []byte(body) {
+		if c > 0x7e || (c < 0x20 && c != '\n') {
+			problems = append(problems, fmt.Sprintf("byte %#x outside the header's binary marker", c))
+			break
+		}
+	}
+	return problems
+}
+
+func TestCheckPDF(t *testing.T) {
+	files := generated(t)
+	var good []byte
+	for name, data := range files {
+		if strings.HasSuffix(name, ".pdf") {
+			good = data
+			break
+		}
+	}
+	if good == nil {
+		t.Fatal("no PDF generated")
+	}
+	if p := checkPDF(good); len(p) > 0 {
+		t.Fatalf("a generated PDF: %v", p)
+	}
+	broken := map[string][]byte{
+		"shifted objects": bytes.Replace(good, []byte("1 0 obj\n"), []byte("1 0 obj \n"), 1),
+		"bad length":      bytes.Replace(good, []byte("/Length "), []byte("/Length 1"), 1),
+		"bad startxref":   slices.Concat(bytes.TrimSuffix(good, []byte("\n%%EOF\n")), []byte("0\n%%EOF\n")),
+		"truncated":       good[:len(good)-10],
+		"binary text":     bytes.Replace(good, []byte("Illustrative"), []byte("Illustr\xe2tive"), 1),
+	}
+	for name, data := range broken {
+		if p := checkPDF(data); len(p) == 0 {
+			t.Errorf("%s: not caught", name)
+		}
 	}
 }

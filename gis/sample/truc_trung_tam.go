@@ -266,7 +266,7 @@ func trucTrungTam() *layout {
 			append([]*lot{merged, csd, an, tags["ytCX"]}, yt...)},
 	}
 
-	return &layout{
+	lay := &layout{
 		plan: Plan{
 			Code:  "truc-trung-tam",
 			Name:  "Quy hoạch phân khu Trục trung tâm Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn",
@@ -285,6 +285,8 @@ func trucTrungTam() *layout {
 		versions: [][]*lot{v1, v2},
 		zones:    [][]zone{nil, zones},
 	}
+	trucTrungTamDossier(lay)
+	return lay
 }
 
 // stream returns the parts of a block crossed by the stream: fills on both
