@@ -39,7 +39,7 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 		return usageErr("%s", dossierUsage)
 	}
 	sub, args := args[0], args[1:]
-	c.name = "dossier " + sub
+	c.name = sub // errors read "quyhoach: approve: decision number required"
 	fs := c.flags("")
 	fs.Usage = func() { fmt.Fprintln(c.stderr, dossierUsage) }
 	id := fs.Int64("dossier", 0, "dossier id")
@@ -82,7 +82,7 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 					return usageErr("%v", err)
 				}
 			}
-			l, err := readLayer(files[0], req.Layer, declared)
+			l, err := readLayer(files[0], req.Layer, declared, false)
 			if err != nil {
 				return err
 			}

@@ -26,6 +26,7 @@ func init() {
 	register(command{"crs", "crs --from EPSG:A --to EPSG:B: transform 'x y' lines from stdin", cmdCRS})
 	register(command{"check", "check --plan CODE [--version N | --dossier ID] [--tolerance M2] [--json]: topology and rules (exit 1 on findings)", cmdCheck})
 	register(command{"diff", "diff --plan CODE FROM TO [--json | --geojson]: FROM/TO are version numbers or dossier:ID", cmdDiff})
+	register(command{"area", "area --plan CODE [--version N | --dossier ID] [--layer NAME] [--json | --csv]: official areas per feature", cmdArea})
 	register(command{"balance", "balance --plan CODE [--version N | --dossier ID] [--against M] [--json | --csv]: land-use balance", cmdBalance})
 }
 
@@ -463,4 +464,67 @@ func signedVN(v float64) string {
 		return "0"
 	}
 	return gis.FormatVN(v, 2)
+}
+
+// cmdArea lists official areas: planar in EPSG:9215, holes subtracted.
+func cmdArea(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("area --plan CODE [--version N | --dossier ID] [--layer NAME] [--json | --csv]")
+	plan := fs.String("plan", "", "plan code")
+	version := fs.Int("version", 0, "version (default: current)")
+	dossier := fs.Int64("dossier", 0, "a dossier's proposal")
+	layer := fs.String("layer", gis.LandUseLayer, "layer")
+	asJSON := fs.Bool("json", false, "print JSON")
+	asCSV := fs.Bool("csv", false, "print CSV")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *plan == "" {
+		return usageErr("need --plan")
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := loadSide(ctx, st, *plan, versionOrDossier(*version, *dossier))
+	if err != nil {
+		return err
+	}
+	features := s.projected(*layer)
+	if features == nil {
+		return fmt.Errorf("%s of plan %s has no layer %s", s.label, *plan, *layer)
+	}
+	type row struct {
+		ID     string  `json:"id"`
+		Code   string  `json:"code"`
+		Class  string  `json:"class"`
+		AreaM2 float64 `json:"area_m2"`
+		AreaHa float64 `json:"area_ha"`
+	}
+	rows := make([]row, len(features))
+	total := 0.0
+	for i, f := range features {
+		a := gis.Area(f.Geometry)
+		total += a
+		rows[i] = row{f.ID, f.String("maDoiTuong"), f.String("phanLoai"), math.Round(a*100) / 100, math.Round(a/100) / 100}
+	}
+	switch {
+	case *asJSON:
+		return writeJSON(c, map[string]any{"features": rows, "total_m2": math.Round(total*100) / 100, "total_ha": math.Round(total/100) / 100})
+	case *asCSV:
+		w := csv.NewWriter(c.stdout)
+		w.Write([]string{"id", "code", "class", "area_m2", "area_ha"})
+		for _, r := range rows {
+			w.Write([]string{r.ID, r.Code, r.Class, strconv.FormatFloat(r.AreaM2, 'f', 2, 64), strconv.FormatFloat(r.AreaHa, 'f', 2, 64)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tCLASS\tAREA m²\tAREA ha\tID")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Code, r.Class, gis.FormatVN(r.AreaM2, 2), gis.FormatVN(r.AreaHa, 2), r.ID)
+	}
+	fmt.Fprintf(tw, "total\t\t%s\t%s\t%d features\n", gis.FormatVN(total, 2), gis.FormatVN(total/10000, 2), len(rows))
+	return tw.Flush()
 }

@@ -142,7 +142,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if _, err := st.Plan(ctx, *plan); err != nil {
 		return err
 	}
-	l, err := readLayer(files[0], *layer, declared)
+	l, err := readLayer(files[0], *layer, declared, true)
 	if err != nil {
 		return err
 	}
@@ -164,13 +164,15 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 
 // readLayer reads a GeoJSON file into a WGS84 layer. declared is the --crs
 // flag (0 when not given); it must agree with a crs member in the file.
-func readLayer(path, name string, declared crs.Code) (gis.Layer, error) {
+// requireGeometry refuses features without one (lots need a geometry; a
+// dossier's deletions do not).
+func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.Layer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return gis.Layer{}, err
 	}
 	defer f.Close()
-	opt := geojson.Options{RequireGeometry: true}
+	opt := geojson.Options{RequireGeometry: requireGeometry}
 	if declared != 0 {
 		opt.CRS = declared
 	}

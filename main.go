@@ -93,7 +93,11 @@ func report(c *cli, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintf(c.stderr, "quyhoach: %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "store: "))
+	msg := strings.TrimPrefix(err.Error(), "store: ")
+	if !strings.HasPrefix(msg, c.name+": ") { // a refused step names itself: "approve: …"
+		msg = c.name + ": " + msg
+	}
+	fmt.Fprintf(c.stderr, "quyhoach: %s\n", msg)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -183,5 +186,199 @@ func TestUsageErrors(t *testing.T) {
 		if _, e, code := quyhoach(t, "", args...); code != 2 || !strings.HasPrefix(e, "quyhoach: ") && !strings.Contains(e, "usage") {
 			t.Errorf("%v: got %d %q", args, code, e)
 		}
+	}
+}
+
+// TestDossierCLI walks a dossier through the CLI: create prints the id alone,
+// refused steps exit 2 with the reason, conflicts list the feature ids.
+func TestDossierCLI(t *testing.T) {
+	db := sampleDB(t)
+	must := func(args ...string) string {
+		t.Helper()
+		out, e, code := quyhoach(t, "", append(args, "--db", db)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, e)
+		}
+		return out
+	}
+	refused := func(want string, args ...string) {
+		t.Helper()
+		_, e, code := quyhoach(t, "", append(args, "--db", db)...)
+		if code != 2 || !strings.Contains(e, want) {
+			t.Fatalf("%v: got %d %q, want exit 2 with %q", args, code, e, want)
+		}
+	}
+	id := strings.TrimSpace(must("dossier", "create", "--plan", "huu-nghi", "--kind", "local", "--title", "Điều chỉnh thử"))
+	if _, err := strconv.Atoi(id); err != nil {
+		t.Fatalf("create printed %q, want the id alone", id)
+	}
+	// One lot of the current version, reclassified, and one new lot.
+	exp := filepath.Join(t.TempDir(), "lots.geojson")
+	must("export", "--plan", "huu-nghi", "--layer", "ChucNangSuDungDat_A", "-o", exp)
+	raw, _ := os.ReadFile(exp)
+	var fc struct {
+		Features []map[string]any `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatal(err)
+	}
+	lot := fc.Features[0]
+	lot["properties"].(map[string]any)["phanLoai"] = "BTX"
+	added := map[string]any{"type": "Feature", "geometry": fc.Features[1]["geometry"], "properties": map[string]any{"maDoiTuong": "MOI-01", "phanLoai": "CXCC", "parents": []any{fc.Features[1]["id"]}}}
+	gone := map[string]any{"type": "Feature", "id": fc.Features[1]["id"], "geometry": nil, "properties": map[string]any{"deleted": true}}
+	changes, _ := json.Marshal(map[string]any{"type": "FeatureCollection", "features": []any{lot, added, gone}})
+	cf := filepath.Join(t.TempDir(), "changes.geojson")
+	os.WriteFile(cf, changes, 0o644)
+	if out := must("dossier", "apply", "--dossier", id, cf); !strings.Contains(out, "1 added, 1 modified, 1 deleted") {
+		t.Fatalf("apply: %s", out)
+	}
+	refused("quyhoach: submit: cover letter (tờ trình) number required", "dossier", "submit", "--dossier", id)
+	refused("quyhoach: approve: dossier "+id+" is draft", "dossier", "approve", "--dossier", id, "--doc", "1", "--date", "2026-01-01")
+	must("dossier", "submit", "--dossier", id, "--doc", "45/TTr-BQL", "--date", "2026-11-20")
+	must("dossier", "appraise", "--dossier", id, "--by", "Sở Xây dựng")
+	must("dossier", "appraised", "--dossier", id, "--doc", "12/BC-SXD")
+	refused("quyhoach: approve: decision number required", "dossier", "approve", "--dossier", id)
+	// The dossier's proposal is what diff and check see.
+	out := must("diff", "--plan", "huu-nghi", "1", "dossier:"+id, "--json")
+	var d struct {
+		Added, Removed []string
+		Modified       []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil || len(d.Added) != 1 || len(d.Removed) != 1 || len(d.Modified) != 1 {
+		t.Fatalf("diff: %v %s", err, out)
+	}
+	must("check", "--plan", "huu-nghi", "--dossier", id)
+	pdf := filepath.Join(t.TempDir(), "tt.pdf")
+	os.WriteFile(pdf, []byte("%PDF-1.4 tờ trình"), 0o644)
+	var att int
+	if _, err := fmt.Sscanf(must("dossier", "attach", "--dossier", id, "--kind", "to_trinh", pdf), "attachment %d:", &att); err != nil {
+		t.Fatal(err)
+	}
+	back := filepath.Join(t.TempDir(), "back.pdf")
+	must("dossier", "extract", "--dossier", id, "--attachment", strconv.Itoa(att), "-o", back)
+	if got, _ := os.ReadFile(back); string(got) != "%PDF-1.4 tờ trình" {
+		t.Fatalf("extracted %q", got)
+	}
+	out = must("dossier", "approve", "--dossier", id, "--doc", "123/QĐ-UBND", "--date", "2026-12-01")
+	if !strings.Contains(out, "version 2 is now current") {
+		t.Fatalf("approve: %s", out)
+	}
+	var show map[string]any
+	if err := json.Unmarshal([]byte(must("dossier", "show", "--dossier", id, "--json")), &show); err != nil {
+		t.Fatal(err)
+	}
+	if show["state"] != "approved" || len(show["transitions"].([]any)) != 4 || len(show["attachments"].([]any)) != 1 {
+		t.Fatalf("show: %v", show)
+	}
+	refused("quyhoach: apply: dossier "+id+" is approved; only a draft can be edited", "dossier", "apply", "--dossier", id, cf)
+	must("dossier", "publish", "--dossier", id)
+	refused("nothing more can happen to it", "dossier", "withdraw", "--dossier", id)
+	if out := must("verify"); !strings.HasPrefix(out, "ok") {
+		t.Fatal(out)
+	}
+	var list []map[string]any
+	json.Unmarshal([]byte(must("dossier", "list", "--plan", "huu-nghi", "--json")), &list)
+	if len(list) == 0 || list[0]["state"] != "published" {
+		t.Fatalf("list: %v", list)
+	}
+}
+
+// TestSamplePlansAreClean: every sample plan passes the topology check.
+func TestSamplePlansAreClean(t *testing.T) {
+	db := sampleDB(t)
+	for _, p := range []string{"truc-trung-tam", "huu-nghi", "chi-ma", "dong-banh"} {
+		out, e, code := quyhoach(t, "", "check", "--db", db, "--plan", p, "--json")
+		if code != 0 || !strings.Contains(out, `"findings": []`) {
+			t.Errorf("%s: exit %d %s %s", p, code, out, e)
+		}
+	}
+	out, _, _ := quyhoach(t, "", "check", "--db", db, "--plan", "truc-trung-tam", "--version", "1")
+	if !strings.Contains(out, "0 findings") {
+		t.Errorf("version 1: %s", out)
+	}
+}
+
+// TestBalanceAndAreas: balance rows sum to the total, which equals the sum of
+// official areas, which equals GDAL's planar area in EPSG:9215 to 0.01 %.
+func TestBalanceAndAreas(t *testing.T) {
+	db := sampleDB(t)
+	out, e, code := quyhoach(t, "", "balance", "--db", db, "--plan", "truc-trung-tam", "--version", "2", "--against", "1", "--json")
+	if code != 0 {
+		t.Fatal(e)
+	}
+	var b struct {
+		Classes []struct {
+			Code                   string
+			Ha, BeforeHa, ChangeHa float64 `json:"-"`
+			RawHa                  float64 `json:"ha"`
+			RawBefore              float64 `json:"before_ha"`
+			RawChange              float64 `json:"change_ha"`
+		}
+		TotalHa  float64 `json:"total_ha"`
+		Adjusted struct {
+			TotalHa float64 `json:"total_ha"`
+		} `json:"adjusted_area"`
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
+		t.Fatal(err)
+	}
+	sum, change := 0.0, 0.0
+	for _, c := range b.Classes {
+		sum += c.RawHa
+		change += c.RawChange
+		if math.Abs(c.RawHa-c.RawBefore-c.RawChange) > 1e-3 {
+			t.Errorf("%s: %v − %v ≠ %v", c.Code, c.RawHa, c.RawBefore, c.RawChange)
+		}
+	}
+	if math.Abs(sum-b.TotalHa) > 1e-3 || math.Abs(change) > 1e-3 {
+		t.Errorf("rows sum to %v (total %v), changes to %v", sum, b.TotalHa, change)
+	}
+	if b.Adjusted.TotalHa < 10 || b.Adjusted.TotalHa > 20 {
+		t.Errorf("adjusted area %v ha, want the ~12 ha of the two adjusted areas", b.Adjusted.TotalHa)
+	}
+	out, _, _ = quyhoach(t, "", "area", "--db", db, "--plan", "truc-trung-tam", "--json")
+	var a struct {
+		TotalM2 float64 `json:"total_m2"`
+		TotalHa float64 `json:"total_ha"`
+	}
+	json.Unmarshal([]byte(out), &a)
+	if math.Abs(a.TotalHa-b.TotalHa) > 0.01 {
+		t.Errorf("area total %v ha, balance total %v ha", a.TotalHa, b.TotalHa)
+	}
+	for _, tool := range []string{"ogr2ogr", "ogrinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " not installed")
+		}
+	}
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "lots.geojson")
+	quyhoach(t, "", "export", "--db", db, "--plan", "truc-trung-tam", "--layer", "ChucNangSuDungDat_A", "-o", exp)
+	proj := filepath.Join(dir, "lots9215.gpkg")
+	if o, err := exec.Command("ogr2ogr", "-t_srs", "EPSG:9215", "-nln", "lots", proj, exp).CombinedOutput(); err != nil {
+		t.Fatalf("ogr2ogr: %v %s", err, o)
+	}
+	o, err := exec.Command("ogrinfo", "-ro", "-q", "-dialect", "OGRSQL", "-sql", "SELECT SUM(OGR_GEOM_AREA) AS a FROM lots", proj).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v %s", err, o)
+	}
+	var gdal float64
+	for _, line := range strings.Split(string(o), "\n") {
+		if _, v, ok := strings.Cut(line, "a (Real) = "); ok {
+			gdal, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	if gdal == 0 || math.Abs(gdal-a.TotalM2)/gdal > 1e-4 {
+		t.Fatalf("GDAL %f m², quyhoach %f m²\n%s", gdal, a.TotalM2, o)
+	}
+}
+
+func TestCRSCommand(t *testing.T) {
+	out, e, code := quyhoach(t, "106.71083 21.97111\n106.698 21.9508\n", "crs", "--from", "EPSG:4326", "--to", "EPSG:9215")
+	if code != 0 || out != "444122.778 2430566.951\n442789.648 2428322.909\n" {
+		t.Fatalf("got %d %q %q", code, out, e)
+	}
+	_, e, code = quyhoach(t, "106.7 21.9\nabc\n", "crs", "--from", "EPSG:4326", "--to", "EPSG:9215")
+	if code != 2 || !strings.Contains(e, "line 2") {
+		t.Fatalf("got %d %q", code, e)
 	}
 }

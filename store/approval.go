@@ -101,12 +101,7 @@ func settingInt(ctx context.Context, q querier, key string) (int, error) {
 func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error { return s.advanceTx(ctx, tx, dossier, st, s.Now()) })
 	if err != nil {
-		var se *StepError
-		var ce *ConflictError
-		if errors.As(err, &se) || errors.As(err, &ce) {
-			return Dossier{}, err
-		}
-		return Dossier{}, fmt.Errorf("store: %s dossier %d: %w", st.Action, dossier, err)
+		return Dossier{}, wrapStep(fmt.Sprintf("%s dossier %d", st.Action, dossier), err)
 	}
 	return s.Dossier(ctx, dossier)
 }
@@ -410,12 +405,7 @@ func (s *Store) Rebase(ctx context.Context, dossier int64, take string, features
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error { return s.rebaseTx(ctx, tx, dossier, take, features) })
 	if err != nil {
-		var se *StepError
-		var ce *ConflictError
-		if errors.As(err, &se) || errors.As(err, &ce) {
-			return Dossier{}, err
-		}
-		return Dossier{}, fmt.Errorf("store: rebase dossier %d: %w", dossier, err)
+		return Dossier{}, wrapStep(fmt.Sprintf("rebase dossier %d", dossier), err)
 	}
 	return s.Dossier(ctx, dossier)
 }

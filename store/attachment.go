@@ -50,11 +50,7 @@ func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, da
 		return nil
 	})
 	if err != nil {
-		var se *StepError
-		if errors.As(err, &se) {
-			return a, err
-		}
-		return a, fmt.Errorf("store: attach to dossier %d: %w", dossier, err)
+		return a, wrapStep(fmt.Sprintf("attach to dossier %d", dossier), err)
 	}
 	return a, nil
 }

@@ -334,7 +334,7 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error
 		return err
 	})
 	if err != nil {
-		return ApplyResult{}, fmt.Errorf("store: apply to dossier %d: %w", req.Dossier, err)
+		return ApplyResult{}, wrapStep(fmt.Sprintf("apply to dossier %d", req.Dossier), err)
 	}
 	return res, nil
 }
@@ -600,4 +600,15 @@ func (s *Store) Proposal(ctx context.Context, id int64) (*Snapshot, Dossier, err
 	snap.Version.Current = false
 	snap.Version.Message = fmt.Sprintf("dossier %d (%s) on version %d", d.ID, d.State, d.Base)
 	return snap, d, nil
+}
+
+// wrapStep adds context to an error, except to a refusal (StepError,
+// ConflictError), whose message already says what was refused and why.
+func wrapStep(op string, err error) error {
+	var se *StepError
+	var ce *ConflictError
+	if errors.As(err, &se) || errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
 }
