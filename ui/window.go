@@ -43,6 +43,7 @@ type Window struct {
 	version map[string][]store.Version // by plan code
 	// Loaded is called (on the UI goroutine) after a version is shown; tests wait on it.
 	Loaded func(*store.Snapshot)
+	loads  int // selections made; a load finishing after a newer selection is dropped
 }
 
 // New builds the main window over src.
@@ -136,6 +137,8 @@ func (w *Window) selected(id widget.TreeNodeID) {
 	code, num, _ := strings.Cut(id, "@")
 	n, _ := strconv.Atoi(num)
 	w.Status.SetText("Đang tải " + code + "…")
+	w.loads++
+	load := w.loads
 	go func() {
 		snap, err := w.src.Load(context.Background(), code, n)
 		if err != nil {
@@ -144,6 +147,9 @@ func (w *Window) selected(id widget.TreeNodeID) {
 		}
 		items, extent, areaHa, lots := w.symbolise(snap)
 		fyne.Do(func() {
+			if load != w.loads {
+				return // the user has chosen something else meanwhile
+			}
 			w.Map.SetItems(items, extent)
 			w.SetTitle("quyhoach — " + snap.Plan.Name)
 			w.Status.SetText(fmt.Sprintf("%s · phiên bản %d · %d lô · %s ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
