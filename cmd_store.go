@@ -22,7 +22,7 @@ func init() {
 	register(command{"plans", "list the plans [--json]", cmdPlans})
 	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N", cmdPlan})
 	register(command{"import", "import --plan CODE --layer NAME [--crs EPSG:N] [--key FIELD] [--message T] FILE", cmdImport})
-	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson] -o FILE", cmdExport})
+	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg] [--crs EPSG:N] -o FILE", cmdExport})
 	register(command{"versions", "versions --plan CODE [--json]", cmdVersions})
 	register(command{"verify", "check the store file's integrity (exit 1 on problems)", cmdVerify})
 }
@@ -190,12 +190,13 @@ func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.
 }
 
 func cmdExport(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson] -o FILE")
+	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg] [--crs EPSG:N] -o FILE")
 	plan := fs.String("plan", "", "plan code")
 	version := fs.Int("version", 0, "version number (default: the current one)")
-	layer := fs.String("layer", "", "layer name (default: every layer, in one collection)")
-	format := fs.String("format", "geojson", "output format: geojson")
-	out := fs.String("o", "", "output file (- for standard output)")
+	layer := fs.String("layer", "", "layer name (default: every layer: one collection in GeoJSON, one table each in GeoPackage)")
+	format := fs.String("format", "", "geojson or gpkg (default: from the file name, else geojson)")
+	crsName := fs.String("crs", "", "output CRS (default: EPSG:4326 for GeoJSON as RFC 7946 asks, EPSG:9215 for GeoPackage as TT 16 delivers)")
+	out := fs.String("o", "", "output file (- for standard output, GeoJSON only)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -203,8 +204,28 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 		fs.Usage()
 		return usageErr("need --plan and -o FILE")
 	}
-	if *format != "geojson" {
-		return usageErr("format %q is not supported (geojson)", *format)
+	if *format == "" {
+		*format = "geojson"
+		if strings.HasSuffix(strings.ToLower(*out), ".gpkg") {
+			*format = "gpkg"
+		}
+	}
+	target := crs.WGS84
+	switch *format {
+	case "geojson":
+	case "gpkg":
+		target = crs.TM3LangSon
+		if *out == "-" {
+			return usageErr("a GeoPackage cannot go to standard output")
+		}
+	default:
+		return usageErr("format %q is not supported (geojson, gpkg)", *format)
+	}
+	if *crsName != "" {
+		var err error
+		if target, err = crs.Parse(*crsName); err != nil {
+			return usageErr("%v", err)
+		}
 	}
 	st, err := c.open(ctx)
 	if err != nil {
@@ -219,8 +240,19 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	col := &geojson.Collection{CRS: crs.WGS84}
-	for _, l := range snap.Layers {
+	out2 := snap.Layers
+	if target != crs.WGS84 {
+		tr, err := crs.New(crs.WGS84, target)
+		if err != nil {
+			return err
+		}
+		out2 = gis.Project(snap.Layers, tr)
+	}
+	if *format == "gpkg" {
+		return store.WriteGeoPackage(ctx, *out, out2, target)
+	}
+	col := &geojson.Collection{CRS: target}
+	for _, l := range out2 {
 		col.Features = append(col.Features, l.Features...)
 	}
 	if *out == "-" {

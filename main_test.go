@@ -181,6 +181,7 @@ func TestUsageErrors(t *testing.T) {
 		{"import", "--db", db, "--plan", "chi-ma"},
 		{"import", "--db", db, "--plan", "nope", "--layer", "X_A", "f.geojson"},
 		{"export", "--db", db, "--plan", "chi-ma", "--format", "dxf", "-o", "x"},
+		{"export", "--db", db, "--plan", "chi-ma", "--crs", "EPSG:32648", "-o", "x"},
 		{"plan", "create", "--db", db, "--code", "x", "--name", "x", "--level", "bogus", "--scale", "1"},
 	} {
 		if _, e, code := quyhoach(t, "", args...); code != 2 || !strings.HasPrefix(e, "quyhoach: ") && !strings.Contains(e, "usage") {
@@ -380,5 +381,37 @@ func TestCRSCommand(t *testing.T) {
 	_, e, code = quyhoach(t, "106.7 21.9\nabc\n", "crs", "--from", "EPSG:4326", "--to", "EPSG:9215")
 	if code != 2 || !strings.Contains(e, "line 2") {
 		t.Fatalf("got %d %q", code, e)
+	}
+}
+
+// TestExportGeoPackage writes the central axis as a GeoPackage in VN-2000 /
+// TM-3 107-15, one table per layer, and has GDAL read it back.
+func TestExportGeoPackage(t *testing.T) {
+	db := sampleDB(t)
+	out := filepath.Join(t.TempDir(), "truc.gpkg")
+	if _, e, code := quyhoach(t, "", "export", "--db", db, "--plan", "truc-trung-tam", "-o", out); code != 0 {
+		t.Fatal(e)
+	}
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("ogrinfo not installed")
+	}
+	info, err := exec.Command("ogrinfo", "-ro", "-so", out, "ChucNangSuDungDat_A").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, info)
+	}
+	for _, want := range []string{"Feature Count: 459", "VN-2000 / TM-3 107-15", "maDoiTuong: String", "matDoXayDung: Real", "feature_id: String"} {
+		if !strings.Contains(string(info), want) {
+			t.Errorf("ogrinfo lacks %q:\n%s", want, info)
+		}
+	}
+	o, err := exec.Command("ogrinfo", "-ro", "-q", "-dialect", "OGRSQL", "-sql", "SELECT SUM(OGR_GEOM_AREA) AS a FROM ChucNangSuDungDat_A", out).CombinedOutput()
+	if err != nil || !strings.Contains(string(o), "a (Real) = 168694") {
+		t.Fatalf("area of the lots in the GeoPackage (want 16 869 4xx m²): %v\n%s", err, o)
+	}
+	layers, _ := exec.Command("ogrinfo", "-ro", "-q", out).CombinedOutput()
+	for _, l := range []string{"RanhGioiQuyHoach_A", "TimDuongGiaoThong_L", "KhuVucDieuChinh_A"} {
+		if !strings.Contains(string(layers), l) {
+			t.Errorf("layer %s missing:\n%s", l, layers)
+		}
 	}
 }

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+	"quyhoach/gis/gpkg"
+)
+
+// WriteGeoPackage writes layers (coordinates already in c) as a new
+// OGC GeoPackage 1.3 file, one feature table per layer, as TT 16/2025
+// delivers plan data. Each feature keeps its stable id in feature_id. The
+// file appears whole or not at all: it is written aside and renamed.
+func WriteGeoPackage(ctx context.Context, path string, layers []gis.Layer, c crs.Code) error {
+	srs, err := gpkg.SRSOf(c)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".quyhoach-*.gpkg")
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if err := writeGPKG(ctx, tmp.Name(), layers, srs); err != nil {
+		return fmt.Errorf("store: geopackage %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func writeGPKG(ctx context.Context, path string, layers []gis.Layer, srs gpkg.SRS) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmts := []string{
+		`PRAGMA application_id = 1196444487`, // "GPKG"
+		`PRAGMA user_version = 10300`,
+		`CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+			organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)`,
+		`CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+			description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+			min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER REFERENCES gpkg_spatial_ref_sys (srs_id))`,
+		`CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+			srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, PRIMARY KEY (table_name, column_name),
+			UNIQUE (table_name), FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id),
+			FOREIGN KEY (table_name) REFERENCES gpkg_contents (table_name))`,
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	ins := `INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)`
+	wgs, _ := gpkg.SRSOf(crs.WGS84)
+	for _, r := range [][]any{
+		{"Undefined cartesian SRS", -1, "NONE", -1, "undefined", ""},
+		{"Undefined geographic SRS", 0, "NONE", 0, "undefined", ""},
+		{wgs.Name, wgs.ID, "EPSG", wgs.ID, wgs.Definition, ""},
+		{srs.Name, srs.ID, "EPSG", srs.ID, srs.Definition, ""},
+	} {
+		if _, err := tx.ExecContext(ctx, ins, r...); err != nil {
+			return err
+		}
+	}
+	for _, l := range layers {
+		if err := writeGPKGLayer(ctx, tx, l, srs.ID); err != nil {
+			return fmt.Errorf("layer %s: %w", l.Name, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// gpkgColumn is a property written as a column.
+type gpkgColumn struct{ key, name, kind string }
+
+func writeGPKGLayer(ctx context.Context, tx *sql.Tx, l gis.Layer, srsID int) error {
+	cols := gpkgColumns(l.Features)
+	defs := []string{`fid INTEGER PRIMARY KEY AUTOINCREMENT`, `geom ` + gpkgGeometryType(l.Features), `feature_id TEXT`}
+	for _, c := range cols {
+		defs = append(defs, quoteIdent(c.name)+" "+c.kind)
+	}
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+quoteIdent(l.Name)+" ("+strings.Join(defs, ", ")+")"); err != nil {
+		return err
+	}
+	names := []string{"geom", "feature_id"}
+	for _, c := range cols {
+		names = append(names, quoteIdent(c.name))
+	}
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+quoteIdent(l.Name)+" ("+strings.Join(names, ", ")+") VALUES ("+placeholders(len(names), 1)+")")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	var extent orb.Bound
+	for i, f := range l.Features {
+		g, err := gpkg.Encode(f.Geometry, srsID)
+		if err != nil {
+			return fmt.Errorf("feature %d: %w", i, err)
+		}
+		if f.Geometry != nil {
+			if extent == (orb.Bound{}) {
+				extent = f.Geometry.Bound()
+			} else {
+				extent = extent.Union(f.Geometry.Bound())
+			}
+		}
+		args := []any{g, f.ID}
+		for _, c := range cols {
+			args = append(args, gpkgValue(f.Properties[c.key], c.kind))
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("feature %d: %w", i, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
+		VALUES (?, 'features', ?, ?, ?, ?, ?, ?)`, l.Name, l.Name, extent.Min[0], extent.Min[1], extent.Max[0], extent.Max[1], srsID); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, l.Name, gpkgGeometryType(l.Features), srsID)
+	return err
+}
+
+// gpkgColumns chooses a column per property key: REAL when every value is
+// a number, BOOLEAN for booleans, TEXT otherwise (arrays and objects as JSON).
+func gpkgColumns(fs []gis.Feature) []gpkgColumn {
+	kinds := map[string]string{}
+	for _, f := range fs {
+		for k, v := range f.Properties {
+			var kind string
+			switch v.(type) {
+			case nil:
+				continue
+			case float64:
+				kind = "REAL"
+			case bool:
+				kind = "BOOLEAN"
+			default:
+				kind = "TEXT"
+			}
+			if prev, ok := kinds[k]; ok && prev != kind && prev != "" {
+				kind = "TEXT"
+			}
+			kinds[k] = kind
+		}
+		for k := range f.Properties {
+			if _, ok := kinds[k]; !ok {
+				kinds[k] = "" // only nulls so far
+			}
+		}
+	}
+	keys := make([]string, 0, len(kinds))
+	for k := range kinds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	used := map[string]bool{"fid": true, "geom": true, "feature_id": true}
+	var out []gpkgColumn
+	for _, k := range keys {
+		name := k
+		for n := 2; used[strings.ToLower(name)]; n++ {
+			name = fmt.Sprintf("%s_%d", k, n)
+		}
+		used[strings.ToLower(name)] = true
+		kind := kinds[k]
+		if kind == "" {
+			kind = "TEXT"
+		}
+		out = append(out, gpkgColumn{k, name, kind})
+	}
+	return out
+}
+
+func gpkgValue(v any, kind string) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return v
+	case float64:
+		if kind == "REAL" {
+			return v
+		}
+		return gis.Feature{Properties: map[string]any{"v": v}}.String("v")
+	case bool:
+		if kind == "BOOLEAN" {
+			return v
+		}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// gpkgGeometryType is the layer's geometry type name, GEOMETRY when mixed.
+func gpkgGeometryType(fs []gis.Feature) string {
+	name := ""
+	for _, f := range fs {
+		if f.Geometry == nil {
+			continue
+		}
+		n := strings.ToUpper(f.Geometry.GeoJSONType())
+		if n == "GEOMETRYCOLLECTION" {
+			n = "GEOMCOLLECTION"
+		}
+		if name != "" && name != n {
+			return "GEOMETRY"
+		}
+		name = n
+	}
+	if name == "" {
+		return "GEOMETRY"
+	}
+	return name
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
