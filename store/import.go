@@ -268,6 +268,9 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	for _, b := range bodies {
 		total += len(b)
 	}
+	if err := w.bulkLoad(ctx, total-res.Kept); err != nil {
+		return res, err
+	}
 	for li := range req.Layers {
 		for lo := 0; lo < len(bodies[li]); lo += batchRows {
 			hi := min(lo+batchRows, len(bodies[li]))
@@ -290,7 +293,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 				seq++
 				args = append(args, verID, ids[li][lo+i], layerIDs[li], id, seq)
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(batch), 5), args...); err != nil {
+			if err := w.exec(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(batch), 5), args...); err != nil {
 				if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
 					return res, fmt.Errorf("layer %s: a feature id is given twice", req.Layers[li].Name)
 				}
@@ -298,6 +301,9 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 			}
 			done += len(batch)
 		}
+	}
+	if err := w.finish(ctx); err != nil {
+		return res, err
 	}
 	res.NewBodies = w.written
 	for _, l := range lineage {
@@ -448,20 +454,82 @@ type bodyWriter struct {
 	tx      *sql.Tx
 	nextID  int64 // body ids are assigned here: the write transaction holds the lock
 	written int
+	// deferred holds the boxes of new bodies when the R*Tree is rebuilt in
+	// bulk at finish (see rtree.go) instead of taking them one by one.
+	deferred []rtreeCell
+	bulk     bool
+	stmts    map[string]*sql.Stmt // multi-row statements, prepared once per size
+	// fresh: the file held no body when the writer started, so only bodies
+	// written by this writer (in mine) can match; no lookups needed.
+	fresh bool
+	mine  map[[32]byte]int64
+}
+
+// stmt returns the prepared statement for query, preparing it on first use.
+func (w *bodyWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+// exec runs a cached statement.
+func (w *bodyWriter) exec(ctx context.Context, query string, args ...any) error {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
 }
 
 // batchRows is how many rows one multi-row statement writes.
 const batchRows = 200
 
 func newBodyWriter(ctx context.Context, tx *sql.Tx) (*bodyWriter, error) {
-	w := &bodyWriter{tx: tx}
+	w := &bodyWriter{tx: tx, mine: map[[32]byte]int64{}}
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM body").Scan(&w.nextID); err != nil {
 		return nil, err
 	}
+	w.fresh = w.nextID == 1
 	return w, nil
 }
 
-func (w *bodyWriter) close() {}
+func (w *bodyWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// bulkLoad switches the writer to rebuilding the R*Tree at finish when about
+// n new bodies will come and that is many compared with the tree's size.
+func (w *bodyWriter) bulkLoad(ctx context.Context, n int) error {
+	if n < bulkMin {
+		return nil
+	}
+	var have int
+	if err := w.tx.QueryRowContext(ctx, "SELECT count(*) FROM body_bbox_rowid").Scan(&have); err != nil {
+		return err
+	}
+	w.bulk = n >= have
+	return nil
+}
+
+// finish completes the bodies' index.
+func (w *bodyWriter) finish(ctx context.Context) error {
+	if !w.bulk || len(w.deferred) == 0 {
+		return nil
+	}
+	return rebuildRTree(ctx, w.tx, w.deferred)
+}
 
 // put returns the id of b's body, writing it when it is new.
 func (w *bodyWriter) put(ctx context.Context, b *body) (int64, error) {
@@ -477,26 +545,36 @@ func (w *bodyWriter) put(ctx context.Context, b *body) (int64, error) {
 func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 	ids := make([]int64, len(bs))
 	known := make(map[[32]byte]int64, len(bs))
-	args := make([]any, len(bs))
-	for i, b := range bs {
-		args[i] = b.hash[:]
+	var args []any
+	for _, b := range bs {
+		if id, ok := w.mine[b.hash]; ok {
+			known[b.hash] = id
+		} else if !w.fresh {
+			args = append(args, b.hash[:])
+		}
 	}
-	rows, err := w.tx.QueryContext(ctx, "SELECT hash, id FROM body WHERE hash IN ("+placeholders(len(bs), 1)+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var h []byte
-		var id int64
-		if err := rows.Scan(&h, &id); err != nil {
-			rows.Close()
+	if len(args) > 0 {
+		find, err := w.stmt(ctx, "SELECT hash, id FROM body WHERE hash IN ("+placeholders(len(args), 1)+")")
+		if err != nil {
 			return nil, err
 		}
-		known[[32]byte(h)] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		rows, err := find.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h []byte
+			var id int64
+			if err := rows.Scan(&h, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			known[[32]byte(h)] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	var bodyArgs, boxArgs []any
 	for i, b := range bs {
@@ -507,20 +585,23 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		id := w.nextID
 		w.nextID++
 		known[b.hash] = id
+		w.mine[b.hash] = id
 		ids[i] = id
 		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
-		if b.geom {
+		if b.geom && w.bulk {
+			w.deferred = append(w.deferred, rtreeCell{id, float32Down(b.bbox.Min[0]), float32Up(b.bbox.Max[0]), float32Down(b.bbox.Min[1]), float32Up(b.bbox.Max[1])})
+		} else if b.geom {
 			boxArgs = append(boxArgs, id, b.bbox.Min[0], b.bbox.Max[0], b.bbox.Min[1], b.bbox.Max[1])
 		}
 	}
 	if n := len(bodyArgs) / 3; n > 0 {
-		if _, err := w.tx.ExecContext(ctx, "INSERT INTO body (id, hash, geojson) VALUES "+placeholders(n, 3), bodyArgs...); err != nil {
+		if err := w.exec(ctx, "INSERT INTO body (id, hash, geojson) VALUES "+placeholders(n, 3), bodyArgs...); err != nil {
 			return nil, err
 		}
 		w.written += n
 	}
 	if n := len(boxArgs) / 5; n > 0 {
-		if _, err := w.tx.ExecContext(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES "+placeholders(n, 5), boxArgs...); err != nil {
+		if err := w.exec(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES "+placeholders(n, 5), boxArgs...); err != nil {
 			return nil, err
 		}
 	}

@@ -56,7 +56,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"page_size(8192)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-262144)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-262144)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

@@ -401,3 +401,40 @@ func TestPlanValidation(t *testing.T) {
 		t.Errorf("load of a plan without versions: %v", err)
 	}
 }
+
+// TestRTreeBulkLoad imports enough lots for the packed R*Tree build, then a
+// few more the ordinary way: SQLite's rtreecheck finds both sound and
+// queries find exactly the boxes they should.
+func TestRTreeBulkLoad(t *testing.T) {
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	lots := genLots(bulkMin+1234, 3)
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: lots}}})
+	check := func(n int) {
+		t.Helper()
+		var msg string
+		if err := s.db.QueryRow("SELECT rtreecheck('body_bbox')").Scan(&msg); err != nil || msg != "ok" {
+			t.Fatalf("rtreecheck: %q %v", msg, err)
+		}
+		if got := count(t, s, "SELECT count(*) FROM body_bbox"); got != n {
+			t.Fatalf("%d boxes, want %d", got, n)
+		}
+		// Every lot's own centre finds its body (boxes are never too small).
+		for _, i := range []int{0, 1, 777, len(lots) - 1} {
+			c := lots[i].Geometry.Bound().Center()
+			if got := count(t, s, "SELECT count(*) FROM body_bbox WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?", c[0], c[0], c[1], c[1]); got < 1 {
+				t.Fatalf("lot %d not found at its centre", i)
+			}
+		}
+	}
+	check(len(lots))
+	extra := genLots(10, 99)
+	for i := range extra {
+		extra[i].Properties["maDoiTuong"] = fmt.Sprintf("X-%d", i)
+	}
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: append(lots, extra...)}}, Key: "maDoiTuong"})
+	check(len(lots) + 10)
+	if p, err := s.Verify(context.Background()); err != nil || len(p) > 0 {
+		t.Fatalf("verify %v %v", p, err)
+	}
+}
