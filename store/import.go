@@ -268,7 +268,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	for _, b := range bodies {
 		total += len(b)
 	}
-	if err := w.bulkLoad(ctx, total-res.Kept); err != nil {
+	if err := w.expect(ctx, total-res.Kept); err != nil {
 		return res, err
 	}
 	for li := range req.Layers {
@@ -459,10 +459,11 @@ type bodyWriter struct {
 	deferred []rtreeCell
 	bulk     bool
 	stmts    map[string]*sql.Stmt // multi-row statements, prepared once per size
-	// fresh: the file held no body when the writer started, so only bodies
-	// written by this writer (in mine) can match; no lookups needed.
-	fresh bool
-	mine  map[[32]byte]int64
+	// known holds body hashes → ids: those written by this writer and, when
+	// complete is set, every body of the file (loaded up front when that is
+	// cheaper than looking each new body up).
+	known    map[[32]byte]int64
+	complete bool
 }
 
 // stmt returns the prepared statement for query, preparing it on first use.
@@ -495,11 +496,11 @@ func (w *bodyWriter) exec(ctx context.Context, query string, args ...any) error 
 const batchRows = 200
 
 func newBodyWriter(ctx context.Context, tx *sql.Tx) (*bodyWriter, error) {
-	w := &bodyWriter{tx: tx, mine: map[[32]byte]int64{}}
+	w := &bodyWriter{tx: tx, known: map[[32]byte]int64{}}
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM body").Scan(&w.nextID); err != nil {
 		return nil, err
 	}
-	w.fresh = w.nextID == 1
+	w.complete = w.nextID == 1
 	return w, nil
 }
 
@@ -509,18 +510,35 @@ func (w *bodyWriter) close() {
 	}
 }
 
-// bulkLoad switches the writer to rebuilding the R*Tree at finish when about
-// n new bodies will come and that is many compared with the tree's size.
-func (w *bodyWriter) bulkLoad(ctx context.Context, n int) error {
-	if n < bulkMin {
+// expect prepares the writer for about n bodies. When that is many compared
+// with what the file holds, it rebuilds the R*Tree at finish instead of
+// inserting box by box, and reads every stored hash once instead of looking
+// each body up.
+func (w *bodyWriter) expect(ctx context.Context, n int) error {
+	if n < bulkMin || w.complete {
+		w.bulk = n >= bulkMin
 		return nil
 	}
-	var have int
-	if err := w.tx.QueryRowContext(ctx, "SELECT count(*) FROM body_bbox_rowid").Scan(&have); err != nil {
+	have := w.nextID - 1 // ids are dense: bodies are never deleted
+	if int64(n) < have/2 {
+		return nil
+	}
+	w.bulk = int64(n) >= have
+	rows, err := w.tx.QueryContext(ctx, "SELECT hash, id FROM body")
+	if err != nil {
 		return err
 	}
-	w.bulk = n >= have
-	return nil
+	defer rows.Close()
+	for rows.Next() {
+		var h []byte
+		var id int64
+		if err := rows.Scan(&h, &id); err != nil {
+			return err
+		}
+		w.known[[32]byte(h)] = id
+	}
+	w.complete = true
+	return rows.Err()
 }
 
 // finish completes the bodies' index.
@@ -547,9 +565,9 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 	known := make(map[[32]byte]int64, len(bs))
 	var args []any
 	for _, b := range bs {
-		if id, ok := w.mine[b.hash]; ok {
+		if id, ok := w.known[b.hash]; ok {
 			known[b.hash] = id
-		} else if !w.fresh {
+		} else if !w.complete {
 			args = append(args, b.hash[:])
 		}
 	}
@@ -585,7 +603,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		id := w.nextID
 		w.nextID++
 		known[b.hash] = id
-		w.mine[b.hash] = id
+		w.known[b.hash] = id
 		ids[i] = id
 		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
 		if b.geom && w.bulk {
