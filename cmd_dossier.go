@@ -276,3 +276,39 @@ func printDossier(c *cli, d store.Dossier) {
 		fmt.Fprintf(w, "  %d  %-18s %s  %s bytes  sha256 %s\n", a.ID, a.Kind, a.Name, strconv.FormatInt(a.Size, 10), a.SHA256[:16])
 	}
 }
+
+func init() {
+	register(command{"settings", "settings [--set KEY=VALUE ...]: deadlines (days) and the attachment limit (bytes)", cmdSettings})
+}
+
+// cmdSettings shows or changes the file's settings.
+func cmdSettings(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("settings [--set KEY=VALUE ...]")
+	var sets strList
+	fs.Var(&sets, "set", "KEY=VALUE, e.g. deadline.appraisal_days=30 (repeatable)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, kv := range sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return usageErr("--set %q: want KEY=VALUE", kv)
+		}
+		if err := st.SetSetting(ctx, strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
+			return err
+		}
+	}
+	for _, k := range []string{store.SettingCommentsDays, store.SettingAppraisalDays, store.SettingPublicationDays, store.SettingAttachmentMax} {
+		v, err := st.Setting(ctx, k)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s=%s\n", k, v)
+	}
+	return nil
+}

@@ -415,3 +415,33 @@ func TestExportGeoPackage(t *testing.T) {
 		}
 	}
 }
+
+func TestSettingsAndDiffGeoJSON(t *testing.T) {
+	db := sampleDB(t)
+	out, e, code := quyhoach(t, "", "settings", "--db", db, "--set", "deadline.appraisal_days=30")
+	if code != 0 || !strings.Contains(out, "deadline.appraisal_days=30") || !strings.Contains(out, "deadline.publication_days=15") {
+		t.Fatalf("settings: %d %q %q", code, out, e)
+	}
+	if _, e, code := quyhoach(t, "", "settings", "--db", db, "--set", "deadline.appraisal_days=soon"); code != 2 || !strings.Contains(e, "not a whole number") {
+		t.Fatalf("bad setting: %d %q", code, e)
+	}
+	out, e, code = quyhoach(t, "", "diff", "--db", db, "--plan", "truc-trung-tam", "1", "2", "--geojson")
+	if code != 0 {
+		t.Fatal(e)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(out), &fc); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, f := range fc.Features {
+		kinds[f.Properties["change"].(string)]++
+	}
+	if kinds["added"] != 3 || kinds["removed"] != 3 || kinds["modified-old"] != 6 || kinds["modified-new"] != 6 {
+		t.Fatalf("change marks %v", kinds)
+	}
+}
