@@ -393,14 +393,15 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 	defer w.close()
 	seen := map[string]int{}
 	for i, f := range req.Features {
+		// An unmatched feature is an addition: it keeps its own id when it
+		// names one (so a later apply can refer to it), except in key mode,
+		// where the file's ids are foreign, and then gets a new UUID.
 		id := resolve(f)
 		if id == "" && req.Key == "" {
-			id = newID()
-		} else if id == "" {
 			id = f.ID
-			if id == "" || base[id] != nil {
-				id = newID()
-			}
+		}
+		if id == "" {
+			id = newID()
 		}
 		if prev, dup := seen[id]; dup {
 			return res, fmt.Errorf("feature %d: id %s repeats feature %d's", i, id, prev)

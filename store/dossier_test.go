@@ -414,5 +414,8 @@ func TestApplyByKeyFullLayer(t *testing.T) {
 		if c.Op == "add" && (len(c.Parents) != 1 || c.Parents[0] != ids["L-4"]) {
 			t.Errorf("%s parents %v", c.FeatureID, c.Parents)
 		}
+		if c.Op == "add" && len(c.FeatureID) != 36 {
+			t.Errorf("added lot got id %q, want a new UUID", c.FeatureID)
+		}
 	}
 }
