@@ -399,6 +399,7 @@ func TestApplyByKeyFullLayer(t *testing.T) {
 	lots := genLots(6, 1)[:4]
 	lots[0].Properties["phanLoai"] = "DTL"
 	a := genLots(8, 3)[6]
+	a.ID = "L-4a" // a foreign id: key mode gives a UUID instead
 	a.Properties["maDoiTuong"], a.Properties["parents"] = "L-4a", []any{"L-4"}
 	b := genLots(8, 3)[7]
 	b.Properties["maDoiTuong"], b.Properties["parents"] = "L-4b", []any{"L-4"}
