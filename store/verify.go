@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 )
 
 // Verify checks the file: SQLite's integrity check, foreign keys, that every
@@ -30,6 +31,13 @@ func (s *Store) Verify(ctx context.Context) ([]string, error) {
 	}
 	rows.Close()
 
+	var rt string
+	if err := s.db.QueryRowContext(ctx, "SELECT rtreecheck('body_bbox')").Scan(&rt); err != nil {
+		return nil, fmt.Errorf("store: verify: %w", err)
+	}
+	if rt != "ok" {
+		add("bounding-box index: %s", strings.ReplaceAll(rt, "\n", "; "))
+	}
 	checks := []struct{ what, query string }{
 		{"version item without its body", `SELECT v.number || ' of plan ' || p.code || ': feature ' || i.feature_id
 			FROM version_item i JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id
@@ -39,6 +47,8 @@ func (s *Store) Verify(ctx context.Context) ([]string, error) {
 			LEFT JOIN layer l ON l.id = i.layer_id WHERE l.id IS NULL LIMIT 100`},
 		{"plan with versions but no current version", `SELECT p.code FROM plan p
 			WHERE p.current_version IS NULL AND EXISTS (SELECT 1 FROM version v WHERE v.plan_id = p.id)`},
+		{"body without its bounding box", `SELECT b.id FROM body b WHERE NOT EXISTS (SELECT 1 FROM body_bbox_rowid r WHERE r.rowid = b.id)
+			AND json_extract(b.geojson, '$.geometry') IS NOT NULL LIMIT 100`},
 		{"empty version", `SELECT v.number || ' of plan ' || p.code FROM version v JOIN plan p ON p.id = v.plan_id
 			WHERE NOT EXISTS (SELECT 1 FROM version_item i WHERE i.version_id = v.id)`},
 		{"dossier change without its body", `SELECT d.dossier_id || ': feature ' || d.feature_id FROM dossier_change d
