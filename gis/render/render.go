@@ -66,59 +66,148 @@ type Item struct {
 	Style    Style
 }
 
-// Canvas draws items onto an RGBA image, reusing its rasterizer.
+// Canvas draws items onto an RGBA image, reusing its rasterizer. It is the
+// raster Surface: coordinates in pixels.
 type Canvas struct {
-	Dst  *image.RGBA
-	View View
-	r    vector.Rasterizer
+	Dst   *image.RGBA
+	View  View
+	r     vector.Rasterizer
+	clip  image.Rectangle
+	buf   [][]Vec
+	fonts *faces
 }
 
 // NewCanvas returns a canvas of the view's size filled with bg.
 func NewCanvas(v View, bg color.Color) *Canvas {
 	dst := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
-	return &Canvas{Dst: dst, View: v}
+	return &Canvas{Dst: dst, View: v, clip: dst.Bounds()}
 }
 
 // Draw draws items in order, skipping those outside the view.
 func (c *Canvas) Draw(items []Item) {
 	vb := c.View.Bound()
+	a := c.View.Affine()
 	for _, it := range items {
 		if it.Geometry == nil || !it.Geometry.Bound().Intersects(vb) {
 			continue
 		}
-		if it.Style.Fill.A > 0 {
-			c.fill(it.Geometry, it.Style.Fill)
+		closed := c.project(it.Geometry, a)
+		if len(c.buf) == 0 {
+			continue
+		}
+		if it.Style.Fill.A > 0 && closed {
+			c.fillRings(c.buf, it.Style.Fill)
 		}
 		if it.Style.Stroke.A > 0 && it.Style.StrokeWidth > 0 {
-			c.stroke(it.Geometry, it.Style)
+			c.strokeLines(c.buf, closed, Pen{it.Style.Stroke, it.Style.StrokeWidth, it.Style.Dash})
 		}
 	}
 }
 
-// fill rasterises the polygons of g; holes wind the other way and cancel.
-func (c *Canvas) fill(g orb.Geometry, col color.NRGBA) {
-	var rings []orb.Ring
-	switch g := g.(type) {
-	case orb.Polygon:
-		rings = g
-	case orb.MultiPolygon:
-		for _, p := range g {
-			rings = append(rings, p...)
+// project fills c.buf with the pixel rings or lines of g, reusing its
+// memory, and says whether they are polygon rings.
+func (c *Canvas) project(g orb.Geometry, a Affine) (closed bool) {
+	n := 0
+	add := func(pts []orb.Point) {
+		if len(pts) < 2 {
+			return
 		}
-	case orb.Collection:
-		for _, sub := range g {
-			c.fill(sub, col)
+		if n == len(c.buf) {
+			c.buf = append(c.buf, nil)
 		}
-		return
-	default:
-		return
+		s := c.buf[n][:0]
+		for _, p := range pts {
+			s = append(s, a.Apply(p))
+		}
+		c.buf[n] = s
+		n++
 	}
-	box, ok := c.pixelBox(g.Bound())
+	var walk func(g orb.Geometry)
+	walk = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Polygon:
+			closed = true
+			for _, r := range g {
+				add(r)
+			}
+		case orb.MultiPolygon:
+			closed = true
+			for _, p := range g {
+				for _, r := range p {
+					add(r)
+				}
+			}
+		case orb.Ring:
+			closed = true
+			add(g)
+		case orb.LineString:
+			add(g)
+		case orb.MultiLineString:
+			for _, l := range g {
+				add(l)
+			}
+		case orb.Collection:
+			for _, sub := range g {
+				walk(sub)
+			}
+		}
+	}
+	walk(g)
+	c.buf = c.buf[:n]
+	return closed
+}
+
+// Fill fills the rings of p with col; holes wind the other way and cancel.
+func (c *Canvas) Fill(p Path, col color.NRGBA) {
+	if col.A > 0 {
+		c.fillRings(p.Subpaths, col)
+	}
+}
+
+// Stroke draws p with pen (width and dashes in pixels).
+func (c *Canvas) Stroke(p Path, pen Pen) {
+	if pen.Color.A > 0 && pen.Width > 0 {
+		c.strokeLines(p.Subpaths, p.Closed, pen)
+	}
+}
+
+// Clip limits drawing to a pixel rectangle until Unclip.
+func (c *Canvas) Clip(x, y, w, h float64) {
+	c.clip = image.Rect(int(math.Floor(x)), int(math.Floor(y)), int(math.Ceil(x+w)), int(math.Ceil(y+h))).Intersect(c.Dst.Bounds())
+}
+
+// Unclip ends the clip.
+func (c *Canvas) Unclip() { c.clip = c.Dst.Bounds() }
+
+func bounds(rings [][]Vec) (x0, y0, x1, y1 float64) {
+	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, r := range rings {
+		for _, v := range r {
+			x0, y0, x1, y1 = math.Min(x0, v.X), math.Min(y0, v.Y), math.Max(x1, v.X), math.Max(y1, v.Y)
+		}
+	}
+	return
+}
+
+// box is the pixel rectangle covering x0…x1, y0…y1 padded by pad, clipped.
+func (c *Canvas) box(x0, y0, x1, y1, pad float64) (image.Rectangle, bool) {
+	if math.IsInf(x0, 0) {
+		return image.Rectangle{}, false
+	}
+	r := image.Rect(int(math.Floor(x0-pad))-1, int(math.Floor(y0-pad))-1, int(math.Ceil(x1+pad))+1, int(math.Ceil(y1+pad))+1)
+	r = r.Intersect(c.clip)
+	return r, !r.Empty()
+}
+
+// fillRings rasterises pixel rings; the rasterizer is reset to their box,
+// never the whole image.
+func (c *Canvas) fillRings(rings [][]Vec, col color.NRGBA) {
+	x0, y0, x1, y1 := bounds(rings)
+	box, ok := c.box(x0, y0, x1, y1, 0)
 	if !ok {
 		return
 	}
-	// The rasterizer is reset to the polygon's box, never the whole image.
 	c.r.Reset(box.Dx(), box.Dy())
 	ox, oy := float32(box.Min.X), float32(box.Min.Y)
 	for _, ring := range rings {
@@ -126,93 +215,68 @@ func (c *Canvas) fill(g orb.Geometry, col color.NRGBA) {
 			continue
 		}
 		for i, p := range ring {
-			x, y := c.View.Pixel(p)
 			if i == 0 {
-				c.r.MoveTo(float32(x)-ox, float32(y)-oy)
+				c.r.MoveTo(float32(p.X)-ox, float32(p.Y)-oy)
 			} else {
-				c.r.LineTo(float32(x)-ox, float32(y)-oy)
+				c.r.LineTo(float32(p.X)-ox, float32(p.Y)-oy)
 			}
 		}
 		c.r.ClosePath()
 	}
-	c.r.Draw(c.Dst, box, image.NewUniform(col), image.Point{})
+	c.r.Draw(c.Dst, box, image.NewUniform(col), box.Min)
 }
 
-// pixelBox is the pixel rectangle covering projected bound b, clipped to the image.
-func (c *Canvas) pixelBox(b orb.Bound) (image.Rectangle, bool) {
-	x0, y0 := c.View.Pixel(orb.Point{b.Min[0], b.Max[1]})
-	x1, y1 := c.View.Pixel(orb.Point{b.Max[0], b.Min[1]})
-	r := image.Rect(int(math.Floor(x0))-1, int(math.Floor(y0))-1, int(math.Ceil(x1))+1, int(math.Ceil(y1))+1)
-	r = r.Intersect(c.Dst.Bounds())
-	return r, !r.Empty()
-}
-
-// stroke draws the outlines and lines of g as thin quads per segment.
-func (c *Canvas) stroke(g orb.Geometry, st Style) {
-	var lines []orb.LineString
-	switch g := g.(type) {
-	case orb.Polygon:
-		for _, r := range g {
-			lines = append(lines, orb.LineString(r))
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			for _, r := range p {
-				lines = append(lines, orb.LineString(r))
-			}
-		}
-	case orb.LineString:
-		lines = append(lines, g)
-	case orb.MultiLineString:
-		lines = append(lines, g...)
-	case orb.Ring:
-		lines = append(lines, orb.LineString(g))
-	case orb.Collection:
-		for _, sub := range g {
-			c.stroke(sub, st)
-		}
-		return
-	default:
-		return
-	}
-	box, ok := c.pixelBox(g.Bound().Pad(st.StrokeWidth * c.View.Scale))
+// strokeLines draws pixel lines as thin quads per segment.
+func (c *Canvas) strokeLines(lines [][]Vec, closed bool, pen Pen) {
+	x0, y0, x1, y1 := bounds(lines)
+	box, ok := c.box(x0, y0, x1, y1, pen.Width)
 	if !ok {
 		return
 	}
 	c.r.Reset(box.Dx(), box.Dy())
 	ox, oy := float64(box.Min.X), float64(box.Min.Y)
-	hw := st.StrokeWidth / 2
+	hw := pen.Width / 2
+	dashOK := len(pen.Dash) > 0
+	for _, d := range pen.Dash {
+		if d <= 0 {
+			dashOK = false
+		}
+	}
 	for _, ls := range lines {
 		dashPos, dashIdx, on := 0.0, 0, true
-		for i := 0; i+1 < len(ls); i++ {
-			ax, ay := c.View.Pixel(ls[i])
-			bx, by := c.View.Pixel(ls[i+1])
-			ax, ay, bx, by = ax-ox, ay-oy, bx-ox, by-oy
+		n := len(ls)
+		segs := n - 1
+		if closed && n > 2 && ls[0] != ls[n-1] {
+			segs = n
+		}
+		for i := 0; i < segs; i++ {
+			a, b := ls[i], ls[(i+1)%n]
+			ax, ay, bx, by := a.X-ox, a.Y-oy, b.X-ox, b.Y-oy
 			seg := math.Hypot(bx-ax, by-ay)
 			if seg == 0 {
 				continue
 			}
-			if len(st.Dash) == 0 {
+			if !dashOK {
 				c.quad(ax, ay, bx, by, hw)
 				continue
 			}
 			// Walk the segment through the dash pattern.
 			t := 0.0
 			for t < seg {
-				step := math.Min(st.Dash[dashIdx]-dashPos, seg-t)
+				step := math.Min(pen.Dash[dashIdx]-dashPos, seg-t)
 				if on {
 					f0, f1 := t/seg, (t+step)/seg
 					c.quad(ax+(bx-ax)*f0, ay+(by-ay)*f0, ax+(bx-ax)*f1, ay+(by-ay)*f1, hw)
 				}
 				t += step
 				dashPos += step
-				if dashPos >= st.Dash[dashIdx] {
-					dashPos, dashIdx, on = 0, (dashIdx+1)%len(st.Dash), !on
+				if dashPos >= pen.Dash[dashIdx] {
+					dashPos, dashIdx, on = 0, (dashIdx+1)%len(pen.Dash), !on
 				}
 			}
 		}
 	}
-	c.r.Draw(c.Dst, box, image.NewUniform(st.Stroke), image.Point{})
+	c.r.Draw(c.Dst, box, image.NewUniform(pen.Color), box.Min)
 }
 
 // quad adds the rectangle of half-width hw around segment a–b, always wound

@@ -1,0 +1,311 @@
+package render
+
+import (
+	"image/color"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
+	"quyhoach/gis/landuse"
+)
+
+// Frame places a map on a surface: the projection to surface units, how
+// many surface units make one millimetre of paper (1 on a PDF page,
+// dpi/25.4 on a raster) and the projected extent to draw (features outside
+// are skipped).
+type Frame struct {
+	To     Affine
+	MM     float64
+	Extent orb.Bound
+}
+
+// Map is what DrawMap draws, projected to EPSG:9215 metres.
+type Map struct {
+	Lots      []gis.Feature // land-use lots: fills, stage outlines, labels
+	Lines     []gis.Feature // line layers (road centre lines)
+	Boundary  []gis.Feature // the plan boundary
+	Highlight []gis.Feature // the adjusted area, outlined over everything
+	Labels    bool          // label lots with code and area
+}
+
+// Drawn reports what DrawMap put on the surface, for the legend.
+type Drawn struct {
+	Classes []landuse.Class // classes of the lots drawn, in catalogue order
+	Stages  map[string]bool // stages of the lots drawn
+	Unknown bool            // some lot has a class outside the catalogue
+	Lots    int
+	Labels  int
+}
+
+// Label sizes tried, largest first: em size in mm on paper.
+var labelSizes = []float64{2.5, 2.0, 1.6, 1.25}
+
+// DrawMap draws m onto s through fr: lot fills, stage outlines, line
+// layers, the plan boundary, the adjusted area and, when asked, lot labels
+// placed inside their lots without overlapping one another.
+func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
+	d := Drawn{Stages: map[string]bool{}}
+	seen := map[string]bool{}
+	type lot struct {
+		f     *gis.Feature
+		path  Path
+		style LotStyle
+		area  float64
+	}
+	lots := make([]lot, 0, len(m.Lots))
+	for i := range m.Lots {
+		f := &m.Lots[i]
+		if f.Geometry == nil || !f.Geometry.Bound().Intersects(fr.Extent) {
+			continue
+		}
+		p := PathOf(f.Geometry, fr.To)
+		if !p.Closed {
+			continue
+		}
+		st := sym.Lot(*f)
+		lots = append(lots, lot{f, p, st, 0})
+		s.Fill(p, st.Fill)
+		if st.Known {
+			seen[st.Class.Code] = true
+		} else {
+			d.Unknown = true
+		}
+		d.Stages[st.Stage] = true
+	}
+	for _, l := range lots {
+		s.Stroke(l.path, l.style.Outline.scaled(fr.MM))
+	}
+	d.Lots = len(lots)
+	stroke := func(fs []gis.Feature, pen Pen) {
+		pen = pen.scaled(fr.MM)
+		for _, f := range fs {
+			if f.Geometry != nil && f.Geometry.Bound().Intersects(fr.Extent) {
+				s.Stroke(PathOf(f.Geometry, fr.To), pen)
+			}
+		}
+	}
+	stroke(m.Lines, LinePen)
+	stroke(m.Boundary, BoundaryPen)
+	stroke(m.Highlight, HighlightPen)
+	if sym.Catalogue != nil {
+		for _, c := range sym.Catalogue.Classes() {
+			if seen[c.Code] {
+				d.Classes = append(d.Classes, c)
+			}
+		}
+	}
+	if !m.Labels {
+		return d
+	}
+	// Labels: the largest lots choose first.
+	for i := range lots {
+		lots[i].area = gis.Area(lots[i].f.Geometry)
+	}
+	sort.SliceStable(lots, func(i, j int) bool { return lots[i].area > lots[j].area })
+	pl := newPlacer(fr.MM * 20)
+	for _, l := range lots {
+		code, ha := Label(*l.f, l.area)
+		if placeLabel(s, pl, fr.MM, l.path, code, ha, l.style.Fill) {
+			d.Labels++
+		}
+	}
+	return d
+}
+
+// box is an axis-aligned rectangle on the surface.
+type box struct{ x0, y0, x1, y1 float64 }
+
+func (a box) overlaps(b box) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+
+// placer remembers the label boxes placed, in a grid of cells.
+type placer struct {
+	cell  float64
+	cells map[[2]int][]box
+}
+
+func newPlacer(cell float64) *placer { return &placer{cell: cell, cells: map[[2]int][]box{}} }
+
+func (p *placer) span(b box) (i0, j0, i1, j1 int) {
+	return int(math.Floor(b.x0 / p.cell)), int(math.Floor(b.y0 / p.cell)), int(math.Floor(b.x1 / p.cell)), int(math.Floor(b.y1 / p.cell))
+}
+
+func (p *placer) free(b box) bool {
+	i0, j0, i1, j1 := p.span(b)
+	for i := i0; i <= i1; i++ {
+		for j := j0; j <= j1; j++ {
+			for _, o := range p.cells[[2]int{i, j}] {
+				if o.overlaps(b) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func (p *placer) add(b box) {
+	i0, j0, i1, j1 := p.span(b)
+	for i := i0; i <= i1; i++ {
+		for j := j0; j <= j1; j++ {
+			k := [2]int{i, j}
+			p.cells[k] = append(p.cells[k], b)
+		}
+	}
+}
+
+// placeLabel tries the label of one lot at decreasing sizes, first with both
+// lines then with the code alone, at candidate points inside the lot.
+func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha string, fill color.NRGBA) bool {
+	x0, y0, x1, y1 := bounds(p.Subpaths)
+	if math.IsInf(x0, 0) {
+		return false
+	}
+	type try struct{ lines []string }
+	tries := []try{{[]string{code, ha}}, {[]string{code}}}
+	if code == "" {
+		tries = []try{{[]string{ha}}}
+	}
+	cands := labelPoints(p, x0, y0, x1, y1)
+	for _, t := range tries {
+		for _, size := range labelSizes {
+			em := size * mm
+			lh := em * 1.15
+			w := 0.0
+			for i, line := range t.lines {
+				w = math.Max(w, s.TextWidth(line, em, i == 0))
+			}
+			h := lh * float64(len(t.lines))
+			pad := 0.3 * mm
+			if w+2*pad > x1-x0 || h+2*pad > y1-y0 {
+				continue
+			}
+			for _, c := range cands {
+				b := box{c.X - w/2 - pad, c.Y - h/2 - pad, c.X + w/2 + pad, c.Y + h/2 + pad}
+				if !pl.free(b) || !boxInside(p, b) {
+					continue
+				}
+				pl.add(b)
+				col := Contrast(fill)
+				for i, line := range t.lines {
+					// baseline: the line's box bottom less the descent (~0.25 em)
+					y := b.y0 + pad + lh*float64(i+1) - 0.3*em
+					s.Text(Text{X: c.X, Y: y, S: line, Size: em, Bold: i == 0, Color: col, Align: Center})
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// labelPoints are candidate label centres inside a polygon: the centroid
+// of its vertices, then the middles of the widest inside spans of a few
+// horizontal lines.
+func labelPoints(p Path, x0, y0, x1, y1 float64) []Vec {
+	var out []Vec
+	if len(p.Subpaths) > 0 {
+		var cx, cy, a float64
+		r := p.Subpaths[0]
+		for i := range r {
+			j := (i + 1) % len(r)
+			cross := (r[i].X-x0)*(r[j].Y-y0) - (r[j].X-x0)*(r[i].Y-y0)
+			a += cross
+			cx += (r[i].X - x0 + r[j].X - x0) * cross
+			cy += (r[i].Y - y0 + r[j].Y - y0) * cross
+		}
+		if a != 0 {
+			out = append(out, Vec{x0 + cx/(3*a), y0 + cy/(3*a)})
+		}
+	}
+	for _, f := range []float64{0.5, 0.35, 0.65, 0.2, 0.8} {
+		y := y0 + (y1-y0)*f
+		if v, ok := widestSpan(p, y); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// widestSpan returns the middle of the widest inside span of line y.
+func widestSpan(p Path, y float64) (Vec, bool) {
+	var xs []float64
+	for _, r := range p.Subpaths {
+		for i := range r {
+			a, b := r[i], r[(i+1)%len(r)]
+			if (a.Y > y) != (b.Y > y) {
+				xs = append(xs, a.X+(y-a.Y)*(b.X-a.X)/(b.Y-a.Y))
+			}
+		}
+	}
+	sort.Float64s(xs)
+	best, bx := -1.0, 0.0
+	for i := 0; i+1 < len(xs); i += 2 {
+		if w := xs[i+1] - xs[i]; w > best {
+			best, bx = w, (xs[i]+xs[i+1])/2
+		}
+	}
+	return Vec{bx, y}, best > 0
+}
+
+// boxInside says whether b lies inside the polygon p: its centre inside and
+// no edge of p crossing it.
+func boxInside(p Path, b box) bool {
+	if !pointIn(p, Vec{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2}) {
+		return false
+	}
+	for _, r := range p.Subpaths {
+		for i := range r {
+			if segmentHitsBox(r[i], r[(i+1)%len(r)], b) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pointIn is the even-odd test of v against the rings of p.
+func pointIn(p Path, v Vec) bool {
+	in := false
+	for _, r := range p.Subpaths {
+		for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+			a, c := r[i], r[j]
+			if (a.Y > v.Y) != (c.Y > v.Y) && v.X < (c.X-a.X)*(v.Y-a.Y)/(c.Y-a.Y)+a.X {
+				in = !in
+			}
+		}
+	}
+	return in
+}
+
+// segmentHitsBox says whether segment a–c meets box b (Liang–Barsky).
+func segmentHitsBox(a, c Vec, b box) bool {
+	if math.Max(a.X, c.X) < b.x0 || math.Min(a.X, c.X) > b.x1 || math.Max(a.Y, c.Y) < b.y0 || math.Min(a.Y, c.Y) > b.y1 {
+		return false
+	}
+	dx, dy := c.X-a.X, c.Y-a.Y
+	t0, t1 := 0.0, 1.0
+	for _, e := range [4][2]float64{{-dx, a.X - b.x0}, {dx, b.x1 - a.X}, {-dy, a.Y - b.y0}, {dy, b.y1 - a.Y}} {
+		pp, q := e[0], e[1]
+		if pp == 0 {
+			if q < 0 {
+				return false
+			}
+			continue
+		}
+		t := q / pp
+		if pp < 0 {
+			if t > t1 {
+				return false
+			}
+			t0 = math.Max(t0, t)
+		} else {
+			if t < t0 {
+				return false
+			}
+			t1 = math.Min(t1, t)
+		}
+	}
+	return t0 <= t1
+}

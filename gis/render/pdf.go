@@ -1,0 +1,222 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// PDF is a vector PDF document whose pages are Surfaces in millimetres,
+// text in embedded subsets of the given TrueType fonts (selectable,
+// extractable UTF-8).
+type PDF struct {
+	doc              *fpdf.Fpdf
+	fill, draw, text color.NRGBA
+	width            float64
+	dash             []float64
+	font             string
+	size             float64
+	hasBold          bool
+}
+
+// Font family names inside the PDF.
+const (
+	pdfFamily = "NotoSans"
+)
+
+// NewPDF starts an empty document with the fonts embedded (Regular is
+// required; Bold falls back to Regular).
+func NewPDF(fonts Fonts) (*PDF, error) {
+	if len(fonts.Regular) == 0 {
+		return nil, errors.New("render: pdf: no font")
+	}
+	doc := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: 210, Ht: 297}})
+	doc.SetAutoPageBreak(false, 0)
+	doc.SetMargins(0, 0, 0)
+	doc.SetCompression(true)
+	doc.AddUTF8FontFromBytes(pdfFamily, "", fonts.Regular)
+	p := &PDF{doc: doc, width: -1}
+	if len(fonts.Bold) > 0 {
+		doc.AddUTF8FontFromBytes(pdfFamily, "B", fonts.Bold)
+		p.hasBold = true
+	}
+	if err := doc.Error(); err != nil {
+		return nil, fmt.Errorf("render: pdf: %w", err)
+	}
+	doc.SetCreator("quyhoach", true)
+	doc.SetProducer("quyhoach (fpdf)", true)
+	return p, nil
+}
+
+// SetInfo sets the document's title and its creation date.
+func (p *PDF) SetInfo(title string, created time.Time) {
+	p.doc.SetTitle(title, true)
+	p.doc.SetCreationDate(created)
+	p.doc.SetModificationDate(created)
+}
+
+// AddPage starts a page of w × h mm; drawing goes to it.
+func (p *PDF) AddPage(w, h float64) {
+	// "P" takes the size as given, landscape included ("L" would swap it).
+	p.doc.AddPageFormat("P", fpdf.SizeType{Wd: w, Ht: h})
+	// fpdf repeats its state on a new page; ours restarts.
+	p.fill, p.draw, p.text, p.width, p.dash, p.font, p.size = color.NRGBA{}, color.NRGBA{}, color.NRGBA{}, -1, nil, "", 0
+	p.doc.SetFillColor(0, 0, 0)
+	p.doc.SetDrawColor(0, 0, 0)
+	p.doc.SetTextColor(0, 0, 0)
+	p.doc.SetLineJoinStyle("round")
+	p.doc.SetLineCapStyle("butt")
+}
+
+// Output writes the document.
+func (p *PDF) Output(w io.Writer) error {
+	if err := p.doc.Output(w); err != nil {
+		return fmt.Errorf("render: pdf: %w", err)
+	}
+	return nil
+}
+
+// Err is the first error met while drawing.
+func (p *PDF) Err() error { return p.doc.Error() }
+
+func (p *PDF) setFill(c color.NRGBA) {
+	if c != p.fill {
+		p.fill = c
+		p.doc.SetFillColor(int(c.R), int(c.G), int(c.B))
+	}
+	p.alpha(c)
+}
+
+func (p *PDF) alpha(c color.NRGBA) {
+	if c.A < 0xff {
+		p.doc.SetAlpha(float64(c.A)/255, "Normal")
+	}
+}
+
+func (p *PDF) resetAlpha(c color.NRGBA) {
+	if c.A < 0xff {
+		p.doc.SetAlpha(1, "Normal")
+	}
+}
+
+func (p *PDF) path(pa Path, closed bool) bool {
+	any := false
+	for _, s := range pa.Subpaths {
+		if len(s) < 2 {
+			continue
+		}
+		any = true
+		p.doc.MoveTo(s[0].X, s[0].Y)
+		for _, v := range s[1:] {
+			p.doc.LineTo(v.X, v.Y)
+		}
+		if closed {
+			p.doc.ClosePath()
+		}
+	}
+	return any
+}
+
+// Fill fills the rings of pa with c (even-odd, so holes stay empty).
+func (p *PDF) Fill(pa Path, c color.NRGBA) {
+	if c.A == 0 {
+		return
+	}
+	p.setFill(c)
+	if p.path(pa, true) {
+		p.doc.DrawPath("f*")
+	}
+	p.resetAlpha(c)
+}
+
+// Stroke draws pa with pen.
+func (p *PDF) Stroke(pa Path, pen Pen) {
+	if pen.Color.A == 0 || pen.Width <= 0 {
+		return
+	}
+	if pen.Color != p.draw {
+		p.draw = pen.Color
+		p.doc.SetDrawColor(int(pen.Color.R), int(pen.Color.G), int(pen.Color.B))
+	}
+	if pen.Width != p.width {
+		p.width = pen.Width
+		p.doc.SetLineWidth(pen.Width)
+	}
+	if !sameDash(pen.Dash, p.dash) {
+		p.dash = pen.Dash
+		p.doc.SetDashPattern(pen.Dash, 0)
+	}
+	p.alpha(pen.Color)
+	if p.path(pa, pa.Closed) {
+		p.doc.DrawPath("S")
+	}
+	p.resetAlpha(pen.Color)
+}
+
+func sameDash(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *PDF) setFont(size float64, bold bool) {
+	style := ""
+	if bold && p.hasBold {
+		style = "B"
+	}
+	if style != p.font || size != p.size {
+		p.font, p.size = style, size
+		p.doc.SetFont(pdfFamily, style, 10)
+		p.doc.SetFontUnitSize(size)
+	}
+}
+
+// Text writes t as real text in the embedded font.
+func (p *PDF) Text(t Text) {
+	if t.S == "" || t.Size <= 0 {
+		return
+	}
+	p.setFont(t.Size, t.Bold)
+	if t.Color != p.text {
+		p.text = t.Color
+		p.doc.SetTextColor(int(t.Color.R), int(t.Color.G), int(t.Color.B))
+	}
+	x := t.X
+	switch t.Align {
+	case Center:
+		x -= p.doc.GetStringWidth(t.S) / 2
+	case Right:
+		x -= p.doc.GetStringWidth(t.S)
+	}
+	p.doc.Text(x, t.Y, t.S)
+}
+
+// TextWidth is the width of s in mm at em size size.
+func (p *PDF) TextWidth(s string, size float64, bold bool) float64 {
+	p.setFont(size, bold)
+	return p.doc.GetStringWidth(s)
+}
+
+// Clip limits drawing to a rectangle until Unclip.
+func (p *PDF) Clip(x, y, w, h float64) {
+	p.doc.ClipRect(x, y, w, h, false)
+	// The clip saves the graphics state; colours set inside are lost after.
+}
+
+// Unclip ends the last Clip.
+func (p *PDF) Unclip() {
+	p.doc.ClipEnd()
+	// ClipEnd restores the graphics state from before Clip: forget ours.
+	p.fill, p.draw, p.width, p.dash = color.NRGBA{1, 2, 3, 4}, color.NRGBA{1, 2, 3, 4}, -1, []float64{-1}
+	p.text, p.font, p.size = color.NRGBA{1, 2, 3, 4}, "?", 0
+}

@@ -1,0 +1,563 @@
+package sheet
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
+	"quyhoach/gis/diff"
+	"quyhoach/gis/landuse"
+	"quyhoach/gis/render"
+)
+
+// TitleBlock holds the fields of the khung tên (DOMAIN.md "Printed sheets").
+type TitleBlock struct {
+	ApprovingBody  string // cơ quan phê duyệt, e.g. "UBND tỉnh Lạng Sơn"
+	AppraisingBody string // cơ quan thẩm định, e.g. "Sở Xây dựng"
+	OrganisingBody string // cơ quan tổ chức lập: the board
+	Consultant     string // đơn vị tư vấn
+	PlanName       string // the plan's name
+	Adjustment     string // "ĐIỀU CHỈNH CỤC BỘ", "ĐIỀU CHỈNH TỔNG THỂ" or ""
+	DrawingName    string // tên bản vẽ
+	DrawingNo      string // ký hiệu bản vẽ, e.g. "QH-04"
+	Lead           string // chủ nhiệm đồ án
+	Designer       string // thiết kế
+	Checker        string // kiểm tra
+	Date           string // ngày, dd/mm/yyyy
+	DecisionNo     string // once approved: "Quyết định số 1586/QĐ-UBND"
+	DecisionDate   string // dd/mm/yyyy
+}
+
+// Tile is one rectangle of an atlas drawn on its index sheet.
+type Tile struct {
+	Extent orb.Bound
+	Label  string
+}
+
+// Sheet is one page: its layout and what it shows. Geometry is projected
+// (EPSG:9215 metres).
+type Sheet struct {
+	Layout  Layout
+	Title   TitleBlock
+	Map     render.Map
+	Plan    []gis.Feature // the whole plan's outline (boundary) for the location inset
+	Balance *diff.Balance // optional land-use balance table
+	Tiles   []Tile        // an atlas's sheets, drawn on its index sheet
+	Note    string        // a line under the map, e.g. that the data are illustrative
+}
+
+// Document is a set of sheets printed to one PDF.
+type Document struct {
+	Title     string
+	Created   time.Time
+	Catalogue *landuse.Catalogue
+	Fonts     render.Fonts
+	Sheets    []Sheet
+}
+
+// Write draws the document's sheets as vector PDF pages, the page size
+// exactly the paper, text in the embedded fonts.
+func (d *Document) Write(w io.Writer) error {
+	if len(d.Sheets) == 0 {
+		return fmt.Errorf("sheet: no sheets")
+	}
+	pdf, err := render.NewPDF(d.Fonts)
+	if err != nil {
+		return err
+	}
+	created := d.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	pdf.SetInfo(d.Title, created)
+	for i := range d.Sheets {
+		s := &d.Sheets[i]
+		if !(s.Layout.Scale > 0) {
+			return ErrScale
+		}
+		pdf.AddPage(s.Layout.Width, s.Layout.Height)
+		s.Draw(pdf, d.Catalogue)
+		if err := pdf.Err(); err != nil {
+			return fmt.Errorf("sheet %d: %w", i+1, err)
+		}
+	}
+	return pdf.Output(w)
+}
+
+// Colours of the sheet furniture.
+var (
+	black = color.NRGBA{0, 0, 0, 0xff}
+	white = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	grey  = color.NRGBA{0x60, 0x60, 0x60, 0xff}
+	gridC = color.NRGBA{0x1f, 0x4e, 0x8c, 0xff}
+	red   = color.NRGBA{0xd0, 0x00, 0x00, 0xff}
+)
+
+// Draw draws the sheet onto a surface in page millimetres.
+func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
+	l := s.Layout
+	fr := render.Frame{
+		To:     render.Affine{Origin: l.Center, At: render.Vec{X: l.Map.X + l.Map.W/2, Y: l.Map.Y + l.Map.H/2}, K: 1000 / l.Scale},
+		MM:     1,
+		Extent: l.Extent(),
+	}
+	dst.Clip(l.Map.X, l.Map.Y, l.Map.W, l.Map.H)
+	drawn := render.DrawMap(dst, fr, render.Symbology{Catalogue: cat}, s.Map)
+	s.drawTiles(dst, fr)
+	grid := s.drawGrid(dst, fr)
+	dst.Unclip()
+	k := s.unit()
+	// Frames: the border, the map frame and the panel.
+	dst.Stroke(render.Rect(l.Border.X, l.Border.Y, l.Border.W, l.Border.H), render.Pen{Color: black, Width: 0.7})
+	dst.Stroke(render.Line(l.Panel.X, l.Panel.Y, l.Panel.X, l.Panel.Bottom()), render.Pen{Color: black, Width: 0.5})
+	s.drawGridLabels(dst, grid)
+	s.drawNorth(dst, k)
+	s.drawScaleBar(dst, k)
+	if s.Note != "" {
+		dst.Text(render.Text{X: l.Map.X + 3*k, Y: l.Map.Bottom() - 2.5*k, S: s.Note, Size: 2 * k, Color: grey})
+	}
+	// The panel, top to bottom: legend, balance table, inset; title block at the bottom.
+	tb := s.titleBlockHeight(dst, k)
+	top := s.drawLegend(dst, drawn, k)
+	bottom := l.Panel.Bottom() - tb
+	inset := math.Min(l.Panel.W-8*k, (bottom-top)*0.45)
+	if s.Balance != nil {
+		top = s.drawBalance(dst, top, bottom-inset-10*k, k)
+	}
+	if inset > 25*k {
+		s.drawInset(dst, bottom-inset-8*k, inset, k)
+	}
+	s.drawTitleBlock(dst, bottom, k)
+	return drawn
+}
+
+// unit scales the furniture with the panel: 1 on A0/A1, less on small paper.
+func (s *Sheet) unit() float64 { return math.Max(0.55, math.Min(1, s.Layout.Panel.W/150)) }
+
+// gridStep is the grid interval for a scale: the round number of metres
+// (1, 2 or 5 × 10ⁿ) at least 80 mm apart on paper (200 m at 1/2000).
+func gridStep(scale float64) float64 { return nice(80 * scale / 1000) }
+
+// nice returns the smallest of 1, 2, 5 × 10ⁿ not below v.
+func nice(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*e >= v*(1-1e-9) {
+			return m * e
+		}
+	}
+	return 10 * e
+}
+
+type gridLines struct{ es, ns []float64 }
+
+// drawGrid draws crosses at the VN-2000 grid intersections.
+func (s *Sheet) drawGrid(dst render.Surface, fr render.Frame) gridLines {
+	step := gridStep(s.Layout.Scale)
+	e := fr.Extent
+	var g gridLines
+	for x := math.Ceil(e.Min[0]/step) * step; x <= e.Max[0]; x += step {
+		g.es = append(g.es, x)
+	}
+	for y := math.Ceil(e.Min[1]/step) * step; y <= e.Max[1]; y += step {
+		g.ns = append(g.ns, y)
+	}
+	pen := render.Pen{Color: gridC, Width: 0.2}
+	const arm = 3.0
+	for _, x := range g.es {
+		for _, y := range g.ns {
+			v := fr.To.Apply(orb.Point{x, y})
+			dst.Stroke(render.Line(v.X-arm, v.Y, v.X+arm, v.Y), pen)
+			dst.Stroke(render.Line(v.X, v.Y-arm, v.X, v.Y+arm), pen)
+		}
+	}
+	return g
+}
+
+// drawGridLabels ticks the map frame at the grid lines and labels them
+// X (northing) and Y (easting), the way Vietnamese survey tables do.
+func (s *Sheet) drawGridLabels(dst render.Surface, g gridLines) {
+	l := s.Layout
+	m := l.Map
+	pen := render.Pen{Color: gridC, Width: 0.25}
+	const tick, size = 4.0, 2.2
+	for _, x := range g.es {
+		px, _ := l.Page(orb.Point{x, 0})
+		if px < m.X+12 || px > m.Right()-12 {
+			continue
+		}
+		dst.Stroke(render.Line(px, m.Y, px, m.Y+tick), pen)
+		dst.Stroke(render.Line(px, m.Bottom()-tick, px, m.Bottom()), pen)
+		t := "Y " + gis.FormatVN(x, 0)
+		dst.Text(render.Text{X: px + 0.8, Y: m.Y + tick + 0.5, S: t, Size: size, Color: gridC})
+		dst.Text(render.Text{X: px + 0.8, Y: m.Bottom() - tick, S: t, Size: size, Color: gridC})
+	}
+	for _, y := range g.ns {
+		_, py := l.Page(orb.Point{0, y})
+		if py < m.Y+8 || py > m.Bottom()-8 {
+			continue
+		}
+		dst.Stroke(render.Line(m.X, py, m.X+tick, py), pen)
+		dst.Stroke(render.Line(m.Right()-tick, py, m.Right(), py), pen)
+		t := "X " + gis.FormatVN(y, 0)
+		dst.Text(render.Text{X: m.X + 1, Y: py - 0.8, S: t, Size: size, Color: gridC})
+		dst.Text(render.Text{X: m.Right() - 1, Y: py - 0.8, S: t, Size: size, Color: gridC, Align: render.Right})
+	}
+	sys := "Hệ tọa độ VN-2000, kinh tuyến trục 107°15′, múi chiếu 3° (EPSG:9215); X (N), Y (E) tính bằng mét; lưới " +
+		gis.FormatVN(gridStep(l.Scale), 0) + " m"
+	dst.Text(render.Text{X: m.Right() - 3, Y: m.Bottom() - 6.5, S: sys, Size: 2.2, Color: gridC, Align: render.Right})
+}
+
+// drawNorth draws the north arrow in the map's top right corner.
+func (s *Sheet) drawNorth(dst render.Surface, k float64) {
+	m := s.Layout.Map
+	cx, top, h, w := m.Right()-14*k, m.Y+10*k, 16*k, 5*k
+	left := render.Path{Subpaths: [][]render.Vec{{{X: cx, Y: top}, {X: cx - w, Y: top + h}, {X: cx, Y: top + h*0.72}}}, Closed: true}
+	right := render.Path{Subpaths: [][]render.Vec{{{X: cx, Y: top}, {X: cx + w, Y: top + h}, {X: cx, Y: top + h*0.72}}}, Closed: true}
+	dst.Fill(render.Rect(cx-w-2*k, top-7*k, 2*w+4*k, h+9*k), color.NRGBA{0xff, 0xff, 0xff, 0xd8})
+	dst.Fill(left, black)
+	dst.Fill(right, white)
+	dst.Stroke(right, render.Pen{Color: black, Width: 0.25})
+	dst.Stroke(left, render.Pen{Color: black, Width: 0.25})
+	dst.Text(render.Text{X: cx, Y: top - 1.5*k, S: "B", Size: 5 * k, Bold: true, Color: black, Align: render.Center})
+}
+
+// drawScaleBar draws the graphic scale with the numeric one above it, in
+// the map's bottom left corner.
+func (s *Sheet) drawScaleBar(dst render.Surface, k float64) {
+	l := s.Layout
+	m := l.Map
+	seg := nice(20 * k * l.Scale / 1000) // metres per segment, ≥ 20 mm
+	segMM := seg * 1000 / l.Scale
+	n := 4
+	x0, y0, h := m.X+8*k, m.Bottom()-14*k, 2*k
+	dst.Fill(render.Rect(x0-4*k, y0-11*k, float64(n)*segMM+16*k, 19*k), color.NRGBA{0xff, 0xff, 0xff, 0xd8})
+	for i := 0; i < n; i++ {
+		r := render.Rect(x0+float64(i)*segMM, y0, segMM, h)
+		if i%2 == 0 {
+			dst.Fill(r, black)
+		}
+		dst.Stroke(r, render.Pen{Color: black, Width: 0.2})
+	}
+	for i := 0; i <= n; i++ {
+		t := gis.FormatVN(float64(i)*seg, 0)
+		if i == n {
+			t += " m"
+		}
+		dst.Text(render.Text{X: x0 + float64(i)*segMM, Y: y0 + h + 3.5*k, S: t, Size: 2.4 * k, Color: black, Align: render.Center})
+	}
+	dst.Text(render.Text{X: x0, Y: y0 - 3*k, S: l.ScaleText(), Size: 3.5 * k, Bold: true, Color: black})
+}
+
+// drawTiles outlines an atlas's sheets with their numbers (index sheet).
+func (s *Sheet) drawTiles(dst render.Surface, fr render.Frame) {
+	pen := render.Pen{Color: color.NRGBA{0x00, 0x33, 0xcc, 0xff}, Width: 0.5}
+	for _, t := range s.Tiles {
+		dst.Stroke(render.PathOf(t.Extent, fr.To), pen)
+		c := fr.To.Apply(t.Extent.Center())
+		w := (t.Extent.Max[0] - t.Extent.Min[0]) * fr.To.K
+		size := math.Max(2, math.Min(12, w/6))
+		dst.Text(render.Text{X: c.X, Y: c.Y + size/3, S: t.Label, Size: size, Bold: true, Color: pen.Color, Align: render.Center})
+	}
+}
+
+// drawLegend lists the classes on the sheet and the line symbols; it
+// returns the y below it.
+func (s *Sheet) drawLegend(dst render.Surface, d render.Drawn, k float64) float64 {
+	p := s.Layout.Panel
+	x, y := p.X+4*k, p.Y+9*k
+	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: "CHÚ GIẢI", Size: 4 * k, Bold: true, Color: black, Align: render.Center})
+	y += 4 * k
+	sw, sh, row, size := 12*k, 5*k, 6.5*k, 2.6*k
+	line := func(draw func(y float64), label string) {
+		draw(y)
+		dst.Text(render.Text{X: x + sw + 3*k, Y: y + sh - 1.2*k, S: label, Size: size, Color: black})
+		y += row
+	}
+	for _, c := range d.Classes {
+		c := c
+		line(func(y float64) {
+			r := render.Rect(x, y, sw, sh)
+			dst.Fill(r, c.RGB)
+			dst.Stroke(r, render.Pen{Color: render.OutlineColor, Width: 0.2})
+			dst.Text(render.Text{X: x + sw/2, Y: y + sh - 1.3*k, S: c.Code, Size: 2.2 * k, Bold: true, Color: render.Contrast(c.RGB), Align: render.Center})
+		}, fitText(dst, c.NameVI, size, p.W-sw-11*k))
+	}
+	if d.Unknown {
+		line(func(y float64) { dst.Fill(render.Rect(x, y, sw, sh), render.UnknownFill) }, "Loại đất chưa có trong danh mục")
+	}
+	stage := map[string]string{landuse.Existing: "Ranh giới lô hiện trạng (HT)", landuse.FirstPhase: "Ranh giới lô quy hoạch đợt đầu (QHDD)", landuse.LongTerm: "Ranh giới lô quy hoạch dài hạn (QHDH)"}
+	for _, st := range landuse.Stages {
+		if !d.Stages[st] {
+			continue
+		}
+		o := landuse.Stroke{WidthMM: 0.35}
+		if len(d.Classes) > 0 {
+			o = d.Classes[0].Outline(st)
+		}
+		line(func(y float64) {
+			dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.Pen{Color: render.OutlineColor, Width: o.WidthMM, Dash: o.Dash})
+		}, stage[st])
+	}
+	if len(s.Map.Boundary) > 0 {
+		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.BoundaryPen) }, "Ranh giới quy hoạch")
+	}
+	if len(s.Map.Highlight) > 0 {
+		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.HighlightPen) }, "Ranh giới khu vực điều chỉnh")
+	}
+	if len(s.Map.Lines) > 0 {
+		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.LinePen) }, "Tim đường giao thông")
+	}
+	line(func(y float64) {
+		dst.Text(render.Text{X: x + sw/2, Y: y + sh/2 - 0.2*k, S: "CN-03", Size: 2.2 * k, Bold: true, Color: black, Align: render.Center})
+		dst.Text(render.Text{X: x + sw/2, Y: y + sh + 0.6*k, S: "1,25 ha", Size: 2 * k, Color: black, Align: render.Center})
+	}, "Ký hiệu lô đất, diện tích")
+	dst.Stroke(render.Line(p.X, y, p.Right(), y), render.Pen{Color: black, Width: 0.35})
+	return y + 2*k
+}
+
+// fitText shortens s with "…" until it fits width w.
+func fitText(dst render.Surface, s string, size, w float64) string {
+	if dst.TextWidth(s, size, false) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && dst.TextWidth(string(r)+"…", size, false) > w {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
+}
+
+// wrap breaks s into lines no wider than w.
+func wrap(dst render.Surface, s string, size float64, bold bool, w float64) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		try := word
+		if cur != "" {
+			try = cur + " " + word
+		}
+		if cur != "" && dst.TextWidth(try, size, bold) > w {
+			lines = append(lines, cur)
+			cur = word
+		} else {
+			cur = try
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// drawInset draws the whole plan small with the map frame's extent on it.
+func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
+	p := s.Layout.Panel
+	x := p.X + (p.W-size)/2
+	dst.Text(render.Text{X: p.X + p.W/2, Y: y - 1.5*k, S: "SƠ ĐỒ VỊ TRÍ", Size: 3 * k, Bold: true, Color: black, Align: render.Center})
+	dst.Stroke(render.Rect(x, y, size, size), render.Pen{Color: black, Width: 0.25})
+	var b orb.Bound
+	first := true
+	for _, f := range s.Plan {
+		if f.Geometry == nil {
+			continue
+		}
+		if first {
+			b, first = f.Geometry.Bound(), false
+		} else {
+			b = b.Union(f.Geometry.Bound())
+		}
+	}
+	ext := s.Layout.Extent()
+	if first {
+		b = ext
+	} else {
+		b = b.Union(ext)
+	}
+	span := math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])
+	if span <= 0 {
+		return
+	}
+	a := render.Affine{Origin: b.Center(), At: render.Vec{X: x + size/2, Y: y + size/2}, K: (size - 6*k) / span}
+	dst.Clip(x, y, size, size)
+	for _, f := range s.Plan {
+		if f.Geometry != nil {
+			pa := render.PathOf(f.Geometry, a)
+			if pa.Closed {
+				dst.Fill(pa, color.NRGBA{0xee, 0xe8, 0xd5, 0xff})
+			}
+			dst.Stroke(pa, render.Pen{Color: render.BoundaryColor, Width: 0.3})
+		}
+	}
+	for _, f := range s.Map.Highlight {
+		if f.Geometry != nil {
+			dst.Stroke(render.PathOf(f.Geometry, a), render.Pen{Color: render.HighlightColor, Width: 0.4})
+		}
+	}
+	dst.Stroke(render.PathOf(ext, a), render.Pen{Color: red, Width: 0.5})
+	dst.Unclip()
+}
+
+// title block rows: label height and value size, in mm at k = 1.
+const (
+	tbLabel = 2.0
+	tbValue = 2.8
+	tbPad   = 1.2
+)
+
+type tbRow struct {
+	label string
+	value []string
+	bold  bool
+	size  float64
+	color color.NRGBA
+}
+
+// rows lays out the title block's text.
+func (s *Sheet) rows(dst render.Surface, k float64) []tbRow {
+	t := s.Title
+	w := s.Layout.Panel.W - 6*k
+	mk := func(label, value string, bold bool, size float64) tbRow {
+		return tbRow{label, wrap(dst, value, size*k, bold, w), bold, size, black}
+	}
+	var r []tbRow
+	r = append(r,
+		mk("CƠ QUAN PHÊ DUYỆT", strings.ToUpper(t.ApprovingBody), true, tbValue),
+		mk("CƠ QUAN THẨM ĐỊNH", strings.ToUpper(t.AppraisingBody), true, tbValue),
+		mk("CƠ QUAN TỔ CHỨC LẬP", strings.ToUpper(t.OrganisingBody), true, tbValue),
+		mk("ĐƠN VỊ TƯ VẤN", strings.ToUpper(t.Consultant), true, tbValue))
+	plan := mk("ĐỒ ÁN", strings.ToUpper(t.PlanName), true, 3.2)
+	if t.Adjustment != "" {
+		plan.value = append(wrap(dst, strings.ToUpper(t.Adjustment), 3.2*k, true, w), plan.value...)
+	}
+	r = append(r, plan, mk("TÊN BẢN VẼ", strings.ToUpper(t.DrawingName), true, 3.2))
+	if t.DecisionNo != "" {
+		d := t.DecisionNo
+		if t.DecisionDate != "" {
+			d += " ngày " + t.DecisionDate
+		}
+		r = append(r, mk("QUYẾT ĐỊNH PHÊ DUYỆT", d, false, tbValue))
+	}
+	return r
+}
+
+func (s *Sheet) titleBlockHeight(dst render.Surface, k float64) float64 {
+	h := 0.0
+	for _, row := range s.rows(dst, k) {
+		h += s.rowHeight(row, k)
+	}
+	return h + 3*(tbLabel+tbValue*1.3+2*tbPad)*k
+}
+
+func (s *Sheet) rowHeight(row tbRow, k float64) float64 {
+	n := max(1, len(row.value))
+	return (tbLabel + 2*tbPad + float64(n)*row.size*1.3) * k
+}
+
+// drawTitleBlock draws the khung tên from y down to the panel's bottom.
+func (s *Sheet) drawTitleBlock(dst render.Surface, y, k float64) {
+	p := s.Layout.Panel
+	thick, thin := render.Pen{Color: black, Width: 0.5}, render.Pen{Color: black, Width: 0.2}
+	dst.Stroke(render.Line(p.X, y, p.Right(), y), thick)
+	x := p.X + 3*k
+	label := func(x, y float64, s string) {
+		dst.Text(render.Text{X: x, Y: y + (tbPad+tbLabel)*k, S: s, Size: tbLabel * k, Color: grey})
+	}
+	for _, row := range s.rows(dst, k) {
+		label(x, y, row.label)
+		yy := y + (tbPad+tbLabel)*k
+		for _, v := range row.value {
+			yy += row.size * 1.3 * k
+			dst.Text(render.Text{X: p.X + p.W/2, Y: yy - 0.3*row.size*k, S: v, Size: row.size * k, Bold: row.bold, Color: row.color, Align: render.Center})
+		}
+		y += s.rowHeight(row, k)
+		dst.Stroke(render.Line(p.X, y, p.Right(), y), thin)
+	}
+	// Three rows of two cells: number and scale, names, date.
+	t := s.Title
+	cell := (tbLabel + tbValue*1.3 + 2*tbPad) * k
+	mid := p.X + p.W/2
+	pairs := [][4]string{
+		{"KÝ HIỆU BẢN VẼ", t.DrawingNo, "TỶ LỆ", s.Layout.ScaleText()},
+		{"CHỦ NHIỆM ĐỒ ÁN", t.Lead, "THIẾT KẾ", t.Designer},
+		{"KIỂM TRA", t.Checker, "NGÀY", t.Date},
+	}
+	for _, pr := range pairs {
+		for i, cx := range []float64{p.X, mid} {
+			label(cx+3*k, y, pr[2*i])
+			v := fitText(dst, pr[2*i+1], tbValue*k, p.W/2-6*k)
+			dst.Text(render.Text{X: cx + p.W/4, Y: y + cell - tbPad*k - 0.4*k, S: v, Size: tbValue * k, Bold: i == 1 && pr[2] == "TỶ LỆ", Color: black, Align: render.Center})
+		}
+		dst.Stroke(render.Line(mid, y, mid, y+cell), thin)
+		y += cell
+		if y < p.Bottom()-0.1 {
+			dst.Stroke(render.Line(p.X, y, p.Right(), y), thin)
+		}
+	}
+}
+
+// drawBalance draws the land-use balance table between top and bottom;
+// rows that do not fit are left out with a note. It returns the y below it.
+func (s *Sheet) drawBalance(dst render.Surface, top, bottom, k float64) float64 {
+	b := s.Balance.Rounded(2)
+	p := s.Layout.Panel
+	size, row := 2.1*k, 3.6*k
+	y := top + 5*k
+	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: "BẢNG CÂN BẰNG SỬ DỤNG ĐẤT", Size: 3 * k, Bold: true, Color: black, Align: render.Center})
+	y += 2 * k
+	cols := []float64{0.08, 0.2, 0.26, 0.26, 0.2}
+	head := []string{"STT", "Ký hiệu", "Phê duyệt (ha)", "Điều chỉnh (ha)", "± ha"}
+	if !b.HasBefore {
+		cols = []float64{0.1, 0.25, 0.4, 0.25}
+		head = []string{"STT", "Ký hiệu", "Diện tích (ha)", "%"}
+	}
+	w := p.W - 6*k
+	cellRow := func(vals []string, bold bool) {
+		x := p.X + 3*k
+		for i, v := range vals {
+			cw := cols[i] * w
+			dst.Text(render.Text{X: x + cw/2, Y: y + row - 1*k, S: fitText(dst, v, size, cw), Size: size, Bold: bold, Color: black, Align: render.Center})
+			x += cw
+		}
+		y += row
+		dst.Stroke(render.Line(p.X+3*k, y, p.Right()-3*k, y), render.Pen{Color: grey, Width: 0.1})
+	}
+	cellRow(head, true)
+	for i, r := range b.Rows {
+		if y+2*row > bottom {
+			dst.Text(render.Text{X: p.X + 3*k, Y: y + row - 1*k, S: fmt.Sprintf("… và %d loại đất khác", len(b.Rows)-i), Size: size, Color: grey})
+			y += row
+			break
+		}
+		vals := []string{fmt.Sprint(i + 1), r.Code, gis.FormatVN(r.Ha, 2), gis.FormatVN(r.Percent, 2)}
+		if b.HasBefore {
+			vals = []string{fmt.Sprint(i + 1), r.Code, gis.FormatVN(r.BeforeHa, 2), gis.FormatVN(r.Ha, 2), signed(r.ChangeHa)}
+		}
+		cellRow(vals, false)
+	}
+	total := []string{"", "Tổng", gis.FormatVN(b.TotalHa, 2), "100"}
+	if b.HasBefore {
+		total = []string{"", "Tổng", gis.FormatVN(b.BeforeTotalHa, 2), gis.FormatVN(b.TotalHa, 2), signed(b.TotalHa - b.BeforeTotalHa)}
+	}
+	cellRow(total, true)
+	return y + 2*k
+}
+
+func signed(v float64) string {
+	if math.Abs(v) < 0.005 {
+		return "0"
+	}
+	if v > 0 {
+		return "+" + gis.FormatVN(v, 2)
+	}
+	return gis.FormatVN(v, 2)
+}

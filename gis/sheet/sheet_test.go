@@ -1,0 +1,213 @@
+package sheet
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/assets"
+	"quyhoach/gis"
+	"quyhoach/gis/diff"
+	"quyhoach/gis/landuse"
+	"quyhoach/gis/render"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden page images")
+
+func catalogue(t testing.TB) *landuse.Catalogue {
+	cat, err := landuse.Parse(assets.LandUse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+var fonts = render.Fonts{Regular: assets.FontRegular, Bold: assets.FontBold}
+
+// blocks makes rows × cols lots of size m metres (5 m streets between them)
+// from the south-west corner sw, classes cycling through codes, with a
+// seeded jitter of their corners.
+func blocks(sw orb.Point, rows, cols int, size float64, codes []string, seed int64) []gis.Feature {
+	r := rand.New(rand.NewSource(seed))
+	stages := []string{"HT", "QHDD", "QHDH"}
+	var out []gis.Feature
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			x, y := sw[0]+float64(j)*(size+5), sw[1]+float64(i)*(size+5)
+			jit := func() float64 { return (r.Float64() - 0.5) * size * 0.15 }
+			ring := orb.Ring{{x + jit(), y + jit()}, {x + size + jit(), y + jit()}, {x + size + jit(), y + size + jit()}, {x + jit(), y + size + jit()}}
+			ring = append(ring, ring[0])
+			n := i*cols + j
+			code := codes[n%len(codes)]
+			out = append(out, gis.Feature{
+				ID:       fmt.Sprintf("lot-%d", n),
+				Geometry: orb.Polygon{ring},
+				Properties: map[string]any{"maDoiTuong": fmt.Sprintf("%s-%02d", code, n+1), "phanLoai": code,
+					"giaiDoan": stages[n%3]},
+			})
+		}
+	}
+	return out
+}
+
+func boundaryOf(lots []gis.Feature) []gis.Feature {
+	var b orb.Bound
+	for i, f := range lots {
+		if i == 0 {
+			b = f.Geometry.Bound()
+		} else {
+			b = b.Union(f.Geometry.Bound())
+		}
+	}
+	return []gis.Feature{{Geometry: orb.Polygon{b.Pad(10).ToRing()}}}
+}
+
+// sampleSheet is an A3 landscape sheet at 1/2000 of 60 lots, one of them
+// changed by a local adjustment, with the balance table.
+func sampleSheet(t testing.TB) *Document {
+	cat := catalogue(t)
+	lots := blocks(orb.Point{444000, 2430000}, 5, 8, 50, []string{"ONM", "DV", "CXCC", "CN", "GD", "OHH", "KSLH", "HTKT"}, 1)
+	before := append([]gis.Feature(nil), lots...)
+	lots[23].Properties = map[string]any{"maDoiTuong": "TG-01", "phanLoai": "DTTG", "giaiDoan": "QHDD"}
+	bnd := boundaryOf(lots)
+	l, err := Fit(Options{Paper: "A3", Landscape: true}, bnd[0].Geometry.Bound())
+	if err != nil {
+		t.Fatal(err)
+	}
+	classOf := func(f gis.Feature) diff.Class {
+		c, _ := cat.Of(f)
+		return diff.Class{Code: c.Code, Name: c.NameVI}
+	}
+	bal := diff.Compare(before, lots, classOf, cat.Codes())
+	return &Document{
+		Title:     "Bản đồ quy hoạch tổng mặt bằng sử dụng đất",
+		Created:   time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC),
+		Catalogue: cat,
+		Fonts:     fonts,
+		Sheets: []Sheet{{
+			Layout: l,
+			Title: TitleBlock{
+				ApprovingBody: "UBND tỉnh Lạng Sơn", AppraisingBody: "Sở Xây dựng tỉnh Lạng Sơn",
+				OrganisingBody: "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn", Consultant: "Viện Quy hoạch xây dựng Lạng Sơn",
+				PlanName: "Quy hoạch phân khu Trục trung tâm Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn", Adjustment: "Điều chỉnh cục bộ",
+				DrawingName: "Bản đồ quy hoạch tổng mặt bằng sử dụng đất", DrawingNo: "QH-04",
+				Lead: "Nguyễn Văn An", Designer: "Trần Thị Bình", Checker: "Lê Văn Cường", Date: "27/11/2026",
+				DecisionNo: "Quyết định số 1586/QĐ-UBND", DecisionDate: "06/9/2024",
+			},
+			Map:     render.Map{Lots: lots, Boundary: bnd, Highlight: []gis.Feature{lots[23]}, Labels: true},
+			Plan:    bnd,
+			Balance: &bal,
+			Note:    "Dữ liệu minh họa, không phải số liệu chính thức",
+		}},
+	}
+}
+
+func writePDF(t testing.TB, d *Document) string {
+	var buf bytes.Buffer
+	if err := d.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "sheet.pdf")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func need(t *testing.T, tool string) {
+	if _, err := exec.LookPath(tool); err != nil {
+		t.Skipf("%s not installed (poppler-utils)", tool)
+	}
+}
+
+func TestSheetText(t *testing.T) {
+	need(t, "pdftotext")
+	p := writePDF(t, sampleSheet(t))
+	out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{"QUY HOẠCH PHÂN KHU TRỤC TRUNG TÂM", "ĐIỀU CHỈNH CỤC BỘ", "TỶ LỆ 1/2000", "QH-04", "CHÚ GIẢI",
+		"Đất công nghiệp, kho tàng", "ONM-01", "TG-01", "ha", "SỞ XÂY DỰNG", "1586/QĐ-UBND", "VN-2000", "X 2.430.", "Y 444.", "BẢNG CÂN BẰNG"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(text)
+	}
+}
+
+// TestGoldenPage compares the sample sheet rendered by pdftoppm at 40 dpi
+// with testdata/sheet-a3.png; -update rewrites it.
+func TestGoldenPage(t *testing.T) {
+	need(t, "pdftoppm")
+	p := writePDF(t, sampleSheet(t))
+	out := filepath.Join(t.TempDir(), "page")
+	if b, err := exec.Command("pdftoppm", "-png", "-r", "40", "-singlefile", p, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, b)
+	}
+	got := readPNG(t, out+".png")
+	golden := filepath.Join("testdata", "sheet-a3.png")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		b, _ := os.ReadFile(out + ".png")
+		if err := os.WriteFile(golden, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want := readPNG(t, golden)
+	if got.Bounds() != want.Bounds() {
+		t.Fatalf("page image %v, golden %v", got.Bounds(), want.Bounds())
+	}
+	// Tolerance: anti-aliasing and font rasterising differ between poppler
+	// versions; the mean difference stays small and few pixels change much.
+	var sum float64
+	bad := 0
+	b := got.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r1, g1, b1, _ := got.At(x, y).RGBA()
+			r2, g2, b2, _ := want.At(x, y).RGBA()
+			d := (math.Abs(float64(r1)-float64(r2)) + math.Abs(float64(g1)-float64(g2)) + math.Abs(float64(b1)-float64(b2))) / 3 / 257
+			sum += d
+			if d > 64 {
+				bad++
+			}
+		}
+	}
+	n := float64(b.Dx() * b.Dy())
+	if mean, frac := sum/n, float64(bad)/n; mean > 2 || frac > 0.01 {
+		os.MkdirAll(filepath.Join("testdata", "failed"), 0o755)
+		data, _ := os.ReadFile(out + ".png")
+		os.WriteFile(filepath.Join("testdata", "failed", "sheet-a3.png"), data, 0o644)
+		t.Errorf("page differs from %s: mean %.2f/255, %.2f%% pixels off (see testdata/failed/)", golden, mean, 100*frac)
+	}
+}
+
+func readPNG(t *testing.T, p string) image.Image {
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
