@@ -1,0 +1,224 @@
+// Package scene is the drawing model of a plan on screen: projected features
+// with their symbology, indexed in R-trees for culling and picking, drawn with
+// level-of-detail simplification and non-overlapping lot labels.
+package scene
+
+import (
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+
+	"quyhoach/gis"
+	"quyhoach/gis/landuse"
+)
+
+// Kind says what a shape is, for styling and picking.
+type Kind uint8
+
+// Kinds of shape.
+const (
+	Lot      Kind = iota // a land-use lot (pickable, labelled)
+	Boundary             // the plan boundary
+	Road                 // a road centre line
+	Other                // any other feature
+	Change               // a compare-mode overlay
+)
+
+// Stroke is an outline on screen, in logical pixels (multiplied by the
+// pixel ratio when drawn).
+type Stroke struct {
+	Color color.NRGBA
+	Width float64
+	Dash  []float64 // on, off, …; nil for solid
+}
+
+// Shape is one projected feature with its style.
+type Shape struct {
+	ID      string
+	Kind    Kind
+	Feature *gis.Feature // projected (EPSG:9215 metres)
+	Bound   orb.Bound
+	Fill    color.NRGBA // zero: not filled
+	Stroke  Stroke
+	Class   string   // land-use class code of a lot
+	AreaM2  float64  // planar area (official, EPSG:9215)
+	Label   []string // label lines of a lot: code, area, density, storeys
+	Anchor  orb.Point
+}
+
+// Geometry returns the shape's projected geometry.
+func (s *Shape) Geometry() orb.Geometry { return s.Feature.Geometry }
+
+// Layer is a named list of shapes with its R-tree.
+type Layer struct {
+	Name   string
+	Shapes []Shape
+	tree   rtree.RTreeG[int32]
+}
+
+// index builds the layer's R-tree.
+func (l *Layer) index() {
+	l.tree = rtree.RTreeG[int32]{}
+	for i := range l.Shapes {
+		b := l.Shapes[i].Bound
+		l.tree.Insert([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, int32(i))
+	}
+}
+
+// Search calls fn with the index of each shape whose bound meets b, in
+// index order, until fn returns false.
+func (l *Layer) Search(b orb.Bound, fn func(i int) bool) {
+	var hits []int32
+	l.tree.Search([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, func(_, _ [2]float64, i int32) bool {
+		hits = append(hits, i)
+		return true
+	})
+	slices.Sort(hits)
+	for _, i := range hits {
+		if !fn(int(i)) {
+			return
+		}
+	}
+}
+
+// Scene is what the map shows: layers in drawing order.
+type Scene struct {
+	Layers []*Layer
+	Extent orb.Bound
+	empty  bool
+}
+
+// Layer returns the named layer, or nil.
+func (s *Scene) Layer(name string) *Layer {
+	for _, l := range s.Layers {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
+
+// Empty reports whether the scene has no shapes.
+func (s *Scene) Empty() bool { return s == nil || s.empty }
+
+// Add appends a layer of shapes, indexes it and grows the extent.
+func (s *Scene) Add(l *Layer) {
+	l.index()
+	for i := range l.Shapes {
+		b := l.Shapes[i].Bound
+		if s.empty {
+			s.Extent, s.empty = b, false
+		} else {
+			s.Extent = s.Extent.Union(b)
+		}
+	}
+	s.Layers = append(s.Layers, l)
+}
+
+// New returns an empty scene.
+func New() *Scene { return &Scene{empty: true} }
+
+// Colours of the plan symbology.
+var (
+	BoundaryColor = color.NRGBA{0xd0, 0x10, 0x10, 0xff}
+	RoadColor     = color.NRGBA{0x60, 0x60, 0x60, 0xff}
+	OtherColor    = color.NRGBA{0x30, 0x30, 0x90, 0xc0}
+	OutlineColor  = color.NRGBA{0x30, 0x30, 0x30, 0xff}
+	UnknownFill   = color.NRGBA{0xc0, 0xc0, 0xc0, 0xff}
+)
+
+// pxPerMM is logical screen pixels per millimetre (Fyne's 96 dpi units).
+const pxPerMM = 96 / 25.4
+
+// Plan builds the scene of a plan version from its projected layers: lots
+// filled by land-use class and outlined by stage, the boundary dashed red,
+// roads grey, anything else thin.
+func Plan(layers []gis.Layer, cat *landuse.Catalogue) *Scene {
+	s := New()
+	for _, l := range layers {
+		s.Add(PlanLayer(l, cat))
+	}
+	return s
+}
+
+// PlanLayer styles one projected layer.
+func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
+	out := &Layer{Name: l.Name}
+	for i := range l.Features {
+		f := &l.Features[i]
+		if f.Geometry == nil {
+			continue
+		}
+		sh := Shape{ID: f.ID, Feature: f, Bound: f.Geometry.Bound()}
+		switch {
+		case l.Name == gis.LandUseLayer:
+			StyleLot(&sh, cat)
+		case l.Name == gis.BoundaryLayer:
+			sh.Kind = Boundary
+			sh.Stroke = Stroke{Color: BoundaryColor, Width: 2.5, Dash: []float64{12, 4, 2, 4}}
+		case strings.HasSuffix(l.Name, "_L") && strings.Contains(l.Name, "Duong"):
+			sh.Kind = Road
+			sh.Stroke = Stroke{Color: RoadColor, Width: 1.2, Dash: []float64{10, 3, 2, 3}}
+		default:
+			sh.Kind = Other
+			sh.Stroke = Stroke{Color: OtherColor, Width: 1.2, Dash: []float64{6, 4}}
+		}
+		out.Shapes = append(out.Shapes, sh)
+	}
+	return out
+}
+
+// StyleLot gives a lot its fill by class, outline by stage and label.
+func StyleLot(sh *Shape, cat *landuse.Catalogue) {
+	f := sh.Feature
+	sh.Kind = Lot
+	sh.Fill = UnknownFill
+	stroke := landuse.Stroke{WidthMM: 0.13}
+	if c, ok := cat.Of(*f); ok {
+		sh.Fill = c.RGB
+		sh.Class = c.Code
+		stroke = c.Outline(landuse.Stage(f.String("giaiDoan")))
+	}
+	sh.Stroke = Stroke{Color: OutlineColor, Width: math.Max(0.6, stroke.WidthMM*pxPerMM*0.8)}
+	for _, d := range stroke.Dash {
+		sh.Stroke.Dash = append(sh.Stroke.Dash, d*pxPerMM)
+	}
+	sh.AreaM2 = gis.Area(f.Geometry)
+	sh.Label = LotLabel(*f, sh.AreaM2)
+	sh.Anchor = Anchor(f.Geometry)
+}
+
+// LotLabel returns the label lines of a lot: its code, area in hectares
+// ("1,25 ha"), building density ("MĐ 35%") and storeys ("3–6 T").
+func LotLabel(f gis.Feature, areaM2 float64) []string {
+	var out []string
+	if c := f.String("maDoiTuong"); c != "" {
+		out = append(out, c)
+	}
+	out = append(out, gis.FormatVN(areaM2/10000, 2)+" ha")
+	if d, ok := f.Number("matDoXayDung"); ok {
+		out = append(out, "MĐ "+gis.FormatVN(d, decimals(d))+"%")
+	}
+	lo, okLo := f.Number("tangCaoMin")
+	hi, okHi := f.Number("tangCaoMax")
+	switch {
+	case okLo && okHi && lo != hi:
+		out = append(out, gis.FormatVN(lo, decimals(lo))+"–"+gis.FormatVN(hi, decimals(hi))+" T")
+	case okHi:
+		out = append(out, gis.FormatVN(hi, decimals(hi))+" T")
+	case okLo:
+		out = append(out, gis.FormatVN(lo, decimals(lo))+" T")
+	}
+	return out
+}
+
+func decimals(v float64) int {
+	if v == math.Trunc(v) {
+		return 0
+	}
+	return 1
+}
