@@ -173,10 +173,14 @@ func Fit(o Options, b orb.Bound) (Layout, error) {
 	return l, fmt.Errorf("sheet: the extent (%.0f × %.0f m) does not fit a sheet at any scale up to 1/10.000.000", b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])
 }
 
+// maxAtlasGrid caps the tiles an atlas looks at before keep chooses.
+const maxAtlasGrid = 1_000_000
+
 // Atlas tiles b with sheets at o.Scale (1/500 when 0), row by row from the
-// north-west, the tiles' block centred on b. It refuses more than
+// north-west, the tiles' block centred on b. keep, when not nil, says which
+// tiles to print (those with something on them). It refuses more than
 // MaxAtlasSheets sheets.
-func Atlas(o Options, b orb.Bound) ([]Layout, error) {
+func Atlas(o Options, b orb.Bound, keep func(orb.Bound) bool) ([]Layout, error) {
 	if o.Scale == 0 {
 		o.Scale = 500
 	}
@@ -187,29 +191,35 @@ func Atlas(o Options, b orb.Bound) ([]Layout, error) {
 	if !(o.Scale > 0) || math.IsInf(o.Scale, 0) {
 		return nil, ErrScale
 	}
-	if b.Max[0] < b.Min[0] || b.Max[1] < b.Min[1] {
+	if b == (orb.Bound{}) || b.Max[0] < b.Min[0] || b.Max[1] < b.Min[1] {
 		return nil, ErrEmpty
 	}
 	l.Scale = o.Scale
 	tw, th := l.Map.W*o.Scale/1000, l.Map.H*o.Scale/1000
 	cols := max(1, math.Ceil((b.Max[0]-b.Min[0])/tw))
 	rows := max(1, math.Ceil((b.Max[1]-b.Min[1])/th))
-	if n := cols * rows; n > MaxAtlasSheets {
-		c := MaxAtlasSheets + 1
-		if n < math.MaxInt32 {
-			c = int(n)
-		}
+	if n := cols * rows; n > maxAtlasGrid || (keep == nil && n > MaxAtlasSheets) {
+		c := int(math.Min(n, math.MaxInt32))
 		return nil, &TooManySheetsError{Sheets: c, Max: MaxAtlasSheets, Scale: o.Scale}
 	}
 	c := b.Center()
 	x0, y0 := c[0]-cols*tw/2, c[1]+rows*th/2
 	var out []Layout
+	n := 0
 	for r := 0.0; r < rows; r++ {
 		for k := 0.0; k < cols; k++ {
 			t := l
 			t.Center = orb.Point{x0 + (k+0.5)*tw, y0 - (r+0.5)*th}
-			out = append(out, t)
+			if keep != nil && !keep(t.Extent()) {
+				continue
+			}
+			if n++; n <= MaxAtlasSheets {
+				out = append(out, t)
+			}
 		}
+	}
+	if n > MaxAtlasSheets {
+		return nil, &TooManySheetsError{Sheets: n, Max: MaxAtlasSheets, Scale: o.Scale}
 	}
 	return out, nil
 }

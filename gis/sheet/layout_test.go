@@ -125,19 +125,36 @@ func TestBadRequests(t *testing.T) {
 		t.Errorf("empty fit: %v", err)
 	}
 	huge := orb.Bound{Min: c, Max: orb.Point{c[0] + 20000, c[1] + 20000}}
-	_, err := Atlas(Options{Paper: "A4", Scale: 500}, huge)
+	_, err := Atlas(Options{Paper: "A4", Scale: 500}, huge, nil)
 	var tm *TooManySheetsError
 	if !errors.As(err, &tm) || tm.Sheets < 10000 || !strings.Contains(err.Error(), "more than 500") {
 		t.Errorf("huge atlas: %v", err)
 	}
-	if _, err := Atlas(Options{Paper: "A4", Scale: 0.0001}, orb.Bound{Min: c, Max: orb.Point{c[0] + 1e6, c[1] + 1e6}}); !errors.As(err, &tm) {
+	if _, err := Atlas(Options{Paper: "A4", Scale: 0.0001}, orb.Bound{Min: c, Max: orb.Point{c[0] + 1e6, c[1] + 1e6}}, func(orb.Bound) bool { return true }); !errors.As(err, &tm) {
 		t.Errorf("astronomic atlas: %v", err)
+	}
+	if _, err := Atlas(Options{Paper: "A4", Scale: 0}, orb.Bound{}, nil); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty atlas: %v", err)
+	}
+	if _, err := Atlas(Options{Paper: "A4", Scale: -500}, huge, nil); !errors.Is(err, ErrScale) {
+		t.Errorf("atlas scale -500: %v", err)
+	}
+	// A diagonal strip: only the tiles it touches are kept, so the limit
+	// counts those.
+	strip := func(e orb.Bound) bool {
+		x := (e.Min[0]+e.Max[0])/2 - c[0]
+		y := (e.Min[1]+e.Max[1])/2 - c[1]
+		return math.Abs(x-y) < 300
+	}
+	ls, err := Atlas(Options{Paper: "A1", Scale: 500}, huge, strip)
+	if err != nil || len(ls) == 0 || len(ls) > MaxAtlasSheets {
+		t.Errorf("strip atlas: %d sheets, %v", len(ls), err)
 	}
 }
 
 func TestAtlasCoversExtent(t *testing.T) {
 	b := orb.Bound{Min: orb.Point{444000, 2430000}, Max: orb.Point{444900, 2430500}}
-	ls, err := Atlas(Options{Paper: "A1", Landscape: true}, b)
+	ls, err := Atlas(Options{Paper: "A1", Landscape: true}, b, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

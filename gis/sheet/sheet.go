@@ -120,7 +120,7 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 	s.drawNorth(dst, k)
 	s.drawScaleBar(dst, k)
 	if s.Note != "" {
-		dst.Text(render.Text{X: l.Map.X + 3*k, Y: l.Map.Bottom() - 2.5*k, S: s.Note, Size: 2 * k, Color: grey})
+		dst.Text(render.Text{X: l.Map.X + 3, Y: l.Map.Bottom() - 2.5, S: s.Note, Size: 2.2, Color: grey})
 	}
 	// The panel, top to bottom: legend, balance table, inset; title block at the bottom.
 	tb := s.titleBlockHeight(dst, k)
@@ -138,7 +138,7 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 }
 
 // unit scales the furniture with the panel: 1 on A0/A1, less on small paper.
-func (s *Sheet) unit() float64 { return math.Max(0.55, math.Min(1, s.Layout.Panel.W/150)) }
+func (s *Sheet) unit() float64 { return math.Max(0.75, math.Min(1, s.Layout.Panel.W/150)) }
 
 // gridStep is the grid interval for a scale: the round number of metres
 // (1, 2 or 5 × 10ⁿ) at least 80 mm apart on paper (200 m at 1/2000).
@@ -209,12 +209,16 @@ func (s *Sheet) drawGridLabels(dst render.Surface, g gridLines) {
 		dst.Stroke(render.Line(m.X, py, m.X+tick, py), pen)
 		dst.Stroke(render.Line(m.Right()-tick, py, m.Right(), py), pen)
 		t := "X " + gis.FormatVN(y, 0)
-		dst.Text(render.Text{X: m.X + 1, Y: py - 0.8, S: t, Size: size, Color: gridC})
-		dst.Text(render.Text{X: m.Right() - 1, Y: py - 0.8, S: t, Size: size, Color: gridC, Align: render.Right})
+		if py < m.Bottom()-32 { // clear of the scale bar
+			dst.Text(render.Text{X: m.X + 1, Y: py - 0.8, S: t, Size: size, Color: gridC})
+		}
+		if py > m.Y+32 && py < m.Bottom()-14 { // clear of the north arrow and the system note
+			dst.Text(render.Text{X: m.Right() - 1, Y: py - 0.8, S: t, Size: size, Color: gridC, Align: render.Right})
+		}
 	}
 	sys := "Hệ tọa độ VN-2000, kinh tuyến trục 107°15′, múi chiếu 3° (EPSG:9215); X (N), Y (E) tính bằng mét; lưới " +
 		gis.FormatVN(gridStep(l.Scale), 0) + " m"
-	dst.Text(render.Text{X: m.Right() - 3, Y: m.Bottom() - 6.5, S: sys, Size: 2.2, Color: gridC, Align: render.Right})
+	dst.Text(render.Text{X: m.Right() - 3, Y: m.Bottom() - 9, S: sys, Size: 2.2, Color: gridC, Align: render.Right})
 }
 
 // drawNorth draws the north arrow in the map's top right corner.
@@ -223,7 +227,7 @@ func (s *Sheet) drawNorth(dst render.Surface, k float64) {
 	cx, top, h, w := m.Right()-14*k, m.Y+10*k, 16*k, 5*k
 	left := render.Path{Subpaths: [][]render.Vec{{{X: cx, Y: top}, {X: cx - w, Y: top + h}, {X: cx, Y: top + h*0.72}}}, Closed: true}
 	right := render.Path{Subpaths: [][]render.Vec{{{X: cx, Y: top}, {X: cx + w, Y: top + h}, {X: cx, Y: top + h*0.72}}}, Closed: true}
-	dst.Fill(render.Rect(cx-w-2*k, top-7*k, 2*w+4*k, h+9*k), color.NRGBA{0xff, 0xff, 0xff, 0xd8})
+	dst.Fill(render.Rect(cx-w-2*k, top-7*k, 2*w+4*k, h+9*k), white)
 	dst.Fill(left, black)
 	dst.Fill(right, white)
 	dst.Stroke(right, render.Pen{Color: black, Width: 0.25})
@@ -240,7 +244,7 @@ func (s *Sheet) drawScaleBar(dst render.Surface, k float64) {
 	segMM := seg * 1000 / l.Scale
 	n := 4
 	x0, y0, h := m.X+8*k, m.Bottom()-14*k, 2*k
-	dst.Fill(render.Rect(x0-4*k, y0-11*k, float64(n)*segMM+16*k, 19*k), color.NRGBA{0xff, 0xff, 0xff, 0xd8})
+	dst.Fill(render.Rect(x0-4*k, y0-11*k, float64(n)*segMM+16*k, 19*k), white)
 	for i := 0; i < n; i++ {
 		r := render.Rect(x0+float64(i)*segMM, y0, segMM, h)
 		if i%2 == 0 {
