@@ -425,4 +425,3 @@ func vnDate(iso string) string {
 	}
 	return fmt.Sprintf("%02d/%d/%d", d.Day(), int(d.Month()), d.Year())
 }
-
