@@ -87,7 +87,12 @@ func cmdPrint(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(p.out, func(f *os.File) error { return doc.Write(f) }); err != nil {
+	if err := writeFileAtomic(p.out, func(f *os.File) error {
+		if err := f.Chmod(0o644); err != nil { // a document to share, not a secret
+			return err
+		}
+		return doc.Write(f)
+	}); err != nil {
 		return err
 	}
 	l := doc.Sheets[len(doc.Sheets)-1].Layout
@@ -323,15 +328,9 @@ func (p *printFlags) document(ctx context.Context, st *store.Store) (*sheet.Docu
 
 // atlasLayouts tiles the plan, keeping the tiles with lots on them.
 func atlasLayouts(o sheet.Options, ext orb.Bound, s printSide) ([]sheet.Layout, error) {
-	bounds := make([]orb.Bound, 0, len(s.lots))
-	for _, f := range s.lots {
-		if f.Geometry != nil {
-			bounds = append(bounds, f.Geometry.Bound())
-		}
-	}
 	return sheet.Atlas(o, ext, func(e orb.Bound) bool {
-		for _, b := range bounds {
-			if b.Intersects(e) {
+		for _, f := range s.lots {
+			if sheet.Touches(f.Geometry, e) {
 				return true
 			}
 		}

@@ -46,7 +46,7 @@ type Sheet struct {
 	Layout  Layout
 	Title   TitleBlock
 	Map     render.Map
-	Plan    []gis.Feature // the whole plan's outline (boundary) for the location inset
+	Plan    []gis.Feature // the whole plan for the location inset: its boundary, else its lots
 	Balance *diff.Balance // optional land-use balance table
 	Tiles   []Tile        // an atlas's sheets, drawn on its index sheet
 	Note    string        // a line under the map, e.g. that the data are illustrative
@@ -393,18 +393,23 @@ func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 	}
 	a := render.Affine{Origin: b.Center(), At: render.Vec{X: x + size/2, Y: y + size/2}, K: (size - 6*k) / span}
 	dst.Clip(x, y, size, size)
+	// A boundary is filled and outlined; many lots (a plan without a
+	// boundary) are only filled, so they read as one shape.
+	outline := len(s.Plan) <= 50
 	for _, f := range s.Plan {
 		if f.Geometry != nil {
 			pa := render.PathOf(f.Geometry, a)
 			if pa.Closed {
-				dst.Fill(pa, color.NRGBA{0xee, 0xe8, 0xd5, 0xff})
+				dst.Fill(pa, color.NRGBA{0xdd, 0xd3, 0xb5, 0xff})
 			}
-			dst.Stroke(pa, render.Pen{Color: render.BoundaryColor, Width: 0.3})
+			if outline || !pa.Closed {
+				dst.Stroke(pa, render.Pen{Color: render.BoundaryColor, Width: 0.3})
+			}
 		}
 	}
 	for _, f := range s.Map.Highlight {
 		if f.Geometry != nil {
-			dst.Stroke(render.PathOf(f.Geometry, a), render.Pen{Color: render.HighlightColor, Width: 0.4})
+			dst.Fill(render.PathOf(f.Geometry, a), render.HighlightColor)
 		}
 	}
 	dst.Stroke(render.PathOf(ext, a), render.Pen{Color: red, Width: 0.5})

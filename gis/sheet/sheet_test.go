@@ -40,14 +40,23 @@ var fonts = render.Fonts{Regular: assets.FontRegular, Bold: assets.FontBold}
 // from the south-west corner sw, classes cycling through codes, with a
 // seeded jitter of their corners.
 func blocks(sw orb.Point, rows, cols int, size float64, codes []string, seed int64) []gis.Feature {
+	return blocksWH(sw, rows, cols, size, size, 5, codes, seed)
+}
+
+type gisFeature = gis.Feature
+
+// blocksWH makes rows × cols lots of w × h metres with streets of street
+// metres between them (see blocks).
+func blocksWH(sw orb.Point, rows, cols int, w, h, street float64, codes []string, seed int64) []gis.Feature {
 	r := rand.New(rand.NewSource(seed))
+	size := math.Min(w, h)
 	stages := []string{"HT", "QHDD", "QHDH"}
 	var out []gis.Feature
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
-			x, y := sw[0]+float64(j)*(size+5), sw[1]+float64(i)*(size+5)
+			x, y := sw[0]+float64(j)*(w+street), sw[1]+float64(i)*(h+street)
 			jit := func() float64 { return (r.Float64() - 0.5) * size * 0.15 }
-			ring := orb.Ring{{x + jit(), y + jit()}, {x + size + jit(), y + jit()}, {x + size + jit(), y + size + jit()}, {x + jit(), y + size + jit()}}
+			ring := orb.Ring{{x + jit(), y + jit()}, {x + w + jit(), y + jit()}, {x + w + jit(), y + h + jit()}, {x + jit(), y + h + jit()}}
 			ring = append(ring, ring[0])
 			n := i*cols + j
 			code := codes[n%len(codes)]
