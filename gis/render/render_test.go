@@ -1,0 +1,191 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/assets"
+	"quyhoach/gis"
+	"quyhoach/gis/landuse"
+)
+
+var fonts = Fonts{Regular: assets.FontRegular, Bold: assets.FontBold}
+
+// record is a Surface that keeps what is drawn and measures text with the
+// raster fonts.
+type record struct {
+	*Canvas
+	fills   []Path
+	strokes []Pen
+	texts   []Text
+}
+
+func (r *record) Fill(p Path, c color.NRGBA) { r.fills = append(r.fills, p); r.Canvas.Fill(p, c) }
+func (r *record) Stroke(p Path, pen Pen)     { r.strokes = append(r.strokes, pen); r.Canvas.Stroke(p, pen) }
+func (r *record) Text(t Text)                { r.texts = append(r.texts, t); r.Canvas.Text(t) }
+
+func newRecord(t testing.TB, w, h int) *record {
+	c := NewCanvas(View{Width: w, Height: h, Scale: 1}, color.White)
+	if err := c.SetFonts(fonts); err != nil {
+		t.Fatal(err)
+	}
+	return &record{Canvas: c}
+}
+
+func square(x, y, s float64) orb.Polygon {
+	return orb.Polygon{{{x, y}, {x + s, y}, {x + s, y + s}, {x, y + s}, {x, y}}}
+}
+
+func TestCanvasDrawKeepsWorking(t *testing.T) {
+	v := View{Center: orb.Point{50, 50}, Scale: 1, Width: 100, Height: 100}
+	c := NewCanvas(v, color.White)
+	red := color.NRGBA{0xff, 0, 0, 0xff}
+	c.Draw([]Item{{Geometry: square(25, 25, 50), Style: Style{Fill: red, Stroke: color.NRGBA{0, 0, 0, 0xff}, StrokeWidth: 2}}})
+	if got := c.Dst.At(50, 50); got != (color.RGBA{0xff, 0, 0, 0xff}) {
+		t.Errorf("centre %v, want red", got)
+	}
+	if r, g, b, _ := c.Dst.At(25, 50).RGBA(); r > 0x2000 || g > 0x2000 || b > 0x2000 {
+		t.Errorf("outline at the edge is %v, want black", c.Dst.At(25, 50))
+	}
+	if got := c.Dst.At(10, 10); got != (color.RGBA{0xff, 0xff, 0xff, 0xff}) {
+		t.Errorf("outside %v, want white", got)
+	}
+	// A hole stays empty.
+	c = NewCanvas(v, color.White)
+	hole := square(40, 40, 20)[0]
+	hole.Reverse()
+	c.Draw([]Item{{Geometry: orb.Polygon{square(10, 10, 80)[0], hole}, Style: Style{Fill: red}}})
+	if got := c.Dst.At(50, 50); got != (color.RGBA{0xff, 0xff, 0xff, 0xff}) {
+		t.Errorf("hole %v, want white", got)
+	}
+}
+
+func TestAffineAndPath(t *testing.T) {
+	a := Affine{Origin: orb.Point{444000, 2430000}, At: Vec{100, 100}, K: 0.5} // 1/2000 in mm
+	v := a.Apply(orb.Point{444100, 2430100})
+	if v != (Vec{150, 50}) {
+		t.Errorf("Apply %v, want {150 50}: 100 m is 50 mm and north is up", v)
+	}
+	if p := a.Invert(v); math.Abs(p[0]-444100) > 1e-9 || math.Abs(p[1]-2430100) > 1e-9 {
+		t.Errorf("Invert %v", p)
+	}
+	for _, g := range []orb.Geometry{nil, orb.Point{1, 2}, orb.MultiPoint{}, orb.LineString{}, orb.Polygon{}, orb.MultiPolygon{}, orb.Collection{}, orb.Bound{}} {
+		p := PathOf(g, a)
+		if len(p.Subpaths) > 1 {
+			t.Errorf("%T: %d subpaths", g, len(p.Subpaths))
+		}
+	}
+	if p := PathOf(orb.Collection{square(0, 0, 1), orb.LineString{{0, 0}, {1, 1}}}, a); len(p.Subpaths) != 2 || !p.Closed {
+		t.Errorf("collection path %+v", p)
+	}
+}
+
+func TestSymbologyFromCatalogue(t *testing.T) {
+	cat, err := landuse.Parse(assets.LandUse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym := Symbology{Catalogue: cat}
+	st := sym.Lot(gis.Feature{Properties: map[string]any{"phanLoai": "DAT_SX_Congnghiep", "giaiDoan": "QHDH"}})
+	if !st.Known || st.Fill != (color.NRGBA{0x66, 0x00, 0xcc, 0xff}) || st.Outline.Width != 0.35 || len(st.Outline.Dash) == 0 {
+		t.Errorf("CN long term: %+v", st)
+	}
+	st = sym.Lot(gis.Feature{Properties: map[string]any{"phanLoai": "nope"}})
+	if st.Known || st.Fill != UnknownFill {
+		t.Errorf("unknown class: %+v", st)
+	}
+	if code, ha := Label(gis.Feature{Properties: map[string]any{"maDoiTuong": "CN-03"}}, 12500); code != "CN-03" || ha != "1,25 ha" {
+		t.Errorf("label %q %q", code, ha)
+	}
+}
+
+// TestLabelsInsideWithoutOverlap draws a dense grid of lots and checks that
+// every label drawn lies inside its lot and no two labels overlap.
+func TestLabelsInsideWithoutOverlap(t *testing.T) {
+	cat, _ := landuse.Parse(assets.LandUse)
+	var lots []gis.Feature
+	for i := 0; i < 20; i++ {
+		for j := 0; j < 20; j++ {
+			s := 6.0 + float64((i*7+j*3)%9) // lots of 6–14 px
+			lots = append(lots, gis.Feature{Geometry: square(float64(j)*16, float64(i)*16, s),
+				Properties: map[string]any{"maDoiTuong": fmt.Sprintf("CN-%d", i*20+j), "phanLoai": "CN"}})
+		}
+	}
+	// An L-shaped lot: its centroid falls outside it.
+	lots = append(lots, gis.Feature{Geometry: orb.Polygon{{{400, 0}, {600, 0}, {600, 40}, {440, 40}, {440, 300}, {400, 300}, {400, 0}}},
+		Properties: map[string]any{"maDoiTuong": "L-01", "phanLoai": "CN"}})
+	r := newRecord(t, 700, 400)
+	fr := Frame{To: Affine{Origin: orb.Point{0, 320}, At: Vec{0, 0}, K: 1}, MM: 4, Extent: orb.Bound{Min: orb.Point{-1e3, -1e3}, Max: orb.Point{1e4, 1e4}}}
+	d := DrawMap(r, fr, Symbology{Catalogue: cat}, Map{Lots: lots, Labels: true})
+	t.Logf("%d of %d lots labelled", d.Labels, d.Lots)
+	if d.Lots != len(lots) || d.Labels == 0 || len(d.Classes) != 1 || d.Classes[0].Code != "CN" {
+		t.Fatalf("drawn %+v", d)
+	}
+	type placed struct {
+		b   box
+		lot int
+	}
+	var boxes []placed
+	for _, tx := range r.texts {
+		w := r.TextWidth(tx.S, tx.Size, tx.Bold)
+		b := box{tx.X - w/2, tx.Y - 0.75*tx.Size, tx.X + w/2, tx.Y + 0.2*tx.Size}
+		// the lot under the label
+		lot := -1
+		for i, f := range lots {
+			p := PathOf(f.Geometry, fr.To)
+			if pointIn(p, Vec{tx.X, tx.Y - 0.3*tx.Size}) {
+				lot = i
+				if !boxInside(p, b) {
+					t.Errorf("label %q sticks out of its lot %v", tx.S, b)
+				}
+			}
+		}
+		if lot < 0 {
+			t.Errorf("label %q at %.1f,%.1f is in no lot", tx.S, tx.X, tx.Y)
+		}
+		for _, o := range boxes {
+			if o.lot != lot && o.b.overlaps(b) {
+				t.Errorf("label %q overlaps another label", tx.S)
+			}
+		}
+		boxes = append(boxes, placed{b, lot})
+	}
+	found := false
+	for _, tx := range r.texts {
+		found = found || tx.S == "L-01"
+	}
+	if !found {
+		t.Errorf("the L-shaped lot has no label")
+	}
+}
+
+func TestPDFTarget(t *testing.T) {
+	p, err := NewPDF(fonts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.AddPage(420, 297)
+	p.Fill(Rect(10, 10, 50, 50), color.NRGBA{0x66, 0, 0xcc, 0xff})
+	p.Stroke(Rect(10, 10, 50, 50), Pen{Color: OutlineColor, Width: 0.35, Dash: []float64{3, 1.5}})
+	p.Clip(0, 0, 100, 100)
+	p.Text(Text{X: 35, Y: 35, S: "Đất công nghiệp", Size: 3, Bold: true, Color: color.NRGBA{0, 0, 0, 0xff}, Align: Center})
+	p.Unclip()
+	if w := p.TextWidth("TỶ LỆ 1/2000", 3.5, true); w < 15 || w > 30 {
+		t.Errorf("text width %.1f mm", w)
+	}
+	var buf bytes.Buffer
+	if err := p.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || !bytes.Contains(buf.Bytes(), []byte("FontFile2")) {
+		t.Errorf("not a PDF with an embedded TrueType font")
+	}
+	if _, err := NewPDF(Fonts{}); err == nil {
+		t.Errorf("a PDF without a font")
+	}
+}
