@@ -111,19 +111,25 @@ func TestLabelsInsideWithoutOverlap(t *testing.T) {
 	var lots []gis.Feature
 	for i := 0; i < 20; i++ {
 		for j := 0; j < 20; j++ {
-			s := 6.0 + float64((i*7+j*3)%9) // lots of 6–14 px
-			lots = append(lots, gis.Feature{Geometry: square(float64(j)*16, float64(i)*16, s),
+			s := 14.0 + 3*float64((i*7+j*3)%9) // lots of 14–38 px
+			lots = append(lots, gis.Feature{Geometry: square(float64(j)*40, float64(i)*40, s),
 				Properties: map[string]any{"maDoiTuong": fmt.Sprintf("CN-%d", i*20+j), "phanLoai": "CN"}})
 		}
 	}
+	// Lots drawn twice (overlapping data): their labels must not collide.
+	for j := 0; j < 20; j++ {
+		f := lots[j]
+		f.Properties = map[string]any{"maDoiTuong": fmt.Sprintf("DUP-%d", j), "phanLoai": "CN"}
+		lots = append(lots, f)
+	}
 	// An L-shaped lot: its centroid falls outside it.
-	lots = append(lots, gis.Feature{Geometry: orb.Polygon{{{400, 0}, {600, 0}, {600, 40}, {440, 40}, {440, 300}, {400, 300}, {400, 0}}},
+	lots = append(lots, gis.Feature{Geometry: orb.Polygon{{{810, 0}, {1010, 0}, {1010, 40}, {850, 40}, {850, 300}, {810, 300}, {810, 0}}},
 		Properties: map[string]any{"maDoiTuong": "L-01", "phanLoai": "CN"}})
-	r := newRecord(t, 700, 400)
-	fr := Frame{To: Affine{Origin: orb.Point{0, 320}, At: Vec{0, 0}, K: 1}, MM: 4, Extent: orb.Bound{Min: orb.Point{-1e3, -1e3}, Max: orb.Point{1e4, 1e4}}}
+	r := newRecord(t, 1100, 850)
+	fr := Frame{To: Affine{Origin: orb.Point{0, 820}, At: Vec{0, 0}, K: 1}, MM: 2.5, Extent: orb.Bound{Min: orb.Point{-1e3, -1e3}, Max: orb.Point{1e4, 1e4}}}
 	d := DrawMap(r, fr, Symbology{Catalogue: cat}, Map{Lots: lots, Labels: true})
 	t.Logf("%d of %d lots labelled", d.Labels, d.Lots)
-	if d.Lots != len(lots) || d.Labels == 0 || len(d.Classes) != 1 || d.Classes[0].Code != "CN" {
+	if d.Lots != len(lots) || d.Labels < 100 || d.Labels == d.Lots || len(d.Classes) != 1 || d.Classes[0].Code != "CN" {
 		t.Fatalf("drawn %+v", d)
 	}
 	type placed struct {
@@ -131,26 +137,27 @@ func TestLabelsInsideWithoutOverlap(t *testing.T) {
 		lot int
 	}
 	var boxes []placed
+	byCode := map[string]int{}
+	for i, f := range lots {
+		byCode[f.String("maDoiTuong")] = i
+	}
+	lot := -1
 	for _, tx := range r.texts {
+		if tx.Bold { // a label starts with its lot's code, in bold
+			i, ok := byCode[tx.S]
+			if !ok {
+				t.Fatalf("label %q names no lot", tx.S)
+			}
+			lot = i
+		}
 		w := r.TextWidth(tx.S, tx.Size, tx.Bold)
 		b := box{tx.X - w/2, tx.Y - 0.75*tx.Size, tx.X + w/2, tx.Y + 0.2*tx.Size}
-		// the lot under the label
-		lot := -1
-		for i, f := range lots {
-			p := PathOf(f.Geometry, fr.To)
-			if pointIn(p, Vec{tx.X, tx.Y - 0.3*tx.Size}) {
-				lot = i
-				if !boxInside(p, b) {
-					t.Errorf("label %q sticks out of its lot %v", tx.S, b)
-				}
-			}
-		}
-		if lot < 0 {
-			t.Errorf("label %q at %.1f,%.1f is in no lot", tx.S, tx.X, tx.Y)
+		if !boxInside(PathOf(lots[lot].Geometry, fr.To), b) {
+			t.Errorf("label %q sticks out of its lot %v", tx.S, b)
 		}
 		for _, o := range boxes {
 			if o.lot != lot && o.b.overlaps(b) {
-				t.Errorf("label %q overlaps another label", tx.S)
+				t.Errorf("label %q of lot %d overlaps the label of lot %d", tx.S, lot, o.lot)
 			}
 		}
 		boxes = append(boxes, placed{b, lot})
