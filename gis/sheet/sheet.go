@@ -126,12 +126,18 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 	tb := s.titleBlockHeight(dst, k)
 	top := s.drawLegend(dst, drawn, k)
 	bottom := l.Panel.Bottom() - tb
-	inset := math.Min(l.Panel.W-8*k, (bottom-top)*0.45)
+	// The inset takes what the balance table leaves, within limits; a
+	// table too long for the rest is cut short.
+	const insetGap = 12 // mm above the inset box for its title, at k = 1
+	free := bottom - top
+	inset := math.Min(l.Panel.W-8*k, free-insetGap*k-4*k)
 	if s.Balance != nil {
-		top = s.drawBalance(dst, top, bottom-inset-10*k, k)
+		inset = math.Min(inset, free-balanceHeight(s.Balance, k)-insetGap*k-4*k)
+		inset = math.Max(inset, math.Min(l.Panel.W-8*k, math.Max(30*k, 0.3*free)))
+		s.drawBalance(dst, top, bottom-inset-insetGap*k-4*k, k)
 	}
 	if inset > 25*k {
-		s.drawInset(dst, bottom-inset-8*k, inset, k)
+		s.drawInset(dst, bottom-inset-4*k, inset, k)
 	}
 	s.drawTitleBlock(dst, bottom, k)
 	return drawn
@@ -218,6 +224,8 @@ func (s *Sheet) drawGridLabels(dst render.Surface, g gridLines) {
 	}
 	sys := "Hệ tọa độ VN-2000, kinh tuyến trục 107°15′, múi chiếu 3° (EPSG:9215); X (N), Y (E) tính bằng mét; lưới " +
 		gis.FormatVN(gridStep(l.Scale), 0) + " m"
+	w := dst.TextWidth(sys, 2.2, false)
+	dst.Fill(render.Rect(m.Right()-w-5, m.Bottom()-12, w+4, 4.2), white)
 	dst.Text(render.Text{X: m.Right() - 3, Y: m.Bottom() - 9, S: sys, Size: 2.2, Color: gridC, Align: render.Right})
 }
 
@@ -244,7 +252,7 @@ func (s *Sheet) drawScaleBar(dst render.Surface, k float64) {
 	segMM := seg * 1000 / l.Scale
 	n := 4
 	x0, y0, h := m.X+8*k, m.Bottom()-14*k, 2*k
-	dst.Fill(render.Rect(x0-4*k, y0-11*k, float64(n)*segMM+16*k, 19*k), white)
+	dst.Fill(render.Rect(m.X, y0-11*k, float64(n)*segMM+20*k, m.Bottom()-y0+11*k), white)
 	for i := 0; i < n; i++ {
 		r := render.Rect(x0+float64(i)*segMM, y0, segMM, h)
 		if i%2 == 0 {
@@ -514,12 +522,23 @@ func (s *Sheet) drawTitleBlock(dst render.Surface, y, k float64) {
 	}
 }
 
+// balance table rows, mm at k = 1.
+const (
+	balRow  = 3.6
+	balHead = 9.0
+)
+
+// balanceHeight is the height the whole table needs.
+func balanceHeight(b *diff.Balance, k float64) float64 {
+	return (balHead + float64(len(b.Rows)+2)*balRow + 2) * k
+}
+
 // drawBalance draws the land-use balance table between top and bottom;
 // rows that do not fit are left out with a note. It returns the y below it.
 func (s *Sheet) drawBalance(dst render.Surface, top, bottom, k float64) float64 {
 	b := s.Balance.Rounded(2)
 	p := s.Layout.Panel
-	size, row := 2.1*k, 3.6*k
+	size, row := 2.1*k, balRow*k
 	y := top + 5*k
 	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: "BẢNG CÂN BẰNG SỬ DỤNG ĐẤT", Size: 3 * k, Bold: true, Color: black, Align: render.Center})
 	y += 2 * k
@@ -542,7 +561,7 @@ func (s *Sheet) drawBalance(dst render.Surface, top, bottom, k float64) float64 
 	}
 	cellRow(head, true)
 	for i, r := range b.Rows {
-		if y+2*row > bottom {
+		if y+3*row > bottom && i < len(b.Rows)-1 {
 			dst.Text(render.Text{X: p.X + 3*k, Y: y + row - 1*k, S: fmt.Sprintf("… và %d loại đất khác", len(b.Rows)-i), Size: size, Color: grey})
 			y += row
 			break
