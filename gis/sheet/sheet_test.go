@@ -222,3 +222,37 @@ func readPNG(t *testing.T, p string) image.Image {
 	}
 	return img
 }
+
+// TestPreviewMatchesPage draws the sample sheet on a raster and compares it
+// with poppler's rendering of the PDF: the two targets of one drawing.
+func TestPreviewMatchesPage(t *testing.T) {
+	need(t, "pdftoppm")
+	d := sampleSheet(t)
+	img, err := d.Sheets[0].Preview(d.Catalogue, d.Fonts, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := writePDF(t, d)
+	out := filepath.Join(t.TempDir(), "page")
+	if b, err := exec.Command("pdftoppm", "-png", "-r", "40", "-singlefile", p, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, b)
+	}
+	want := readPNG(t, out+".png")
+	if img.Bounds().Dx() != want.Bounds().Dx() || img.Bounds().Dy() != want.Bounds().Dy() {
+		t.Fatalf("preview %v, page %v", img.Bounds(), want.Bounds())
+	}
+	var sum float64
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r1, g1, b1, _ := img.At(x, y).RGBA()
+			r2, g2, b2, _ := want.At(x, y).RGBA()
+			sum += (math.Abs(float64(r1)-float64(r2)) + math.Abs(float64(g1)-float64(g2)) + math.Abs(float64(b1)-float64(b2))) / 3 / 257
+		}
+	}
+	mean := sum / float64(b.Dx()*b.Dy())
+	t.Logf("raster preview against the PDF page: mean difference %.2f/255", mean)
+	if mean > 6 {
+		t.Errorf("the raster preview and the PDF page differ: mean %.2f/255", mean)
+	}
+}
