@@ -59,6 +59,9 @@ type Document struct {
 	Catalogue *landuse.Catalogue
 	Fonts     render.Fonts
 	Sheets    []Sheet
+	// Progress, when set, is called after each sheet is drawn (an atlas's
+	// progress bar).
+	Progress func(done, total int)
 }
 
 // Write draws the document's sheets as vector PDF pages, the page size
@@ -85,6 +88,9 @@ func (d *Document) Write(w io.Writer) error {
 		s.Draw(pdf, d.Catalogue)
 		if err := pdf.Err(); err != nil {
 			return fmt.Errorf("sheet %d: %w", i+1, err)
+		}
+		if d.Progress != nil {
+			d.Progress(i+1, len(d.Sheets))
 		}
 	}
 	return pdf.Output(w)

@@ -2,7 +2,9 @@ package sheet
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"io"
 	"fmt"
 	"image"
 	"image/png"
@@ -123,6 +125,22 @@ func sampleSheet(t testing.TB) *Document {
 	}
 }
 
+func TestWriteRefusesNothing(t *testing.T) {
+	if err := (&Document{Fonts: fonts}).Write(io.Discard); err == nil {
+		t.Errorf("a document without sheets was written")
+	}
+	d := sampleSheet(t)
+	d.Sheets[0].Layout.Scale = 0
+	if err := d.Write(io.Discard); !errors.Is(err, ErrScale) {
+		t.Errorf("scale 0: %v", err)
+	}
+	d = sampleSheet(t)
+	d.Fonts = render.Fonts{}
+	if err := d.Write(io.Discard); err == nil {
+		t.Errorf("a document without fonts was written")
+	}
+}
+
 func writePDF(t testing.TB, d *Document) string {
 	var buf bytes.Buffer
 	if err := d.Write(&buf); err != nil {
@@ -143,7 +161,13 @@ func need(t *testing.T, tool string) {
 
 func TestSheetText(t *testing.T) {
 	need(t, "pdftotext")
-	p := writePDF(t, sampleSheet(t))
+	d := sampleSheet(t)
+	var calls [][2]int
+	d.Progress = func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	p := writePDF(t, d)
+	if len(calls) != 1 || calls[0] != [2]int{1, 1} {
+		t.Errorf("progress %v, want [[1 1]]", calls)
+	}
 	out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
 	if err != nil {
 		t.Fatal(err)
