@@ -22,7 +22,7 @@ const dossierUsage = `usage:
   quyhoach dossier create --plan CODE --title T --kind local|overall [--base N] [--reason T]
   quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--crs EPSG:N] FILE
   quyhoach dossier submit|appraise|appraised|approve|publish|return|withdraw --dossier ID [--doc NO] [--date YYYY-MM-DD] [--by NAME] [--note T]
-  quyhoach dossier rebase --dossier ID [--take ours|theirs] [--feature ID ...]
+  quyhoach dossier rebase --dossier ID [--take ours|theirs] [--feature ID ...] [--ours ID ...] [--theirs ID ...]
   quyhoach dossier attach --dossier ID --kind KIND FILE
   quyhoach dossier extract --dossier ID --attachment N -o FILE
   quyhoach dossier show --dossier ID [--json]
@@ -116,11 +116,30 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 			return nil
 		}
 	case "rebase":
-		take := fs.String("take", "", "resolve conflicts with ours (the dossier's change) or theirs (the plan's)")
-		var features strList
-		fs.Var(&features, "feature", "a conflicting feature id the --take applies to (repeatable; default: all)")
+		take := fs.String("take", "", "settle conflicts with ours (the dossier's change) or theirs (the plan's): all of them, or those named by --feature")
+		var features, ours, theirs strList
+		fs.Var(&features, "feature", "a conflicting feature id that --take settles (repeatable)")
+		fs.Var(&ours, "ours", "a conflicting feature id to settle with the dossier's change (repeatable)")
+		fs.Var(&theirs, "theirs", "a conflicting feature id to settle with the plan's (repeatable)")
+		by := fs.String("by", currentUser(), "who rebases")
 		run = func(st *store.Store, _ []string) error {
-			d, err := st.Rebase(ctx, *id, *take, features)
+			if len(features) > 0 && *take == "" {
+				return usageErr("--feature needs --take ours|theirs")
+			}
+			res := store.Resolution{Take: map[string]string{}}
+			if len(features) == 0 {
+				res.Default = *take
+			}
+			for _, f := range features {
+				res.Take[f] = *take
+			}
+			for _, f := range ours {
+				res.Take[f] = "ours"
+			}
+			for _, f := range theirs {
+				res.Take[f] = "theirs"
+			}
+			d, err := st.Rebase(ctx, *id, res, *by)
 			if err != nil {
 				return err
 			}
@@ -294,16 +313,20 @@ func cmdSettings(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
+	values := map[string]string{}
 	for _, kv := range sets {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			return usageErr("--set %q: want KEY=VALUE", kv)
 		}
-		if err := st.SetSetting(ctx, strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
+		values[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if len(values) > 0 {
+		if err := st.SetSettings(ctx, values); err != nil {
 			return err
 		}
 	}
-	for _, k := range []string{store.SettingCommentsDays, store.SettingAppraisalDays, store.SettingPublicationDays, store.SettingAttachmentMax} {
+	for _, k := range store.Settings {
 		v, err := st.Setting(ctx, k)
 		if err != nil {
 			return err

@@ -422,7 +422,7 @@ func TestSettingsAndDiffGeoJSON(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "deadline.appraisal_days=30") || !strings.Contains(out, "deadline.publication_days=15") {
 		t.Fatalf("settings: %d %q %q", code, out, e)
 	}
-	if _, e, code := quyhoach(t, "", "settings", "--db", db, "--set", "deadline.appraisal_days=soon"); code != 2 || !strings.Contains(e, "not a whole number") {
+	if _, e, code := quyhoach(t, "", "settings", "--db", db, "--set", "deadline.appraisal_days=soon"); code != 2 || !strings.Contains(e, "not a positive whole number") {
 		t.Fatalf("bad setting: %d %q", code, e)
 	}
 	out, e, code = quyhoach(t, "", "diff", "--db", db, "--plan", "truc-trung-tam", "1", "2", "--geojson")

@@ -67,27 +67,34 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var v string
 	err := s.db.QueryRowContext(ctx, "SELECT value FROM setting WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("%w: no setting %s", ErrNotFound, key)
+		return "", kindErr(ErrNotFound, "no setting %s", key)
 	}
 	return v, err
 }
 
-// SetSetting changes a setting (deadlines in days, the attachment limit in bytes).
-func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	if _, err := strconv.Atoi(value); err != nil {
-		return fmt.Errorf("store: setting %s: %q is not a whole number", key, value)
-	}
+// SetSettings changes settings (deadlines in days, the attachment limit in
+// bytes), all or none: each value must be a positive whole number.
+func (s *Store) SetSettings(ctx context.Context, values map[string]string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, "UPDATE setting SET value = ? WHERE key = ?", value, key)
-		if err != nil {
-			return err
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return fmt.Errorf("%w: no setting %s", ErrNotFound, key)
+		for _, key := range sortedKeys(values) {
+			n, err := strconv.Atoi(values[key])
+			if err != nil || n <= 0 {
+				return &StepError{"settings", fmt.Sprintf("%s: %q is not a positive whole number", key, values[key])}
+			}
+			r, err := tx.ExecContext(ctx, "UPDATE setting SET value = ? WHERE key = ?", strconv.Itoa(n), key)
+			if err != nil {
+				return err
+			}
+			if n, _ := r.RowsAffected(); n == 0 {
+				return &StepError{"settings", fmt.Sprintf("no setting %s (known: %s)", key, strings.Join(Settings, ", "))}
+			}
 		}
 		return nil
 	})
 }
+
+// Settings lists the settings' keys.
+var Settings = []string{SettingCommentsDays, SettingAppraisalDays, SettingPublicationDays, SettingAttachmentMax}
 
 func settingInt(ctx context.Context, q querier, key string) (int, error) {
 	var v int
@@ -101,7 +108,7 @@ func settingInt(ctx context.Context, q querier, key string) (int, error) {
 func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error { return s.advanceTx(ctx, tx, dossier, st, s.Now()) })
 	if err != nil {
-		return Dossier{}, wrapStep(fmt.Sprintf("%s dossier %d", st.Action, dossier), err)
+		return Dossier{}, wrap(fmt.Sprintf("%s dossier %d", st.Action, dossier), err)
 	}
 	return s.Dossier(ctx, dossier)
 }
@@ -226,74 +233,46 @@ func (s *Store) VerifyChain(ctx context.Context) (int64, error) {
 	return 0, rows.Err()
 }
 
-// item is one feature of a version: which layer and body it has.
-type item struct {
-	layerID, bodyID, seq int64
-}
-
-func versionItems(ctx context.Context, q querier, verID int64) (map[string]item, error) {
-	rows, err := q.QueryContext(ctx, "SELECT feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ?", verID)
+// conflicts lists the dossier's changed features that also changed between
+// its base and the current version, with their lot codes for people.
+func conflicts(ctx context.Context, q querier, dossier, baseID, curID int64) (ids, labels []string, err error) {
+	if baseID == curID {
+		return nil, nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT c.feature_id,
+		coalesce(json_extract(coalesce(bk.geojson, bb.geojson, bc.geojson), '$.properties.maDoiTuong'), '')
+		FROM dossier_change c
+		LEFT JOIN version_item b ON b.version_id = ? AND b.feature_id = c.feature_id
+		LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
+		LEFT JOIN body bb ON bb.id = b.body_id
+		LEFT JOIN body bk ON bk.id = k.body_id
+		LEFT JOIN body bc ON bc.id = c.body_id
+		WHERE c.dossier_id = ? AND (b.body_id IS NOT k.body_id OR b.layer_id IS NOT k.layer_id)
+		ORDER BY c.feature_id`, baseID, curID, dossier)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[string]item{}
 	for rows.Next() {
 		var id string
-		var it item
-		if err := rows.Scan(&id, &it.layerID, &it.bodyID, &it.seq); err != nil {
-			return nil, err
+		var code any
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, nil, err
 		}
-		out[id] = it
-	}
-	return out, rows.Err()
-}
-
-// changedBetween lists the feature ids that differ between two versions.
-func changedBetween(a, b map[string]item) map[string]bool {
-	out := map[string]bool{}
-	for id, x := range a {
-		if y, ok := b[id]; !ok || y.bodyID != x.bodyID || y.layerID != x.layerID {
-			out[id] = true
+		label := id
+		if c := fmt.Sprint(normaliseSQLValue(code)); c != "" {
+			label += " (" + c + ")"
 		}
+		ids, labels = append(ids, id), append(labels, label)
 	}
-	for id := range b {
-		if _, ok := a[id]; !ok {
-			out[id] = true
-		}
-	}
-	return out
-}
-
-// storedChange is a change set row as approval and rebase need it.
-type storedChange struct {
-	layerID int64
-	op      string
-	bodyID  sql.NullInt64
-	parents string
-}
-
-func changeSet(ctx context.Context, q querier, dossier int64) (map[string]storedChange, error) {
-	rows, err := q.QueryContext(ctx, "SELECT feature_id, layer_id, op, body_id, parents FROM dossier_change WHERE dossier_id = ?", dossier)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]storedChange{}
-	for rows.Next() {
-		var id string
-		var c storedChange
-		if err := rows.Scan(&id, &c.layerID, &c.op, &c.bodyID, &c.parents); err != nil {
-			return nil, err
-		}
-		out[id] = c
-	}
-	return out, rows.Err()
+	return ids, labels, rows.Err()
 }
 
 // approveTx writes the plan's new current version: the current version with
 // the dossier's changes applied. When the plan moved on since the base, the
 // two sides merge per feature; a feature changed on both sides is a conflict.
+// The work is set-wise in SQL: cost follows the change set, plus one copy of
+// the unchanged items.
 func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) (int64, error) {
 	planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
 	if err != nil {
@@ -303,29 +282,13 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	if err != nil {
 		return 0, err
 	}
-	ours, err := changeSet(ctx, tx, d.ID)
+	ids, labels, err := conflicts(ctx, tx, d.ID, baseID, curID)
 	if err != nil {
 		return 0, err
 	}
-	cur, err := versionItems(ctx, tx, curID)
-	if err != nil {
-		return 0, err
-	}
-	if curID != baseID {
-		base, err := versionItems(ctx, tx, baseID)
-		if err != nil {
-			return 0, err
-		}
-		var conflicts []string
-		for id := range changedBetween(base, cur) {
-			if _, ok := ours[id]; ok {
-				conflicts = append(conflicts, id)
-			}
-		}
-		if len(conflicts) > 0 {
-			slices.Sort(conflicts)
-			return 0, &ConflictError{"approve", conflicts}
-		}
+	if len(ids) > 0 {
+		return 0, &ConflictError{Action: "approve", Features: ids, Labels: labels,
+			Hint: fmt.Sprintf("rebase the dossier onto the current version (quyhoach dossier rebase --dossier %d --take ours|theirs)", d.ID)}
 	}
 	var level string
 	if err := tx.QueryRowContext(ctx, "SELECT level FROM plan WHERE id = ?", planID).Scan(&level); err != nil {
@@ -335,6 +298,10 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	if err := tx.QueryRowContext(ctx, "SELECT max(number) + 1 FROM version WHERE plan_id = ?", planID).Scan(&number); err != nil {
 		return 0, err
 	}
+	var maxSeq int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM version_item WHERE version_id = ?", curID).Scan(&maxSeq); err != nil {
+		return 0, err
+	}
 	msg := fmt.Sprintf("dossier %d approved: %s", d.ID, d.Title)
 	r, err := tx.ExecContext(ctx, `INSERT INTO version (plan_id, number, parent_id, created, source, message, dossier_id, decision_no, decision_date, ma_thong_tin_qh)
 		VALUES (?, ?, ?, ?, 'dossier', ?, ?, ?, ?, ?)`, planID, number, curID, now, msg, d.ID, st.DocNo, st.DocDate, cmp.Or(st.MaThongTinQH, MaThongTinQH(level, d.Kind, st.DocDate)))
@@ -342,33 +309,21 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 		return 0, err
 	}
 	verID, _ := r.LastInsertId()
-	ins, err := tx.PrepareContext(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES (?, ?, ?, ?, ?)")
-	if err != nil {
-		return 0, err
+	if testHookApprove != nil {
+		testHookApprove()
 	}
-	defer ins.Close()
-	var maxSeq int64
-	for _, it := range cur {
-		maxSeq = max(maxSeq, it.seq)
+	// Unchanged features carried over, then the changed and added ones (an
+	// added feature goes after the others, in id order).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
+		SELECT ?, i.feature_id, i.layer_id, i.body_id, i.seq FROM version_item i WHERE i.version_id = ?
+		AND NOT EXISTS (SELECT 1 FROM dossier_change c WHERE c.dossier_id = ? AND c.feature_id = i.feature_id)`, verID, curID, d.ID); err != nil {
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
-		SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ?
-		AND feature_id NOT IN (SELECT feature_id FROM dossier_change WHERE dossier_id = ?)`, verID, curID, d.ID); err != nil {
+		SELECT ?, c.feature_id, c.layer_id, c.body_id, coalesce(k.seq, ? + row_number() OVER (ORDER BY c.feature_id))
+		FROM dossier_change c LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
+		WHERE c.dossier_id = ? AND c.op <> 'delete'`, verID, maxSeq, curID, d.ID); err != nil {
 		return 0, err
-	}
-	for _, id := range sortedKeys(ours) {
-		c := ours[id]
-		if c.op == "delete" {
-			continue
-		}
-		seq := cur[id].seq
-		if _, ok := cur[id]; !ok {
-			maxSeq++
-			seq = maxSeq
-		}
-		if _, err := ins.ExecContext(ctx, verID, id, c.layerID, c.bodyID.Int64, seq); err != nil {
-			return 0, err
-		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO lineage (version_id, feature_id, parent_id)
 		SELECT ?, c.feature_id, j.value FROM dossier_change c, json_each(c.parents) j WHERE c.dossier_id = ?`, verID, d.ID); err != nil {
@@ -379,6 +334,10 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	}
 	return verID, nil
 }
+
+// testHookApprove, when set by a test, runs inside the approval transaction
+// after the new version row is written.
+var testHookApprove func()
 
 // MaThongTinQH makes the 12-digit plan information code of TT 16/2025:
 // province (Lạng Sơn 20), year, level, type (3: functional zone), adjustment
@@ -395,22 +354,34 @@ func MaThongTinQH(level, kind, date string) string {
 	return fmt.Sprintf("20%02d%d3%d%05d", year%100, lv, adj, binary.LittleEndian.Uint64(b[:])%100000)
 }
 
-// Rebase moves a dossier onto the plan's current version. Features changed
-// both by the dossier and since its base are resolved by take ("ours" keeps
-// the dossier's change, "theirs" drops it), for the listed features or, when
-// none are listed, for every conflict. Unresolved conflicts refuse the rebase.
-func (s *Store) Rebase(ctx context.Context, dossier int64, take string, features []string) (Dossier, error) {
-	if take != "" && take != "ours" && take != "theirs" {
-		return Dossier{}, &StepError{"rebase", fmt.Sprintf("--take %q must be ours or theirs", take)}
+// Resolution says how a rebase settles conflicting features: per feature
+// ("ours" keeps the dossier's change, "theirs" drops it for the plan's), and
+// Default for conflicts not named.
+type Resolution struct {
+	Take    map[string]string // feature id → ours | theirs
+	Default string            // ours | theirs | "" (unnamed conflicts refuse the rebase)
+}
+
+// Rebase moves a dossier onto the plan's current version, settling features
+// changed both by the dossier and since its base as res says. Unsettled
+// conflicts refuse the rebase, listing them; nothing changes then.
+func (s *Store) Rebase(ctx context.Context, dossier int64, res Resolution, by string) (Dossier, error) {
+	for id, t := range res.Take {
+		if t != "ours" && t != "theirs" {
+			return Dossier{}, &StepError{"rebase", fmt.Sprintf("feature %s: %q must be ours or theirs", id, t)}
+		}
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error { return s.rebaseTx(ctx, tx, dossier, take, features) })
+	if res.Default != "" && res.Default != "ours" && res.Default != "theirs" {
+		return Dossier{}, &StepError{"rebase", fmt.Sprintf("--take %q must be ours or theirs", res.Default)}
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error { return s.rebaseTx(ctx, tx, dossier, res, by) })
 	if err != nil {
-		return Dossier{}, wrapStep(fmt.Sprintf("rebase dossier %d", dossier), err)
+		return Dossier{}, wrap(fmt.Sprintf("rebase dossier %d", dossier), err)
 	}
 	return s.Dossier(ctx, dossier)
 }
 
-func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, take string, only []string) error {
+func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resolution, by string) error {
 	d, err := s.dossierTx(ctx, tx, id)
 	if err != nil {
 		return err
@@ -429,68 +400,72 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, take string,
 	if baseID == curID {
 		return &StepError{"rebase", fmt.Sprintf("dossier %d is already based on the current version %d", id, d.Base)}
 	}
-	base, err := versionItems(ctx, tx, baseID)
+	ids, labels, err := conflicts(ctx, tx, id, baseID, curID)
 	if err != nil {
 		return err
 	}
-	cur, err := versionItems(ctx, tx, curID)
-	if err != nil {
-		return err
-	}
-	ours, err := changeSet(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	theirs := changedBetween(base, cur)
-	var conflicts []string
-	for fid := range ours {
-		if theirs[fid] {
-			conflicts = append(conflicts, fid)
-		}
-	}
-	slices.Sort(conflicts)
-	for _, f := range only {
-		if !slices.Contains(conflicts, f) {
+	for f := range res.Take {
+		if !slices.Contains(ids, f) {
 			return &StepError{"rebase", fmt.Sprintf("feature %s is not in conflict", f)}
 		}
 	}
-	resolution := map[string]string{}
-	var unresolved []string
-	for _, fid := range conflicts {
-		switch {
-		case take != "" && (len(only) == 0 || slices.Contains(only, fid)):
-			resolution[fid] = take
+	choice := map[string]string{}
+	var open, openLabels []string
+	for i, f := range ids {
+		switch c := cmp.Or(res.Take[f], res.Default); c {
+		case "":
+			open, openLabels = append(open, f), append(openLabels, labels[i])
 		default:
-			unresolved = append(unresolved, fid)
+			choice[f] = c
 		}
 	}
-	if len(unresolved) > 0 {
-		return &ConflictError{"rebase (choose --take ours|theirs)", unresolved}
+	if len(open) > 0 {
+		return &ConflictError{Action: "rebase", Features: open, Labels: openLabels,
+			Hint: "choose for each: --take ours|theirs for all, or --take X --feature ID for some"}
 	}
 	// Re-express each kept change against the new base.
-	for fid, c := range ours {
-		if resolution[fid] == "theirs" {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", id, fid); err != nil {
-				return err
-			}
-			continue
+	rows, err := tx.QueryContext(ctx, `SELECT c.feature_id, c.op, coalesce(c.body_id, 0), c.parents, k.body_id
+		FROM dossier_change c LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
+		WHERE c.dossier_id = ?`, curID, id)
+	if err != nil {
+		return err
+	}
+	type kept struct {
+		id, op, parents string
+		body            int64
+		cur             sql.NullInt64
+	}
+	var all []kept
+	for rows.Next() {
+		var k kept
+		if err := rows.Scan(&k.id, &k.op, &k.body, &k.parents, &k.cur); err != nil {
+			rows.Close()
+			return err
 		}
-		now, inCur := cur[fid]
-		op := c.op
+		all = append(all, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range all {
+		op := k.op
 		switch {
-		case c.op == "delete" && !inCur:
+		case choice[k.id] == "theirs":
+			op = ""
+		case k.op == "delete" && !k.cur.Valid:
 			op = "" // already gone
-		case c.op != "delete" && inCur && now.bodyID == c.bodyID.Int64 && c.parents == "[]":
+		case k.op != "delete" && k.cur.Valid && k.cur.Int64 == k.body && k.parents == "[]":
 			op = "" // the plan already holds this body
-		case c.op != "delete" && inCur:
+		case k.op != "delete" && k.cur.Valid:
 			op = "modify"
-		case c.op != "delete":
+		case k.op != "delete":
 			op = "add"
 		}
 		if op == "" {
-			_, err = tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", id, fid)
-		} else if op != c.op {
-			_, err = tx.ExecContext(ctx, "UPDATE dossier_change SET op = ? WHERE dossier_id = ? AND feature_id = ?", op, id, fid)
+			_, err = tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", id, k.id)
+		} else if op != k.op {
+			_, err = tx.ExecContext(ctx, "UPDATE dossier_change SET op = ? WHERE dossier_id = ? AND feature_id = ?", op, id, k.id)
 		}
 		if err != nil {
 			return err
@@ -504,12 +479,12 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, take string,
 		return err
 	}
 	note := fmt.Sprintf("rebased from version %d onto version %d", d.Base, curNum)
-	if len(resolution) > 0 {
+	if len(choice) > 0 {
 		var parts []string
-		for _, fid := range conflicts {
-			parts = append(parts, fid+"="+resolution[fid])
+		for i, f := range ids {
+			parts = append(parts, labels[i]+"="+choice[f])
 		}
 		note += "; conflicts: " + strings.Join(parts, ", ")
 	}
-	return appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: s.Now(), Note: note}, id)
+	return appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: s.Now(), By: by, Note: note}, id)
 }

@@ -28,15 +28,15 @@ func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, da
 		if err != nil {
 			return err
 		}
-		if d.State == Withdrawn {
-			return &StepError{"attach", fmt.Sprintf("dossier %d is withdrawn", dossier)}
+		if d.State == Withdrawn || d.State == Published {
+			return &StepError{"attach", fmt.Sprintf("dossier %d is %s; nothing more can happen to it", dossier, d.State)}
 		}
 		limit, err := settingInt(ctx, tx, SettingAttachmentMax)
 		if err != nil {
 			return err
 		}
 		if len(data) > limit {
-			return &StepError{"attach", fmt.Sprintf("%s is %d bytes; the limit is %d bytes (%d MiB)", name, len(data), limit, limit>>20)}
+			return &StepError{"attach", fmt.Sprintf("%s is %d bytes; the limit is %d bytes (setting %s)", name, len(data), limit, SettingAttachmentMax)}
 		}
 		sum := sha256.Sum256(data)
 		now := s.Now()
@@ -50,7 +50,7 @@ func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, da
 		return nil
 	})
 	if err != nil {
-		return a, wrapStep(fmt.Sprintf("attach to dossier %d", dossier), err)
+		return a, wrap(fmt.Sprintf("attach to dossier %d", dossier), err)
 	}
 	return a, nil
 }
@@ -64,7 +64,7 @@ func (s *Store) Extract(ctx context.Context, dossier, attachment int64) (Attachm
 	err := s.db.QueryRowContext(ctx, `SELECT id, kind, name, size, sha256, data, added FROM attachment WHERE dossier_id = ? AND id = ?`,
 		dossier, attachment).Scan(&a.ID, &a.Kind, &a.Name, &a.Size, &sum, &data, &added)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, nil, fmt.Errorf("%w: dossier %d has no attachment %d", ErrNotFound, dossier, attachment)
+		return a, nil, kindErr(ErrNotFound, "dossier %d has no attachment %d", dossier, attachment)
 	}
 	if err != nil {
 		return a, nil, fmt.Errorf("store: extract: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"testing"
 
@@ -52,5 +53,51 @@ func TestWriteBenchLots(t *testing.T) {
 	defer f.Close()
 	if err := geojson.Write(f, &geojson.Collection{Features: genLots(100000, 1)}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkApprove1000 approves a dossier of 1 000 changed lots on a
+// 100 000-lot plan (the version is written whole: 99 000 items carried over).
+func BenchmarkApprove1000(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b)
+	mustPlan(b, s, "p")
+	lots := genLots(100000, 1)
+	mustImport(b, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: lots}}})
+	snap, err := s.Load(ctx, "p", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := snap.Layers[0].Features
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		d, err := s.CreateDossier(ctx, NewDossier{Plan: "p", Kind: Local, Title: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		changes := make([]gis.Feature, 1000)
+		for k := range changes {
+			f := base[(i*1000+k*97)%len(base)]
+			props := map[string]any{}
+			for key, v := range f.Properties {
+				props[key] = v
+			}
+			props["ghiChu"] = fmt.Sprintf("điều chỉnh %d", i)
+			f.Properties = props
+			changes[k] = f
+		}
+		if _, err := s.Apply(ctx, ApplyRequest{Dossier: d, Features: changes}); err != nil {
+			b.Fatal(err)
+		}
+		for _, st := range []Step{{Action: "submit", DocNo: "1"}, {Action: "appraise"}, {Action: "appraised", DocNo: "2"}} {
+			if _, err := s.Advance(ctx, d, st); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if _, err := s.Advance(ctx, d, Step{Action: "approve", DocNo: "3", DocDate: "2026-12-01"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -100,12 +100,14 @@ func (e *StepError) Error() string { return e.Action + ": " + e.Reason }
 // approved since its base.
 type ConflictError struct {
 	Action   string
-	Features []string
+	Features []string // feature ids
+	Labels   []string // the same, with lot codes: "id (CN-03)"
+	Hint     string   // what to do
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s: %d features changed both by the dossier and since its base (rebase the dossier): %s",
-		e.Action, len(e.Features), strings.Join(e.Features, ", "))
+	return fmt.Sprintf("%s: %d features changed both by the dossier and in the plan since its base: %s; %s",
+		e.Action, len(e.Features), strings.Join(e.Labels, ", "), e.Hint)
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
@@ -138,7 +140,7 @@ func (s *Store) CreateDossier(ctx context.Context, d NewDossier) (int64, error) 
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: create dossier: %w", err)
+		return 0, wrap("create dossier", err)
 	}
 	return id, nil
 }
@@ -188,14 +190,14 @@ func (s *Store) Dossiers(ctx context.Context, f DossierFilter) ([]Dossier, error
 	}
 	rows, err := s.db.QueryContext(ctx, q+" ORDER BY d.id DESC", args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: dossiers: %w", err)
+		return nil, wrap("dossiers", err)
 	}
 	defer rows.Close()
 	var out []Dossier
 	for rows.Next() {
 		d, err := s.scanDossier(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: dossiers: %w", err)
+			return nil, wrap("dossiers", err)
 		}
 		out = append(out, d)
 	}
@@ -216,16 +218,16 @@ func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
 	defer tx.Rollback()
 	d, err := s.dossierTx(ctx, tx, id)
 	if err != nil {
-		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+		return d, wrap(fmt.Sprintf("dossier %d", id), err)
 	}
 	if d.Changes, err = loadChanges(ctx, tx, id); err != nil {
-		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+		return d, wrap(fmt.Sprintf("dossier %d", id), err)
 	}
 	if d.Transitions, err = loadTransitions(ctx, tx, id); err != nil {
-		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+		return d, wrap(fmt.Sprintf("dossier %d", id), err)
 	}
 	if d.Attachments, err = loadAttachments(ctx, tx, id); err != nil {
-		return d, fmt.Errorf("store: dossier %d: %w", id, err)
+		return d, wrap(fmt.Sprintf("dossier %d", id), err)
 	}
 	return d, nil
 }
@@ -233,7 +235,7 @@ func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
 func (s *Store) dossierTx(ctx context.Context, q querier, id int64) (Dossier, error) {
 	d, err := s.scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossier d JOIN plan p ON p.id = d.plan_id WHERE d.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("%w: no dossier %d", ErrNotFound, id)
+		return d, kindErr(ErrNotFound, "no dossier %d", id)
 	}
 	return d, err
 }
@@ -334,7 +336,7 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error
 		return err
 	})
 	if err != nil {
-		return ApplyResult{}, wrapStep(fmt.Sprintf("apply to dossier %d", req.Dossier), err)
+		return ApplyResult{}, wrap(fmt.Sprintf("apply to dossier %d", req.Dossier), err)
 	}
 	return res, nil
 }
@@ -371,6 +373,17 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 			if b.key != "" {
 				byKey[b.key] = id
 			}
+		}
+	}
+	// The dossier's own additions: applying a file again finds them by id or
+	// key instead of adding them twice; --full drops those the file lacks.
+	added, err := dossierAdditions(ctx, tx, d.ID, req.Key)
+	if err != nil {
+		return res, err
+	}
+	for id, a := range added {
+		if a.key != "" && byKey[a.key] == "" {
+			byKey[a.key] = id
 		}
 	}
 	addLayerID, err := ensureLayer(ctx, tx, planID, gis.Layer{Name: req.Layer})
@@ -473,6 +486,14 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 		for id, b := range base {
 			if _, ok := seen[id]; !ok && b.layer == req.Layer {
 				if err := putChange(ctx, tx, d.ID, id, b.layerID, "delete", nil, nil); err != nil {
+					return res, err
+				}
+				res.Deleted++
+			}
+		}
+		for id, a := range added {
+			if _, ok := seen[id]; !ok && a.layer == req.Layer {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", d.ID, id); err != nil {
 					return res, err
 				}
 				res.Deleted++
@@ -603,13 +624,45 @@ func (s *Store) Proposal(ctx context.Context, id int64) (*Snapshot, Dossier, err
 	return snap, d, nil
 }
 
-// wrapStep adds context to an error, except to a refusal (StepError,
-// ConflictError), whose message already says what was refused and why.
-func wrapStep(op string, err error) error {
+// wrap adds context to an error, except to a refusal (StepError,
+// ConflictError) or a missing or foreign thing (kindError), whose message
+// already says what was wrong.
+func wrap(op string, err error) error {
 	var se *StepError
 	var ce *ConflictError
-	if errors.As(err, &se) || errors.As(err, &ce) {
+	var ke *kindError
+	if errors.As(err, &se) || errors.As(err, &ce) || errors.As(err, &ke) {
 		return err
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// addition is a feature a dossier adds: its layer and key.
+type addition struct{ layer, key string }
+
+func dossierAdditions(ctx context.Context, q querier, dossier int64, key string) (map[string]addition, error) {
+	keyExpr := "''"
+	args := []any{dossier}
+	if key != "" {
+		keyExpr = "coalesce(json_extract(b.geojson, ?), '')"
+		args = append([]any{"$.properties." + jsonPathKey(key)}, args...)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, `+keyExpr+` FROM dossier_change c
+		JOIN layer l ON l.id = c.layer_id JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ? AND c.op = 'add'`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]addition{}
+	for rows.Next() {
+		var id string
+		var a addition
+		var k any
+		if err := rows.Scan(&id, &a.layer, &k); err != nil {
+			return nil, err
+		}
+		a.key = gis.Feature{Properties: map[string]any{"k": normaliseSQLValue(k)}}.String("k")
+		out[id] = a
+	}
+	return out, rows.Err()
 }

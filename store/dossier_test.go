@@ -197,7 +197,7 @@ func TestDeadlinesAndOverdue(t *testing.T) {
 	if want := day0.AddDate(0, 0, 15).Format(time.DateOnly); got.Due != want {
 		t.Fatalf("due after submit %s, want %s", got.Due, want)
 	}
-	if err := s.SetSetting(ctx, SettingAppraisalDays, "30"); err != nil {
+	if err := s.SetSettings(ctx, map[string]string{SettingAppraisalDays: "30"}); err != nil {
 		t.Fatal(err)
 	}
 	got = mustStep(t, s, d, Step{Action: "appraise"})
@@ -328,7 +328,7 @@ func TestApproveMergesAndConflicts(t *testing.T) {
 	if d, _ := s.Dossier(ctx, fourth); d.State != Appraised {
 		t.Fatalf("a refused approval moved the dossier to %s", d.State)
 	}
-	if _, err := s.Rebase(ctx, fourth, "", nil); !errors.As(err, &ce) {
+	if _, err := s.Rebase(ctx, fourth, Resolution{}, "t"); !errors.As(err, &ce) || !strings.Contains(err.Error(), "--take") {
 		t.Fatalf("rebase without --take: %v", err)
 	}
 	for _, take := range []string{"ours", "theirs"} {
@@ -339,7 +339,7 @@ func TestApproveMergesAndConflicts(t *testing.T) {
 			mustApply(t, s, a, lot(ids["L-2"], 2, map[string]any{"phanLoai": "GD"}))
 			mustApply(t, s, b, lot(ids["L-2"], 2, map[string]any{"phanLoai": "YT"}), lot(ids["L-3"], 3, map[string]any{"phanLoai": "YT"}))
 			toApproved(t, s, a)
-			d, err := s.Rebase(ctx, b, take, []string{ids["L-2"]})
+			d, err := s.Rebase(ctx, b, Resolution{Take: map[string]string{ids["L-2"]: take}}, "officer")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -379,7 +379,7 @@ func TestAttachments(t *testing.T) {
 	if _, err := s.Attach(ctx, d, "memo", "x.pdf", data); err == nil || !strings.Contains(err.Error(), `kind "memo" is not one of to_trinh`) {
 		t.Fatalf("bad kind: %v", err)
 	}
-	s.SetSetting(ctx, SettingAttachmentMax, "10")
+	s.SetSettings(ctx, map[string]string{SettingAttachmentMax: "10"})
 	if _, err := s.Attach(ctx, d, "ban_ve", "big.png", data); err == nil || !strings.Contains(err.Error(), "the limit is 10 bytes") {
 		t.Fatalf("limit: %v", err)
 	}
@@ -411,6 +411,18 @@ func TestApplyByKeyFullLayer(t *testing.T) {
 		t.Fatalf("got %+v", res)
 	}
 	got, _ := s.Dossier(context.Background(), d)
+	// Applying the same layer again finds the additions by key: nothing doubles.
+	if _, err := s.Apply(context.Background(), ApplyRequest{Dossier: d, Key: "maDoiTuong", Full: true, Features: append(lots, a, b)}); err != nil {
+		t.Fatal(err)
+	}
+	// And a layer without L-4b drops that addition.
+	if _, err := s.Apply(context.Background(), ApplyRequest{Dossier: d, Key: "maDoiTuong", Full: true, Features: append(lots, a)}); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := s.Dossier(context.Background(), d)
+	if len(again.Changes) != len(got.Changes)-1 {
+		t.Fatalf("%d changes after re-applying, want %d", len(again.Changes), len(got.Changes)-1)
+	}
 	for _, c := range got.Changes {
 		if c.Op == "add" && (len(c.Parents) != 1 || c.Parents[0] != ids["L-4"]) {
 			t.Errorf("%s parents %v", c.FeatureID, c.Parents)
@@ -418,5 +430,33 @@ func TestApplyByKeyFullLayer(t *testing.T) {
 		if c.Op == "add" && len(c.FeatureID) != 36 {
 			t.Errorf("added lot got id %q, want a new UUID", c.FeatureID)
 		}
+	}
+}
+
+// TestRebasePerFeature settles two conflicts in opposite ways in one rebase.
+func TestRebasePerFeature(t *testing.T) {
+	ctx := context.Background()
+	s, ids := dossierFixture(t)
+	a, b := mustDossier(t, s), mustDossier(t, s)
+	mustApply(t, s, a, lot(ids["L-0"], 0, map[string]any{"phanLoai": "GD"}), lot(ids["L-1"], 1, map[string]any{"phanLoai": "GD"}))
+	mustApply(t, s, b, lot(ids["L-0"], 0, map[string]any{"phanLoai": "YT"}), lot(ids["L-1"], 1, map[string]any{"phanLoai": "YT"}))
+	toApproved(t, s, a)
+	_, err := s.Rebase(ctx, b, Resolution{Take: map[string]string{ids["L-0"]: "ours"}}, "t")
+	var ce *ConflictError
+	if !errors.As(err, &ce) || len(ce.Features) != 1 || ce.Features[0] != ids["L-1"] || !strings.Contains(err.Error(), "(L-1)") {
+		t.Fatalf("half a resolution: got %v, want L-1 still open", err)
+	}
+	if _, err := s.Rebase(ctx, b, Resolution{Take: map[string]string{ids["L-0"]: "ours", ids["L-1"]: "theirs"}}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	toApproved(t, s, b)
+	got := idsByCode(t, s, "p", 3)
+	snap, _ := s.Load(ctx, "p", 3)
+	classes := map[string]string{}
+	for _, f := range snap.Layers[0].Features {
+		classes[f.ID] = f.String("phanLoai")
+	}
+	if classes[got["L-0"]] != "YT" || classes[got["L-1"]] != "GD" {
+		t.Fatalf("L-0 %s (want YT, ours), L-1 %s (want GD, theirs)", classes[got["L-0"]], classes[got["L-1"]])
 	}
 }

@@ -50,6 +50,9 @@ type ImportResult struct {
 	NewBodies int     // bodies written (the rest were shared)
 }
 
+// errUnchanged rolls back an import that changes nothing.
+var errUnchanged = errors.New("unchanged")
+
 // body is one feature prepared for storage.
 type body struct {
 	text []byte
@@ -64,15 +67,25 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	if req.Source == "" {
 		req.Source = "import"
 	}
+	for _, l := range req.Layers {
+		if len(l.Features) == 0 {
+			return ImportResult{}, fmt.Errorf("store: import into %s: layer %s has no features (a version cannot hold an empty layer)", req.Plan, l.Name)
+		}
+	}
 	bodies := prepareBodies(req.Layers)
 	var res ImportResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = importTx(ctx, tx, req, bodies, timeText(s.Now()))
+		if res, err = importTx(ctx, tx, req, bodies, timeText(s.Now())); err == nil && res.Unchanged {
+			return errUnchanged // roll back what matching wrote (a new layer row)
+		}
 		return err
 	})
+	if errors.Is(err, errUnchanged) {
+		err = nil
+	}
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("store: import into %s: %w", req.Plan, err)
+		return ImportResult{}, wrap("import into "+req.Plan, err)
 	}
 	return res, nil
 }
@@ -105,10 +118,14 @@ func prepareBodies(layers []gis.Layer) [][]body {
 	return out
 }
 
-// encodeBody is the canonical GeoJSON of f without its id: the id is the
-// feature's identity, the body its content.
+// encodeBody is the canonical GeoJSON of f without its id and lineage: the
+// id is the feature's identity, lineage is recorded beside the version, the
+// body is its content.
 func encodeBody(f gis.Feature) body {
 	f.ID = ""
+	if _, ok := f.Properties["parents"]; ok {
+		f.Properties = withoutKeys(f.Properties, "parents")
+	}
 	b := body{text: geojson.AppendCanonical(nil, f, true)}
 	b.hash = sha256.Sum256(b.text)
 	if f.Geometry != nil {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"quyhoach/gis"
 )
@@ -88,8 +89,90 @@ func TestKillChild(t *testing.T) {
 }
 
 func fingerprint(t *testing.T, s *Store) string {
-	return fmt.Sprintf("versions %d items %d bodies %d bbox %d layers %d current %d",
+	return fmt.Sprintf("versions %d items %d bodies %d bbox %d layers %d current %d lineage %d transitions %d states %d",
 		count(t, s, "SELECT count(*) FROM version"), count(t, s, "SELECT count(*) FROM version_item"),
 		count(t, s, "SELECT count(*) FROM body"), count(t, s, "SELECT count(*) FROM body_bbox"),
-		count(t, s, "SELECT count(*) FROM layer"), count(t, s, "SELECT coalesce(sum(current_version), 0) FROM plan"))
+		count(t, s, "SELECT count(*) FROM layer"), count(t, s, "SELECT coalesce(sum(current_version), 0) FROM plan"),
+		count(t, s, "SELECT count(*) FROM lineage"), count(t, s, "SELECT count(*) FROM transition"),
+		count(t, s, "SELECT count(*) FROM dossier WHERE state = 'approved'"))
+}
+
+// killApproveEnv names the store whose dossier the child approves.
+const killApproveEnv = "QUYHOACH_TEST_KILL_APPROVE"
+
+// TestKilledApproveLeavesOldState kills a child process with SIGKILL inside
+// the approval transaction: the dossier stays appraised, no version is
+// added, verify passes, and the approval then succeeds.
+func TestKilledApproveLeavesOldState(t *testing.T) {
+	if os.Getenv(killApproveEnv) != "" {
+		t.Skip("in the child")
+	}
+	ctx := context.Background()
+	s, ids := dossierFixture(t)
+	d := mustDossier(t, s)
+	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+	mustStep(t, s, d, Step{Action: "submit", DocNo: "1/TTr"})
+	mustStep(t, s, d, Step{Action: "appraise"})
+	mustStep(t, s, d, Step{Action: "appraised", DocNo: "2/BC"})
+	before := fingerprint(t, s)
+	path := s.Path()
+	s.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillApproveChild$", "-test.v")
+	cmd.Env = append(os.Environ(), killApproveEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	killed := false
+	for sc.Scan() {
+		if sc.Text() == "approving" {
+			cmd.Process.Kill()
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("the child never reached the approval")
+	}
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if after := fingerprint(t, s); after != before {
+		t.Fatalf("a killed approval changed the store:\nbefore %s\nafter  %s", before, after)
+	}
+	if got, _ := s.Dossier(ctx, d); got.State != Appraised || len(got.Transitions) != 3 {
+		t.Fatalf("dossier after the kill: %s with %d transitions", got.State, len(got.Transitions))
+	}
+	if p, err := s.Verify(ctx); err != nil || len(p) > 0 {
+		t.Fatalf("verify: %v %v", p, err)
+	}
+	if got := mustStep(t, s, d, Step{Action: "approve", DocNo: "3/QĐ", DocDate: "2026-12-01"}); got.State != Approved {
+		t.Fatal(got.State)
+	}
+}
+
+// TestKillApproveChild is the child of TestKilledApproveLeavesOldState.
+func TestKillApproveChild(t *testing.T) {
+	path := os.Getenv(killApproveEnv)
+	if path == "" {
+		t.Skip("runs only as the child of TestKilledApproveLeavesOldState")
+	}
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testHookApprove = func() {
+		fmt.Println("approving")
+		time.Sleep(time.Minute)
+	}
+	_, err = s.Advance(context.Background(), 1, Step{Action: "approve", DocNo: "3/QĐ", DocDate: "2026-12-01"})
+	t.Fatalf("the approval was not killed (err %v)", err)
 }

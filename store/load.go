@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
 	"strings"
@@ -16,7 +17,7 @@ import (
 func (s *Store) Load(ctx context.Context, code string, number int, layers ...string) (*Snapshot, error) {
 	snap, err := s.load(ctx, code, number, layers)
 	if err != nil {
-		return nil, fmt.Errorf("store: load %s: %w", code, err)
+		return nil, wrap("load "+code, err)
 	}
 	return snap, nil
 }
@@ -27,7 +28,7 @@ type loadedRow struct {
 }
 
 func (s *Store) load(ctx context.Context, code string, number int, layers []string) (*Snapshot, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // one read transaction: a consistent snapshot
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // a consistent snapshot; no write lock
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,7 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 		return nil, err
 	}
 	snap := &Snapshot{Lineage: map[string][]string{}}
-	if snap.Plan, err = s.Plan(ctx, code); err != nil {
+	if snap.Plan, err = planByCode(ctx, tx, code); err != nil {
 		return nil, err
 	}
 	if snap.Version, err = versionByID(ctx, tx, verID); err != nil {
@@ -82,7 +83,7 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 	}
 	for _, name := range layers {
 		if snap.Layer(name) == nil {
-			return nil, fmt.Errorf("%w: version %d has no layer %s", ErrNotFound, snap.Version.Number, name)
+			return nil, kindErr(ErrNotFound, "version %d has no layer %s", snap.Version.Number, name)
 		}
 	}
 	lin, err := tx.QueryContext(ctx, "SELECT feature_id, parent_id FROM lineage WHERE version_id = ? ORDER BY feature_id, parent_id", verID)

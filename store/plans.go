@@ -40,7 +40,7 @@ func createPlan(ctx context.Context, tx *sql.Tx, p Plan, now string) error {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("%w: plan %s already exists", ErrConflict, p.Code)
+		return kindErr(ErrConflict, "plan %s already exists", p.Code)
 	}
 	if p.CRS == 0 {
 		p.CRS = 9215
@@ -79,10 +79,14 @@ func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
 
 // Plan returns one plan by code (ErrNotFound when there is none).
 func (s *Store) Plan(ctx context.Context, code string) (Plan, error) {
-	p, err := scanPlan(s.db.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plan p
+	return planByCode(ctx, s.db, code)
+}
+
+func planByCode(ctx context.Context, q querier, code string) (Plan, error) {
+	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plan p
 		LEFT JOIN version v ON v.id = p.current_version WHERE p.code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("%w: no plan %q", ErrNotFound, code)
+		return p, kindErr(ErrNotFound, "no plan %q", code)
 	}
 	return p, err
 }
@@ -92,7 +96,7 @@ func planIDs(ctx context.Context, q querier, code string) (planID, currentID int
 	var cur sql.NullInt64
 	err = q.QueryRowContext(ctx, "SELECT id, current_version FROM plan WHERE code = ?", code).Scan(&planID, &cur)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, fmt.Errorf("%w: no plan %q", ErrNotFound, code)
+		return 0, 0, kindErr(ErrNotFound, "no plan %q", code)
 	}
 	return planID, cur.Int64, err
 }
@@ -108,12 +112,12 @@ type querier interface {
 func (s *Store) Versions(ctx context.Context, code string) ([]Version, error) {
 	planID, cur, err := planIDs(ctx, s.db, code)
 	if err != nil {
-		return nil, fmt.Errorf("store: versions: %w", err)
+		return nil, wrap("versions", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT v.id, `+versionColumns+` FROM version v
 		WHERE v.plan_id = ? ORDER BY v.number`, planID)
 	if err != nil {
-		return nil, fmt.Errorf("store: versions: %w", err)
+		return nil, wrap("versions", err)
 	}
 	defer rows.Close()
 	var out []Version
@@ -121,7 +125,7 @@ func (s *Store) Versions(ctx context.Context, code string) ([]Version, error) {
 		var id int64
 		v, err := scanVersion(rows, &id)
 		if err != nil {
-			return nil, fmt.Errorf("store: versions: %w", err)
+			return nil, wrap("versions", err)
 		}
 		v.Current = id == cur
 		out = append(out, v)
@@ -154,13 +158,13 @@ func versionID(ctx context.Context, q querier, code string, number int) (planID,
 	}
 	if number == 0 {
 		if cur == 0 {
-			return planID, 0, fmt.Errorf("%w: plan %s has no version yet (import a layer first)", ErrNotFound, code)
+			return planID, 0, kindErr(ErrNotFound, "plan %s has no version yet (import a layer first)", code)
 		}
 		return planID, cur, nil
 	}
 	err = q.QueryRowContext(ctx, "SELECT id FROM version WHERE plan_id = ? AND number = ?", planID, number).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return planID, 0, fmt.Errorf("%w: plan %s has no version %d", ErrNotFound, code, number)
+		return planID, 0, kindErr(ErrNotFound, "plan %s has no version %d", code, number)
 	}
 	return planID, id, err
 }

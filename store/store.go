@@ -45,31 +45,65 @@ type Options struct {
 	Create bool
 }
 
-// Open opens (and migrates) the store at path.
+// Open opens (and migrates) the store at path. A file that is not a
+// quyhoach store is refused before anything is written to it.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
 		if !opt.Create {
-			return nil, fmt.Errorf("%w %s (create it with: quyhoach init --db %s)", ErrNoFile, path, path)
+			return nil, kindErr(ErrNoFile, "no such file %s (create it with: quyhoach init --db %s)", path, path)
 		}
+	} else if err := checkOurs(ctx, path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-262144)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", fileURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, wrap("open "+path, err)
 	}
 	return s, nil
+}
+
+// fileURI makes a SQLite URI of a path, escaping what URIs give meaning
+// to ('#', '?', '%'), so "a#b.db" opens a#b.db.
+func fileURI(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath()
+}
+
+// checkOurs reads an existing file's stamp without changing it (read-only,
+// no pragmas): opening must not turn a foreign file to WAL mode.
+func checkOurs(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer db.Close()
+	var appID, tables int
+	err = db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID)
+	if err == nil {
+		err = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables)
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "file is not a database") {
+			return kindErr(ErrForeign, "%s is not an SQLite file", path)
+		}
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if appID != ApplicationID && (appID != 0 || tables > 0) {
+		return kindErr(ErrForeign, "%s belongs to another program (SQLite application_id %#x; a quyhoach store has %#x)", path, appID, ApplicationID)
+	}
+	return nil
 }
 
 // Close closes the file.
@@ -95,7 +129,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	if appID != ApplicationID && (appID != 0 || tables > 0) {
-		return fmt.Errorf("%w (application_id %#x; a quyhoach file has %#x)", ErrForeign, appID, ApplicationID)
+		return kindErr(ErrForeign, "%s belongs to another program (SQLite application_id %#x; a quyhoach store has %#x)", s.path, appID, ApplicationID)
 	}
 	files, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -103,7 +137,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Strings(files)
 	if userVersion > len(files) {
-		return fmt.Errorf("%w (schema %d, this program knows %d)", ErrTooNew, userVersion, len(files))
+		return kindErr(ErrTooNew, "%s was written by a newer quyhoach (schema %d; this program knows %d)", s.path, userVersion, len(files))
 	}
 	for i := userVersion; i < len(files); i++ {
 		n, err := strconv.Atoi(strings.SplitN(path.Base(files[i]), "_", 2)[0])

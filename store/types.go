@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"quyhoach/gis"
@@ -9,12 +10,26 @@ import (
 
 // Errors callers can test with errors.Is; ui never sees database/sql errors.
 var (
-	ErrNotFound = errors.New("store: not found")
-	ErrConflict = errors.New("store: conflict")
-	ErrNoFile   = errors.New("store: no such file")
-	ErrForeign  = errors.New("store: not a quyhoach file")
-	ErrTooNew   = errors.New("store: file written by a newer quyhoach")
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+	ErrNoFile   = errors.New("no such file")
+	ErrForeign  = errors.New("not a quyhoach store")
+	ErrTooNew   = errors.New("written by a newer quyhoach")
 )
+
+// kindError is an error of one of the kinds above with its own message, so
+// users read "no plan \"x\"" rather than "store: not found: no plan \"x\"".
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string        { return e.msg }
+func (e *kindError) Is(target error) bool { return target == e.kind }
+
+func kindErr(kind error, format string, args ...any) error {
+	return &kindError{kind, fmt.Sprintf(format, args...)}
+}
 
 // Plan is a zoning plan kept in the store.
 type Plan struct {
