@@ -4,71 +4,237 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"image/color"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
 
 	"quyhoach/assets"
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
+	"quyhoach/gis/diff"
 	"quyhoach/gis/landuse"
-	"quyhoach/gis/render"
+	"quyhoach/gis/scene"
 	"quyhoach/store"
 )
 
-// Source is what the window needs of the store.
+// Source is what the window needs of the store; *store.Store satisfies it.
 type Source interface {
 	Plans(ctx context.Context) ([]store.Plan, error)
 	Versions(ctx context.Context, code string) ([]store.Version, error)
 	Load(ctx context.Context, code string, number int, layers ...string) (*store.Snapshot, error)
+	Dossiers(ctx context.Context, f store.DossierFilter) ([]store.Dossier, error)
+	Proposal(ctx context.Context, id int64) (*store.Snapshot, store.Dossier, error)
 }
+
+// Layer names the window knows how to style.
+const (
+	LandUseLayer  = gis.LandUseLayer
+	BoundaryLayer = gis.BoundaryLayer
+)
+
+// Preference keys.
+const (
+	prefLastNode = "lastNode"
+	prefWidth    = "window.width"
+	prefHeight   = "window.height"
+	prefLanguage = "language"
+	prefLayers   = "layers." // + plan code
+)
 
 // Window is the main window with handles to its interactive parts, so tests
 // can drive them.
 type Window struct {
 	fyne.Window
-	src     Source
-	cat     *landuse.Catalogue
-	Plans   *widget.Tree
-	Map     *MapView
-	Status  *widget.Label
-	plans   []store.Plan
-	version map[string][]store.Version // by plan code
+	app  fyne.App
+	src  Source
+	cat  *landuse.Catalogue
+	font *scene.Font
+
+	Plans    *widget.Tree
+	Map      *MapView
+	Status   *widget.Label // what is shown: plan, version, lots, area
+	Cursor   *widget.Label // X (N), Y (E), lat/lon under the mouse
+	Scale    *widget.Label // 1:N
+	Progress *widget.ProgressBarInfinite
+	Cancel   *widget.Button
+	progress *fyne.Container
+
+	Search  *widget.Entry
+	Results *widget.List
+	Hits    []scene.Hit
+
+	Inspector     *widget.Table
+	InspectorRows [][2]string
+	Legend        *fyne.Container
+	LayerPanel    *fyne.Container
+	Findings      *findingsPanel
+	Compare       *comparePanel
+	Language      *widget.Select
+	Left, Right   *container.AppTabs
+
+	plans    []store.Plan
+	version  map[string][]store.Version // by plan code
+	dossiers map[string][]store.Dossier // by plan code
+
+	// what is shown
+	node     string
+	snap     *store.Snapshot
+	layers   []gis.Layer // projected
+	plan     string
+	compared bool
+
 	// Loaded is called (on the UI goroutine) after a version is shown; tests wait on it.
 	Loaded func(*store.Snapshot)
-	loads  int // selections made; a load finishing after a newer selection is dropped
+	// Done is called (UI goroutine) when a background task ends; tests wait on it.
+	Done  func(name string, err error)
+	loads int // tasks started; a load finishing after a newer one is dropped
 }
 
 // New builds the main window over src.
 func New(a fyne.App, src Source) (*Window, error) {
+	SetLanguage(a.Preferences().StringWithFallback(prefLanguage, "vi"))
 	cat, err := landuse.Parse(assets.LandUse)
 	if err != nil {
 		return nil, err
 	}
-	w := &Window{Window: a.NewWindow("quyhoach"), src: src, cat: cat, version: map[string][]store.Version{}}
+	font, err := scene.NewFont(assets.FontRegular, 10.5)
+	if err != nil {
+		return nil, err
+	}
+	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font,
+		version: map[string][]store.Version{}, dossiers: map[string][]store.Dossier{}}
 	if err := w.reload(); err != nil {
 		return nil, err
 	}
-	w.Map = NewMapView()
-	w.Status = widget.NewLabel("Chọn một quy hoạch")
-	w.Plans = widget.NewTree(w.childUIDs, w.isBranch, w.createNode, w.updateNode)
-	w.Plans.OnSelected = w.selected
-	split := container.NewHSplit(container.NewBorder(widget.NewLabelWithStyle("Quy hoạch", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.Plans), w.Map)
-	split.Offset = 0.28
-	w.SetContent(container.NewBorder(nil, w.Status, nil, nil, split))
-	w.Resize(fyne.NewSize(1200, 800))
+	w.build()
+	width := a.Preferences().FloatWithFallback(prefWidth, 1280)
+	height := a.Preferences().FloatWithFallback(prefHeight, 820)
+	w.Resize(fyne.NewSize(float32(width), float32(height)))
+	w.SetCloseIntercept(func() {
+		s := w.Canvas().Size()
+		a.Preferences().SetFloat(prefWidth, float64(s.Width))
+		a.Preferences().SetFloat(prefHeight, float64(s.Height))
+		w.Close()
+	})
 	if len(w.plans) > 0 {
-		w.Plans.OpenBranch(w.plans[0].Code)
-		w.Plans.Select(w.plans[0].Code)
+		node := a.Preferences().StringWithFallback(prefLastNode, w.plans[0].Code)
+		if !w.nodeExists(node) {
+			node = w.plans[0].Code
+		}
+		code, _, _ := cutNode(node)
+		w.Plans.OpenBranch(code)
+		w.Plans.Select(node)
 	}
 	return w, nil
+}
+
+func (w *Window) build() {
+	w.Map = NewMapView()
+	w.Map.SetOptions(scene.Options{Font: w.font})
+	w.Map.OnSelect = w.inspect
+	w.Map.OnCursor = w.showCursor
+	w.Map.OnView = w.showScale
+
+	w.Status = widget.NewLabel(tr("Choose a plan"))
+	w.Status.Truncation = fyne.TextTruncateEllipsis
+	w.Cursor = widget.NewLabel("")
+	w.Scale = widget.NewLabel("")
+	w.Progress = widget.NewProgressBarInfinite()
+	w.Progress.Stop()
+	w.Cancel = widget.NewButtonWithIcon(tr("Cancel"), theme.CancelIcon(), nil)
+	w.progress = container.NewHBox(w.Progress, w.Cancel)
+	w.progress.Hide()
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(w.Cursor, widget.NewSeparator(), w.Scale, w.progress), w.Status)
+
+	w.Plans = widget.NewTree(w.childUIDs, w.isBranch, w.createNode, w.updateNode)
+	w.Plans.OnSelected = w.selected
+
+	w.Search = widget.NewEntry()
+	w.Search.SetPlaceHolder(tr("Find a lot by code or name"))
+	w.Search.OnChanged = w.search
+	w.Search.OnSubmitted = func(string) {
+		if len(w.Hits) > 0 {
+			w.Results.Select(0)
+		}
+	}
+	w.Results = widget.NewList(func() int { return len(w.Hits) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			sh := w.Hits[i].Shape()
+			o.(*widget.Label).SetText(sh.Feature.String("maDoiTuong") + " — " + sh.Feature.String("tenDoiTuong"))
+		})
+	w.Results.OnSelected = func(i widget.ListItemID) { w.focusShape(w.Hits[i].Shape()) }
+
+	w.Inspector = widget.NewTable(
+		func() (int, int) { return len(w.InspectorRows), 2 },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.TextStyle.Bold = id.Col == 0
+			l.SetText(w.InspectorRows[id.Row][id.Col])
+		})
+	w.Inspector.SetColumnWidth(0, 130)
+	w.Inspector.SetColumnWidth(1, 230)
+
+	w.Legend = container.NewVBox()
+	w.LayerPanel = container.NewVBox()
+	w.Findings = newFindingsPanel(w)
+	w.Compare = newComparePanel(w)
+
+	w.Language = widget.NewSelect([]string{"Tiếng Việt", "English"}, nil)
+	if w.app.Preferences().StringWithFallback(prefLanguage, "vi") == "en" {
+		w.Language.SetSelectedIndex(1)
+	} else {
+		w.Language.SetSelectedIndex(0)
+	}
+	w.Language.OnChanged = func(string) {
+		code := "vi"
+		if w.Language.SelectedIndex() == 1 {
+			code = "en"
+		}
+		if code != w.app.Preferences().StringWithFallback(prefLanguage, "vi") {
+			w.app.Preferences().SetString(prefLanguage, code)
+			SetLanguage(code)
+			w.Status.SetText(tr("The language applies when the program is started again"))
+		}
+	}
+
+	browser := container.NewBorder(nil, nil, nil, nil, w.Plans)
+	searchBox := container.NewBorder(w.Search, nil, nil, nil, w.Results)
+	settings := container.NewVBox(widget.NewLabelWithStyle(tr("Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.Language)
+	w.Left = container.NewAppTabs(
+		container.NewTabItem(tr("Plans"), browser),
+		container.NewTabItem(tr("Search"), searchBox),
+		container.NewTabItem(tr("Layers"), container.NewVScroll(w.LayerPanel)),
+		container.NewTabItem(tr("Legend"), container.NewVScroll(w.Legend)),
+		container.NewTabItem(tr("Checks"), w.Findings.box),
+		container.NewTabItem(tr("Settings"), settings),
+	)
+	w.Right = container.NewAppTabs(
+		container.NewTabItem(tr("Inspector"), w.Inspector),
+		container.NewTabItem(tr("Compare"), w.Compare.box),
+	)
+	tools := container.NewHBox(
+		widget.NewButtonWithIcon("", theme.ZoomInIcon(), w.Map.ZoomIn),
+		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), w.Map.ZoomOut),
+		widget.NewButtonWithIcon(tr("Whole plan"), theme.ZoomFitIcon(), w.Map.ZoomToPlan),
+		widget.NewButtonWithIcon(tr("Selection"), theme.VisibilityIcon(), w.Map.ZoomToSelection),
+	)
+	mapArea := container.NewBorder(tools, nil, nil, nil, w.Map)
+	inner := container.NewHSplit(mapArea, w.Right)
+	inner.Offset = 0.72
+	split := container.NewHSplit(w.Left, inner)
+	split.Offset = 0.22
+	w.SetContent(container.NewBorder(nil, status, nil, nil, split))
 }
 
 func (w *Window) reload() error {
@@ -84,11 +250,44 @@ func (w *Window) reload() error {
 			return err
 		}
 		w.version[p.Code] = vs
+		ds, err := w.src.Dossiers(ctx, store.DossierFilter{Plan: p.Code})
+		if err != nil {
+			return err
+		}
+		w.dossiers[p.Code] = ds
 	}
 	return nil
 }
 
-// Tree node ids: "" root, "CODE" a plan, "CODE@N" version N of a plan.
+// Tree node ids: "" root, "CODE" a plan, "CODE@N" version N, "CODE#D" dossier D.
+func cutNode(id string) (code string, version int, dossier int64) {
+	if c, d, ok := strings.Cut(id, "#"); ok {
+		n, _ := strconv.ParseInt(d, 10, 64)
+		return c, 0, n
+	}
+	c, v, _ := strings.Cut(id, "@")
+	n, _ := strconv.Atoi(v)
+	return c, n, 0
+}
+
+func (w *Window) nodeExists(id string) bool {
+	code, _, _ := cutNode(id)
+	if id == code {
+		for _, p := range w.plans {
+			if p.Code == code {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range w.childUIDs(code) {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *Window) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID {
 	if id == "" {
 		out := make([]string, len(w.plans))
@@ -101,107 +300,308 @@ func (w *Window) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID {
 	for _, v := range w.version[id] {
 		out = append(out, id+"@"+strconv.Itoa(v.Number))
 	}
+	for _, d := range w.dossiers[id] {
+		out = append(out, id+"#"+strconv.FormatInt(d.ID, 10))
+	}
 	return out
 }
 
-func (w *Window) isBranch(id widget.TreeNodeID) bool { return !strings.Contains(id, "@") }
+func (w *Window) isBranch(id widget.TreeNodeID) bool {
+	return !strings.ContainsAny(id, "@#")
+}
 
 func (w *Window) createNode(bool) fyne.CanvasObject { return widget.NewLabel("") }
 
 func (w *Window) updateNode(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
-	code, num, isVersion := strings.Cut(id, "@")
-	label := o.(*widget.Label)
-	if !isVersion {
+	o.(*widget.Label).SetText(w.nodeText(id))
+}
+
+func (w *Window) nodeText(id string) string {
+	code, num, dossier := cutNode(id)
+	switch {
+	case dossier != 0:
+		for _, d := range w.dossiers[code] {
+			if d.ID == dossier {
+				text := tr("Dossier {{.ID}}: {{.Title}} — {{.State}}", map[string]any{"ID": d.ID, "Title": d.Title, "State": stateName(d.State)})
+				if d.Overdue {
+					text = "⚠ " + text + " (" + tr("overdue since {{.Due}}", map[string]any{"Due": d.Due}) + ")"
+				}
+				return text
+			}
+		}
+	case id == code:
 		for _, p := range w.plans {
 			if p.Code == code {
-				label.SetText(fmt.Sprintf("%s (1/%d)", p.Name, p.Scale))
+				area := p.Area
+				if area != "" {
+					area = " · " + area
+				}
+				return fmt.Sprintf("%s (1/%d)%s", p.Name, p.Scale, area)
 			}
 		}
-		return
-	}
-	for _, v := range w.version[code] {
-		if strconv.Itoa(v.Number) == num {
-			text := "Phiên bản " + num
-			if v.Current {
-				text += " (hiện hành)"
+	default:
+		for _, v := range w.version[code] {
+			if v.Number == num {
+				text := tr("Version {{.N}}", map[string]any{"N": num})
+				if v.Current {
+					text += " (" + tr("current") + ")"
+				}
+				if v.DecisionNo != "" {
+					text += " — " + v.DecisionNo
+				}
+				return text
 			}
-			if v.DecisionNo != "" {
-				text += " — " + v.DecisionNo
-			}
-			label.SetText(text)
 		}
 	}
+	return id
+}
+
+// stateName is the translated name of a dossier state.
+func stateName(s string) string {
+	switch s {
+	case store.Draft:
+		return tr("draft")
+	case store.Submitted:
+		return tr("submitted")
+	case store.Appraising:
+		return tr("under appraisal")
+	case store.Appraised:
+		return tr("appraised")
+	case store.Approved:
+		return tr("approved")
+	case store.Published:
+		return tr("published")
+	case store.Withdrawn:
+		return tr("withdrawn")
+	}
+	return s
 }
 
 func (w *Window) selected(id widget.TreeNodeID) {
-	code, num, _ := strings.Cut(id, "@")
-	n, _ := strconv.Atoi(num)
-	w.Status.SetText("Đang tải " + code + "…")
-	w.loads++
-	load := w.loads
-	go func() {
-		snap, err := w.src.Load(context.Background(), code, n)
+	w.app.Preferences().SetString(prefLastNode, id)
+	code, num, dossier := cutNode(id)
+	if dossier != 0 {
+		w.CompareDossier(dossier)
+		return
+	}
+	w.Show(code, num)
+}
+
+// Show loads version num of plan code (0: the current one) and draws it.
+func (w *Window) Show(code string, num int) {
+	w.run(tr("Loading {{.Plan}}…", map[string]any{"Plan": code}), "load", func(ctx context.Context) (func(), error) {
+		snap, err := w.src.Load(ctx, code, num)
 		if err != nil {
-			fyne.Do(func() { w.Status.SetText("Lỗi: " + err.Error()) })
-			return
+			return nil, err
 		}
-		items, extent, areaHa, lots := w.symbolise(snap)
-		fyne.Do(func() {
-			if load != w.loads {
-				return // the user has chosen something else meanwhile
+		layers := project(snap.Layers)
+		sc := scene.Plan(layers, w.cat)
+		return func() {
+			w.show(snap, layers, sc, false)
+			w.Compare.clear(snap)
+		}, nil
+	})
+}
+
+// project returns the layers in EPSG:9215 metres.
+func project(layers []gis.Layer) []gis.Layer {
+	tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+	return gis.Project(layers, tr)
+}
+
+// show puts a loaded scene on the map (UI goroutine).
+func (w *Window) show(snap *store.Snapshot, layers []gis.Layer, sc *scene.Scene, compared bool) {
+	fit := snap.Plan.Code != w.plan
+	w.snap, w.layers, w.compared = snap, layers, compared
+	if fit {
+		w.plan = snap.Plan.Code
+	}
+	w.applyLayerPrefs(sc)
+	w.Map.SetScene(sc, fit)
+	w.SetTitle("quyhoach — " + snap.Plan.Name)
+	lots, area := 0, 0.0
+	if l := sc.Layer(LandUseLayer); l != nil {
+		for i := range l.Shapes {
+			if l.Shapes[i].Kind == scene.Lot {
+				lots++
+				area += l.Shapes[i].AreaM2
 			}
-			w.Map.SetItems(items, extent)
-			w.SetTitle("quyhoach — " + snap.Plan.Name)
-			w.Status.SetText(fmt.Sprintf("%s · phiên bản %d · %d lô · %s ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
-				snap.Plan.Code, snap.Version.Number, lots, gis.FormatVN(areaHa, 2)))
-			if w.Loaded != nil {
-				w.Loaded(snap)
+		}
+	}
+	ver := strconv.Itoa(snap.Version.Number)
+	if snap.Version.Number == 0 {
+		ver = snap.Version.Message
+	}
+	w.Status.SetText(tr("{{.Plan}} · version {{.Version}} · {{.Lots}} lots · {{.Area}} ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
+		map[string]any{"Plan": snap.Plan.Code, "Version": ver, "Lots": lots, "Area": gis.FormatVN(area/10000, 2)}))
+	w.InspectorRows = nil
+	w.Inspector.Refresh()
+	w.search(w.Search.Text)
+	w.Findings.clear()
+	w.fillLegend(sc)
+	w.fillLayers(sc)
+	w.showScale()
+	if w.Loaded != nil {
+		w.Loaded(snap)
+	}
+}
+
+// run does work off the UI goroutine; a task lasting over half a second
+// shows the progress bar with its Cancel button. The function it returns
+// is applied on the UI goroutine unless a newer task was started or the
+// task was cancelled.
+func (w *Window) run(msg, name string, work func(ctx context.Context) (func(), error)) {
+	w.loads++
+	id := w.loads
+	ctx, cancel := context.WithCancel(context.Background())
+	w.Status.SetText(msg)
+	w.Cancel.OnTapped = func() {
+		cancel()
+		w.Status.SetText(tr("Cancelled"))
+		w.hideProgress()
+	}
+	timer := time.AfterFunc(500*time.Millisecond, func() {
+		fyne.Do(func() {
+			if id == w.loads && ctx.Err() == nil {
+				w.progress.Show()
+				w.Progress.Start()
+			}
+		})
+	})
+	go func() {
+		apply, err := work(ctx)
+		timer.Stop()
+		fyne.Do(func() {
+			defer cancel()
+			if id != w.loads {
+				return // the user has asked for something else meanwhile
+			}
+			w.hideProgress()
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			}
+			switch {
+			case errors.Is(err, context.Canceled):
+				w.Status.SetText(tr("Cancelled"))
+			case err != nil:
+				w.Status.SetText(tr("Error: {{.Err}}", map[string]any{"Err": err.Error()}))
+			default:
+				apply()
+			}
+			if w.Done != nil {
+				w.Done(name, err)
 			}
 		})
 	}()
 }
 
-// Layer names the window knows how to style.
-const (
-	LandUseLayer  = "ChucNangSuDungDat_A"
-	BoundaryLayer = "RanhGioiQuyHoach_A"
-)
+func (w *Window) hideProgress() {
+	w.Progress.Stop()
+	w.progress.Hide()
+}
 
-// symbolise projects a snapshot to EPSG:9215 and styles it: lots by land-use
-// class, the boundary dashed red, lines grey.
-func (w *Window) symbolise(snap *store.Snapshot) (items []render.Item, extent orb.Bound, areaHa float64, lots int) {
-	tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
-	first := true
-	var boundary, lines []render.Item
-	for _, l := range snap.Layers {
-		for _, f := range l.Features {
-			if f.Geometry == nil {
-				continue
+// inspect shows a shape's attributes and official area.
+func (w *Window) inspect(sh *scene.Shape) {
+	w.InspectorRows = nil
+	if sh != nil {
+		f := sh.Feature
+		w.InspectorRows = append(w.InspectorRows, [2]string{tr("Feature id"), sh.ID})
+		if c, ok := w.cat.Of(*f); ok {
+			name := c.NameVI
+			if Lang() == "en" {
+				name = c.NameEN
 			}
-			g := project.Geometry(f.Geometry, tr)
-			if first {
-				extent, first = g.Bound(), false
-			} else {
-				extent = extent.Union(g.Bound())
-			}
-			switch {
-			case l.Name == BoundaryLayer:
-				boundary = append(boundary, render.Item{Geometry: g, Style: render.Style{
-					Stroke: color.NRGBA{0xd0, 0x10, 0x10, 0xff}, StrokeWidth: 2.5, Dash: []float64{12, 6}}})
-			case l.Name == LandUseLayer:
-				st := render.Style{Fill: color.NRGBA{0xc0, 0xc0, 0xc0, 0xff}, Stroke: color.NRGBA{0x40, 0x40, 0x40, 0xff}, StrokeWidth: 0.8}
-				if c, ok := w.cat.Of(f); ok {
-					st.Fill = c.RGB
-				}
-				items = append(items, render.Item{Geometry: g, Style: st})
-				areaHa += gis.Area(g) / 10000
-				lots++
-			default:
-				lines = append(lines, render.Item{Geometry: g, Style: render.Style{
-					Stroke: color.NRGBA{0x55, 0x55, 0x55, 0xc0}, StrokeWidth: 1}})
+			w.InspectorRows = append(w.InspectorRows, [2]string{tr("Land use"), c.Code + " — " + name})
+		}
+		if gis.Area(f.Geometry) > 0 {
+			a := gis.Area(f.Geometry)
+			w.InspectorRows = append(w.InspectorRows, [2]string{tr("Official area"),
+				gis.FormatVN(a/10000, 2) + " ha (" + gis.FormatVN(a, 1) + " m², EPSG:9215)"})
+		}
+		keys := make([]string, 0, len(f.Properties))
+		for k := range f.Properties {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			w.InspectorRows = append(w.InspectorRows, [2]string{k, propText(f.Properties[k])})
+		}
+		w.Right.SelectIndex(0)
+	}
+	w.Inspector.Refresh()
+}
+
+func propText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		return v
+	case float64:
+		if v == float64(int64(v)) {
+			return gis.FormatVN(v, 0)
+		}
+		return gis.FormatVN(v, 2)
+	}
+	return fmt.Sprint(v)
+}
+
+// focusShape selects a shape, zooms to it and inspects it.
+func (w *Window) focusShape(sh *scene.Shape) {
+	w.Map.Select(sh)
+	w.Map.ZoomToSelection()
+	w.inspect(sh)
+}
+
+// search lists the lots whose code or name matches, accent-insensitive.
+func (w *Window) search(q string) {
+	w.Hits = nil
+	if sc := w.Map.Scene(); sc != nil && strings.TrimSpace(q) != "" {
+		w.Hits = sc.Search(q, 200)
+	}
+	w.Results.UnselectAll()
+	w.Results.Refresh()
+}
+
+// showCursor writes the cursor position in VN-2000 (X north, Y east) and WGS84.
+func (w *Window) showCursor(p orb.Point) {
+	back, _ := crs.New(crs.TM3LangSon, crs.WGS84)
+	ll := back(p)
+	w.Cursor.SetText(fmt.Sprintf("X (N) %s  Y (E) %s  ·  %s° N %s° E",
+		gis.FormatVN(p[1], 2), gis.FormatVN(p[0], 2), gis.FormatVN(ll[1], 6), gis.FormatVN(ll[0], 6)))
+}
+
+// showScale writes the scale of the screen, 1:N.
+func (w *Window) showScale() {
+	if w.Scale == nil {
+		return
+	}
+	n := w.Map.ScaleDenominator()
+	if n <= 0 || n > 1e9 {
+		w.Scale.SetText("")
+		return
+	}
+	w.Scale.SetText(tr("Scale") + " 1:" + gis.FormatVN(roundScale(n), 0))
+}
+
+// roundScale rounds a scale denominator to three significant digits.
+func roundScale(n float64) float64 {
+	p := 1.0
+	for n/p >= 1000 {
+		p *= 10
+	}
+	return float64(int64(n/p+0.5)) * p
+}
+
+// diffOf compares two states' land-use layers.
+func diffOf(from, to []gis.Layer, lineage map[string][]string) diff.Result {
+	get := func(ls []gis.Layer) []gis.Feature {
+		for _, l := range ls {
+			if l.Name == LandUseLayer {
+				return l.Features
 			}
 		}
+		return nil
 	}
-	items = append(append(items, lines...), boundary...)
-	return items, extent, areaHa, lots
+	return diff.Layers(get(from), get(to), diff.Lineage(lineage))
 }

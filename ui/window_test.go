@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"image"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +33,32 @@ func sampleStore(t *testing.T) *store.Store {
 	return st
 }
 
+// newWindow opens the window over src at a fixed size and waits for its
+// first plan to be drawn.
+func newWindow(t *testing.T, src Source) *Window {
+	t.Helper()
+	a := test.NewApp()
+	t.Cleanup(a.Quit)
+	done := make(chan *store.Snapshot, 1)
+	w, err := New(a, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Loaded = func(s *store.Snapshot) { send(done, s) }
+	w.Resize(fyne.NewSize(1200, 800))
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first plan was not drawn")
+	}
+	return w
+}
+
 // waitLoaded selects a tree node and waits until its version is drawn.
 func waitLoaded(t *testing.T, w *Window, node string) *store.Snapshot {
 	t.Helper()
 	done := make(chan *store.Snapshot, 1)
-	w.Loaded = func(s *store.Snapshot) { done <- s }
+	w.Loaded = func(s *store.Snapshot) { send(done, s) }
 	w.Plans.Select(node)
 	select {
 	case s := <-done:
@@ -45,18 +70,12 @@ func waitLoaded(t *testing.T, w *Window, node string) *store.Snapshot {
 }
 
 func TestWindowListsPlansAndDrawsVersions(t *testing.T) {
-	a := test.NewApp()
-	defer a.Quit()
-	w, err := New(a, sampleStore(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Resize(fyne.NewSize(1000, 700))
+	w := newWindow(t, sampleStore(t))
 	if got := len(w.childUIDs("")); got != 4 {
 		t.Fatalf("%d plans listed, want 4", got)
 	}
-	if got := w.childUIDs("truc-trung-tam"); len(got) != 2 || got[1] != "truc-trung-tam@2" {
-		t.Fatalf("central axis versions %v", got)
+	if got := w.childUIDs("truc-trung-tam"); len(got) != 3 || got[1] != "truc-trung-tam@2" || got[2] != "truc-trung-tam#1" {
+		t.Fatalf("central axis versions and dossiers %v", got)
 	}
 	snap := waitLoaded(t, w, "truc-trung-tam@1")
 	if snap.Version.Number != 1 || !strings.Contains(w.Status.Text, "phiên bản 1") || !strings.Contains(w.Status.Text, "459 lô") {
@@ -67,10 +86,82 @@ func TestWindowListsPlansAndDrawsVersions(t *testing.T) {
 		t.Fatalf("status %q", w.Status.Text)
 	}
 	// The map shows several land-use colours of the catalogue.
-	img := w.Map.draw(800, 600)
+	img := w.Map.Render(800, 600)
 	cat, _ := landuse.Parse(assets.LandUse)
 	if n := catalogueColours(img, cat); n < 8 {
 		t.Fatalf("%d land-use colours drawn, want at least 8", n)
+	}
+	// The legend lists the classes shown; the layers panel the layers.
+	if len(w.Legend.Objects) < 10 || len(w.LayerPanel.Objects) != 4 {
+		t.Fatalf("legend %d rows, layers %d rows", len(w.Legend.Objects), len(w.LayerPanel.Objects))
+	}
+}
+
+func TestDossierNodesShowStateAndOverdue(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	got := w.nodeText("chi-ma#2")
+	if !strings.HasPrefix(got, "⚠ Hồ sơ 2:") || !strings.Contains(got, "đang thẩm định") || !strings.Contains(got, "quá hạn") {
+		t.Fatalf("chi-ma dossier node %q", got)
+	}
+	if got := w.nodeText("truc-trung-tam#1"); !strings.Contains(got, "đã công bố") || strings.Contains(got, "⚠") {
+		t.Fatalf("central axis dossier node %q", got)
+	}
+}
+
+func TestRemembersLastPlanAndLayers(t *testing.T) {
+	st := sampleStore(t)
+	a := test.NewApp()
+	defer a.Quit()
+	a.Preferences().SetString(prefLastNode, "huu-nghi@1")
+	hidden, _ := json.Marshal(layerPrefs{Hidden: map[string]bool{BoundaryLayer: true}, Opacity: map[string]float64{LandUseLayer: 0.5}})
+	a.Preferences().SetString(prefLayers+"huu-nghi", string(hidden))
+	done := make(chan *store.Snapshot, 1)
+	w, err := New(a, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Loaded = func(s *store.Snapshot) { send(done, s) }
+	select {
+	case s := <-done:
+		if s.Plan.Code != "huu-nghi" {
+			t.Fatalf("opened %s, want the last plan huu-nghi", s.Plan.Code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("not drawn")
+	}
+	o := w.Map.Options()
+	if !o.Hidden[BoundaryLayer] || o.Opacity[LandUseLayer] != 0.5 {
+		t.Fatalf("layer options %v %v", o.Hidden, o.Opacity)
+	}
+}
+
+func TestSearchFindsAccentFreeQueries(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	waitLoaded(t, w, "truc-trung-tam@1")
+	for q, want := range map[string]string{
+		"dong dang":       "Đồng Đăng",
+		"DUONG TRUC":      "Đường trục",
+		"lang son – dong": "Lạng Sơn – Đồng Đăng",
+	} {
+		test.Type(w.Search, "")
+		w.Search.SetText(q)
+		if len(w.Hits) == 0 {
+			t.Fatalf("%q found nothing", q)
+		}
+		for _, h := range w.Hits {
+			if name := h.Shape().Feature.String("tenDoiTuong"); !strings.Contains(name, want) {
+				t.Errorf("%q found %q", q, name)
+			}
+		}
+	}
+	w.Search.SetText("cn-0")
+	if len(w.Hits) == 0 || !strings.HasPrefix(w.Hits[0].Shape().Feature.String("maDoiTuong"), "CN-0") {
+		t.Fatalf("code search found %d", len(w.Hits))
+	}
+	// choosing a result selects and inspects it
+	w.Results.Select(0)
+	if w.Map.Selected() != w.Hits[0].Shape() || len(w.InspectorRows) < 5 {
+		t.Fatalf("result not selected/inspected")
 	}
 }
 
@@ -91,4 +182,138 @@ func catalogueColours(img image.Image, cat *landuse.Catalogue) int {
 		}
 	}
 	return len(seen)
+}
+
+// waitDone waits for the named background task.
+func waitDone(t *testing.T, w *Window, start func(), name string) {
+	t.Helper()
+	done := make(chan error, 1)
+	w.Done = func(n string, err error) {
+		if n == name {
+			send(done, err)
+		}
+	}
+	start()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s did not finish; status %q", name, w.Status.Text)
+	}
+	w.Done = nil
+}
+
+func TestCompareListsDossierChanges(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	// Chi Ma's open dossier (under appraisal): KNQ-04 split in two, two lots changed.
+	waitDone(t, w, func() { w.Plans.Select("chi-ma#2") }, "compare")
+	got := rowsText(w.Compare.Rows)
+	want := "modified CXCC-02|modified DV-08|added KNQ-04a|added KNQ-04b|removed KNQ-04|split KNQ-04 → KNQ-04a, KNQ-04b"
+	if got != want {
+		t.Fatalf("chi-ma dossier changes\n got %s\nwant %s", got, want)
+	}
+	if !strings.Contains(w.Compare.Title.Text, "Hồ sơ 2") {
+		t.Fatalf("title %q", w.Compare.Title.Text)
+	}
+	var buf bytes.Buffer
+	if err := w.Compare.WriteChangesCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(buf.String(), "\n"); lines != 7 || !strings.Contains(buf.String(), "added,") {
+		t.Fatalf("changes CSV:\n%s", buf.String())
+	}
+	// choosing a change zooms to it and selects it
+	before, _ := w.Map.Center()
+	w.Compare.List.Select(2)
+	if sel := w.Map.Selected(); sel == nil || sel.Feature.String("maDoiTuong") != "KNQ-04a" {
+		t.Fatalf("change not selected: %v", sel)
+	}
+	if after, _ := w.Map.Center(); after == before {
+		t.Fatal("the map did not move to the change")
+	}
+
+	// The central axis v1 → v2: the approved local adjustment.
+	waitDone(t, w, func() { w.CompareVersions("truc-trung-tam", 1, 2) }, "compare")
+	got = rowsText(w.Compare.Rows)
+	want = "modified CSD-02|modified NN-10|modified RSX-05|modified OLX-14|modified NN-11|modified NN-19|added HTKT-05|added DV-13a|added DV-13b|removed DV-07|removed VH-05|removed DV-13|merge DV-07, VH-05 → HTKT-05|split DV-13 → DV-13a, DV-13b"
+	if got != want {
+		t.Fatalf("central axis changes\n got %s\nwant %s", got, want)
+	}
+	buf.Reset()
+	if err := w.Compare.WriteBalanceCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "HTKT,") || !strings.HasPrefix(buf.String(), "stt,code,name,before_ha") {
+		t.Fatalf("balance CSV:\n%s", buf.String())
+	}
+	if w.Compare.cell(0, 4) != "± ha" || len(w.Compare.Balance.Rows) == 0 {
+		t.Fatal("balance table empty")
+	}
+}
+
+func rowsText(rows []ChangeRow) string {
+	var out []string
+	for _, r := range rows {
+		if r.Code != "" {
+			out = append(out, r.Kind+" "+r.Code)
+		} else {
+			out = append(out, r.Kind+" "+r.Detail)
+		}
+	}
+	return strings.Join(out, "|")
+}
+
+func TestFindingsListAndZoom(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	waitLoaded(t, w, "truc-trung-tam@1")
+	waitDone(t, w, w.Findings.Run.OnTapped, "check")
+	if !strings.Contains(w.Findings.label.Text, "vấn đề") {
+		t.Fatalf("findings label %q", w.Findings.label.Text)
+	}
+	if len(w.Findings.Items) > 0 {
+		c0, _ := w.Map.Center()
+		w.Findings.List.Select(0)
+		if c1, _ := w.Map.Center(); c1 == c0 {
+			t.Fatal("no zoom to the finding")
+		}
+	}
+}
+
+func TestTranslationsComplete(t *testing.T) {
+	read := func(name string) map[string]string {
+		b, err := assets.Translations.ReadFile("translations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	vi, en := read("vi.json"), read("en.json")
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, _ := os.ReadFile(f)
+		for _, m := range trCall.FindAllStringSubmatch(string(src), -1) {
+			if vi[m[1]] == "" || en[m[1]] == "" {
+				t.Errorf("%s: %q lacks a translation (vi %q, en %q)", f, m[1], vi[m[1]], en[m[1]])
+			}
+		}
+	}
+}
+
+var trCall = regexp.MustCompile(`tr\("([^"]*)"`)
+
+// send delivers v unless the channel is full: hooks must never block the UI goroutine.
+func send[T any](c chan T, v T) {
+	select {
+	case c <- v:
+	default:
+	}
 }

@@ -125,7 +125,7 @@ func New() *Scene { return &Scene{empty: true} }
 // Colours of the plan symbology.
 var (
 	BoundaryColor = color.NRGBA{0xd0, 0x10, 0x10, 0xff}
-	RoadColor     = color.NRGBA{0x60, 0x60, 0x60, 0xff}
+	RoadColor     = color.NRGBA{0xff, 0xff, 0xff, 0xd0} // centre lines over the dark road lots
 	OtherColor    = color.NRGBA{0x30, 0x30, 0x90, 0xc0}
 	OutlineColor  = color.NRGBA{0x30, 0x30, 0x30, 0xff}
 	UnknownFill   = color.NRGBA{0xc0, 0xc0, 0xc0, 0xff}
@@ -162,7 +162,7 @@ func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
 			sh.Stroke = Stroke{Color: BoundaryColor, Width: 2.5, Dash: []float64{12, 4, 2, 4}}
 		case strings.HasSuffix(l.Name, "_L") && strings.Contains(l.Name, "Duong"):
 			sh.Kind = Road
-			sh.Stroke = Stroke{Color: RoadColor, Width: 1.2, Dash: []float64{10, 3, 2, 3}}
+			sh.Stroke = Stroke{Color: RoadColor, Width: 1, Dash: []float64{12, 3, 2, 3}}
 		default:
 			sh.Kind = Other
 			sh.Stroke = Stroke{Color: OtherColor, Width: 1.2, Dash: []float64{6, 4}}

@@ -1,0 +1,10 @@
+package assets
+
+import "embed"
+
+// Translations holds the Fyne translations of the window (translations/vi.json,
+// translations/en.json), keyed by the English source text; load them with
+// lang.AddTranslationsFS(Translations, "translations").
+//
+//go:embed translations
+var Translations embed.FS

@@ -1,0 +1,269 @@
+package ui
+
+import (
+	"context"
+	"flag"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/paulmach/orb"
+	orbproject "github.com/paulmach/orb/project"
+
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+	"quyhoach/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden images in testdata/")
+
+// fakeSource is a one-plan store: a lot with a hole, an island lot inside
+// the hole (not filling it), and a plain lot beside them.
+type fakeSource struct{}
+
+const ox, oy = 450000.0, 2420000.0 // EPSG:9215
+
+func sq(x, y, s float64) orb.Ring {
+	return orb.Ring{{ox + x, oy + y}, {ox + x + s, oy + y}, {ox + x + s, oy + y + s}, {ox + x, oy + y + s}, {ox + x, oy + y}}
+}
+
+func (fakeSource) Plans(context.Context) ([]store.Plan, error) {
+	return []store.Plan{{Code: "thu", Name: "Thử", Level: "detailed", Scale: 500, CRS: 9215, CurrentVersion: 1}}, nil
+}
+
+func (fakeSource) Versions(context.Context, string) ([]store.Version, error) {
+	return []store.Version{{Number: 1, Current: true}}, nil
+}
+
+func (fakeSource) Dossiers(context.Context, store.DossierFilter) ([]store.Dossier, error) {
+	return nil, nil
+}
+
+func (fakeSource) Proposal(context.Context, int64) (*store.Snapshot, store.Dossier, error) {
+	return nil, store.Dossier{}, store.ErrNotFound
+}
+
+func (fakeSource) Load(context.Context, string, int, ...string) (*store.Snapshot, error) {
+	hole := sq(30, 30, 40)
+	hole.Reverse()
+	back, _ := crs.New(crs.TM3LangSon, crs.WGS84)
+	lots := []gis.Feature{
+		{ID: "ring", Geometry: orb.Polygon{sq(0, 0, 100), hole}, Properties: map[string]any{"maDoiTuong": "CX-01", "tenDoiTuong": "Vườn hoa Đồng Đăng", "phanLoai": "CXCC"}},
+		{ID: "island", Geometry: orb.Polygon{sq(45, 45, 10)}, Properties: map[string]any{"maDoiTuong": "VH-01", "phanLoai": "VH"}},
+		{ID: "plain", Geometry: orb.Polygon{sq(100, 0, 100)}, Properties: map[string]any{"maDoiTuong": "ONM-01", "phanLoai": "ONM", "matDoXayDung": 60.0}},
+	}
+	for i := range lots {
+		lots[i].Geometry = orbproject.Geometry(lots[i].Geometry, back)
+	}
+	return &store.Snapshot{Plan: store.Plan{Code: "thu", Name: "Thử"}, Version: store.Version{Number: 1, Current: true},
+		Layers: []gis.Layer{{Name: LandUseLayer, Features: lots}}}, nil
+}
+
+func TestTapSelectsLotRespectingHoles(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	for _, c := range []struct {
+		x, y float64
+		want string
+	}{
+		{10, 10, "ring"},
+		{35, 50, ""},       // in the hole, beside the island
+		{50, 50, "island"}, // in the hole, on the island
+		{150, 50, "plain"},
+		{95, 95, "ring"},
+		{250, 50, ""},
+	} {
+		pos := w.Map.PositionOf(orb.Point{ox + c.x, oy + c.y})
+		test.TapAt(w.Map, pos)
+		got := ""
+		if sh := w.Map.Selected(); sh != nil {
+			got = sh.ID
+		}
+		if got != c.want {
+			t.Errorf("tap at %v,%v selected %q, want %q", c.x, c.y, got, c.want)
+		}
+		if c.want == "ring" {
+			area := ""
+			for _, r := range w.InspectorRows {
+				if r[0] == "Diện tích (chính thức)" {
+					area = r[1]
+				}
+			}
+			if area != "0,84 ha (8.400,0 m², EPSG:9215)" {
+				t.Errorf("inspector area %q", area)
+			}
+		}
+	}
+}
+
+func TestHoverHighlightsLot(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(w.Map)
+	test.MoveMouse(w.Canvas(), abs.Add(w.Map.PositionOf(orb.Point{ox + 150, oy + 50})))
+	if h := w.Map.Hovered(); h == nil || h.ID != "plain" {
+		t.Fatalf("hovered %v", h)
+	}
+	if w.Cursor.Text == "" {
+		t.Fatal("no cursor coordinates")
+	}
+}
+
+func TestDragPansByTheDraggedDistance(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(w.Map)
+	start := fyne.NewPos(120, 90)
+	p0 := w.Map.PointAt(start)
+	c0, res := w.Map.Center()
+	test.Drag(w.Canvas(), abs.Add(start), 37, -21)
+	c1, res1 := w.Map.Center()
+	if res1 != res {
+		t.Fatalf("drag zoomed: %v → %v", res, res1)
+	}
+	if dx, dy := c0[0]-c1[0], c1[1]-c0[1]; math.Abs(dx-37*res) > 1e-9 || math.Abs(dy-(-21*res)) > 1e-9 {
+		t.Fatalf("centre moved %v, %v m; want %v, %v", dx, dy, 37*res, -21*res)
+	}
+	// the ground point that was under the pointer moved with it
+	if p1 := w.Map.PointAt(start.AddXY(37, -21)); math.Hypot(p1[0]-p0[0], p1[1]-p0[1]) > 1e-6 {
+		t.Fatalf("ground point moved from %v to %v", p0, p1)
+	}
+	// arrow keys pan by an eighth of the view
+	w.Canvas().Focus(w.Map)
+	test.Type(w.Map, "")
+	w.Map.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	c2, _ := w.Map.Center()
+	if want := float64(w.Map.Size().Width/8) * res; math.Abs(c2[0]-c1[0]-want) > 1e-9 {
+		t.Fatalf("right arrow moved %v m, want %v", c2[0]-c1[0], want)
+	}
+}
+
+func TestScrollZoomsAboutTheCursor(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	cursor := fyne.NewPos(300, 140)
+	p0 := w.Map.PointAt(cursor)
+	_, res0 := w.Map.Center()
+	w.Map.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: cursor}, Scrolled: fyne.Delta{DY: 10}})
+	_, res1 := w.Map.Center()
+	if res1 >= res0 {
+		t.Fatalf("scrolling up did not zoom in: %v → %v", res0, res1)
+	}
+	if p1 := w.Map.PointAt(cursor); math.Hypot(p1[0]-p0[0], p1[1]-p0[1]) > 1e-6 {
+		t.Fatalf("point under the cursor moved from %v to %v", p0, p1)
+	}
+	// through the test driver (its event carries the map's own origin)
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(w.Map)
+	q0 := w.Map.PointAt(fyne.Position{})
+	test.Scroll(w.Canvas(), abs.Add(fyne.NewPos(w.Map.Size().Width/2, w.Map.Size().Height/2)), 0, -10)
+	if _, res2 := w.Map.Center(); math.Abs(res2-res0) > 1e-9*res0 {
+		t.Fatalf("scrolling back: %v, want %v", res2, res0)
+	}
+	if q1 := w.Map.PointAt(fyne.Position{}); math.Hypot(q1[0]-q0[0], q1[1]-q0[1]) > 1e-6 {
+		t.Fatalf("corner point moved from %v to %v", q0, q1)
+	}
+	// + and − zoom about the centre
+	c0, r0 := w.Map.Center()
+	w.Map.TypedRune('+')
+	if c1, r1 := w.Map.Center(); c1 != c0 || r1 != r0/2 {
+		t.Fatalf("+ gave %v %v", c1, r1)
+	}
+}
+
+func TestHiDPIRendersAtDevicePixels(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	s := w.Map.Size()
+	v1 := w.Map.View(int(s.Width), int(s.Height))
+	v2 := w.Map.View(int(s.Width)*2, int(s.Height)*2)
+	if math.Abs(v1.Scale/v2.Scale-2) > 1e-9 {
+		t.Fatalf("scales %v, %v", v1.Scale, v2.Scale)
+	}
+	img := w.Map.Render(int(s.Width)*2, int(s.Height)*2)
+	if img.Bounds().Dx() != int(s.Width)*2 {
+		t.Fatalf("frame %v", img.Bounds())
+	}
+}
+
+// golden compares img with testdata/name.png; -update rewrites it and a
+// mismatch is written to testdata/failed/.
+func golden(t *testing.T, name string, img *image.RGBA) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".png")
+	write := func(p string) {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if *update {
+		write(path)
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	defer f.Close()
+	want, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := pixelDiff(want, img); diff > 0 {
+		failed := filepath.Join("testdata", "failed", name+".png")
+		write(failed)
+		t.Fatalf("%s: %d pixels differ; got %s", name, diff, failed)
+	}
+}
+
+// pixelDiff counts pixels differing by more than 2 levels in a channel.
+func pixelDiff(a image.Image, b *image.RGBA) int {
+	if a.Bounds() != b.Bounds() {
+		return a.Bounds().Dx()*a.Bounds().Dy() + 1
+	}
+	n := 0
+	for y := b.Rect.Min.Y; y < b.Rect.Max.Y; y++ {
+		for x := b.Rect.Min.X; x < b.Rect.Max.X; x++ {
+			r1, g1, b1, a1 := a.At(x, y).RGBA()
+			r2, g2, b2, a2 := b.At(x, y).RGBA()
+			for _, d := range [4][2]uint32{{r1, r2}, {g1, g2}, {b1, b2}, {a1, a2}} {
+				if d0 := int(d[0]>>8) - int(d[1]>>8); d0 > 2 || d0 < -2 {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n
+}
+
+func frame(w *Window) *image.RGBA {
+	w.Map.Resize(fyne.NewSize(900, 600))
+	w.Map.ZoomToPlan()
+	return w.Map.Render(900, 600)
+}
+
+func TestGoldenSamplePlans(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	for _, node := range []string{"chi-ma@1", "huu-nghi@1", "dong-banh@1", "truc-trung-tam@2"} {
+		waitLoaded(t, w, node)
+		golden(t, "plan-"+node[:len(node)-2], frame(w))
+	}
+	// compare mode: Chi Ma's open dossier zoomed to its changes, and the central axis v1 → v2
+	waitDone(t, w, func() { w.Plans.Select("chi-ma#2") }, "compare")
+	img := frame(w)
+	golden(t, "compare-chi-ma-dossier", img)
+	b := w.Compare.Rows[0].Bound
+	for _, r := range w.Compare.Rows {
+		b = b.Union(r.Bound)
+	}
+	w.Map.ZoomTo(b.Pad(40))
+	golden(t, "compare-chi-ma-dossier-zoom", w.Map.Render(900, 600))
+	waitDone(t, w, func() { w.CompareVersions("truc-trung-tam", 1, 2) }, "compare")
+	golden(t, "compare-truc-trung-tam-v1-v2", frame(w))
+}
