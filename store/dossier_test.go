@@ -383,6 +383,9 @@ func TestAttachments(t *testing.T) {
 	if _, err := s.Attach(ctx, d, "ban_ve", "big.png", data); err == nil || !strings.Contains(err.Error(), "the limit is 10 bytes") {
 		t.Fatalf("limit: %v", err)
 	}
+	if _, err := s.db.Exec("UPDATE attachment SET data = x'00'"); err == nil || !strings.Contains(err.Error(), "immutable") {
+		t.Fatalf("attachment update: %v", err)
+	}
 	if _, _, err := s.Extract(ctx, d, 99); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}

@@ -89,6 +89,22 @@ func (s *Store) Verify(ctx context.Context) ([]string, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: verify: %w", err)
 	}
+	att, err := s.db.QueryContext(ctx, "SELECT id, dossier_id, sha256, data FROM attachment")
+	if err != nil {
+		return nil, fmt.Errorf("store: verify: %w", err)
+	}
+	for att.Next() {
+		var id, dossier int64
+		var sum, data []byte
+		if err := att.Scan(&id, &dossier, &sum, &data); err != nil {
+			att.Close()
+			return nil, fmt.Errorf("store: verify: %w", err)
+		}
+		if got := sha256.Sum256(data); string(got[:]) != string(sum) {
+			add("attachment %d of dossier %d: content does not match its sha256 (altered)", id, dossier)
+		}
+	}
+	att.Close()
 	if broken, err := s.VerifyChain(ctx); err != nil {
 		return nil, err
 	} else if broken != 0 {

@@ -180,3 +180,8 @@ BEGIN SELECT RAISE(ABORT, 'the change set of an approved dossier cannot change')
 CREATE TRIGGER dossier_change_final_del BEFORE DELETE ON dossier_change
 WHEN (SELECT state FROM dossier WHERE id = OLD.dossier_id) NOT IN ('draft', 'submitted', 'appraising', 'appraised')
 BEGIN SELECT RAISE(ABORT, 'the change set of an approved dossier cannot change'); END;
+-- Documents once attached stay as they were (a new document is a new row).
+CREATE TRIGGER attachment_no_update BEFORE UPDATE ON attachment
+BEGIN SELECT RAISE(ABORT, 'attachments are immutable'); END;
+CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment
+BEGIN SELECT RAISE(ABORT, 'attachments are immutable'); END;
