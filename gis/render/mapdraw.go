@@ -40,7 +40,7 @@ type Drawn struct {
 }
 
 // Label sizes tried, largest first: em size in mm on paper.
-var labelSizes = []float64{2.5, 2.0, 1.6, 1.25}
+var labelSizes = []float64{3.5, 3.0, 2.5, 2.0, 1.6, 1.25}
 
 // DrawMap draws m onto s through fr: lot fills, stage outlines, line
 // layers, the plan boundary, the adjusted area and, when asked, lot labels
