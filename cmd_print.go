@@ -141,6 +141,7 @@ type printSide struct {
 	lots, boundary, lines []gis.Feature
 	changed               []gis.Feature // features the dossier (or the version's dossier) changed
 	before                []gis.Feature // lots before those changes
+	adjBefore, adjAfter   []gis.Feature // the adjusted area's lots before and after
 	dossier               *store.Dossier
 }
 
@@ -175,7 +176,8 @@ func loadPrintSide(ctx context.Context, st *store.Store, plan, spec string) (pri
 		ps.before = b.projected(gis.LandUseLayer)
 		res := diff.Layers(ps.before, ps.lots, diff.Lineage(s.snap.Lineage))
 		old, now := diff.AdjustedArea(res)
-		ps.changed = append(now, old...)
+		ps.adjBefore, ps.adjAfter = old, now
+		ps.changed = append(append([]gis.Feature(nil), now...), old...)
 	}
 	return ps, nil
 }
@@ -260,11 +262,13 @@ func (p *printFlags) document(ctx context.Context, st *store.Store) (*sheet.Docu
 		}
 		return diff.Class{Code: f.String("phanLoai"), Name: f.String("phanLoai")}
 	}
-	var bal *diff.Balance
+	var bal, adj *diff.Balance
 	if p.balance {
 		b := diff.BalanceOf(now.lots, classOf, cat.Codes())
 		if now.before != nil {
 			b = diff.Compare(now.before, now.lots, classOf, cat.Codes())
+			a := diff.Compare(now.adjBefore, now.adjAfter, classOf, cat.Codes())
+			adj = &a
 		}
 		bal = &b
 	}
@@ -275,12 +279,13 @@ func (p *printFlags) document(ctx context.Context, st *store.Store) (*sheet.Docu
 	}
 	page := func(l sheet.Layout, s printSide, t sheet.TitleBlock) sheet.Sheet {
 		return sheet.Sheet{
-			Layout:  l,
-			Title:   t,
-			Map:     render.Map{Lots: s.lots, Lines: s.lines, Boundary: s.boundary, Highlight: s.changed, Labels: !p.noLabels},
-			Plan:    planOutline(s),
-			Balance: bal,
-			Note:    note,
+			Layout:   l,
+			Title:    t,
+			Map:      render.Map{Lots: s.lots, Lines: s.lines, Boundary: s.boundary, Highlight: s.changed, Labels: !p.noLabels},
+			Plan:     planOutline(s),
+			Balance:  bal,
+			Adjusted: adj,
+			Note:     note,
 		}
 	}
 	doc := &sheet.Document{Title: tb.DrawingName + " – " + now.snap.Plan.Name, Created: time.Now(), Catalogue: cat,

@@ -274,7 +274,7 @@ func TestPrintTextAndFonts(t *testing.T) {
 	for _, want := range []string{
 		"QUY HOẠCH PHÂN KHU TRỤC TRUNG TÂM", "ĐIỀU CHỈNH CỤC BỘ", "BẢN ĐỒ ĐIỀU CHỈNH QUY HOẠCH SỬ DỤNG ĐẤT", "QH-05",
 		"TỶ LỆ 1/2000", "UBND TỈNH LẠNG SƠN", "SỞ XÂY DỰNG", "Quyết định số 1586/QĐ-UBND ngày 06/9/2024", "27/11/2026", "Nguyễn Văn An",
-		"CHÚ GIẢI", "Ranh giới khu vực điều chỉnh", "BẢNG CÂN BẰNG SỬ DỤNG ĐẤT", "VN-2000", " ha",
+		"CHÚ GIẢI", "Ranh giới khu vực điều chỉnh", "CÂN BẰNG ĐẤT KHU VỰC ĐIỀU CHỈNH", "CÂN BẰNG ĐẤT TOÀN ĐỒ ÁN", "VN-2000", " ha",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext lacks %q", want)

@@ -47,9 +47,12 @@ type Sheet struct {
 	Title   TitleBlock
 	Map     render.Map
 	Plan    []gis.Feature // the whole plan for the location inset: its boundary, else its lots
-	Balance *diff.Balance // optional land-use balance table
-	Tiles   []Tile        // an atlas's sheets, drawn on its index sheet
-	Note    string        // a line under the map, e.g. that the data are illustrative
+	Balance *diff.Balance // optional land-use balance table of the whole plan
+	// Adjusted is the optional balance of the adjusted area alone, drawn
+	// above the whole plan's.
+	Adjusted *diff.Balance
+	Tiles    []Tile // an atlas's sheets, drawn on its index sheet
+	Note     string // a line under the map, e.g. that the data are illustrative
 }
 
 // Document is a set of sheets printed to one PDF.
@@ -137,10 +140,42 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 	const insetGap = 12 // mm above the inset box for its title, at k = 1
 	free := bottom - top
 	inset := math.Min(l.Panel.W-8*k, free-insetGap*k-4*k)
+	type table struct {
+		b     *diff.Balance
+		title string
+	}
+	var tables []table
+	if s.Adjusted != nil {
+		tables = append(tables, table{s.Adjusted, "CÂN BẰNG ĐẤT KHU VỰC ĐIỀU CHỈNH"})
+	}
 	if s.Balance != nil {
-		inset = math.Min(inset, free-balanceHeight(s.Balance, k)-insetGap*k-4*k)
+		title := "BẢNG CÂN BẰNG SỬ DỤNG ĐẤT"
+		if s.Adjusted != nil {
+			title = "CÂN BẰNG ĐẤT TOÀN ĐỒ ÁN"
+		}
+		tables = append(tables, table{s.Balance, title})
+	}
+	if len(tables) > 0 {
+		need := 0.0
+		for _, t := range tables {
+			need += balanceHeight(t.b, k)
+		}
+		inset = math.Min(inset, free-need-insetGap*k-4*k)
 		inset = math.Max(inset, math.Min(l.Panel.W-8*k, math.Max(30*k, 0.3*free)))
-		s.drawBalance(dst, top, bottom-inset-insetGap*k-4*k, k)
+		limit := bottom - inset - insetGap*k - 4*k
+		y := top
+		for i, t := range tables {
+			// The adjusted area's table (short, and the point of the sheet)
+			// takes what it needs up to 60 % of the room; the last the rest.
+			end := limit
+			if i < len(tables)-1 {
+				end = y + math.Min(balanceHeight(t.b, k), 0.6*(limit-y))
+			}
+			if end-y < balHead*k+3*balRow*k {
+				break
+			}
+			y = s.drawBalance(dst, t.b, t.title, y, end, k)
+		}
 	}
 	if inset > 25*k {
 		s.drawInset(dst, bottom-inset-4*k, inset, k)
@@ -541,12 +576,12 @@ func balanceHeight(b *diff.Balance, k float64) float64 {
 
 // drawBalance draws the land-use balance table between top and bottom;
 // rows that do not fit are left out with a note. It returns the y below it.
-func (s *Sheet) drawBalance(dst render.Surface, top, bottom, k float64) float64 {
-	b := s.Balance.Rounded(2)
+func (s *Sheet) drawBalance(dst render.Surface, bal *diff.Balance, title string, top, bottom, k float64) float64 {
+	b := bal.Rounded(2)
 	p := s.Layout.Panel
 	size, row := 2.1*k, balRow*k
 	y := top + 5*k
-	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: "BẢNG CÂN BẰNG SỬ DỤNG ĐẤT", Size: 3 * k, Bold: true, Color: black, Align: render.Center})
+	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: title, Size: 3 * k, Bold: true, Color: black, Align: render.Center})
 	y += 2 * k
 	cols := []float64{0.08, 0.2, 0.26, 0.26, 0.2}
 	head := []string{"STT", "Ký hiệu", "Phê duyệt (ha)", "Điều chỉnh (ha)", "± ha"}
