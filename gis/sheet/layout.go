@@ -63,7 +63,7 @@ type TooManySheetsError struct {
 }
 
 func (e *TooManySheetsError) Error() string {
-	return fmt.Sprintf("sheet: the atlas would need %d sheets at 1/%s, more than %d (use a smaller scale or a larger paper)",
+	return fmt.Sprintf("sheet: the atlas would need %d sheets at 1/%s, more than %d (print at a larger N of 1/N or on larger paper)",
 		e.Sheets, formatScale(e.Scale), e.Max)
 }
 
