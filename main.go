@@ -210,6 +210,9 @@ func runGUI(ctx context.Context, c *cli) error {
 	if err != nil {
 		return err
 	}
+	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
+		w.OnFirstFrame(func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") })
+	}
 	w.ShowAndRun()
 	return nil
 }

@@ -519,3 +519,10 @@ func (m *MapView) worker() {
 		})
 	}
 }
+
+// frameEmpty reports whether the last finished frame showed no scene.
+func (m *MapView) frameEmpty() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.frame == nil || m.scene.Empty()
+}

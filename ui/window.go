@@ -97,7 +97,13 @@ type Window struct {
 	// Done is called (UI goroutine) when a background task ends; tests wait on it.
 	Done  func(name string, err error)
 	loads int // tasks started; a load finishing after a newer one is dropped
+
+	firstFrame func()
 }
+
+// OnFirstFrame calls fn (UI goroutine) once the first frame of a plan is
+// ready on the map: for measuring the cold start.
+func (w *Window) OnFirstFrame(fn func()) { w.firstFrame = fn }
 
 // New builds the main window over src.
 func New(a fyne.App, src Source) (*Window, error) {
@@ -143,6 +149,12 @@ func (w *Window) build() {
 	w.Map.OnSelect = w.inspect
 	w.Map.OnCursor = w.showCursor
 	w.Map.OnView = w.showScale
+	w.Map.Rendered = func() {
+		if f := w.firstFrame; f != nil && !w.Map.frameEmpty() {
+			w.firstFrame = nil
+			f()
+		}
+	}
 
 	w.Status = widget.NewLabel(tr("Choose a plan"))
 	w.Status.Truncation = fyne.TextTruncateEllipsis
