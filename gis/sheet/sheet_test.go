@@ -21,7 +21,9 @@ import (
 
 	"quyhoach/assets"
 	"quyhoach/gis"
+	"quyhoach/gis/crs"
 	"quyhoach/gis/diff"
+	"quyhoach/gis/geojson"
 	"quyhoach/gis/landuse"
 	"quyhoach/gis/render"
 )
@@ -188,27 +190,33 @@ func TestSheetText(t *testing.T) {
 // with testdata/sheet-a3.png; -update rewrites it.
 func TestGoldenPage(t *testing.T) {
 	need(t, "pdftoppm")
-	p := writePDF(t, sampleSheet(t))
+	comparePage(t, writePDF(t, sampleSheet(t)), "sheet-a3.png")
+}
+
+// comparePage renders the PDF's first page at 40 dpi and compares it with
+// testdata/golden, with a tolerance: anti-aliasing and font rasterising
+// differ between poppler versions, so the mean difference must stay small
+// and few pixels may change much. -update rewrites the golden file.
+func comparePage(t *testing.T, pdf, golden string) {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "page")
-	if b, err := exec.Command("pdftoppm", "-png", "-r", "40", "-singlefile", p, out).CombinedOutput(); err != nil {
+	if b, err := exec.Command("pdftoppm", "-png", "-r", "40", "-singlefile", pdf, out).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, b)
 	}
 	got := readPNG(t, out+".png")
-	golden := filepath.Join("testdata", "sheet-a3.png")
+	path := filepath.Join("testdata", golden)
 	if *update {
 		os.MkdirAll("testdata", 0o755)
 		b, _ := os.ReadFile(out + ".png")
-		if err := os.WriteFile(golden, b, 0o644); err != nil {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	want := readPNG(t, golden)
+	want := readPNG(t, path)
 	if got.Bounds() != want.Bounds() {
 		t.Fatalf("page image %v, golden %v", got.Bounds(), want.Bounds())
 	}
-	// Tolerance: anti-aliasing and font rasterising differ between poppler
-	// versions; the mean difference stays small and few pixels change much.
 	var sum float64
 	bad := 0
 	b := got.Bounds()
@@ -225,12 +233,12 @@ func TestGoldenPage(t *testing.T) {
 	}
 	n := float64(b.Dx() * b.Dy())
 	mean, frac := sum/n, float64(bad)/n
-	t.Logf("against %s: mean difference %.3f/255, %.3f%% pixels off by more than 64", golden, mean, 100*frac)
+	t.Logf("against %s: mean difference %.3f/255, %.3f%% pixels off by more than 64", path, mean, 100*frac)
 	if mean > 0.5 || frac > 0.001 {
 		os.MkdirAll(filepath.Join("testdata", "failed"), 0o755)
 		data, _ := os.ReadFile(out + ".png")
-		os.WriteFile(filepath.Join("testdata", "failed", "sheet-a3.png"), data, 0o644)
-		t.Errorf("page differs from %s: mean %.2f/255, %.2f%% pixels off (see testdata/failed/)", golden, mean, 100*frac)
+		os.WriteFile(filepath.Join("testdata", "failed", golden), data, 0o644)
+		t.Errorf("page differs from %s: mean %.2f/255, %.2f%% pixels off (see testdata/failed/)", path, mean, 100*frac)
 	}
 }
 
@@ -279,4 +287,51 @@ func TestPreviewMatchesPage(t *testing.T) {
 	if mean > 8 { // edges and small text anti-alias differently; shapes and colours agree
 		t.Errorf("the raster preview and the PDF page differ: mean %.2f/255", mean)
 	}
+}
+
+// chiMa is the sample plan of Chi Ma (assets/sample, illustrative data)
+// projected to EPSG:9215: lots, boundary and centre lines.
+func chiMa(t testing.TB) (lots, boundary, lines []gis.Feature) {
+	tr, err := crs.New(crs.WGS84, crs.TM3LangSon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []gis.Feature {
+		f, err := assets.Samples.Open("sample/chi-ma/v1/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		col, err := geojson.Read(f, geojson.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if col.CRS == crs.TM3LangSon { // the sample files are in the official grid
+			return col.Features
+		}
+		return gis.Project([]gis.Layer{{Features: col.Features}}, tr)[0].Features
+	}
+	return read("ChucNangSuDungDat_A.geojson"), read("RanhGioiQuyHoach_A.geojson"), read("TimDuongGiaoThong_L.geojson")
+}
+
+// TestGoldenSamplePlan renders the Chi Ma sample plan on an A3 landscape
+// sheet and compares it with testdata/chi-ma-a3.png; -update rewrites it.
+func TestGoldenSamplePlan(t *testing.T) {
+	need(t, "pdftoppm")
+	lots, boundary, lines := chiMa(t)
+	l, err := Fit(Options{Paper: "A3", Landscape: true}, boundary[0].Geometry.Bound())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Document{Title: "Chi Ma", Created: time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC), Catalogue: catalogue(t), Fonts: fonts,
+		Sheets: []Sheet{{
+			Layout: l,
+			Title: TitleBlock{ApprovingBody: "UBND tỉnh Lạng Sơn", AppraisingBody: "Sở Xây dựng tỉnh Lạng Sơn",
+				OrganisingBody: "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn", PlanName: "Quy hoạch chi tiết Khu cửa khẩu Chi Ma",
+				DrawingName: "Bản đồ quy hoạch tổng mặt bằng sử dụng đất", DrawingNo: "QH-04", Date: "27/11/2026"},
+			Map:  render.Map{Lots: lots, Boundary: boundary, Lines: lines, Labels: true},
+			Plan: boundary,
+			Note: "Dữ liệu minh họa, không phải hình học chính thức của đồ án",
+		}}}
+	comparePage(t, writePDF(t, d), "chi-ma-a3.png")
 }
