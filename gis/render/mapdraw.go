@@ -105,6 +105,10 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 	}
 	sort.SliceStable(lots, func(i, j int) bool { return lots[i].area > lots[j].area })
 	pl := newPlacer(fr.MM * 20)
+	// Labels stay whole inside the frame: a lot cut by the frame's edge is
+	// labelled on its visible part or not at all.
+	lo, hi := fr.To.Apply(fr.Extent.Min), fr.To.Apply(fr.Extent.Max)
+	pl.within = box{math.Min(lo.X, hi.X), math.Min(lo.Y, hi.Y), math.Max(lo.X, hi.X), math.Max(lo.Y, hi.Y)}
 	for _, l := range lots {
 		code, ha := Label(*l.f, l.area)
 		if placeLabel(s, pl, fr.MM, l.path, code, ha, l.style.Fill) {
@@ -121,8 +125,9 @@ func (a box) overlaps(b box) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < 
 
 // placer remembers the label boxes placed, in a grid of cells.
 type placer struct {
-	cell  float64
-	cells map[[2]int][]box
+	cell   float64
+	cells  map[[2]int][]box
+	within box // labels must lie inside it
 }
 
 func newPlacer(cell float64) *placer { return &placer{cell: cell, cells: map[[2]int][]box{}} }
@@ -132,6 +137,9 @@ func (p *placer) span(b box) (i0, j0, i1, j1 int) {
 }
 
 func (p *placer) free(b box) bool {
+	if b.x0 < p.within.x0 || b.y0 < p.within.y0 || b.x1 > p.within.x1 || b.y1 > p.within.y1 {
+		return false
+	}
 	i0, j0, i1, j1 := p.span(b)
 	for i := i0; i <= i1; i++ {
 		for j := j0; j <= j1; j++ {
@@ -167,7 +175,7 @@ func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha string, fill
 	if code == "" {
 		tries = []try{{[]string{ha}}}
 	}
-	cands := labelPoints(p, x0, y0, x1, y1)
+	cands := labelPoints(p, x0, y0, x1, y1, pl.within)
 	for _, t := range tries {
 		for _, size := range labelSizes {
 			em := size * mm
@@ -203,7 +211,7 @@ func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha string, fill
 // labelPoints are candidate label centres inside a polygon: the centroid
 // of its vertices, then the middles of the widest inside spans of a few
 // horizontal lines.
-func labelPoints(p Path, x0, y0, x1, y1 float64) []Vec {
+func labelPoints(p Path, x0, y0, x1, y1 float64, within box) []Vec {
 	var out []Vec
 	if len(p.Subpaths) > 0 {
 		var cx, cy, a float64
@@ -219,17 +227,20 @@ func labelPoints(p Path, x0, y0, x1, y1 float64) []Vec {
 			out = append(out, Vec{x0 + cx/(3*a), y0 + cy/(3*a)})
 		}
 	}
+	// Scan lines over the part of the lot inside the frame.
+	ya, yb := math.Max(y0, within.y0), math.Min(y1, within.y1)
 	for _, f := range []float64{0.5, 0.35, 0.65, 0.2, 0.8} {
-		y := y0 + (y1-y0)*f
-		if v, ok := widestSpan(p, y); ok {
+		y := ya + (yb-ya)*f
+		if v, ok := widestSpan(p, y, within.x0, within.x1); ok {
 			out = append(out, v)
 		}
 	}
 	return out
 }
 
-// widestSpan returns the middle of the widest inside span of line y.
-func widestSpan(p Path, y float64) (Vec, bool) {
+// widestSpan returns the middle of the widest inside span of line y,
+// spans cut to xmin…xmax.
+func widestSpan(p Path, y, xmin, xmax float64) (Vec, bool) {
 	var xs []float64
 	for _, r := range p.Subpaths {
 		for i := range r {
@@ -242,8 +253,9 @@ func widestSpan(p Path, y float64) (Vec, bool) {
 	sort.Float64s(xs)
 	best, bx := -1.0, 0.0
 	for i := 0; i+1 < len(xs); i += 2 {
-		if w := xs[i+1] - xs[i]; w > best {
-			best, bx = w, (xs[i]+xs[i+1])/2
+		a, b := math.Max(xs[i], xmin), math.Min(xs[i+1], xmax)
+		if w := b - a; w > best {
+			best, bx = w, (a+b)/2
 		}
 	}
 	return Vec{bx, y}, best > 0

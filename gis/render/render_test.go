@@ -196,3 +196,22 @@ func TestPDFTarget(t *testing.T) {
 		t.Errorf("a PDF without a font")
 	}
 }
+
+// TestLabelsStayInsideTheFrame labels a lot cut by the frame's edge on its
+// visible part.
+func TestLabelsStayInsideTheFrame(t *testing.T) {
+	cat, _ := landuse.Parse(assets.LandUse)
+	lot := gis.Feature{Geometry: square(-200, 0, 300), Properties: map[string]any{"maDoiTuong": "CN-01", "phanLoai": "CN"}}
+	r := newRecord(t, 400, 400)
+	fr := Frame{To: Affine{Origin: orb.Point{0, 300}, K: 1}, MM: 4, Extent: orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{300, 300}}}
+	d := DrawMap(r, fr, Symbology{Catalogue: cat}, Map{Lots: []gis.Feature{lot}, Labels: true})
+	if d.Labels != 1 {
+		t.Fatalf("%d labels, want 1", d.Labels)
+	}
+	for _, tx := range r.texts {
+		w := r.TextWidth(tx.S, tx.Size, tx.Bold)
+		if tx.X-w/2 < 0 || tx.X+w/2 > 300 {
+			t.Errorf("label %q spans x %.0f…%.0f, outside the frame 0…300", tx.S, tx.X-w/2, tx.X+w/2)
+		}
+	}
+}
