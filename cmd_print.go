@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +37,7 @@ const (
 
 type printFlags struct {
 	plan, paper, center, out, title, drawingNo, date  string
-	consultant, lead, designer, checker               string
+	consultant, lead, designer, checker, lots         string
 	version                                           int
 	dossier                                           int64
 	scale                                             float64
@@ -46,7 +47,7 @@ type printFlags struct {
 }
 
 func cmdPrint(ctx context.Context, c *cli, args []string) error {
-	const usage = "print --plan CODE [--version N | --dossier ID] [--scale N] [--paper A0|A1|A2|A3|A4] [--landscape] [--center LON,LAT | --fit | --adjusted] [--atlas] [--compare] [--balance] [--title TEXT] [--drawing-no TEXT] -o FILE.pdf"
+	const usage = "print --plan CODE [--version N | --dossier ID] [--scale N] [--paper A0|A1|A2|A3|A4] [--landscape] [--center LON,LAT | --fit | --adjusted | --lots CODES] [--atlas] [--compare] [--balance] [--title TEXT] [--drawing-no TEXT] -o FILE.pdf"
 	fs := c.flags(usage)
 	var p printFlags
 	fs.StringVar(&p.plan, "plan", "", "plan code")
@@ -58,6 +59,7 @@ func cmdPrint(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&p.center, "center", "", "centre the map on LON,LAT (WGS84) at --scale (default: the plan's scale)")
 	fs.BoolVar(&p.fit, "fit", false, "fit the whole plan (the default)")
 	fs.BoolVar(&p.adjusted, "adjusted", false, "fit the dossier's adjusted area")
+	fs.StringVar(&p.lots, "lots", "", "fit a selection: lot codes (maDoiTuong), comma-separated")
 	fs.BoolVar(&p.atlas, "atlas", false, "tile the plan over as many sheets as needed, with an index sheet")
 	fs.BoolVar(&p.compare, "compare", false, "two pages: the approved base and the dossier's adjustment")
 	fs.BoolVar(&p.balance, "balance", false, "add the land-use balance table")
@@ -115,10 +117,12 @@ func (p *printFlags) check() error {
 		return usageErr("--version and --dossier exclude each other")
 	case p.set["scale"] && !(p.scale > 0) || math.IsInf(p.scale, 0):
 		return usageErr("--scale %g: want a denominator greater than 0 (1/N)", p.scale)
-	case p.center != "" && (p.fit || p.adjusted):
-		return usageErr("--center and --fit/--adjusted exclude each other")
-	case p.atlas && (p.center != "" || p.compare || p.adjusted):
-		return usageErr("--atlas tiles the whole plan: no --center, --adjusted or --compare")
+	case p.center != "" && (p.fit || p.adjusted || p.lots != ""):
+		return usageErr("--center and --fit/--adjusted/--lots exclude each other")
+	case p.adjusted && p.lots != "":
+		return usageErr("--adjusted and --lots exclude each other")
+	case p.atlas && (p.center != "" || p.compare || p.adjusted || p.lots != ""):
+		return usageErr("--atlas tiles the whole plan: no --center, --adjusted, --lots or --compare")
 	case p.compare && p.dossier == 0:
 		return usageErr("--compare needs --dossier")
 	case p.adjusted && p.dossier == 0:
@@ -239,6 +243,11 @@ func (p *printFlags) document(ctx context.Context, st *store.Store) (*sheet.Docu
 		layouts = []sheet.Layout{l}
 	default:
 		ext := planExt
+		if p.lots != "" {
+			if ext, err = selection(now.lots, p.lots); err != nil {
+				return nil, err
+			}
+		}
 		if p.adjusted {
 			var ok bool
 			if ext, ok = extentOf(now.changed); !ok {
@@ -329,6 +338,36 @@ func (p *printFlags) document(ctx context.Context, st *store.Store) (*sheet.Docu
 		doc.Sheets = append(doc.Sheets, page(layouts[0], now, tb))
 	}
 	return doc, nil
+}
+
+// selection is the extent of the lots named by codes ("CN-01,CN-02").
+func selection(lots []gis.Feature, codes string) (orb.Bound, error) {
+	want := map[string]bool{}
+	for _, c := range strings.Split(codes, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			want[c] = true
+		}
+	}
+	var sel []gis.Feature
+	found := map[string]bool{}
+	for _, f := range lots {
+		if c := f.String("maDoiTuong"); want[c] && f.Geometry != nil {
+			sel = append(sel, f)
+			found[c] = true
+		}
+	}
+	var missing []string
+	for c := range want {
+		if !found[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 || len(want) == 0 {
+		sort.Strings(missing)
+		return orb.Bound{}, usageErr("--lots: no lot %s in the plan", strings.Join(missing, ", "))
+	}
+	b, _ := extentOf(sel)
+	return b, nil
 }
 
 // atlasLayouts tiles the plan, keeping the tiles with lots on them.

@@ -318,6 +318,12 @@ func TestPrintLotCodes(t *testing.T) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, out)
 		}
 	}
+	// A selection fitted at the largest standard scale: the 100 m lot is
+	// 200 mm at 1/500, too wide for A3 portrait's frame, so 1/1000.
+	out, _ = exec.Command("pdftotext", printPDF(t, "--db", db, "--plan", "o-vuong", "--lots", "CN-99"), "-").Output()
+	if !strings.Contains(string(out), "TỶ LỆ 1/1000") {
+		t.Errorf("--lots CN-99 on A3 portrait: want TỶ LỆ 1/1000:\n%s", out)
+	}
 }
 
 func TestPrintAtlasAndCompare(t *testing.T) {
@@ -373,6 +379,8 @@ func TestPrintBadRequests(t *testing.T) {
 		{[]string{"--plan", "o-vuong", "--compare"}, "--compare needs --dossier"},
 		{[]string{"--plan", "o-vuong", "--date", "2026-11-27"}, "dd/mm/yyyy"},
 		{[]string{"--scale", "2000"}, "need --plan"},
+		{[]string{"--plan", "o-vuong", "--lots", "CN-99,XX-1"}, "--lots: no lot XX-1"},
+		{[]string{"--plan", "o-vuong", "--lots", "CN-99", "--adjusted"}, "exclude"},
 	}
 	for _, tc := range cases {
 		_, e, code := quyhoach(t, "", append(base, tc.args...)...)
