@@ -35,8 +35,12 @@ type comparePanel struct {
 	Table    *widget.Table
 	Export   *widget.Button
 	ExportBl *widget.Button
+	Swipe    *widget.Check  // swipe between the before and after plans
+	SwipeAt  *widget.Slider // divider position, 0–1
 	versions []int
 	to       *store.Snapshot
+	before   *scene.Scene // the two states styled as plans, for the swipe
+	after    *scene.Scene
 }
 
 // ChangeRow is one line of the change list.
@@ -96,14 +100,31 @@ func newComparePanel(w *Window) *comparePanel {
 			}
 			return len(c.Balance.Rows) + 2, 5
 		},
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(c.cell(id.Row, id.Col)) })
-	for i, wd := range []float32{60, 130, 90, 90, 80} {
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.TextStyle.Bold = id.Row == 0 || id.Row == len(c.Balance.Rows)+1
+			l.Alignment = fyne.TextAlignLeading
+			if id.Col >= 2 {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			l.SetText(c.cell(id.Row, id.Col))
+		})
+	for i, wd := range []float32{62, 170, 92, 92, 76} {
 		c.Table.SetColumnWidth(i, wd)
 	}
 	c.Export = widget.NewButtonWithIcon(tr("Changes CSV"), theme.DocumentSaveIcon(), func() { c.save("thay-doi.csv", c.WriteChangesCSV) })
 	c.ExportBl = widget.NewButtonWithIcon(tr("Balance CSV"), theme.DocumentSaveIcon(), func() { c.save("can-bang.csv", c.WriteBalanceCSV) })
-	top := container.NewVBox(c.From, c.Title)
+	c.SwipeAt = widget.NewSlider(0.02, 0.98)
+	c.SwipeAt.Step = 0.01
+	c.SwipeAt.Value = 0.5
+	c.SwipeAt.OnChanged = func(float64) { c.applySwipe() }
+	c.Swipe = widget.NewCheck(tr("Swipe: approved left, adjusted right"), func(bool) { c.applySwipe() })
+	top := container.NewVBox(c.From, c.Title, container.NewBorder(nil, nil, c.Swipe, nil, c.SwipeAt))
 	bottom := container.NewHBox(c.Export, c.ExportBl)
 	split := container.NewVSplit(c.List, c.Table)
 	split.Offset = 0.55
@@ -134,10 +155,22 @@ func signed(v float64) string {
 	return "0"
 }
 
+// applySwipe shows the before/after swipe, or the overlay of changes.
+func (c *comparePanel) applySwipe() {
+	if c.Swipe.Checked && c.before != nil && c.after != nil {
+		c.w.Map.SetSwipe(c.before, c.after, c.SwipeAt.Value)
+	} else {
+		c.w.Map.SetSwipe(nil, nil, 0)
+	}
+}
+
 // clear leaves compare mode for a plain version: the chooser lists the others.
 func (c *comparePanel) clear(shown *store.Snapshot) {
 	c.to = shown
 	c.Rows, c.Balance = nil, diff.Balance{}
+	c.before, c.after = nil, nil
+	c.Swipe.SetChecked(false)
+	c.Swipe.Disable()
 	c.Title.SetText("")
 	c.versions = nil
 	var names []string
@@ -173,7 +206,7 @@ func (w *Window) CompareVersions(code string, a, b int) {
 			return nil, err
 		}
 		title := tr("Version {{.B}} against version {{.A}}", map[string]any{"A": from.Version.Number, "B": to.Version.Number})
-		return w.compare(ctx, from, to, title)
+		return w.compare(ctx, from, to, title, strconv.Itoa(to.Version.Number))
 	})
 }
 
@@ -190,18 +223,20 @@ func (w *Window) CompareDossier(id int64) {
 		}
 		title := tr("Dossier {{.ID}} ({{.State}}) against its base, version {{.Base}}",
 			map[string]any{"ID": d.ID, "State": stateName(d.State), "Base": d.Base})
-		return w.compare(ctx, from, to, title)
+		label := tr("dossier {{.ID}} ({{.State}})", map[string]any{"ID": d.ID, "State": stateName(d.State)})
+		return w.compare(ctx, from, to, title, label)
 	})
 }
 
 // compare builds the compare scene, change rows and balance (off the UI goroutine).
-func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title string) (func(), error) {
+func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title, label string) (func(), error) {
 	fl, tl := project(from.Layers), project(to.Layers)
 	res := diffOf(fl, tl, to.Lineage)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sc := scene.Compare(fl, tl, res, w.cat)
+	before, after := scene.Plan(fl, w.cat), scene.Plan(tl, w.cat)
 	lots := func(ls []gis.Layer) []gis.Feature {
 		for _, l := range ls {
 			if l.Name == LandUseLayer {
@@ -223,10 +258,14 @@ func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title st
 	bal := diff.Compare(lots(fl), lots(tl), classOf, w.cat.Codes())
 	rows := changeRows(res, w)
 	return func() {
+		w.shown = label
 		w.show(to, tl, sc, true)
 		c := w.Compare
 		c.Title.SetText(title)
 		c.Rows, c.Balance = rows, bal
+		c.before, c.after = before, after
+		c.Swipe.Enable()
+		c.applySwipe()
 		c.List.UnselectAll()
 		c.List.Refresh()
 		c.Table.Refresh()

@@ -266,4 +266,14 @@ func TestGoldenSamplePlans(t *testing.T) {
 	golden(t, "compare-chi-ma-dossier-zoom", w.Map.Render(900, 600))
 	waitDone(t, w, func() { w.CompareVersions("truc-trung-tam", 1, 2) }, "compare")
 	golden(t, "compare-truc-trung-tam-v1-v2", frame(w))
+	// the swipe: version 1 left of the divider, version 2 right of it, over the merged lots
+	w.Compare.Swipe.SetChecked(true)
+	w.Compare.SwipeAt.SetValue(0.5)
+	for _, r := range w.Compare.Rows {
+		if r.Kind == "merge" {
+			w.Map.ZoomTo(r.Bound.Pad(60))
+		}
+	}
+	golden(t, "compare-truc-trung-tam-swipe", w.Map.Render(900, 600))
+	w.Compare.Swipe.SetChecked(false)
 }

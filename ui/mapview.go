@@ -59,6 +59,9 @@ type MapView struct {
 	busy     bool
 	selected *scene.Shape
 	hover    *scene.Shape
+	// swipe: left of the divider the before scene, right the after scene
+	swipeL, swipeR *scene.Scene
+	swipeAt        float64 // divider as a fraction of the width; 0: off
 }
 
 type job struct {
@@ -101,6 +104,7 @@ func (m *MapView) SetScene(s *scene.Scene, fit bool) {
 	m.mu.Lock()
 	m.scene = s
 	m.selected, m.hover = nil, nil
+	m.swipeL, m.swipeR, m.swipeAt = nil, nil, 0
 	m.gen++
 	if (fit || m.res == 0) && s != nil && !s.Empty() {
 		m.fitLocked(s.Extent)
@@ -415,14 +419,41 @@ func (m *MapView) TypedKey(e *fyne.KeyEvent) {
 func (m *MapView) Render(w, h int) *image.RGBA {
 	m.mu.Lock()
 	v := m.viewLocked(w, h)
-	s, o := m.scene, m.optionsLocked(float64(w)/math.Max(1, float64(m.size.Width)))
 	m.mu.Unlock()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	return m.renderView(v)
+}
+
+// renderView draws the scene (or the swipe pair) in view v.
+func (m *MapView) renderView(v render.View) *image.RGBA {
+	m.mu.Lock()
+	s, o := m.scene, m.optionsLocked(float64(v.Width)/math.Max(1, float64(m.size.Width)))
+	left, right, at := m.swipeL, m.swipeR, m.swipeAt
+	m.mu.Unlock()
+	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
+	if at > 0 && left != nil && right != nil {
+		right.Render(img, v, o)
+		under := image.NewRGBA(img.Rect)
+		left.Render(under, v, o)
+		x := int(math.Round(at * float64(v.Width)))
+		xdraw.Draw(img, image.Rect(0, 0, x, v.Height), under, image.Point{}, xdraw.Src)
+		xdraw.Draw(img, image.Rect(x-1, 0, x+1, v.Height), image.NewUniform(color.NRGBA{0x20, 0x20, 0x20, 0xff}), image.Point{}, xdraw.Src)
+		return img
+	}
 	if s == nil {
 		s = scene.New()
 	}
 	s.Render(img, v, o)
 	return img
+}
+
+// SetSwipe shows before left of the divider and after right of it, the
+// divider at fraction at of the width; at ≤ 0 turns the swipe off.
+func (m *MapView) SetSwipe(before, after *scene.Scene, at float64) {
+	m.mu.Lock()
+	m.swipeL, m.swipeR, m.swipeAt = before, after, at
+	m.gen++
+	m.mu.Unlock()
+	m.raster.Refresh()
 }
 
 func (m *MapView) optionsLocked(ratio float64) scene.Options {
@@ -500,14 +531,8 @@ func (m *MapView) worker() {
 			m.mu.Unlock()
 			return
 		}
-		s := m.scene
-		o := m.optionsLocked(float64(j.v.Width) / math.Max(1, float64(m.size.Width)))
 		m.mu.Unlock()
-		img := image.NewRGBA(image.Rect(0, 0, j.v.Width, j.v.Height))
-		if s == nil {
-			s = scene.New()
-		}
-		s.Render(img, j.v, o)
+		img := m.renderView(j.v)
 		m.mu.Lock()
 		m.frame, m.frameV, m.frameGen = img, j.v, j.gen
 		m.mu.Unlock()

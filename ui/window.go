@@ -91,6 +91,7 @@ type Window struct {
 	layers   []gis.Layer // projected
 	plan     string
 	compared bool
+	shown    string // how the status names a compared state
 
 	// Loaded is called (on the UI goroutine) after a version is shown; tests wait on it.
 	Loaded func(*store.Snapshot)
@@ -188,14 +189,18 @@ func (w *Window) build() {
 
 	w.Inspector = widget.NewTable(
 		func() (int, int) { return len(w.InspectorRows), 2 },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			l.TextStyle.Bold = id.Col == 0
 			l.SetText(w.InspectorRows[id.Row][id.Col])
 		})
-	w.Inspector.SetColumnWidth(0, 130)
-	w.Inspector.SetColumnWidth(1, 230)
+	w.Inspector.SetColumnWidth(0, 165)
+	w.Inspector.SetColumnWidth(1, 260)
 
 	w.Legend = container.NewVBox()
 	w.LayerPanel = container.NewVBox()
@@ -243,9 +248,9 @@ func (w *Window) build() {
 	)
 	mapArea := container.NewBorder(tools, nil, nil, nil, w.Map)
 	inner := container.NewHSplit(mapArea, w.Right)
-	inner.Offset = 0.72
+	inner.Offset = 0.7
 	split := container.NewHSplit(w.Left, inner)
-	split.Offset = 0.22
+	split.Offset = 0.25
 	w.SetContent(container.NewBorder(nil, status, nil, nil, split))
 }
 
@@ -441,8 +446,8 @@ func (w *Window) show(snap *store.Snapshot, layers []gis.Layer, sc *scene.Scene,
 		}
 	}
 	ver := strconv.Itoa(snap.Version.Number)
-	if snap.Version.Number == 0 {
-		ver = snap.Version.Message
+	if w.shown != "" {
+		ver, w.shown = w.shown, ""
 	}
 	w.Status.SetText(tr("{{.Plan}} · version {{.Version}} · {{.Lots}} lots · {{.Area}} ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
 		map[string]any{"Plan": snap.Plan.Code, "Version": ver, "Lots": lots, "Area": gis.FormatVN(area/10000, 2)}))
