@@ -57,28 +57,40 @@ func (f *Font) measure(fc font.Face, px float64, s string) float64 {
 	return w
 }
 
-// labelBox is a placed label in pixels.
-type labelBox struct{ x0, y0, x1, y1 float64 }
+// Label is a lot label placed on a frame: its lines and pixel box.
+type Label struct {
+	Shape          *Shape
+	Lines          []string
+	X0, Y0, X1, Y1 float64 // pixel box
+	opacity        float64
+}
 
-func (a labelBox) overlaps(b labelBox) bool {
-	return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1
+func (a Label) overlaps(b Label) bool {
+	return a.X0 < b.X1 && b.X0 < a.X1 && a.Y0 < b.Y1 && b.Y0 < a.Y1
 }
 
 // maxLabels caps the labels of one frame.
 const maxLabels = 4000
 
-// labels places lot labels inside their lots, largest lots first, never
-// overlapping another label; a lot too small for all lines gets fewer
-// (code first), or none.
-func (s *Scene) labels(dst *image.RGBA, v render.View, o Options, layers []*Layer) {
+// PlaceLabels places lot labels inside their lots, largest lots first, never
+// overlapping another label; a lot too small for all its lines gets fewer
+// (code first), or none. o.Font must be set.
+func (s *Scene) PlaceLabels(v render.View, o Options) []Label {
+	if o.Font == nil || s.Empty() {
+		return nil
+	}
 	f := o.Font
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	ratio := o.ratio()
-	px := f.Size * ratio
+	return s.place(v, o, s.visible(o))
+}
+
+func (s *Scene) place(v render.View, o Options, layers []*Layer) []Label {
+	f := o.Font
+	px := f.Size * o.ratio()
 	fc := f.face(px)
 	if fc == nil {
-		return
+		return nil
 	}
 	lh := px * 1.2
 	minW := px * 2.5
@@ -112,31 +124,28 @@ func (s *Scene) labels(dst *image.RGBA, v render.View, o Options, layers []*Laye
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].sh.AreaM2 > cands[j].sh.AreaM2 })
 	// placed labels in a grid of cells for overlap tests
 	const cell = 64.0
-	grid := map[[2]int][]labelBox{}
-	free := func(b labelBox) bool {
-		for cx := int(b.x0 / cell); cx <= int(b.x1/cell); cx++ {
-			for cy := int(b.y0 / cell); cy <= int(b.y1/cell); cy++ {
-				for _, o := range grid[[2]int{cx, cy}] {
-					if o.overlaps(b) {
-						return false
-					}
+	grid := map[[2]int][]int{}
+	var out []Label
+	cells := func(b Label, fn func(k [2]int)) {
+		for cx := int(b.X0 / cell); cx <= int(b.X1/cell); cx++ {
+			for cy := int(b.Y0 / cell); cy <= int(b.Y1/cell); cy++ {
+				fn([2]int{cx, cy})
+			}
+		}
+	}
+	free := func(b Label) bool {
+		ok := true
+		cells(b, func(k [2]int) {
+			for _, i := range grid[k] {
+				if out[i].overlaps(b) {
+					ok = false
 				}
 			}
-		}
-		return true
+		})
+		return ok
 	}
-	put := func(b labelBox) {
-		for cx := int(b.x0 / cell); cx <= int(b.x1/cell); cx++ {
-			for cy := int(b.y0 / cell); cy <= int(b.y1/cell); cy++ {
-				grid[[2]int{cx, cy}] = append(grid[[2]int{cx, cy}], b)
-			}
-		}
-	}
-	d := &font.Drawer{Dst: dst, Face: fc}
-	ascent := float64(fc.Metrics().Ascent) / 64
-	placed := 0
 	for _, c := range cands {
-		if placed >= maxLabels {
+		if len(out) >= maxLabels {
 			break
 		}
 		ax, ay := v.Pixel(c.sh.Anchor)
@@ -150,36 +159,55 @@ func (s *Scene) labels(dst *image.RGBA, v render.View, o Options, layers []*Laye
 				w = math.Max(w, f.measure(fc, px, s))
 			}
 			h := float64(n) * lh
-			b := labelBox{ax - w/2 - 1, ay - h/2, ax + w/2 + 1, ay + h/2}
-			if b.x0 < 0 || b.y0 < 0 || b.x1 > float64(v.Width) || b.y1 > float64(v.Height) {
+			b := Label{Shape: c.sh, Lines: lines, X0: ax - w/2 - 1, Y0: ay - h/2, X1: ax + w/2 + 1, Y1: ay + h/2, opacity: c.op}
+			if b.X0 < 0 || b.Y0 < 0 || b.X1 > float64(v.Width) || b.Y1 > float64(v.Height) {
 				continue
 			}
 			if !fits(c.sh.Feature.Geometry, v, b) || !free(b) {
 				continue
 			}
-			put(b)
-			placed++
-			col := textColor(c.sh.Fill)
-			col.A = uint8(float64(col.A) * math.Min(1, c.op))
-			d.Src = image.NewUniform(col)
-			for i, s := range lines {
-				lw := f.measure(fc, px, s)
-				d.Dot = fixed.Point26_6{
-					X: fixed.Int26_6((ax - lw/2) * 64),
-					Y: fixed.Int26_6((b.y0 + float64(i)*lh + (lh-px)/2 + ascent) * 64),
-				}
-				d.DrawString(s)
-			}
+			cells(b, func(k [2]int) { grid[k] = append(grid[k], len(out)) })
+			out = append(out, b)
 			break
+		}
+	}
+	return out
+}
+
+// labels draws the placed labels.
+func (s *Scene) labels(dst *image.RGBA, v render.View, o Options, layers []*Layer) {
+	f := o.Font
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	px := f.Size * o.ratio()
+	fc := f.face(px)
+	if fc == nil {
+		return
+	}
+	lh := px * 1.2
+	d := &font.Drawer{Dst: dst, Face: fc}
+	ascent := float64(fc.Metrics().Ascent) / 64
+	for _, b := range s.place(v, o, layers) {
+		col := textColor(b.Shape.Fill)
+		col.A = uint8(float64(col.A) * math.Min(1, b.opacity))
+		d.Src = image.NewUniform(col)
+		ax := (b.X0 + b.X1) / 2
+		for i, s := range b.Lines {
+			lw := f.measure(fc, px, s)
+			d.Dot = fixed.Point26_6{
+				X: fixed.Int26_6((ax - lw/2) * 64),
+				Y: fixed.Int26_6((b.Y0 + float64(i)*lh + (lh-px)/2 + ascent) * 64),
+			}
+			d.DrawString(s)
 		}
 	}
 }
 
 // fits reports whether the pixel box lies inside polygon g: its corners and
 // edge midpoints are inside.
-func fits(g orb.Geometry, v render.View, b labelBox) bool {
-	xs := [3]float64{b.x0, (b.x0 + b.x1) / 2, b.x1}
-	ys := [3]float64{b.y0, (b.y0 + b.y1) / 2, b.y1}
+func fits(g orb.Geometry, v render.View, b Label) bool {
+	xs := [3]float64{b.X0, (b.X0 + b.X1) / 2, b.X1}
+	ys := [3]float64{b.Y0, (b.Y0 + b.Y1) / 2, b.Y1}
 	for _, x := range xs {
 		for _, y := range ys {
 			if !Contains(g, v.Point(x, y)) {

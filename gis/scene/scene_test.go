@@ -171,3 +171,34 @@ func BenchmarkMemory100k(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 }
+
+func TestLabelsInsideLotsNeverOverlap(t *testing.T) {
+	s := Plan(synthetic(400), catalogue(t))
+	font, err := NewFont(assets.FontRegular, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zoom := range []float64{3, 6, 12} {
+		v := render.Fit(s.Extent, 800, 600, 0)
+		v.Scale /= zoom
+		labels := s.PlaceLabels(v, Options{Font: font})
+		if len(labels) == 0 {
+			t.Fatalf("zoom %v: no labels", zoom)
+		}
+		full := 0
+		for i, a := range labels {
+			if !fits(a.Shape.Feature.Geometry, v, a) {
+				t.Errorf("zoom %v: label %v not inside its lot", zoom, a.Lines)
+			}
+			if len(a.Lines) == len(a.Shape.Label) {
+				full++
+			}
+			for _, b := range labels[i+1:] {
+				if a.overlaps(b) {
+					t.Errorf("zoom %v: labels %v and %v overlap", zoom, a.Lines, b.Lines)
+				}
+			}
+		}
+		t.Logf("zoom %v: %d labels, %d with every line", zoom, len(labels), full)
+	}
+}
