@@ -221,7 +221,7 @@ func (w *Window) build() {
 		if code != w.app.Preferences().StringWithFallback(prefLanguage, "vi") {
 			w.app.Preferences().SetString(prefLanguage, code)
 			SetLanguage(code)
-			w.Status.SetText(tr("The language applies when the program is started again"))
+			w.rebuild()
 		}
 	}
 
@@ -252,6 +252,20 @@ func (w *Window) build() {
 	split := container.NewHSplit(w.Left, inner)
 	split.Offset = 0.25
 	w.SetContent(container.NewBorder(nil, status, nil, nil, split))
+}
+
+// rebuild makes the window's widgets again (after a change of language)
+// and shows what was shown.
+func (w *Window) rebuild() {
+	node := w.node
+	w.plan = ""
+	w.build()
+	w.Left.SelectIndex(5) // stay in the settings
+	if node != "" {
+		code, _, _ := cutNode(node)
+		w.Plans.OpenBranch(code)
+		w.Plans.Select(node)
+	}
 }
 
 func (w *Window) reload() error {
@@ -395,6 +409,7 @@ func stateName(s string) string {
 }
 
 func (w *Window) selected(id widget.TreeNodeID) {
+	w.node = id
 	w.app.Preferences().SetString(prefLastNode, id)
 	code, num, dossier := cutNode(id)
 	if dossier != 0 {

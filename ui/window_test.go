@@ -317,3 +317,26 @@ func send[T any](c chan T, v T) {
 	default:
 	}
 }
+
+func TestLanguageSwitchesAndIsRemembered(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	defer SetLanguage("vi")
+	waitLoaded(t, w, "truc-trung-tam@2")
+	done := make(chan *store.Snapshot, 1)
+	w.Loaded = func(s *store.Snapshot) { send(done, s) }
+	w.Language.SetSelectedIndex(1)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not redrawn after the language change")
+	}
+	if !strings.Contains(w.Status.Text, "version 2 · 459 lots") || w.Left.Items[0].Text != "Plans" {
+		t.Fatalf("English status %q, tab %q", w.Status.Text, w.Left.Items[0].Text)
+	}
+	if got := w.app.Preferences().String(prefLanguage); got != "en" {
+		t.Fatalf("language preference %q", got)
+	}
+	if got := w.nodeText("chi-ma#2"); !strings.Contains(got, "under appraisal") {
+		t.Fatalf("English dossier node %q", got)
+	}
+}
