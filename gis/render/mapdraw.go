@@ -19,7 +19,11 @@ type Frame struct {
 	To     Affine
 	MM     float64
 	Extent orb.Bound
+	Avoid  []Box // surface areas labels keep clear of (a north arrow, a scale bar)
 }
+
+// Box is an axis-aligned rectangle on a surface.
+type Box struct{ X0, Y0, X1, Y1 float64 }
 
 // Map is what DrawMap draws, projected to EPSG:9215 metres.
 type Map struct {
@@ -109,9 +113,12 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 	// labelled on its visible part or not at all.
 	lo, hi := fr.To.Apply(fr.Extent.Min), fr.To.Apply(fr.Extent.Max)
 	pl.within = box{math.Min(lo.X, hi.X), math.Min(lo.Y, hi.Y), math.Max(lo.X, hi.X), math.Max(lo.Y, hi.Y)}
+	for _, b := range fr.Avoid {
+		pl.add(box{b.X0, b.Y0, b.X1, b.Y1})
+	}
 	for _, l := range lots {
 		code, ha := Label(*l.f, l.area)
-		if placeLabel(s, pl, fr.MM, l.path, code, ha, l.style.Fill) {
+		if placeLabel(s, pl, fr.MM, l.path, code, ha, Indicators(*l.f), l.style.Fill) {
 			d.Labels++
 		}
 	}
@@ -163,9 +170,10 @@ func (p *placer) add(b box) {
 	}
 }
 
-// placeLabel tries the label of one lot at decreasing sizes, first with both
-// lines then with the code alone, at candidate points inside the lot.
-func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha string, fill color.NRGBA) bool {
+// placeLabel tries the label of one lot at decreasing sizes, first with
+// the indicators, then code and area, then the code alone, at candidate
+// points inside the lot.
+func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha, ind string, fill color.NRGBA) bool {
 	x0, y0, x1, y1 := bounds(p.Subpaths)
 	if math.IsInf(x0, 0) {
 		return false
@@ -174,6 +182,9 @@ func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha string, fill
 	tries := []try{{[]string{code, ha}}, {[]string{code}}}
 	if code == "" {
 		tries = []try{{[]string{ha}}}
+	}
+	if ind != "" {
+		tries = append([]try{{append(append([]string(nil), tries[0].lines...), ind)}}, tries...)
 	}
 	cands := labelPoints(p, x0, y0, x1, y1, pl.within)
 	for _, t := range tries {

@@ -102,6 +102,19 @@ func TestSymbologyFromCatalogue(t *testing.T) {
 	if code, ha := Label(gis.Feature{Properties: map[string]any{"maDoiTuong": "CN-03"}}, 12500); code != "CN-03" || ha != "1,25 ha" {
 		t.Errorf("label %q %q", code, ha)
 	}
+	for _, tc := range []struct {
+		props map[string]any
+		want  string
+	}{
+		{map[string]any{"matDoXayDung": 45.0, "tangCaoMin": 3.0, "tangCaoMax": 17.0, "heSoSuDungDat": 4.1}, "MĐ 45% · 3–17 T · HS 4,1"},
+		{map[string]any{"tangCaoMax": "5", "heSoSuDungDat": 1.25}, "5 T · HS 1,25"},
+		{map[string]any{"tangCaoMin": 2.0, "tangCaoMax": 2.0}, "2 T"},
+		{map[string]any{"ghiChu": "x"}, ""},
+	} {
+		if got := Indicators(gis.Feature{Properties: tc.props}); got != tc.want {
+			t.Errorf("Indicators(%v) = %q, want %q", tc.props, got, tc.want)
+		}
+	}
 }
 
 // TestLabelsInsideWithoutOverlap draws a dense grid of lots and checks that

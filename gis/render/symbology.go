@@ -2,6 +2,8 @@ package render
 
 import (
 	"image/color"
+	"math"
+	"strings"
 
 	"quyhoach/gis"
 	"quyhoach/gis/landuse"
@@ -62,6 +64,41 @@ func (p Pen) scaled(k float64) Pen {
 		}
 	}
 	return q
+}
+
+// Indicators returns a lot's planning indicators as the third line of its
+// label, from the properties present: building density, storeys and
+// floor-area ratio ("MĐ 45% · 3–17 T · HS 4,1"); "" when it has none.
+func Indicators(f gis.Feature) string {
+	var parts []string
+	if v, ok := f.Number("matDoXayDung"); ok {
+		parts = append(parts, "MĐ "+gis.FormatVN(v, decimals(v))+"%")
+	}
+	lo, okLo := f.Number("tangCaoMin")
+	hi, okHi := f.Number("tangCaoMax")
+	switch {
+	case okLo && okHi && lo != hi:
+		parts = append(parts, gis.FormatVN(lo, 0)+"–"+gis.FormatVN(hi, 0)+" T")
+	case okHi:
+		parts = append(parts, gis.FormatVN(hi, 0)+" T")
+	case okLo:
+		parts = append(parts, gis.FormatVN(lo, 0)+" T")
+	}
+	if v, ok := f.Number("heSoSuDungDat"); ok {
+		parts = append(parts, "HS "+gis.FormatVN(v, decimals(v)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// decimals is 0 for a whole number, else 1 or 2 as needed.
+func decimals(v float64) int {
+	switch {
+	case v == math.Trunc(v):
+		return 0
+	case v*10 == math.Trunc(v*10):
+		return 1
+	}
+	return 2
 }
 
 // Label returns the two lines of a lot's label: its code and its official

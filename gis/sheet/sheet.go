@@ -111,17 +111,19 @@ var (
 // Draw draws the sheet onto a surface in page millimetres.
 func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 	l := s.Layout
+	k := s.unit()
+	grid := s.grid()
 	fr := render.Frame{
 		To:     render.Affine{Origin: l.Center, At: render.Vec{X: l.Map.X + l.Map.W/2, Y: l.Map.Y + l.Map.H/2}, K: 1000 / l.Scale},
 		MM:     1,
 		Extent: l.Extent(),
+		Avoid:  s.furniture(dst, grid, k),
 	}
 	dst.Clip(l.Map.X, l.Map.Y, l.Map.W, l.Map.H)
 	drawn := render.DrawMap(dst, fr, render.Symbology{Catalogue: cat}, s.Map)
 	s.drawTiles(dst, fr)
-	grid := s.drawGrid(dst, fr)
+	s.drawGrid(dst, fr, grid)
 	dst.Unclip()
-	k := s.unit()
 	// Frames: the border, the map frame and the panel.
 	dst.Stroke(render.Rect(l.Border.X, l.Border.Y, l.Border.W, l.Border.H), render.Pen{Color: black, Width: 0.7})
 	dst.Stroke(render.Line(l.Panel.X, l.Panel.Y, l.Panel.X, l.Panel.Bottom()), render.Pen{Color: black, Width: 0.5})
@@ -207,10 +209,10 @@ func nice(v float64) float64 {
 
 type gridLines struct{ es, ns []float64 }
 
-// drawGrid draws crosses at the VN-2000 grid intersections.
-func (s *Sheet) drawGrid(dst render.Surface, fr render.Frame) gridLines {
+// grid returns the VN-2000 grid lines crossing the map frame.
+func (s *Sheet) grid() gridLines {
 	step := gridStep(s.Layout.Scale)
-	e := fr.Extent
+	e := s.Layout.Extent()
 	var g gridLines
 	for x := math.Ceil(e.Min[0]/step) * step; x <= e.Max[0]; x += step {
 		g.es = append(g.es, x)
@@ -218,6 +220,11 @@ func (s *Sheet) drawGrid(dst render.Surface, fr render.Frame) gridLines {
 	for y := math.Ceil(e.Min[1]/step) * step; y <= e.Max[1]; y += step {
 		g.ns = append(g.ns, y)
 	}
+	return g
+}
+
+// drawGrid draws crosses at the grid intersections.
+func (s *Sheet) drawGrid(dst render.Surface, fr render.Frame, g gridLines) {
 	pen := render.Pen{Color: gridC, Width: 0.2}
 	const arm = 3.0
 	for _, x := range g.es {
@@ -227,56 +234,145 @@ func (s *Sheet) drawGrid(dst render.Surface, fr render.Frame) gridLines {
 			dst.Stroke(render.Line(v.X, v.Y-arm, v.X, v.Y+arm), pen)
 		}
 	}
-	return g
 }
 
-// drawGridLabels ticks the map frame at the grid lines and labels them
-// X (northing) and Y (easting), the way Vietnamese survey tables do.
-func (s *Sheet) drawGridLabels(dst render.Surface, g gridLines) {
+// Grid labels and ticks, mm.
+const (
+	gridTick = 4.0
+	gridSize = 2.2
+)
+
+// gridTexts are the labels of the grid lines on the map frame: X
+// (northing) and Y (easting), the way Vietnamese survey tables write them,
+// and the note naming the system.
+func (s *Sheet) gridTexts(g gridLines) []render.Text {
 	l := s.Layout
 	m := l.Map
-	pen := render.Pen{Color: gridC, Width: 0.25}
-	const tick, size = 4.0, 2.2
+	var out []render.Text
 	for _, x := range g.es {
 		px, _ := l.Page(orb.Point{x, 0})
 		if px < m.X+12 || px > m.Right()-12 {
 			continue
 		}
-		dst.Stroke(render.Line(px, m.Y, px, m.Y+tick), pen)
-		dst.Stroke(render.Line(px, m.Bottom()-tick, px, m.Bottom()), pen)
 		t := "Y " + gis.FormatVN(x, 0)
-		dst.Text(render.Text{X: px + 0.8, Y: m.Y + tick + 0.5, S: t, Size: size, Color: gridC})
-		dst.Text(render.Text{X: px + 0.8, Y: m.Bottom() - tick, S: t, Size: size, Color: gridC})
+		out = append(out,
+			render.Text{X: px + 0.8, Y: m.Y + gridTick + 0.5, S: t, Size: gridSize, Color: gridC},
+			render.Text{X: px + 0.8, Y: m.Bottom() - gridTick, S: t, Size: gridSize, Color: gridC})
 	}
 	for _, y := range g.ns {
 		_, py := l.Page(orb.Point{0, y})
 		if py < m.Y+8 || py > m.Bottom()-8 {
 			continue
 		}
-		dst.Stroke(render.Line(m.X, py, m.X+tick, py), pen)
-		dst.Stroke(render.Line(m.Right()-tick, py, m.Right(), py), pen)
 		t := "X " + gis.FormatVN(y, 0)
 		if py < m.Bottom()-32 { // clear of the scale bar
-			dst.Text(render.Text{X: m.X + 1, Y: py - 0.8, S: t, Size: size, Color: gridC})
+			out = append(out, render.Text{X: m.X + 1, Y: py - 0.8, S: t, Size: gridSize, Color: gridC})
 		}
 		if py > m.Y+32 && py < m.Bottom()-14 { // clear of the north arrow and the system note
-			dst.Text(render.Text{X: m.Right() - 1, Y: py - 0.8, S: t, Size: size, Color: gridC, Align: render.Right})
+			out = append(out, render.Text{X: m.Right() - 1, Y: py - 0.8, S: t, Size: gridSize, Color: gridC, Align: render.Right})
 		}
 	}
+	return out
+}
+
+// systemNote names the coordinate system under the map.
+func (s *Sheet) systemNote() render.Text {
+	m := s.Layout.Map
 	sys := "Hệ tọa độ VN-2000, kinh tuyến trục 107°15′, múi chiếu 3° (EPSG:9215); X (N), Y (E) tính bằng mét; lưới " +
-		gis.FormatVN(gridStep(l.Scale), 0) + " m"
-	w := dst.TextWidth(sys, 2.2, false)
-	dst.Fill(render.Rect(m.Right()-w-5, m.Bottom()-12, w+4, 4.2), white)
-	dst.Text(render.Text{X: m.Right() - 3, Y: m.Bottom() - 9, S: sys, Size: 2.2, Color: gridC, Align: render.Right})
+		gis.FormatVN(gridStep(s.Layout.Scale), 0) + " m"
+	return render.Text{X: m.Right() - 3, Y: m.Bottom() - 9, S: sys, Size: gridSize, Color: gridC, Align: render.Right}
+}
+
+// textBox is the box a text covers, with a margin.
+func textBox(dst render.Surface, t render.Text, margin float64) render.Box {
+	w := dst.TextWidth(t.S, t.Size, t.Bold)
+	x := t.X
+	switch t.Align {
+	case render.Center:
+		x -= w / 2
+	case render.Right:
+		x -= w
+	}
+	return render.Box{X0: x - margin, Y0: t.Y - 0.8*t.Size - margin, X1: x + w + margin, Y1: t.Y + 0.25*t.Size + margin}
+}
+
+// furniture returns the boxes over the map that the north arrow, the
+// scale bar and the grid's labels take, so lot labels keep clear of them.
+func (s *Sheet) furniture(dst render.Surface, g gridLines, k float64) []render.Box {
+	n := s.northBox(k)
+	sb := s.scaleBarBox(k)
+	out := []render.Box{
+		{X0: n.X, Y0: n.Y, X1: n.Right(), Y1: n.Bottom()},
+		{X0: sb.X, Y0: sb.Y, X1: sb.Right(), Y1: sb.Bottom()},
+		textBox(dst, s.systemNote(), 1),
+	}
+	for _, t := range s.gridTexts(g) {
+		out = append(out, textBox(dst, t, 0.5))
+	}
+	return out
+}
+
+// drawGridLabels ticks the map frame at the grid lines and writes their
+// labels and the system note.
+func (s *Sheet) drawGridLabels(dst render.Surface, g gridLines) {
+	l := s.Layout
+	m := l.Map
+	pen := render.Pen{Color: gridC, Width: 0.25}
+	for _, x := range g.es {
+		px, _ := l.Page(orb.Point{x, 0})
+		if px < m.X+12 || px > m.Right()-12 {
+			continue
+		}
+		dst.Stroke(render.Line(px, m.Y, px, m.Y+gridTick), pen)
+		dst.Stroke(render.Line(px, m.Bottom()-gridTick, px, m.Bottom()), pen)
+	}
+	for _, y := range g.ns {
+		_, py := l.Page(orb.Point{0, y})
+		if py < m.Y+8 || py > m.Bottom()-8 {
+			continue
+		}
+		dst.Stroke(render.Line(m.X, py, m.X+gridTick, py), pen)
+		dst.Stroke(render.Line(m.Right()-gridTick, py, m.Right(), py), pen)
+	}
+	for _, t := range s.gridTexts(g) {
+		dst.Text(t)
+	}
+	sys := s.systemNote()
+	b := textBox(dst, sys, 1)
+	dst.Fill(render.Rect(b.X0, b.Y0, b.X1-b.X0, b.Y1-b.Y0), white)
+	dst.Text(sys)
+}
+
+// northBox is where the north arrow stands: the map's top right corner.
+func (s *Sheet) northBox(k float64) Rect {
+	m := s.Layout.Map
+	cx, top, h, w := m.Right()-14*k, m.Y+10*k, 16*k, 5*k
+	return Rect{cx - w - 2*k, top - 7*k, 2*w + 4*k, h + 9*k}
+}
+
+// scaleBar returns the metres per segment, the segment length on paper
+// and the number of segments of the graphic scale.
+func (s *Sheet) scaleBar(k float64) (seg, segMM float64, n int) {
+	seg = nice(20 * k * s.Layout.Scale / 1000) // ≥ 20 mm
+	return seg, seg * 1000 / s.Layout.Scale, 4
+}
+
+// scaleBarBox is where the scale bar stands: the map's bottom left corner.
+func (s *Sheet) scaleBarBox(k float64) Rect {
+	m := s.Layout.Map
+	_, segMM, n := s.scaleBar(k)
+	y0 := m.Bottom() - 14*k
+	return Rect{m.X, y0 - 11*k, float64(n)*segMM + 20*k, m.Bottom() - y0 + 11*k}
 }
 
 // drawNorth draws the north arrow in the map's top right corner.
 func (s *Sheet) drawNorth(dst render.Surface, k float64) {
 	m := s.Layout.Map
 	cx, top, h, w := m.Right()-14*k, m.Y+10*k, 16*k, 5*k
+	nb := s.northBox(k)
 	left := render.Path{Subpaths: [][]render.Vec{{{X: cx, Y: top}, {X: cx - w, Y: top + h}, {X: cx, Y: top + h*0.72}}}, Closed: true}
 	right := render.Path{Subpaths: [][]render.Vec{{{X: cx, Y: top}, {X: cx + w, Y: top + h}, {X: cx, Y: top + h*0.72}}}, Closed: true}
-	dst.Fill(render.Rect(cx-w-2*k, top-7*k, 2*w+4*k, h+9*k), white)
+	dst.Fill(render.Rect(nb.X, nb.Y, nb.W, nb.H), white)
 	dst.Fill(left, black)
 	dst.Fill(right, white)
 	dst.Stroke(right, render.Pen{Color: black, Width: 0.25})
@@ -289,11 +385,10 @@ func (s *Sheet) drawNorth(dst render.Surface, k float64) {
 func (s *Sheet) drawScaleBar(dst render.Surface, k float64) {
 	l := s.Layout
 	m := l.Map
-	seg := nice(20 * k * l.Scale / 1000) // metres per segment, ≥ 20 mm
-	segMM := seg * 1000 / l.Scale
-	n := 4
+	seg, segMM, n := s.scaleBar(k)
 	x0, y0, h := m.X+8*k, m.Bottom()-14*k, 2*k
-	dst.Fill(render.Rect(m.X, y0-11*k, float64(n)*segMM+20*k, m.Bottom()-y0+11*k), white)
+	bb := s.scaleBarBox(k)
+	dst.Fill(render.Rect(bb.X, bb.Y, bb.W, bb.H), white)
 	for i := 0; i < n; i++ {
 		r := render.Rect(x0+float64(i)*segMM, y0, segMM, h)
 		if i%2 == 0 {
@@ -370,10 +465,15 @@ func (s *Sheet) drawLegend(dst render.Surface, d render.Drawn, k float64) float6
 	if len(s.Map.Lines) > 0 {
 		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.LinePen) }, "Tim đường giao thông")
 	}
-	line(func(y float64) {
-		dst.Text(render.Text{X: x + sw/2, Y: y + sh/2 - 0.2*k, S: "CN-03", Size: 2.2 * k, Bold: true, Color: black, Align: render.Center})
-		dst.Text(render.Text{X: x + sw/2, Y: y + sh + 0.6*k, S: "1,25 ha", Size: 2 * k, Color: black, Align: render.Center})
-	}, "Ký hiệu lô đất, diện tích")
+	if s.Map.Labels {
+		line(func(y float64) {
+			dst.Text(render.Text{X: x + sw/2, Y: y + sh/2 - 0.2*k, S: "CN-03", Size: 2.2 * k, Bold: true, Color: black, Align: render.Center})
+			dst.Text(render.Text{X: x + sw/2, Y: y + sh + 0.6*k, S: "1,25 ha", Size: 2 * k, Color: black, Align: render.Center})
+		}, "Ký hiệu lô đất, diện tích")
+		line(func(y float64) {
+			dst.Text(render.Text{X: x + sw/2, Y: y + sh - 1.2*k, S: "MĐ · T · HS", Size: 1.8 * k, Color: black, Align: render.Center})
+		}, fitText(dst, "Mật độ xây dựng · tầng cao · hệ số sử dụng đất", size, p.W-sw-11*k))
+	}
 	dst.Stroke(render.Line(p.X, y, p.Right(), y), render.Pen{Color: black, Width: 0.35})
 	return y + 2*k
 }
