@@ -186,7 +186,8 @@ func loadPrintSide(ctx context.Context, st *store.Store, plan, spec string) (pri
 	return ps, nil
 }
 
-// extent is the projected bound of the plan: its boundary, else its lots.
+// extentOf returns the bound of the first list with geometry: the plan's
+// boundary, else its lots.
 func extentOf(fs ...[]gis.Feature) (orb.Bound, bool) {
 	var b orb.Bound
 	ok := false
