@@ -125,6 +125,7 @@ type painter struct {
 	ratio float64
 	r     vector.Rasterizer
 	src   image.Uniform
+	mask  image.Alpha
 }
 
 func (p *painter) layer(l *Layer, op float64) {
@@ -197,8 +198,41 @@ func (p *painter) fill(g orb.Geometry, c color.NRGBA, x0, y0, x1, y1 float64) {
 	if n == 0 {
 		return
 	}
-	p.src.C = c
-	p.r.Draw(p.dst, box, &p.src, image.Point{})
+	p.paint(box, c)
+}
+
+// paint composes colour c through the rasterizer's coverage over box: the
+// coverage goes to an alpha mask (the rasterizer's SIMD path), then covered
+// pixels are written, fully covered ones without blending.
+func (p *painter) paint(box image.Rectangle, c color.NRGBA) {
+	w, h := box.Dx(), box.Dy()
+	if cap(p.mask.Pix) < w*h {
+		p.mask.Pix = make([]uint8, w*h)
+	}
+	p.mask.Pix, p.mask.Stride, p.mask.Rect = p.mask.Pix[:w*h], w, image.Rect(0, 0, w, h)
+	p.r.DrawOp = draw.Src
+	p.r.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
+	ca := uint32(c.A) * 257
+	for y := 0; y < h; y++ {
+		row := p.mask.Pix[y*w : y*w+w]
+		i := p.dst.PixOffset(box.Min.X, box.Min.Y+y)
+		for x, m := range row {
+			if m == 0 {
+				continue
+			}
+			px := p.dst.Pix[i+4*x : i+4*x+4 : i+4*x+4]
+			if m == 0xff && c.A == 0xff {
+				px[0], px[1], px[2], px[3] = c.R, c.G, c.B, 0xff
+				continue
+			}
+			a := ca * uint32(m) / 255 // 0–65535
+			na := 65535 - a
+			px[0] = uint8((uint32(c.R)*a + uint32(px[0])*na + 32767) / 65535)
+			px[1] = uint8((uint32(c.G)*a + uint32(px[1])*na + 32767) / 65535)
+			px[2] = uint8((uint32(c.B)*a + uint32(px[2])*na + 32767) / 65535)
+			px[3] = uint8((255*a + uint32(px[3])*na + 32767) / 65535)
+		}
+	}
 }
 
 // rings adds the rings of g to the rasterizer relative to origin, dropping
@@ -356,8 +390,7 @@ func (p *painter) stroke(g orb.Geometry, st Stroke) {
 		}
 	}
 	if !thin {
-		p.src.C = st.Color
-		p.r.Draw(p.dst, box, &p.src, image.Point{})
+		p.paint(box, st.Color)
 	}
 }
 
@@ -453,14 +486,21 @@ func clipSeg(x0, y0, x1, y1, minX, minY, maxX, maxY float64) (float64, float64, 
 
 // blend composes colour c with coverage cov over pixel (x, y) inside the clip.
 func (p *painter) blend(x, y int, c color.NRGBA, cov float64) {
-	if !(image.Point{x, y}).In(p.clip) || cov <= 0 {
+	if x < p.clip.Min.X || y < p.clip.Min.Y || x >= p.clip.Max.X || y >= p.clip.Max.Y || cov <= 0 {
 		return
 	}
-	a := float64(c.A) / 255 * math.Min(1, cov)
-	i := p.dst.PixOffset(x, y)
+	if cov > 1 {
+		cov = 1
+	}
+	a := uint32(float64(c.A)*cov*257 + 0.5) // 0–65535
+	if a == 0 {
+		return
+	}
+	na := 65535 - a
+	i := (y-p.dst.Rect.Min.Y)*p.dst.Stride + (x-p.dst.Rect.Min.X)*4
 	px := p.dst.Pix[i : i+4 : i+4]
-	px[0] = uint8(float64(c.R)*a + float64(px[0])*(1-a) + 0.5)
-	px[1] = uint8(float64(c.G)*a + float64(px[1])*(1-a) + 0.5)
-	px[2] = uint8(float64(c.B)*a + float64(px[2])*(1-a) + 0.5)
-	px[3] = uint8(255*a + float64(px[3])*(1-a) + 0.5)
+	px[0] = uint8((uint32(c.R)*a + uint32(px[0])*na + 32767) / 65535)
+	px[1] = uint8((uint32(c.G)*a + uint32(px[1])*na + 32767) / 65535)
+	px[2] = uint8((uint32(c.B)*a + uint32(px[2])*na + 32767) / 65535)
+	px[3] = uint8((255*a + uint32(px[3])*na + 32767) / 65535)
 }

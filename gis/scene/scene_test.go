@@ -161,13 +161,16 @@ func BenchmarkMemory100k(b *testing.B) {
 	cat := catalogue(b)
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
-		var m0, m1 runtime.MemStats
+		var m0, m1, m2 runtime.MemStats
 		runtime.ReadMemStats(&m0)
 		layers := synthetic(100000)
-		s := Plan(layers, cat)
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
-		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/1e6, "MB")
+		s := Plan(layers, cat)
+		runtime.GC()
+		runtime.ReadMemStats(&m2)
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/1e6, "features-MB")
+		b.ReportMetric(float64(m2.HeapAlloc-m1.HeapAlloc)/1e6, "scene-MB")
 		runtime.KeepAlive(s)
 	}
 }
