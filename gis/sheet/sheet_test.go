@@ -335,3 +335,48 @@ func TestGoldenSamplePlan(t *testing.T) {
 		}}}
 	comparePage(t, writePDF(t, d), "chi-ma-a3.png")
 }
+
+// allGeometries holds every geometry type, empty ones and nil, around the
+// sample's place.
+func allGeometries() []orb.Geometry {
+	p := orb.Point{444100, 2430100}
+	ring := orb.Ring{{444000, 2430000}, {444200, 2430000}, {444200, 2430200}, {444000, 2430200}, {444000, 2430000}}
+	return []orb.Geometry{nil, p, orb.MultiPoint{p}, orb.LineString{p, {444150, 2430150}}, orb.MultiLineString{{p, {444150, 2430150}}},
+		ring, orb.Polygon{ring}, orb.MultiPolygon{{ring}}, orb.Collection{p, orb.Polygon{ring}}, orb.Bound{Min: p, Max: orb.Point{444120, 2430120}},
+		orb.MultiPoint{}, orb.LineString{}, orb.MultiLineString{}, orb.Ring{}, orb.Polygon{}, orb.MultiPolygon{}, orb.Collection{},
+		orb.Polygon{{}}, orb.LineString{p}}
+}
+
+// TestEveryGeometry draws every geometry type in every role of a sheet:
+// nothing panics and the PDF is written.
+func TestEveryGeometry(t *testing.T) {
+	var fs []gis.Feature
+	for i, g := range allGeometries() {
+		fs = append(fs, gis.Feature{ID: fmt.Sprint(i), Geometry: g, Properties: map[string]any{"maDoiTuong": fmt.Sprintf("X-%d", i), "phanLoai": "CN"}})
+		Touches(g, orb.Bound{Min: orb.Point{444000, 2430000}, Max: orb.Point{444100, 2430100}})
+	}
+	l, err := New(Options{Paper: "A4", Scale: 1000}, orb.Point{444100, 2430100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := &Document{Catalogue: catalogue(t), Fonts: fonts, Sheets: []Sheet{{Layout: l}}}
+	if err := empty.Write(io.Discard); err != nil {
+		t.Fatalf("an empty sheet: %v", err)
+	}
+	d := &Document{Catalogue: catalogue(t), Fonts: fonts, Sheets: []Sheet{{
+		Layout: l,
+		Map:    render.Map{Lots: fs, Lines: fs, Boundary: fs, Highlight: fs, Labels: true},
+		Plan:   fs,
+		Tiles:  []Tile{{Extent: l.Extent(), Label: "1"}},
+	}}}
+	if err := d.Write(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Sheets[0].Preview(d.Catalogue, fonts, 20); err != nil {
+		t.Fatal(err)
+	}
+	d.Catalogue = nil // every lot then is of an unknown class
+	if err := d.Write(io.Discard); err != nil {
+		t.Fatalf("without a catalogue: %v", err)
+	}
+}
