@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"image"
 	"image/png"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -276,4 +278,89 @@ func TestGoldenSamplePlans(t *testing.T) {
 	}
 	golden(t, "compare-truc-trung-tam-swipe", w.Map.Render(900, 600))
 	w.Compare.Swipe.SetChecked(false)
+}
+
+func TestFramesRenderInTheBackgroundAndShiftWhileDragging(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	m := w.Map
+	rendered := make(chan struct{}, 8)
+	m.Rendered = func() { send(rendered, struct{}{}) }
+	s := m.Size()
+	pw, ph := int(s.Width), int(s.Height)
+	wait := func() *image.RGBA {
+		t.Helper()
+		for i := 0; i < 50; i++ {
+			img := m.draw(pw, ph)
+			m.mu.Lock()
+			done := img == image.Image(m.frame)
+			m.mu.Unlock()
+			if done {
+				return img.(*image.RGBA)
+			}
+			select {
+			case <-rendered:
+			case <-time.After(5 * time.Second):
+				t.Fatal("no frame rendered")
+			}
+		}
+		t.Fatal("the finished frame is never shown")
+		return nil
+	}
+	frame := wait()
+	// a drag shows the last frame shifted by the dragged pixels until the new one is ready
+	m.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 10, DY: 6}})
+	preview := m.draw(pw, ph).(*image.RGBA)
+	if preview == frame {
+		t.Fatal("the old frame is shown unshifted")
+	}
+	for _, p := range [][2]int{{100, 100}, {200, 150}, {pw / 2, ph / 2}} {
+		if got, want := preview.RGBAAt(p[0]+10, p[1]+6), frame.RGBAAt(p[0], p[1]); got != want {
+			t.Fatalf("preview at %v = %v, want the old frame's %v", p, got, want)
+		}
+	}
+	next := wait()
+	if next == frame {
+		t.Fatal("no new frame after the drag")
+	}
+}
+
+// slowSource blocks loads until they are cancelled.
+type slowSource struct{ fakeSource }
+
+func (slowSource) Load(ctx context.Context, code string, n int, layers ...string) (*store.Snapshot, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestLongWorkShowsProgressWithCancel(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	w, err := New(a, slowSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.progress.Visible() {
+		t.Fatal("progress shown at once")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !w.progress.Visible() {
+		if time.Now().After(deadline) {
+			t.Fatal("no progress bar after half a second")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	done := make(chan error, 1)
+	w.Done = func(_ string, err error) { send(done, err) }
+	test.Tap(w.Cancel)
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("task ended with %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancel did not end the task")
+	}
+	if w.progress.Visible() || w.Status.Text != "Đã hủy" {
+		t.Fatalf("after cancel: progress %v, status %q", w.progress.Visible(), w.Status.Text)
+	}
 }
