@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -362,5 +363,30 @@ func TestLongWorkShowsProgressWithCancel(t *testing.T) {
 	}
 	if w.progress.Visible() || w.Status.Text != "Đã hủy" {
 		t.Fatalf("after cancel: progress %v, status %q", w.progress.Visible(), w.Status.Text)
+	}
+}
+
+func TestScaleIsTrueToTheScreen(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	// 1:2000 at the nominal 96 dpi: a unit (1/96 in) shows 2000/96 in of ground
+	w.Map.SetCenter(orb.Point{ox, oy}, 2000*0.0254/96)
+	if n := w.Map.ScaleDenominator(); math.Abs(n-2000) > 1e-6 {
+		t.Fatalf("1:%v, want 1:2000", n)
+	}
+	if !strings.Contains(w.Scale.Text, "1:2.000") {
+		t.Fatalf("scale label %q", w.Scale.Text)
+	}
+	// a 192-dpi screen with 2 device pixels per unit is still 1:2000 ...
+	w.Map.mu.Lock()
+	w.Map.ratio = 2
+	w.Map.mu.Unlock()
+	w.DPI.SetText("192")
+	if n := w.Map.ScaleDenominator(); math.Abs(n-2000) > 1e-6 {
+		t.Fatalf("1:%v at 192 dpi, want 1:2000", n)
+	}
+	// ... and a 144-dpi one (units larger than nominal) shows more detail
+	w.DPI.SetText("144")
+	if n := w.Map.ScaleDenominator(); math.Abs(n-1500) > 1e-6 || w.app.Preferences().Float(prefDPI) != 144 {
+		t.Fatalf("1:%v at 144 dpi, want 1:1500", n)
 	}
 }

@@ -52,6 +52,7 @@ type MapView struct {
 	pending  *orb.Bound
 	size     fyne.Size
 	ratio    float64 // device pixels per Fyne unit, from the raster
+	dpi      float64 // the screen's device pixels per inch; 0: nominal
 	frame    *image.RGBA
 	frameV   render.View
 	frameGen int
@@ -218,11 +219,24 @@ func (m *MapView) PositionOf(p orb.Point) fyne.Position {
 		float32(float64(m.size.Height)/2-(p[1]-m.center[1])/m.res))
 }
 
-// ScaleDenominator is N of the scale 1:N on screen: Fyne units are 1/96 inch
-// at scale 1 and Fyne scales them to the monitor's DPI.
+// SetDPI sets the screen's real resolution in device pixels per inch for
+// ScaleDenominator; 0 means Fyne's nominal 96 dpi per unit.
+func (m *MapView) SetDPI(dpi float64) {
+	m.mu.Lock()
+	m.dpi = dpi
+	m.mu.Unlock()
+}
+
+// ScaleDenominator is N of the scale 1:N on screen. With the screen's DPI
+// set, a device pixel is 1/DPI inch; otherwise a Fyne unit is taken as
+// 1/96 inch (Fyne scales units to the monitor's DPI).
 func (m *MapView) ScaleDenominator() float64 {
-	_, res := m.Center()
-	return res / (0.0254 / 96)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.dpi > 0 && m.ratio > 0 {
+		return m.res / m.ratio / (0.0254 / m.dpi)
+	}
+	return m.res / (0.0254 / 96)
 }
 
 // View returns the pixel view for a raster of w×h device pixels.

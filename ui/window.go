@@ -48,6 +48,7 @@ const (
 	prefHeight   = "window.height"
 	prefLanguage = "language"
 	prefLayers   = "layers." // + plan code
+	prefDPI      = "screen.dpi"
 )
 
 // Window is the main window with handles to its interactive parts, so tests
@@ -79,6 +80,7 @@ type Window struct {
 	Findings      *findingsPanel
 	Compare       *comparePanel
 	Language      *widget.Select
+	DPI           *widget.Entry // the screen's real resolution, for a true 1:N
 	Left, Right   *container.AppTabs
 
 	plans    []store.Plan
@@ -138,7 +140,7 @@ func New(a fyne.App, src Source) (*Window, error) {
 			node = w.plans[0].Code
 		}
 		code, _, _ := cutNode(node)
-		w.Plans.OpenBranch(code)
+		w.openTo(code)
 		w.Plans.Select(node)
 	}
 	return w, nil
@@ -225,9 +227,26 @@ func (w *Window) build() {
 		}
 	}
 
+	w.DPI = widget.NewEntry()
+	w.DPI.SetPlaceHolder(tr("automatic (96 dpi × Fyne scale)"))
+	if d := w.app.Preferences().Float(prefDPI); d > 0 {
+		w.DPI.SetText(strconv.FormatFloat(d, 'f', -1, 64))
+		w.Map.SetDPI(d)
+	}
+	w.DPI.OnChanged = func(s string) {
+		d, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+		if err != nil || d < 30 || d > 1200 {
+			d = 0
+		}
+		w.app.Preferences().SetFloat(prefDPI, d)
+		w.Map.SetDPI(d)
+		w.showScale()
+	}
+
 	browser := container.NewBorder(nil, nil, nil, nil, w.Plans)
 	searchBox := container.NewBorder(w.Search, nil, nil, nil, w.Results)
-	settings := container.NewVBox(widget.NewLabelWithStyle(tr("Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.Language)
+	settings := container.NewVBox(widget.NewLabelWithStyle(tr("Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.Language,
+		widget.NewLabelWithStyle(tr("Screen resolution (dpi), for the scale 1:N"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.DPI)
 	w.Left = container.NewAppTabs(
 		container.NewTabItem(tr("Plans"), browser),
 		container.NewTabItem(tr("Search"), searchBox),
@@ -263,7 +282,7 @@ func (w *Window) rebuild() {
 	w.Left.SelectIndex(5) // stay in the settings
 	if node != "" {
 		code, _, _ := cutNode(node)
-		w.Plans.OpenBranch(code)
+		w.openTo(code)
 		w.Plans.Select(node)
 	}
 }
@@ -302,6 +321,9 @@ func cutNode(id string) (code string, version int, dossier int64) {
 }
 
 func (w *Window) nodeExists(id string) bool {
+	if strings.HasPrefix(id, areaPrefix) {
+		return false
+	}
 	code, _, _ := cutNode(id)
 	if id == code {
 		for _, p := range w.plans {
@@ -319,11 +341,27 @@ func (w *Window) nodeExists(id string) bool {
 	return false
 }
 
+// areaPrefix starts the tree id of an area node: plans are grouped by area.
+const areaPrefix = "area:"
+
 func (w *Window) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID {
 	if id == "" {
-		out := make([]string, len(w.plans))
-		for i, p := range w.plans {
-			out[i] = p.Code
+		var out []string
+		seen := map[string]bool{}
+		for _, p := range w.plans {
+			if !seen[p.Area] {
+				seen[p.Area] = true
+				out = append(out, areaPrefix+p.Area)
+			}
+		}
+		return out
+	}
+	if area, ok := strings.CutPrefix(id, areaPrefix); ok {
+		var out []string
+		for _, p := range w.plans {
+			if p.Area == area {
+				out = append(out, p.Code)
+			}
 		}
 		return out
 	}
@@ -338,7 +376,7 @@ func (w *Window) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID {
 }
 
 func (w *Window) isBranch(id widget.TreeNodeID) bool {
-	return !strings.ContainsAny(id, "@#")
+	return strings.HasPrefix(id, areaPrefix) || !strings.ContainsAny(id, "@#")
 }
 
 func (w *Window) createNode(bool) fyne.CanvasObject { return widget.NewLabel("") }
@@ -348,6 +386,12 @@ func (w *Window) updateNode(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 }
 
 func (w *Window) nodeText(id string) string {
+	if area, ok := strings.CutPrefix(id, areaPrefix); ok {
+		if area == "" {
+			return tr("Other plans")
+		}
+		return area
+	}
 	code, num, dossier := cutNode(id)
 	switch {
 	case dossier != 0:
@@ -363,11 +407,7 @@ func (w *Window) nodeText(id string) string {
 	case id == code:
 		for _, p := range w.plans {
 			if p.Code == code {
-				area := p.Area
-				if area != "" {
-					area = " · " + area
-				}
-				return fmt.Sprintf("%s (1/%d)%s", p.Name, p.Scale, area)
+				return fmt.Sprintf("%s (1/%d)", p.Name, p.Scale)
 			}
 		}
 	default:
@@ -408,7 +448,21 @@ func stateName(s string) string {
 	return s
 }
 
+// openTo opens the tree down to a plan's node.
+func (w *Window) openTo(code string) {
+	for _, p := range w.plans {
+		if p.Code == code {
+			w.Plans.OpenBranch(areaPrefix + p.Area)
+		}
+	}
+	w.Plans.OpenBranch(code)
+}
+
 func (w *Window) selected(id widget.TreeNodeID) {
+	if strings.HasPrefix(id, areaPrefix) {
+		w.Plans.OpenBranch(id)
+		return
+	}
 	w.node = id
 	w.app.Preferences().SetString(prefLastNode, id)
 	code, num, dossier := cutNode(id)

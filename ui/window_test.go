@@ -71,8 +71,16 @@ func waitLoaded(t *testing.T, w *Window, node string) *store.Snapshot {
 
 func TestWindowListsPlansAndDrawsVersions(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	if got := len(w.childUIDs("")); got != 4 {
-		t.Fatalf("%d plans listed, want 4", got)
+	areas := w.childUIDs("")
+	if len(areas) != 4 {
+		t.Fatalf("%d areas listed, want 4", len(areas))
+	}
+	plans := 0
+	for _, a := range areas {
+		plans += len(w.childUIDs(a))
+	}
+	if plans != 4 || w.nodeText(areas[0]) != "Xã Yên Khoái, huyện Lộc Bình, tỉnh Lạng Sơn" {
+		t.Fatalf("%d plans listed, want 4; first area %q", plans, w.nodeText(areas[0]))
 	}
 	if got := w.childUIDs("truc-trung-tam"); len(got) != 3 || got[1] != "truc-trung-tam@2" || got[2] != "truc-trung-tam#1" {
 		t.Fatalf("central axis versions and dossiers %v", got)
