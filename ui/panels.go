@@ -250,7 +250,7 @@ func (f *findingsPanel) check() {
 			f.label.SetText(tr("{{.N}} findings", map[string]any{"N": len(res)}))
 			f.List.UnselectAll()
 			f.List.Refresh()
-			w.Left.SelectIndex(4)
+			w.Left.SelectIndex(3)
 		}, nil
 	})
 }

@@ -251,13 +251,13 @@ func (w *Window) build() {
 		container.NewTabItem(tr("Plans"), browser),
 		container.NewTabItem(tr("Search"), searchBox),
 		container.NewTabItem(tr("Layers"), container.NewVScroll(w.LayerPanel)),
-		container.NewTabItem(tr("Legend"), container.NewVScroll(w.Legend)),
 		container.NewTabItem(tr("Checks"), w.Findings.box),
 		container.NewTabItem(tr("Settings"), settings),
 	)
 	w.Right = container.NewAppTabs(
 		container.NewTabItem(tr("Inspector"), w.Inspector),
 		container.NewTabItem(tr("Compare"), w.Compare.box),
+		container.NewTabItem(tr("Legend"), container.NewVScroll(w.Legend)),
 	)
 	tools := container.NewHBox(
 		widget.NewButtonWithIcon("", theme.ZoomInIcon(), w.Map.ZoomIn),
@@ -279,7 +279,7 @@ func (w *Window) rebuild() {
 	node := w.node
 	w.plan = ""
 	w.build()
-	w.Left.SelectIndex(5) // stay in the settings
+	w.Left.SelectIndex(4) // stay in the settings
 	if node != "" {
 		code, _, _ := cutNode(node)
 		w.openTo(code)

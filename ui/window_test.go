@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"quyhoach/assets"
 	"quyhoach/gis/landuse"
@@ -346,5 +347,67 @@ func TestLanguageSwitchesAndIsRemembered(t *testing.T) {
 	}
 	if got := w.nodeText("chi-ma#2"); !strings.Contains(got, "under appraisal") {
 		t.Fatalf("English dossier node %q", got)
+	}
+}
+
+func TestLayersPanelHidesReordersAndRemembers(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	waitLoaded(t, w, "chi-ma@1")
+	// rows, top layer first: TimDuongGiaoThong_L, RanhGioiQuyHoach_A, ChucNangSuDungDat_A
+	row := func(i int) (*widget.Check, *widget.Button, *widget.Slider) {
+		box := w.LayerPanel.Objects[i].(*fyne.Container)
+		top := box.Objects[0].(*fyne.Container)
+		var check *widget.Check
+		var up *widget.Button
+		for _, o := range top.Objects {
+			switch o := o.(type) {
+			case *widget.Check:
+				check = o
+			case *fyne.Container:
+				up = o.Objects[0].(*widget.Button)
+			}
+		}
+		var slider *widget.Slider
+		for _, o := range box.Objects[1].(*fyne.Container).Objects {
+			if s, ok := o.(*widget.Slider); ok {
+				slider = s
+			}
+		}
+		return check, up, slider
+	}
+	check, _, slider := row(2)
+	if check.Text != LandUseLayer {
+		t.Fatalf("bottom row %q", check.Text)
+	}
+	test.Tap(check)
+	if !w.Map.Options().Hidden[LandUseLayer] {
+		t.Fatal("land use not hidden")
+	}
+	img := w.Map.Render(400, 300)
+	cat, _ := landuse.Parse(assets.LandUse)
+	if n := catalogueColours(img, cat); n != 0 {
+		t.Fatalf("%d land-use colours with the layer hidden", n)
+	}
+	slider.SetValue(0.4)
+	slider.OnChangeEnded(0.4)
+	if w.Map.Options().Opacity[LandUseLayer] != 0.4 {
+		t.Fatalf("opacity %v", w.Map.Options().Opacity)
+	}
+	// move land use to the top
+	_, up, _ := row(2)
+	test.Tap(up)
+	_, up, _ = row(1)
+	test.Tap(up)
+	if c, _, _ := row(0); c.Text != LandUseLayer {
+		t.Fatalf("top row %q after moving land use up", c.Text)
+	}
+	p := w.loadLayerPrefs("chi-ma")
+	if !p.Hidden[LandUseLayer] || p.Opacity[LandUseLayer] != 0.4 || p.Order[len(p.Order)-1] != LandUseLayer {
+		t.Fatalf("remembered %+v", p)
+	}
+	// another plan keeps its own layers
+	waitLoaded(t, w, "huu-nghi@1")
+	if w.Map.Options().Hidden[LandUseLayer] {
+		t.Fatal("huu-nghi inherited chi-ma's hidden layer")
 	}
 }
