@@ -231,6 +231,7 @@ func (w *Window) CompareDossier(id int64) {
 // compare builds the compare scene, change rows and balance (off the UI goroutine).
 func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title, label string) (func(), error) {
 	fl, tl := project(from.Layers), project(to.Layers)
+	from.Layers, to.Layers = nil, nil
 	res := diffOf(fl, tl, to.Lineage)
 	if err := ctx.Err(); err != nil {
 		return nil, err

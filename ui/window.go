@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
+	orbproject "github.com/paulmach/orb/project"
 
 	"quyhoach/assets"
 	"quyhoach/gis"
@@ -481,6 +482,7 @@ func (w *Window) Show(code string, num int) {
 			return nil, err
 		}
 		layers := project(snap.Layers)
+		snap.Layers = nil // now projected: held once, in layers
 		sc := scene.Plan(layers, w.cat)
 		return func() {
 			w.show(snap, layers, sc, false)
@@ -489,10 +491,20 @@ func (w *Window) Show(code string, num int) {
 	})
 }
 
-// project returns the layers in EPSG:9215 metres.
+// project transforms a loaded snapshot's layers to EPSG:9215 metres in
+// place (orb's project mutates point slices) and returns them: the window
+// keeps one copy of the geometry, not a WGS84 one beside it.
 func project(layers []gis.Layer) []gis.Layer {
 	tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
-	return gis.Project(layers, tr)
+	for li := range layers {
+		fs := layers[li].Features
+		for i := range fs {
+			if fs[i].Geometry != nil {
+				fs[i].Geometry = orbproject.Geometry(fs[i].Geometry, tr)
+			}
+		}
+	}
+	return layers
 }
 
 // show puts a loaded scene on the map (UI goroutine).
