@@ -31,7 +31,11 @@ type comparePanel struct {
 	Title    *widget.Label
 	List     *widget.List
 	Rows     []ChangeRow
-	Balance  diff.Balance
+	Balance  diff.Balance // the one shown: whole plan or adjusted area
+	// Scope chooses the balance of the whole plan or of the adjusted area only.
+	Scope    *widget.RadioGroup
+	whole    diff.Balance
+	adjusted diff.Balance
 	Table    *widget.Table
 	Export   *widget.Button
 	ExportBl *widget.Button
@@ -125,8 +129,12 @@ func newComparePanel(w *Window) *comparePanel {
 	c.SwipeAt.OnChanged = func(float64) { c.applySwipe() }
 	c.Swipe = widget.NewCheck(tr("Swipe: approved left, adjusted right"), func(bool) { c.applySwipe() })
 	top := container.NewVBox(c.From, c.Title, container.NewBorder(nil, nil, c.Swipe, nil, c.SwipeAt))
+	c.Scope = widget.NewRadioGroup([]string{tr("Whole plan"), tr("Adjusted area")}, func(string) { c.showScope() })
+	c.Scope.Horizontal = true
+	c.Scope.Required = true
+	c.Scope.SetSelected(tr("Whole plan"))
 	bottom := container.NewHBox(c.Export, c.ExportBl)
-	split := container.NewVSplit(c.List, c.Table)
+	split := container.NewVSplit(c.List, container.NewBorder(c.Scope, nil, nil, nil, c.Table))
 	split.Offset = 0.55
 	c.box = container.NewBorder(top, bottom, nil, nil, split)
 	return c
@@ -155,6 +163,15 @@ func signed(v float64) string {
 	return "0"
 }
 
+// showScope shows the balance of the chosen scope.
+func (c *comparePanel) showScope() {
+	c.Balance = c.whole
+	if c.Scope.Selected == tr("Adjusted area") {
+		c.Balance = c.adjusted
+	}
+	c.Table.Refresh()
+}
+
 // applySwipe shows the before/after swipe, or the overlay of changes.
 func (c *comparePanel) applySwipe() {
 	if c.Swipe.Checked && c.before != nil && c.after != nil {
@@ -167,7 +184,7 @@ func (c *comparePanel) applySwipe() {
 // clear leaves compare mode for a plain version: the chooser lists the others.
 func (c *comparePanel) clear(shown *store.Snapshot) {
 	c.to = shown
-	c.Rows, c.Balance = nil, diff.Balance{}
+	c.Rows, c.Balance, c.whole, c.adjusted = nil, diff.Balance{}, diff.Balance{}, diff.Balance{}
 	c.before, c.after = nil, nil
 	c.Swipe.SetChecked(false)
 	c.Swipe.Disable()
@@ -257,13 +274,16 @@ func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title, l
 		return diff.Class{Code: f.String("phanLoai"), Name: f.String("phanLoai")}
 	}
 	bal := diff.Compare(lots(fl), lots(tl), classOf, w.cat.Codes())
+	b, a := diff.AdjustedArea(res)
+	adj := diff.Compare(b, a, classOf, w.cat.Codes())
 	rows := changeRows(res, w)
 	return func() {
 		w.shown = label
 		w.show(to, tl, sc, true)
 		c := w.Compare
 		c.Title.SetText(title)
-		c.Rows, c.Balance = rows, bal
+		c.Rows, c.whole, c.adjusted = rows, bal, adj
+		c.showScope()
 		c.before, c.after = before, after
 		c.Swipe.Enable()
 		c.applySwipe()

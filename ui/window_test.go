@@ -260,6 +260,23 @@ func TestCompareListsDossierChanges(t *testing.T) {
 	if w.Compare.cell(0, 4) != "± ha" || len(w.Compare.Balance.Rows) == 0 {
 		t.Fatal("balance table empty")
 	}
+	whole := w.Compare.Balance
+	if whole.TotalHa < 1686 || whole.TotalHa > 1688 {
+		t.Fatalf("whole-plan balance total %v ha", whole.TotalHa)
+	}
+	// the adjusted area alone: the lots changed, before and after
+	w.Compare.Scope.SetSelected("Khu vực điều chỉnh")
+	adj := w.Compare.Balance
+	// as `quyhoach balance --plan truc-trung-tam --version 2 --against 1` prints it
+	if r := adj.Rounded(2); r.TotalHa != 11.84 || r.BeforeTotalHa != 11.84 || len(r.Rows) != 11 {
+		t.Fatalf("adjusted-area balance %v / %v ha, %d rows", r.TotalHa, r.BeforeTotalHa, len(r.Rows))
+	}
+	if got := w.Compare.cell(6, 4); got != "+8,55" || w.Compare.cell(6, 0) != "HTKT" {
+		t.Fatalf("HTKT row: %q %q", w.Compare.cell(6, 0), got)
+	}
+	if got := w.Compare.cell(len(adj.Rows)+1, 4); got != signed(adj.TotalHa-adj.BeforeTotalHa) {
+		t.Fatalf("total change cell %q", got)
+	}
 }
 
 func rowsText(rows []ChangeRow) string {
