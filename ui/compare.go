@@ -25,13 +25,13 @@ import (
 // comparePanel is the reviewer's compare mode: the change list, the
 // land-use balance before/after and their CSV export.
 type comparePanel struct {
-	w        *Window
-	box      fyne.CanvasObject
-	From     *widget.Select // the version to compare the shown one with
-	Title    *widget.Label
-	List     *widget.List
-	Rows     []ChangeRow
-	Balance  diff.Balance // the one shown: whole plan or adjusted area
+	w       *Window
+	box     fyne.CanvasObject
+	From    *widget.Select // the version to compare the shown one with
+	Title   *widget.Label
+	List    *widget.List
+	Rows    []ChangeRow
+	Balance diff.Balance // the one shown: whole plan or adjusted area
 	// Scope chooses the balance of the whole plan or of the adjusted area only.
 	Scope    *widget.RadioGroup
 	whole    diff.Balance
