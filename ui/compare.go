@@ -128,7 +128,7 @@ func newComparePanel(w *Window) *comparePanel {
 	c.SwipeAt.Value = 0.5
 	c.SwipeAt.OnChanged = func(float64) { c.applySwipe() }
 	c.Swipe = widget.NewCheck(tr("Swipe: approved left, adjusted right"), func(bool) { c.applySwipe() })
-	top := container.NewVBox(c.From, c.Title, container.NewBorder(nil, nil, c.Swipe, nil, c.SwipeAt))
+	top := container.NewVBox(c.From, c.Title, c.Swipe, c.SwipeAt)
 	c.Scope = widget.NewRadioGroup([]string{tr("Whole plan"), tr("Adjusted area")}, func(string) { c.showScope() })
 	c.Scope.Horizontal = true
 	c.Scope.Required = true
@@ -223,7 +223,7 @@ func (w *Window) CompareVersions(code string, a, b int) {
 			return nil, err
 		}
 		title := tr("Version {{.B}} against version {{.A}}", map[string]any{"A": from.Version.Number, "B": to.Version.Number})
-		return w.compare(ctx, from, to, title, strconv.Itoa(to.Version.Number))
+		return w.compare(ctx, from, to, title, tr("version {{.N}}", map[string]any{"N": to.Version.Number}))
 	})
 }
 
@@ -279,7 +279,7 @@ func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title, l
 	rows := changeRows(res, w)
 	return func() {
 		w.shown = label
-		w.show(to, tl, sc, true)
+		w.show(to, tl, sc, after, true)
 		c := w.Compare
 		c.Title.SetText(title)
 		c.Rows, c.whole, c.adjusted = rows, bal, adj

@@ -485,7 +485,7 @@ func (w *Window) Show(code string, num int) {
 		snap.Layers = nil // now projected: held once, in layers
 		sc := scene.Plan(layers, w.cat)
 		return func() {
-			w.show(snap, layers, sc, false)
+			w.show(snap, layers, sc, sc, false)
 			w.Compare.clear(snap)
 		}, nil
 	})
@@ -508,7 +508,9 @@ func project(layers []gis.Layer) []gis.Layer {
 }
 
 // show puts a loaded scene on the map (UI goroutine).
-func (w *Window) show(snap *store.Snapshot, layers []gis.Layer, sc *scene.Scene, compared bool) {
+// counted is the scene whose lots the status counts: sc itself, or in
+// compare mode the compared state styled as a plan.
+func (w *Window) show(snap *store.Snapshot, layers []gis.Layer, sc, counted *scene.Scene, compared bool) {
 	fit := snap.Plan.Code != w.plan
 	w.snap, w.layers, w.compared = snap, layers, compared
 	if fit {
@@ -518,7 +520,7 @@ func (w *Window) show(snap *store.Snapshot, layers []gis.Layer, sc *scene.Scene,
 	w.Map.SetScene(sc, fit)
 	w.SetTitle("quyhoach — " + snap.Plan.Name)
 	lots, area := 0, 0.0
-	if l := sc.Layer(LandUseLayer); l != nil {
+	if l := counted.Layer(LandUseLayer); l != nil {
 		for i := range l.Shapes {
 			if l.Shapes[i].Kind == scene.Lot {
 				lots++
@@ -526,12 +528,12 @@ func (w *Window) show(snap *store.Snapshot, layers []gis.Layer, sc *scene.Scene,
 			}
 		}
 	}
-	ver := strconv.Itoa(snap.Version.Number)
+	state := tr("version {{.N}}", map[string]any{"N": snap.Version.Number})
 	if w.shown != "" {
-		ver, w.shown = w.shown, ""
+		state, w.shown = w.shown, ""
 	}
-	w.Status.SetText(tr("{{.Plan}} · version {{.Version}} · {{.Lots}} lots · {{.Area}} ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
-		map[string]any{"Plan": snap.Plan.Code, "Version": ver, "Lots": lots, "Area": gis.FormatVN(area/10000, 2)}))
+	w.Status.SetText(tr("{{.Plan}} · {{.State}} · {{.Lots}} lots · {{.Area}} ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
+		map[string]any{"Plan": snap.Plan.Code, "State": state, "Lots": lots, "Area": gis.FormatVN(area/10000, 2)}))
 	w.InspectorRows = nil
 	w.Inspector.Refresh()
 	w.search(w.Search.Text)

@@ -223,8 +223,8 @@ func TestCompareListsDossierChanges(t *testing.T) {
 	if got != want {
 		t.Fatalf("chi-ma dossier changes\n got %s\nwant %s", got, want)
 	}
-	if !strings.Contains(w.Compare.Title.Text, "Hồ sơ 2") {
-		t.Fatalf("title %q", w.Compare.Title.Text)
+	if !strings.Contains(w.Compare.Title.Text, "Hồ sơ 2") || !strings.Contains(w.Status.Text, "chi-ma · hồ sơ 2 (đang thẩm định) · 83 lô") {
+		t.Fatalf("title %q, status %q", w.Compare.Title.Text, w.Status.Text)
 	}
 	var buf bytes.Buffer
 	if err := w.Compare.WriteChangesCSV(&buf); err != nil {
