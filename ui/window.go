@@ -129,11 +129,11 @@ func New(a fyne.App, src Source) (*Window, error) {
 	width := a.Preferences().FloatWithFallback(prefWidth, 1280)
 	height := a.Preferences().FloatWithFallback(prefHeight, 820)
 	w.Resize(fyne.NewSize(float32(width), float32(height)))
-	w.SetCloseIntercept(func() {
-		s := w.Canvas().Size()
-		a.Preferences().SetFloat(prefWidth, float64(s.Width))
-		a.Preferences().SetFloat(prefHeight, float64(s.Height))
-		w.Close()
+	w.SetOnClosed(func() {
+		if s := w.Canvas().Size(); s.Width > 0 && s.Height > 0 {
+			a.Preferences().SetFloat(prefWidth, float64(s.Width))
+			a.Preferences().SetFloat(prefHeight, float64(s.Height))
+		}
 	})
 	if len(w.plans) > 0 {
 		node := a.Preferences().StringWithFallback(prefLastNode, w.plans[0].Code)

@@ -142,6 +142,19 @@ func TestRemembersLastPlanAndLayers(t *testing.T) {
 	if !o.Hidden[BoundaryLayer] || o.Opacity[LandUseLayer] != 0.5 {
 		t.Fatalf("layer options %v %v", o.Hidden, o.Opacity)
 	}
+	// the window's size is kept when it closes and used when it opens again
+	w.Resize(fyne.NewSize(1000, 700))
+	w.Close()
+	if a.Preferences().Float(prefWidth) != 1000 || a.Preferences().Float(prefHeight) != 700 {
+		t.Fatalf("size kept %v×%v", a.Preferences().Float(prefWidth), a.Preferences().Float(prefHeight))
+	}
+	w2, err := New(a, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := w2.Canvas().Size(); s.Width != 1000 || s.Height != 700 {
+		t.Fatalf("reopened at %v", s)
+	}
 }
 
 func TestSearchFindsAccentFreeQueries(t *testing.T) {
