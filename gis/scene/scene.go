@@ -14,6 +14,7 @@ import (
 
 	"quyhoach/gis"
 	"quyhoach/gis/landuse"
+	"quyhoach/gis/render"
 )
 
 // Kind says what a shape is, for styling and picking.
@@ -122,14 +123,25 @@ func (s *Scene) Add(l *Layer) {
 // New returns an empty scene.
 func New() *Scene { return &Scene{empty: true} }
 
-// Colours of the plan symbology.
+// Colours of the plan symbology: those of the printed sheet (gis/render),
+// except road centre lines, white on screen to show over the grey road lots.
 var (
-	BoundaryColor = color.NRGBA{0xd0, 0x10, 0x10, 0xff}
-	RoadColor     = color.NRGBA{0xff, 0xff, 0xff, 0xd0} // centre lines over the dark road lots
+	BoundaryColor = render.BoundaryColor
+	RoadColor     = color.NRGBA{0xff, 0xff, 0xff, 0xd0}
 	OtherColor    = color.NRGBA{0x30, 0x30, 0x90, 0xc0}
-	OutlineColor  = color.NRGBA{0x30, 0x30, 0x30, 0xff}
-	UnknownFill   = color.NRGBA{0xc0, 0xc0, 0xc0, 0xff}
+	OutlineColor  = render.OutlineColor
+	UnknownFill   = render.UnknownFill
 )
+
+// screenPen turns a pen of the printed sheet (mm) into a screen stroke
+// (logical pixels at 96 dpi, 0.8 × so thin outlines stay thin, ≥ 0.6 px).
+func screenPen(p render.Pen) Stroke {
+	st := Stroke{Color: p.Color, Width: math.Max(0.6, p.Width*pxPerMM*0.8)}
+	for _, d := range p.Dash {
+		st.Dash = append(st.Dash, d*pxPerMM)
+	}
+	return st
+}
 
 // pxPerMM is logical screen pixels per millimetre (Fyne's 96 dpi units).
 const pxPerMM = 96 / 25.4
@@ -159,7 +171,8 @@ func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
 			StyleLot(&sh, cat)
 		case l.Name == gis.BoundaryLayer:
 			sh.Kind = Boundary
-			sh.Stroke = Stroke{Color: BoundaryColor, Width: 2.5, Dash: []float64{12, 4, 2, 4}}
+			sh.Stroke = screenPen(render.BoundaryPen)
+			sh.Stroke.Width = math.Max(sh.Stroke.Width, 2)
 		case strings.HasSuffix(l.Name, "_L") && strings.Contains(l.Name, "Duong"):
 			sh.Kind = Road
 			sh.Stroke = Stroke{Color: RoadColor, Width: 1, Dash: []float64{12, 3, 2, 3}}
@@ -172,21 +185,17 @@ func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
 	return out
 }
 
-// StyleLot gives a lot its fill by class, outline by stage and label.
+// StyleLot gives a lot its fill by class and outline by stage, as the
+// printed sheet draws it (render.Symbology), and its label.
 func StyleLot(sh *Shape, cat *landuse.Catalogue) {
 	f := sh.Feature
 	sh.Kind = Lot
-	sh.Fill = UnknownFill
-	stroke := landuse.Stroke{WidthMM: 0.13}
-	if c, ok := cat.Of(*f); ok {
-		sh.Fill = c.RGB
-		sh.Class = c.Code
-		stroke = c.Outline(landuse.Stage(f.String("giaiDoan")))
+	st := render.Symbology{Catalogue: cat}.Lot(*f)
+	sh.Fill = st.Fill
+	if st.Known {
+		sh.Class = st.Class.Code
 	}
-	sh.Stroke = Stroke{Color: OutlineColor, Width: math.Max(0.6, stroke.WidthMM*pxPerMM*0.8)}
-	for _, d := range stroke.Dash {
-		sh.Stroke.Dash = append(sh.Stroke.Dash, d*pxPerMM)
-	}
+	sh.Stroke = screenPen(st.Outline)
 	sh.AreaM2 = gis.Area(f.Geometry)
 	sh.Label = LotLabel(*f, sh.AreaM2)
 	sh.Anchor = Anchor(f.Geometry)
