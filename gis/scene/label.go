@@ -53,6 +53,9 @@ func (f *Font) measure(fc font.Face, px float64, s string) float64 {
 		return w
 	}
 	w := float64(font.MeasureString(fc, s)) / 64
+	if len(f.width) > 1<<18 {
+		clear(f.width) // bounded: a session zooming over many plans
+	}
 	f.width[key] = w
 	return w
 }
