@@ -63,6 +63,33 @@ type MapView struct {
 	// swipe: left of the divider the before scene, right the after scene
 	swipeL, swipeR *scene.Scene
 	swipeAt        float64 // divider as a fraction of the width; 0: off
+	// images are recycled: one the raster no longer shows (Fyne uploads
+	// what draw returns before it calls draw again) and that is not the
+	// last frame can be drawn into again, so panning does not churn memory.
+	shown image.Image
+	pool  []*image.RGBA
+}
+
+// bufferLocked returns a w×h image to draw on, recycled when possible.
+func (m *MapView) bufferLocked(w, h int) *image.RGBA {
+	for i, b := range m.pool {
+		if b.Rect.Dx() == w && b.Rect.Dy() == h {
+			m.pool = append(m.pool[:i], m.pool[i+1:]...)
+			return b
+		}
+	}
+	return image.NewRGBA(image.Rect(0, 0, w, h))
+}
+
+// recycleLocked keeps b for reuse unless it is shown or is the last frame.
+func (m *MapView) recycleLocked(b image.Image) {
+	img, ok := b.(*image.RGBA)
+	if !ok || img == nil || img == m.frame || b == m.shown {
+		return
+	}
+	if len(m.pool) < 3 {
+		m.pool = append(m.pool, img)
+	}
 }
 
 type job struct {
@@ -443,14 +470,19 @@ func (m *MapView) renderView(v render.View) *image.RGBA {
 	m.mu.Lock()
 	s, o := m.scene, m.optionsLocked(float64(v.Width)/math.Max(1, float64(m.size.Width)))
 	left, right, at := m.swipeL, m.swipeR, m.swipeAt
+	img := m.bufferLocked(v.Width, v.Height)
 	m.mu.Unlock()
-	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
 	if at > 0 && left != nil && right != nil {
 		right.Render(img, v, o)
-		under := image.NewRGBA(img.Rect)
+		m.mu.Lock()
+		under := m.bufferLocked(v.Width, v.Height)
+		m.mu.Unlock()
 		left.Render(under, v, o)
 		x := int(math.Round(at * float64(v.Width)))
 		xdraw.Draw(img, image.Rect(0, 0, x, v.Height), under, image.Point{}, xdraw.Src)
+		m.mu.Lock()
+		m.recycleLocked(under)
+		m.mu.Unlock()
 		xdraw.Draw(img, image.Rect(x-1, 0, x+1, v.Height), image.NewUniform(color.NRGBA{0x20, 0x20, 0x20, 0xff}), image.Point{}, xdraw.Src)
 		return img
 	}
@@ -504,20 +536,28 @@ func (m *MapView) draw(w, h int) image.Image {
 		m.pending = nil
 	}
 	v := m.viewLocked(w, h)
+	var out image.Image
 	if m.frame != nil && m.frameV == v && m.frameGen == m.gen {
-		return m.frame
+		out = m.frame
+	} else {
+		m.want = &job{v: v, gen: m.gen}
+		if !m.busy {
+			m.busy = true
+			go m.worker()
+		}
+		out = m.preview(v)
 	}
-	m.want = &job{v: v, gen: m.gen}
-	if !m.busy {
-		m.busy = true
-		go m.worker()
+	old := m.shown
+	m.shown = out
+	if old != out {
+		m.recycleLocked(old)
 	}
-	return m.preview(v)
+	return out
 }
 
 // preview returns the last frame moved and scaled to view v.
 func (m *MapView) preview(v render.View) image.Image {
-	dst := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
+	dst := m.bufferLocked(v.Width, v.Height)
 	xdraw.Draw(dst, dst.Bounds(), image.NewUniform(Background), image.Point{}, xdraw.Src)
 	f := m.frame
 	if f == nil {
@@ -549,7 +589,9 @@ func (m *MapView) worker() {
 		m.mu.Unlock()
 		img := m.renderView(j.v)
 		m.mu.Lock()
+		old := m.frame
 		m.frame, m.frameV, m.frameGen = img, j.v, j.gen
+		m.recycleLocked(old)
 		m.mu.Unlock()
 		fyne.Do(func() {
 			m.raster.Refresh()

@@ -41,12 +41,15 @@ func newWindow(t *testing.T, src Source) *Window {
 	a := test.NewApp()
 	t.Cleanup(a.Quit)
 	done := make(chan *store.Snapshot, 1)
+	// the size comes from the preferences, so nothing resizes the window
+	// while its first plan loads (the test driver runs fyne.Do at once)
+	a.Preferences().SetFloat(prefWidth, 1200)
+	a.Preferences().SetFloat(prefHeight, 800)
 	w, err := New(a, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.Loaded = func(s *store.Snapshot) { send(done, s) }
-	w.Resize(fyne.NewSize(1200, 800))
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
