@@ -41,6 +41,8 @@ type comparePanel struct {
 	ExportBl *widget.Button
 	Swipe    *widget.Check  // swipe between the before and after plans
 	SwipeAt  *widget.Slider // divider position, 0–1
+	Side     *widget.Check  // the before and after plans side by side
+	overlay  *scene.Scene   // the changes over the base
 	versions []int
 	to       *store.Snapshot
 	before   *scene.Scene // the two states styled as plans, for the swipe
@@ -126,9 +128,20 @@ func newComparePanel(w *Window) *comparePanel {
 	c.SwipeAt = widget.NewSlider(0.02, 0.98)
 	c.SwipeAt.Step = 0.01
 	c.SwipeAt.Value = 0.5
-	c.SwipeAt.OnChanged = func(float64) { c.applySwipe() }
-	c.Swipe = widget.NewCheck(tr("Swipe: approved left, adjusted right"), func(bool) { c.applySwipe() })
-	top := container.NewVBox(c.From, c.Title, c.Swipe, c.SwipeAt)
+	c.SwipeAt.OnChanged = func(float64) { c.applyMode() }
+	c.Swipe = widget.NewCheck(tr("Swipe: approved left, adjusted right"), func(on bool) {
+		if on && c.Side.Checked {
+			c.Side.SetChecked(false)
+		}
+		c.applyMode()
+	})
+	c.Side = widget.NewCheck(tr("Side by side: approved left, adjusted right"), func(on bool) {
+		if on && c.Swipe.Checked {
+			c.Swipe.SetChecked(false)
+		}
+		c.applyMode()
+	})
+	top := container.NewVBox(c.From, c.Title, c.Swipe, c.SwipeAt, c.Side)
 	c.Scope = widget.NewRadioGroup([]string{tr("Whole plan"), tr("Adjusted area")}, func(string) { c.showScope() })
 	c.Scope.Horizontal = true
 	c.Scope.Required = true
@@ -172,12 +185,29 @@ func (c *comparePanel) showScope() {
 	c.Table.Refresh()
 }
 
-// applySwipe shows the before/after swipe, or the overlay of changes.
-func (c *comparePanel) applySwipe() {
-	if c.Swipe.Checked && c.before != nil && c.after != nil {
-		c.w.Map.SetSwipe(c.before, c.after, c.SwipeAt.Value)
-	} else {
-		c.w.Map.SetSwipe(nil, nil, 0)
+// applyMode shows the changes over the base, the before/after swipe, or
+// the two states side by side.
+func (c *comparePanel) applyMode() {
+	m := c.w.Map
+	ready := c.before != nil && c.after != nil
+	switch {
+	case c.Side.Checked && ready:
+		if m.Scene() != c.after {
+			m.SetScene(c.after, false)
+		}
+		c.w.SideBySide(c.before)
+	case c.Swipe.Checked && ready:
+		c.w.SideBySide(nil)
+		if m.Scene() != c.overlay && c.overlay != nil {
+			m.SetScene(c.overlay, false)
+		}
+		m.SetSwipe(c.before, c.after, c.SwipeAt.Value)
+	default:
+		c.w.SideBySide(nil)
+		if ready && c.overlay != nil && m.Scene() != c.overlay {
+			m.SetScene(c.overlay, false)
+		}
+		m.SetSwipe(nil, nil, 0)
 	}
 }
 
@@ -185,9 +215,12 @@ func (c *comparePanel) applySwipe() {
 func (c *comparePanel) clear(shown *store.Snapshot) {
 	c.to = shown
 	c.Rows, c.Balance, c.whole, c.adjusted = nil, diff.Balance{}, diff.Balance{}, diff.Balance{}
-	c.before, c.after = nil, nil
+	c.before, c.after, c.overlay = nil, nil, nil
 	c.Swipe.SetChecked(false)
 	c.Swipe.Disable()
+	c.Side.SetChecked(false)
+	c.Side.Disable()
+	c.w.SideBySide(nil)
 	c.Title.SetText("")
 	c.versions = nil
 	var names []string
@@ -284,9 +317,10 @@ func (w *Window) compare(ctx context.Context, from, to *store.Snapshot, title, l
 		c.Title.SetText(title)
 		c.Rows, c.whole, c.adjusted = rows, bal, adj
 		c.showScope()
-		c.before, c.after = before, after
+		c.before, c.after, c.overlay = before, after, sc
 		c.Swipe.Enable()
-		c.applySwipe()
+		c.Side.Enable()
+		c.applyMode()
 		c.List.UnselectAll()
 		c.List.Refresh()
 		c.Table.Refresh()

@@ -63,6 +63,10 @@ type Window struct {
 
 	Plans    *widget.Tree
 	Map      *MapView
+	Twin     *MapView // the approved state beside Map in side-by-side compare
+	mapBox   *fyne.Container
+	twinned  bool // side by side: Twin shown and kept on Map's view
+	syncing  bool
 	Status   *widget.Label // what is shown: plan, version, lots, area
 	Cursor   *widget.Label // X (N), Y (E), lat/lon under the mouse
 	Scale    *widget.Label // 1:N
@@ -152,7 +156,14 @@ func (w *Window) build() {
 	w.Map.SetOptions(scene.Options{Font: w.font})
 	w.Map.OnSelect = w.inspect
 	w.Map.OnCursor = w.showCursor
-	w.Map.OnView = w.showScale
+	w.Map.OnView = func() {
+		w.showScale()
+		w.syncView(w.Map, w.Twin)
+	}
+	w.Twin = NewMapView()
+	w.Twin.OnCursor = w.showCursor
+	w.Twin.OnSelect = w.inspect
+	w.Twin.OnView = func() { w.syncView(w.Twin, w.Map) }
 	w.Map.Rendered = func() {
 		if f := w.firstFrame; f != nil && !w.Map.frameEmpty() {
 			w.firstFrame = nil
@@ -266,12 +277,47 @@ func (w *Window) build() {
 		widget.NewButtonWithIcon(tr("Whole plan"), theme.ZoomFitIcon(), w.Map.ZoomToPlan),
 		widget.NewButtonWithIcon(tr("Selection"), theme.VisibilityIcon(), w.Map.ZoomToSelection),
 	)
-	mapArea := container.NewBorder(tools, nil, nil, nil, w.Map)
+	w.mapBox = container.NewStack(w.Map)
+	w.twinned = false
+	mapArea := container.NewBorder(tools, nil, nil, nil, w.mapBox)
 	inner := container.NewHSplit(mapArea, w.Right)
 	inner.Offset = 0.7
 	split := container.NewHSplit(w.Left, inner)
 	split.Offset = 0.25
 	w.SetContent(container.NewBorder(nil, status, nil, nil, split))
+}
+
+// syncView keeps the other map of a side-by-side pair on the same view.
+func (w *Window) syncView(from, to *MapView) {
+	if !w.twinned || w.syncing || from == nil || to == nil {
+		return
+	}
+	w.syncing = true
+	c, r := from.Center()
+	to.SetCenter(c, r)
+	w.syncing = false
+}
+
+// SideBySide shows before (the approved state) left of the map, on the same
+// view, or (before nil) the map alone again.
+func (w *Window) SideBySide(before *scene.Scene) {
+	if before == nil {
+		if w.twinned {
+			w.twinned = false
+			w.mapBox.Objects = []fyne.CanvasObject{w.Map}
+			w.mapBox.Refresh()
+		}
+		return
+	}
+	w.Twin.SetOptions(w.Map.Options())
+	w.Twin.SetScene(before, false)
+	if !w.twinned {
+		split := container.NewHSplit(w.Twin, w.Map)
+		w.mapBox.Objects = []fyne.CanvasObject{split}
+		w.mapBox.Refresh()
+		w.twinned = true
+	}
+	w.syncView(w.Map, w.Twin)
 }
 
 // rebuild makes the window's widgets again (after a change of language)

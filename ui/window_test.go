@@ -444,3 +444,36 @@ func TestLayersPanelHidesReordersAndRemembers(t *testing.T) {
 		t.Fatal("huu-nghi inherited chi-ma's hidden layer")
 	}
 }
+
+func TestCompareSideBySideFollowsTheView(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	waitDone(t, w, func() { w.Plans.Select("chi-ma#2") }, "compare")
+	overlay := w.Map.Scene()
+	w.Compare.Side.SetChecked(true)
+	if !w.twinned || w.Twin.Scene() != w.Compare.before || w.Map.Scene() != w.Compare.after {
+		t.Fatal("side by side not shown")
+	}
+	w.Map.Resize(fyne.NewSize(500, 600))
+	w.Twin.Resize(fyne.NewSize(500, 600))
+	w.Map.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 40, DY: -25}})
+	w.Map.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(100, 100)}, Scrolled: fyne.Delta{DY: 25}})
+	c1, r1 := w.Map.Center()
+	c2, r2 := w.Twin.Center()
+	if c1 != c2 || r1 != r2 {
+		t.Fatalf("twin at %v %v, map at %v %v", c2, r2, c1, r1)
+	}
+	// panning the approved side moves the adjusted one too
+	w.Twin.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: -10}})
+	if c3, _ := w.Map.Center(); c3 == c1 {
+		t.Fatal("the map did not follow the twin")
+	}
+	// the swipe replaces it; off again, the changes are drawn over the base
+	w.Compare.Swipe.SetChecked(true)
+	if w.twinned || w.Compare.Side.Checked || w.Map.Scene() != overlay {
+		t.Fatal("swipe did not replace side by side")
+	}
+	w.Compare.Swipe.SetChecked(false)
+	if w.Map.Scene() != overlay {
+		t.Fatal("overlay not back")
+	}
+}
