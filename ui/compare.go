@@ -129,13 +129,13 @@ func newComparePanel(w *Window) *comparePanel {
 	c.SwipeAt.Step = 0.01
 	c.SwipeAt.Value = 0.5
 	c.SwipeAt.OnChanged = func(float64) { c.applyMode() }
-	c.Swipe = widget.NewCheck(tr("Swipe: approved left, adjusted right"), func(on bool) {
+	c.Swipe = widget.NewCheck(tr("Swipe: approved | adjusted"), func(on bool) {
 		if on && c.Side.Checked {
 			c.Side.SetChecked(false)
 		}
 		c.applyMode()
 	})
-	c.Side = widget.NewCheck(tr("Side by side: approved left, adjusted right"), func(on bool) {
+	c.Side = widget.NewCheck(tr("Side by side: approved | adjusted"), func(on bool) {
 		if on && c.Swipe.Checked {
 			c.Swipe.SetChecked(false)
 		}

@@ -111,7 +111,7 @@ func (m *MapView) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // MinSize keeps the map usable when the window is small.
-func (m *MapView) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
+func (m *MapView) MinSize() fyne.Size { return fyne.NewSize(160, 120) }
 
 // Resize keeps the centre and scale; a pending fit is applied once sized.
 func (m *MapView) Resize(s fyne.Size) {

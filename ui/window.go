@@ -312,10 +312,19 @@ func (w *Window) SideBySide(before *scene.Scene) {
 	w.Twin.SetOptions(w.Map.Options())
 	w.Twin.SetScene(before, false)
 	if !w.twinned {
+		// keep the ground the map showed in view, now in half the width
+		sz := w.Map.Size()
+		seen := orb.Bound{Min: w.Map.PointAt(fyne.NewPos(0, sz.Height)), Max: w.Map.PointAt(fyne.NewPos(sz.Width, 0))}
 		split := container.NewHSplit(w.Twin, w.Map)
 		w.mapBox.Objects = []fyne.CanvasObject{split}
 		w.mapBox.Refresh()
 		w.twinned = true
+		if sc := w.Map.Scene(); sz.Width > 0 && sz.Height > 0 && sc != nil && sc.Extent.Intersects(seen) {
+			e := sc.Extent // the part of the plan that was in view
+			w.Map.ZoomTo(orb.Bound{
+				Min: orb.Point{max(seen.Min[0], e.Min[0]), max(seen.Min[1], e.Min[1])},
+				Max: orb.Point{min(seen.Max[0], e.Max[0]), min(seen.Max[1], e.Max[1])}})
+		}
 	}
 	w.syncView(w.Map, w.Twin)
 }
