@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"github.com/paulmach/orb"
 	orbproject "github.com/paulmach/orb/project"
@@ -322,6 +323,29 @@ func TestFramesRenderInTheBackgroundAndShiftWhileDragging(t *testing.T) {
 	next := wait()
 	if next == frame {
 		t.Fatal("no new frame after the drag")
+	}
+	// a hover is drawn over a copy of the map kept without highlights: no redraw
+	m.mu.Lock()
+	base := m.base
+	m.mu.Unlock()
+	m.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: m.PositionOf(orb.Point{ox + 150, oy + 50})}})
+	hovered := wait()
+	m.mu.Lock()
+	same := m.base == base
+	m.mu.Unlock()
+	if !same || hovered == next {
+		t.Fatalf("hover redrew the map (base kept %v) or drew nothing", same)
+	}
+	x, y := m.View(pw, ph).Pixel(orb.Point{ox + 100, oy + 50}) // the hovered lot's left edge
+	hx, hy := int(x), int(y)
+	found := false
+	for dx := -2; dx <= 2; dx++ {
+		if c := hovered.RGBAAt(hx+dx, hy); c.R == 0xff && c.G == 0xff && c.B == 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no hover outline on the lot's edge")
 	}
 }
 

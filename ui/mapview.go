@@ -56,6 +56,13 @@ type MapView struct {
 	frame    *image.RGBA
 	frameV   render.View
 	frameGen int
+	frameHi  int
+	hgen     int // bumped when the highlights (selection, hover) change
+	// base is the last frame without highlights: a hover or selection is
+	// drawn over a copy of it instead of redrawing the map.
+	base    *image.RGBA
+	baseV   render.View
+	baseGen int
 	want     *job
 	busy     bool
 	selected *scene.Shape
@@ -84,7 +91,7 @@ func (m *MapView) bufferLocked(w, h int) *image.RGBA {
 // recycleLocked keeps b for reuse unless it is shown or is the last frame.
 func (m *MapView) recycleLocked(b image.Image) {
 	img, ok := b.(*image.RGBA)
-	if !ok || img == nil || img == m.frame || b == m.shown {
+	if !ok || img == nil || img == m.frame || img == m.base || b == m.shown {
 		return
 	}
 	if len(m.pool) < 3 {
@@ -93,8 +100,8 @@ func (m *MapView) recycleLocked(b image.Image) {
 }
 
 type job struct {
-	v   render.View
-	gen int
+	v       render.View
+	gen, hi int
 }
 
 // NewMapView returns an empty map.
@@ -359,7 +366,7 @@ func (m *MapView) Tapped(e *fyne.PointEvent) {
 func (m *MapView) Select(sh *scene.Shape) {
 	m.mu.Lock()
 	m.selected = sh
-	m.gen++
+	m.hgen++
 	m.mu.Unlock()
 	m.raster.Refresh()
 }
@@ -399,7 +406,7 @@ func (m *MapView) MouseMoved(e *desktop.MouseEvent) {
 		return
 	}
 	m.hover = sh
-	m.gen++
+	m.hgen++
 	m.mu.Unlock()
 	m.raster.Refresh()
 }
@@ -410,7 +417,7 @@ func (m *MapView) MouseOut() {
 	changed := m.hover != nil
 	m.hover = nil
 	if changed {
-		m.gen++
+		m.hgen++
 	}
 	m.mu.Unlock()
 	if changed {
@@ -462,35 +469,56 @@ func (m *MapView) Render(w, h int) *image.RGBA {
 	m.mu.Lock()
 	v := m.viewLocked(w, h)
 	m.mu.Unlock()
-	return m.renderView(v)
+	img, _, _ := m.renderView(v)
+	return img
 }
 
-// renderView draws the scene (or the swipe pair) in view v.
-func (m *MapView) renderView(v render.View) *image.RGBA {
+// renderView draws the scene (or the swipe pair) in view v with the
+// highlights, and returns the generations it drew. The map without
+// highlights is kept as the base of the next frame of the same view.
+func (m *MapView) renderView(v render.View) (*image.RGBA, int, int) {
 	m.mu.Lock()
-	s, o := m.scene, m.optionsLocked(float64(v.Width)/math.Max(1, float64(m.size.Width)))
-	left, right, at := m.swipeL, m.swipeR, m.swipeAt
+	gen, hi := m.gen, m.hgen
+	o := m.optionsLocked(float64(v.Width) / math.Max(1, float64(m.size.Width)))
 	img := m.bufferLocked(v.Width, v.Height)
+	if m.base != nil && m.baseV == v && m.baseGen == gen {
+		copy(img.Pix, m.base.Pix)
+		m.mu.Unlock()
+		scene.DrawHighlights(img, v, o)
+		return img, gen, hi
+	}
+	s := m.scene
+	left, right, at := m.swipeL, m.swipeR, m.swipeAt
+	b := m.bufferLocked(v.Width, v.Height)
 	m.mu.Unlock()
+	bo := o
+	bo.Highlight = nil
 	if at > 0 && left != nil && right != nil {
-		right.Render(img, v, o)
+		right.Render(b, v, bo)
 		m.mu.Lock()
 		under := m.bufferLocked(v.Width, v.Height)
 		m.mu.Unlock()
-		left.Render(under, v, o)
+		left.Render(under, v, bo)
 		x := int(math.Round(at * float64(v.Width)))
-		xdraw.Draw(img, image.Rect(0, 0, x, v.Height), under, image.Point{}, xdraw.Src)
+		xdraw.Draw(b, image.Rect(0, 0, x, v.Height), under, image.Point{}, xdraw.Src)
+		xdraw.Draw(b, image.Rect(x-1, 0, x+1, v.Height), image.NewUniform(color.NRGBA{0x20, 0x20, 0x20, 0xff}), image.Point{}, xdraw.Src)
 		m.mu.Lock()
 		m.recycleLocked(under)
 		m.mu.Unlock()
-		xdraw.Draw(img, image.Rect(x-1, 0, x+1, v.Height), image.NewUniform(color.NRGBA{0x20, 0x20, 0x20, 0xff}), image.Point{}, xdraw.Src)
-		return img
+	} else {
+		if s == nil {
+			s = scene.New()
+		}
+		s.Render(b, v, bo)
 	}
-	if s == nil {
-		s = scene.New()
-	}
-	s.Render(img, v, o)
-	return img
+	m.mu.Lock()
+	old := m.base
+	m.base, m.baseV, m.baseGen = b, v, gen
+	m.recycleLocked(old)
+	copy(img.Pix, b.Pix)
+	m.mu.Unlock()
+	scene.DrawHighlights(img, v, o)
+	return img, gen, hi
 }
 
 // SetSwipe shows before left of the divider and after right of it, the
@@ -537,10 +565,10 @@ func (m *MapView) draw(w, h int) image.Image {
 	}
 	v := m.viewLocked(w, h)
 	var out image.Image
-	if m.frame != nil && m.frameV == v && m.frameGen == m.gen {
+	if m.frame != nil && m.frameV == v && m.frameGen == m.gen && m.frameHi == m.hgen {
 		out = m.frame
 	} else {
-		m.want = &job{v: v, gen: m.gen}
+		m.want = &job{v: v, gen: m.gen, hi: m.hgen}
 		if !m.busy {
 			m.busy = true
 			go m.worker()
@@ -587,10 +615,10 @@ func (m *MapView) worker() {
 			return
 		}
 		m.mu.Unlock()
-		img := m.renderView(j.v)
+		img, gen, hi := m.renderView(j.v)
 		m.mu.Lock()
 		old := m.frame
-		m.frame, m.frameV, m.frameGen = img, j.v, j.gen
+		m.frame, m.frameV, m.frameGen, m.frameHi = img, j.v, gen, hi
 		m.recycleLocked(old)
 		m.mu.Unlock()
 		fyne.Do(func() {

@@ -106,14 +106,20 @@ func (s *Scene) Render(dst *image.RGBA, v render.View, o Options) {
 		}()
 	}
 	wg.Wait()
+	DrawHighlights(dst, v, o)
+	if o.Font != nil {
+		s.labels(dst, v, o, layers)
+	}
+}
+
+// DrawHighlights draws o.Highlight (selection, hover) over a frame already
+// drawn, so a highlight change does not redraw the map.
+func DrawHighlights(dst *image.RGBA, v render.View, o Options) {
 	p := &painter{dst: dst, clip: dst.Bounds(), v: v, ratio: o.ratio()}
 	for _, h := range o.Highlight {
 		if h.Shape != nil {
 			p.shape(h.Shape, h.Fill, h.Stroke, 1, false)
 		}
-	}
-	if o.Font != nil {
-		s.labels(dst, v, o, layers)
 	}
 }
 
