@@ -60,9 +60,9 @@ type MapView struct {
 	hgen     int // bumped when the highlights (selection, hover) change
 	// base is the last frame without highlights: a hover or selection is
 	// drawn over a copy of it instead of redrawing the map.
-	base    *image.RGBA
-	baseV   render.View
-	baseGen int
+	base     *image.RGBA
+	baseV    render.View
+	baseGen  int
 	want     *job
 	busy     bool
 	selected *scene.Shape
