@@ -21,6 +21,7 @@ import (
 	"quyhoach/gis/render"
 	"quyhoach/gis/sheet"
 	"quyhoach/store"
+	"quyhoach/ui"
 )
 
 func init() {
@@ -77,6 +78,9 @@ func cmdPrint(ctx context.Context, c *cli, args []string) error {
 	}
 	p.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { p.set[f.Name] = true })
+	if p.out == "" {
+		return usageErr("need -o FILE.pdf")
+	}
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -111,8 +115,6 @@ func (p *printFlags) check() error {
 	switch {
 	case p.plan == "":
 		return usageErr("need --plan")
-	case p.out == "":
-		return usageErr("need -o FILE.pdf")
 	case p.set["version"] && p.set["dossier"]:
 		return usageErr("--version and --dossier exclude each other")
 	case p.set["scale"] && !(p.scale > 0) || math.IsInf(p.scale, 0):
@@ -468,4 +470,20 @@ func vnDate(iso string) string {
 		return iso
 	}
 	return fmt.Sprintf("%02d/%d/%d", d.Day(), int(d.Month()), d.Year())
+}
+
+// guiPrinter gives the window's print dialog the print command's sheets.
+func guiPrinter(st *store.Store) ui.Printer {
+	return func(ctx context.Context, r ui.PrintRequest) (*sheet.Document, error) {
+		p := printFlags{plan: r.Plan, version: r.Version, dossier: r.Dossier, paper: r.Paper, landscape: r.Landscape,
+			scale: r.Scale, adjusted: r.Adjusted, atlas: r.Atlas, compare: r.Compare, balance: r.Balance,
+			title: r.Title, drawingNo: r.DrawingNo, set: map[string]bool{}}
+		if r.Scale != 0 {
+			p.set["scale"] = true
+		}
+		if err := p.check(); err != nil {
+			return nil, err
+		}
+		return p.document(ctx, st)
+	}
 }

@@ -210,6 +210,7 @@ func runGUI(ctx context.Context, c *cli) error {
 	if err != nil {
 		return err
 	}
+	w.Printer = guiPrinter(st)
 	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
 		w.OnFirstFrame(func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") })
 	}

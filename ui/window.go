@@ -107,6 +107,9 @@ type Window struct {
 	loads int // tasks started; a load finishing after a newer one is dropped
 
 	firstFrame func()
+
+	// Printer builds map sheets for the print dialog; nil hides printing.
+	Printer Printer
 }
 
 // OnFirstFrame calls fn (UI goroutine) once the first frame of a plan is
@@ -276,6 +279,7 @@ func (w *Window) build() {
 		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), w.Map.ZoomOut),
 		widget.NewButtonWithIcon(tr("Whole plan"), theme.ZoomFitIcon(), w.Map.ZoomToPlan),
 		widget.NewButtonWithIcon(tr("Selection"), theme.VisibilityIcon(), w.Map.ZoomToSelection),
+		widget.NewButtonWithIcon(tr("Print…"), theme.DocumentPrintIcon(), func() { w.ShowPrint() }),
 	)
 	w.mapBox = container.NewStack(w.Map)
 	w.twinned = false
