@@ -459,6 +459,13 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 		clean := f
 		clean.Properties = withoutKeys(f.Properties, "deleted", "parents")
 		body := encodeBody(clean)
+		if b != nil && b.hash != body.hash {
+			if kept, same, err := keepStoredShape(ctx, tx, b.bodyID, clean); err != nil {
+				return res, err
+			} else if same {
+				body = kept
+			}
+		}
 		if b != nil && b.hash == body.hash && len(parents) == 0 {
 			// Same as the base: nothing to change (and drop an earlier entry).
 			if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", d.ID, id); err != nil {

@@ -218,6 +218,13 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 				ids[li][fi] = match.id
 				res.Kept++
 				if match.hash != bodies[li][fi].hash {
+					if b, same, err := keepStoredShape(ctx, tx, match.bodyID, f); err != nil {
+						return res, err
+					} else if same {
+						bodies[li][fi] = b
+					}
+				}
+				if match.hash != bodies[li][fi].hash {
 					changed = true
 				}
 			} else {
@@ -682,3 +689,23 @@ var (
 	lastMS uint64
 	seqID  uint64
 )
+
+// keepStoredShape handles a feature matched to a stored one whose body
+// differs: when its geometry is the stored geometry up to the round-trip
+// tolerance (a trip through EPSG:9215 and back), it returns f's body rebuilt
+// on the stored vertices, so that only real edits count as changes.
+func keepStoredShape(ctx context.Context, q querier, bodyID int64, f gis.Feature) (body, bool, error) {
+	var text []byte
+	if err := q.QueryRowContext(ctx, "SELECT geojson FROM body WHERE id = ?", bodyID).Scan(&text); err != nil {
+		return body{}, false, err
+	}
+	stored, err := parseBody("", text)
+	if err != nil {
+		return body{}, false, err
+	}
+	if stored.Geometry == nil || !gis.SameShape(stored.Geometry, f.Geometry, gis.RoundTripTolerance) {
+		return body{}, false, nil
+	}
+	f.Geometry = stored.Geometry
+	return encodeBody(f), true, nil
+}

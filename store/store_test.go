@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 
 	"quyhoach/gis"
+	"quyhoach/gis/crs"
 )
 
 // genLots makes n square-ish lots of about 20 vertices each on a grid near
@@ -436,5 +438,33 @@ func TestRTreeBulkLoad(t *testing.T) {
 	check(len(lots) + 10)
 	if p, err := s.Verify(context.Background()); err != nil || len(p) > 0 {
 		t.Fatalf("verify %v %v", p, err)
+	}
+}
+
+// TestRoundTripThroughGridIsNoChange: a layer exported in EPSG:9215 and
+// imported back (vertices moved by the transform's ~1 mm) changes nothing;
+// a real edit among them is still seen, on the stored vertices otherwise.
+func TestRoundTripThroughGridIsNoChange(t *testing.T) {
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(20, 1)}}})
+	to, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+	back, _ := crs.New(crs.TM3LangSon, crs.WGS84)
+	trip := func() []gis.Feature {
+		lots := genLots(20, 1)
+		for i := range lots {
+			lots[i].Geometry = project.Geometry(project.Geometry(lots[i].Geometry, to), back)
+		}
+		return lots
+	}
+	res := mustImport(t, s, ImportRequest{Plan: "p", Key: "maDoiTuong", Layers: []gis.Layer{{Name: "L_A", Features: trip()}}})
+	if !res.Unchanged {
+		t.Fatalf("a round trip through EPSG:9215 made version %d", res.Version.Number)
+	}
+	lots := trip()
+	lots[3].Properties["phanLoai"] = "CXCC"
+	res = mustImport(t, s, ImportRequest{Plan: "p", Key: "maDoiTuong", Layers: []gis.Layer{{Name: "L_A", Features: lots}}})
+	if res.Unchanged || res.NewBodies != 1 {
+		t.Fatalf("one real edit: got %+v, want one new body", res)
 	}
 }

@@ -1,0 +1,95 @@
+package gis
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// RoundTripTolerance is how far (in degrees, about 2 mm here) a re-imported
+// vertex may sit from the stored one and still be the same vertex: a trip
+// through a projected CRS and back moves points by up to ~1 mm, in PROJ and
+// GDAL as in this program, and must not make every lot "modified".
+const RoundTripTolerance = 2e-8
+
+// SameShape reports whether a and b are the same geometry up to tol in each
+// coordinate: same type, same structure, every vertex within tol.
+func SameShape(a, b orb.Geometry, tol float64) bool {
+	switch a := a.(type) {
+	case nil:
+		return b == nil
+	case orb.Point:
+		b, ok := b.(orb.Point)
+		return ok && near(a, b, tol)
+	case orb.MultiPoint:
+		b, ok := b.(orb.MultiPoint)
+		return ok && samePoints(a, b, tol)
+	case orb.LineString:
+		b, ok := b.(orb.LineString)
+		return ok && samePoints(a, b, tol)
+	case orb.MultiLineString:
+		b, ok := b.(orb.MultiLineString)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !samePoints(a[i], b[i], tol) {
+				return false
+			}
+		}
+		return true
+	case orb.Ring:
+		b, ok := b.(orb.Ring)
+		return ok && samePoints(a, b, tol)
+	case orb.Polygon:
+		b, ok := b.(orb.Polygon)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !samePoints(a[i], b[i], tol) {
+				return false
+			}
+		}
+		return true
+	case orb.MultiPolygon:
+		b, ok := b.(orb.MultiPolygon)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !SameShape(a[i], b[i], tol) {
+				return false
+			}
+		}
+		return true
+	case orb.Collection:
+		b, ok := b.(orb.Collection)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !SameShape(a[i], b[i], tol) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func near(a, b orb.Point, tol float64) bool {
+	return math.Abs(a[0]-b[0]) <= tol && math.Abs(a[1]-b[1]) <= tol
+}
+
+func samePoints(a, b []orb.Point, tol float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !near(a[i], b[i], tol) {
+			return false
+		}
+	}
+	return true
+}
