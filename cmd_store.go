@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"quyhoach/assets"
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
@@ -172,6 +174,13 @@ func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.
 		return gis.Layer{}, err
 	}
 	defer f.Close()
+	head := make([]byte, 16)
+	if n, _ := f.Read(head); string(head[:n]) == "SQLite format 3\x00" {
+		return gis.Layer{}, fmt.Errorf("%s is a GeoPackage or SQLite file; import reads GeoJSON: convert it with ogr2ogr -f GeoJSON out.geojson %s LAYER", path, path)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		return gis.Layer{}, err
+	}
 	opt := geojson.Options{RequireGeometry: requireGeometry}
 	if declared != 0 {
 		opt.CRS = declared
@@ -186,6 +195,15 @@ func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.
 	if err := col.Transform(crs.WGS84); err != nil {
 		return gis.Layer{}, err
 	}
+	if strings.HasSuffix(name, "_A") { // TT16: an _A layer holds areas
+		for i, f := range col.Features {
+			switch f.Geometry.(type) {
+			case orb.Polygon, orb.MultiPolygon, nil:
+			default:
+				return gis.Layer{}, fmt.Errorf("%s: feature %d: layer %s holds areas, not a %s", path, i, name, f.Geometry.GeoJSONType())
+			}
+		}
+	}
 	return gis.Layer{Name: name, Features: col.Features}, nil
 }
 
@@ -193,7 +211,7 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg] [--crs EPSG:N] -o FILE")
 	plan := fs.String("plan", "", "plan code")
 	version := fs.Int("version", 0, "version number (default: the current one)")
-	layer := fs.String("layer", "", "layer name (default: every layer: one collection in GeoJSON, one table each in GeoPackage)")
+	layer := fs.String("layer", "", "layer name (GeoJSON: needed when the plan has several; GeoPackage: default every layer, a table each)")
 	format := fs.String("format", "", "geojson or gpkg (default: from the file name, else geojson)")
 	crsName := fs.String("crs", "", "output CRS (default: EPSG:4326 for GeoJSON as RFC 7946 asks, EPSG:9215 for GeoPackage as TT 16 delivers)")
 	out := fs.String("o", "", "output file (- for standard output, GeoJSON only)")
@@ -205,9 +223,13 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 		return usageErr("need --plan and -o FILE")
 	}
 	if *format == "" {
-		*format = "geojson"
-		if strings.HasSuffix(strings.ToLower(*out), ".gpkg") {
+		switch ext := strings.ToLower(filepath.Ext(*out)); ext {
+		case ".gpkg":
 			*format = "gpkg"
+		case ".geojson", ".json", "":
+			*format = "geojson"
+		default:
+			return usageErr("cannot tell the format of %s from %q: name it .geojson or .gpkg, or give --format", *out, ext)
 		}
 	}
 	target := crs.WGS84
@@ -251,10 +273,14 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	if *format == "gpkg" {
 		return store.WriteGeoPackage(ctx, *out, out2, target)
 	}
-	col := &geojson.Collection{CRS: target}
-	for _, l := range out2 {
-		col.Features = append(col.Features, l.Features...)
+	if len(out2) > 1 {
+		names := make([]string, len(out2))
+		for i, l := range out2 {
+			names[i] = l.Name
+		}
+		return usageErr("a GeoJSON file holds one layer: choose one with --layer (%s), or export .gpkg for all of them", strings.Join(names, ", "))
 	}
+	col := &geojson.Collection{CRS: target, Features: out2[0].Features}
 	if *out == "-" {
 		return geojson.Write(c.stdout, col)
 	}
@@ -269,6 +295,10 @@ func writeFileAtomic(path string, write func(*os.File) error) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil { // a file to share, like any the user writes
+		tmp.Close()
+		return err
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err

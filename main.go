@@ -80,7 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd, ok := commands[name]
 	if !ok {
 		printUsage(stderr)
-		return report(c, usageErr("unknown command %q", name))
+		c.name = name
+		return report(c, usageErr("unknown command (see the list above)"))
 	}
 	c.name = name
 	return report(c, cmd.run(ctx, c, args[1:]))

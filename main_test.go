@@ -445,3 +445,43 @@ func TestSettingsAndDiffGeoJSON(t *testing.T) {
 		t.Fatalf("change marks %v", kinds)
 	}
 }
+
+// TestExportImportRefusals: what a user easily gets wrong is refused with
+// a message that says what to do.
+func TestExportImportRefusals(t *testing.T) {
+	db := sampleDB(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--plan", "chi-ma", "-o", filepath.Join(dir, "all.geojson")}, "a GeoJSON file holds one layer: choose one with --layer"},
+		{[]string{"export", "--plan", "chi-ma", "-o", filepath.Join(dir, "x.shp")}, `cannot tell the format of`},
+	} {
+		if _, e, code := quyhoach(t, "", append(tc.args, "--db", db)...); code != 2 || !strings.Contains(e, tc.want) {
+			t.Errorf("%v: got %d %q, want %q", tc.args, code, e, tc.want)
+		}
+	}
+	gpkg := filepath.Join(dir, "chi-ma.gpkg")
+	if _, e, code := quyhoach(t, "", "export", "--db", db, "--plan", "chi-ma", "-o", gpkg); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", gpkg); code != 2 || !strings.Contains(e, "ogr2ogr -f GeoJSON") {
+		t.Errorf("gpkg import: %d %q", code, e)
+	}
+	roads := filepath.Join(dir, "roads.geojson")
+	if _, e, code := quyhoach(t, "", "export", "--db", db, "--plan", "chi-ma", "--layer", "TimDuongGiaoThong_L", "-o", roads); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", roads); code != 2 || !strings.Contains(e, "holds areas, not a LineString") {
+		t.Errorf("lines into lots: %d %q", code, e)
+	}
+	// The lots exported in the official grid come back as no change.
+	grid := filepath.Join(dir, "lots9215.geojson")
+	if _, e, code := quyhoach(t, "", "export", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", "--crs", "EPSG:9215", "-o", grid); code != 0 {
+		t.Fatal(e)
+	}
+	if out, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", "--key", "maDoiTuong", grid); code != 0 || !strings.Contains(out, "no changes") {
+		t.Errorf("round trip through EPSG:9215: %d %q %q", code, out, e)
+	}
+}
