@@ -435,15 +435,15 @@ func (p *printFlags) titleBlock(s printSide) sheet.TitleBlock {
 		for _, tr := range d.Transitions {
 			switch tr.To {
 			case store.Submitted:
-				if tr.By != "" {
+				if isBody(tr.By) {
 					t.OrganisingBody = tr.By
 				}
 			case store.Appraising, store.Appraised:
-				if tr.By != "" {
+				if isBody(tr.By) {
 					t.AppraisingBody = tr.By
 				}
 			case store.Approved:
-				if tr.By != "" {
+				if isBody(tr.By) {
 					t.ApprovingBody = tr.By
 				}
 				if tr.DocNo != "" {
@@ -487,3 +487,7 @@ func guiPrinter(st *store.Store) ui.Printer {
 		return p.document(ctx, st)
 	}
 }
+
+// isBody tells an organisation's name ("Sở Xây dựng") from a login name
+// ("root"), the default of --by: only the former goes in the title block.
+func isBody(by string) bool { return strings.ContainsRune(strings.TrimSpace(by), ' ') }

@@ -167,7 +167,13 @@ func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step, no
 		if err != nil {
 			return err
 		}
-		due = now.AddDate(0, 0, days).Format(time.DateOnly)
+		// A step's deadline runs from its document's date (publication from
+		// the decision), else from the day the step is recorded.
+		from := now
+		if t, err := time.Parse(time.DateOnly, st.DocDate); err == nil {
+			from = t
+		}
+		due = from.AddDate(0, 0, days).Format(time.DateOnly)
 	}
 	if st.Action == "approve" {
 		verID, err := approveTx(ctx, tx, d, st, timeText(now))
