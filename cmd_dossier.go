@@ -305,7 +305,7 @@ func cmdSettings(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("settings [--set KEY=VALUE ...]")
 	var sets strList
 	fs.Var(&sets, "set", "KEY=VALUE, e.g. deadline.appraisal_days=30 (repeatable)")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	st, err := c.open(ctx)

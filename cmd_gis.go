@@ -34,7 +34,7 @@ func cmdCRS(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("crs --from EPSG:A --to EPSG:B < points")
 	from := fs.String("from", "", "source CRS (EPSG:4326, EPSG:9215, EPSG:3405)")
 	to := fs.String("to", "", "target CRS")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	a, err := crs.Parse(*from)
@@ -113,7 +113,7 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 	dossier := fs.Int64("dossier", 0, "check a dossier's proposal instead")
 	tol := fs.Float64("tolerance", topo.DefaultTolerance, "smallest overlap/gap/outside area reported, m²")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if *plan == "" {
@@ -315,7 +315,7 @@ func cmdBalance(ctx context.Context, c *cli, args []string) error {
 	against := fs.Int("against", 0, "compare with this version")
 	asJSON := fs.Bool("json", false, "print JSON")
 	asCSV := fs.Bool("csv", false, "print CSV")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if *plan == "" {
@@ -475,7 +475,7 @@ func cmdArea(ctx context.Context, c *cli, args []string) error {
 	layer := fs.String("layer", gis.LandUseLayer, "layer")
 	asJSON := fs.Bool("json", false, "print JSON")
 	asCSV := fs.Bool("csv", false, "print CSV")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if *plan == "" {

@@ -73,7 +73,7 @@ func cmdPrint(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&p.designer, "designer", "", "designer (thiết kế)")
 	fs.StringVar(&p.checker, "checker", "", "checker (kiểm tra)")
 	fs.StringVar(&p.out, "o", "", "output PDF file")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	p.set = map[string]bool{}

@@ -32,7 +32,7 @@ func init() {
 func cmdInit(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("init [--db FILE] [--sample]")
 	sample := fs.Bool("sample", false, "load the four sample plans")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	path := c.db
@@ -66,7 +66,7 @@ func cmdInit(ctx context.Context, c *cli, args []string) error {
 func cmdPlans(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("plans [--db FILE] [--json]")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	st, err := c.open(ctx)
@@ -187,6 +187,9 @@ func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.
 	}
 	col, err := geojson.Read(f, opt)
 	if err != nil {
+		if declared == 0 && strings.Contains(err.Error(), "outside longitude/latitude range") {
+			err = fmt.Errorf("%w\nthe coordinates look projected: if the file is in VN-2000 metres, give --crs EPSG:9215 (TM-3 107-15) or --crs EPSG:3405 (UTM 48N)", err)
+		}
 		return gis.Layer{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if declared != 0 && col.CRS != declared {
@@ -215,7 +218,7 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	format := fs.String("format", "", "geojson or gpkg (default: from the file name, else geojson)")
 	crsName := fs.String("crs", "", "output CRS (default: EPSG:4326 for GeoJSON as RFC 7946 asks, EPSG:9215 for GeoPackage as TT 16 delivers)")
 	out := fs.String("o", "", "output file (- for standard output, GeoJSON only)")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if *plan == "" || *out == "" {
@@ -313,7 +316,7 @@ func cmdVersions(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("versions --plan CODE [--json]")
 	plan := fs.String("plan", "", "plan code")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if *plan == "" {
@@ -346,7 +349,7 @@ func cmdVersions(ctx context.Context, c *cli, args []string) error {
 
 func cmdVerify(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("verify [--db FILE]")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	st, err := c.open(ctx)

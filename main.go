@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
 		c.name = "gui"
 		fs := c.flags("")
-		if _, err := parse(fs, args); err != nil {
+		if err := parseNone(fs, args); err != nil {
 			return report(c, err)
 		}
 		return report(c, runGUI(ctx, c))
@@ -124,13 +124,17 @@ func printUsage(w io.Writer) {
 // flags returns a flag set with the shared --db flag.
 func (c *cli) flags(usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	// The flag package's own error line is dropped: report prints it once,
+	// after the usage, as "quyhoach: CMD: …".
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.db, "db", "", "store file (default: the per-user file)")
-	if usage != "" {
-		fs.Usage = func() {
+	fs.Usage = func() {
+		if usage != "" {
 			fmt.Fprintf(c.stderr, "usage: quyhoach %s\n", usage)
-			fs.PrintDefaults()
 		}
+		fs.SetOutput(c.stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
@@ -156,6 +160,15 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// parseNone parses flags for a command that takes no other argument.
+func parseNone(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err == nil && len(pos) > 0 {
+		err = usageErr("unexpected argument %q (this command takes flags only)", pos[0])
+	}
+	return err
 }
 
 // defaultDB is the per-user store file.
