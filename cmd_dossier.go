@@ -143,7 +143,7 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %d changes\n", d.ID, d.Base, len(d.Changes))
+			fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %s\n", d.ID, d.Base, plural(len(d.Changes), "change"))
 			return nil
 		}
 	case "attach":

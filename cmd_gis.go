@@ -180,10 +180,10 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		for _, f := range out {
 			fmt.Fprintf(c.stdout, "%-9s %10s m²  at %.6f,%.6f  %s\n", f.Kind, gis.FormatVN(f.AreaM2, 2), f.At[0], f.At[1], f.Message)
 		}
-		fmt.Fprintf(c.stdout, "%d findings in %s of plan %s (%d lots, tolerance %g m²)\n", len(out), s.label, *plan, len(lots), *tol)
+		fmt.Fprintf(c.stdout, "%s in %s of plan %s (%d lots, tolerance %g m²)\n", plural(len(out), "finding"), s.label, *plan, len(lots), *tol)
 	}
 	if len(out) > 0 {
-		return &exitError{1, fmt.Errorf("%d findings", len(out))}
+		return &exitError{1, fmt.Errorf("%s", plural(len(out), "finding"))}
 	}
 	return nil
 }
@@ -249,7 +249,7 @@ func cmdDiff(ctx context.Context, c *cli, args []string) error {
 	for _, ch := range res.Changes {
 		line := fmt.Sprintf("  %-8s %-10s %s", ch.Kind, codeOf(ch), ch.ID)
 		if ch.Geometry || ch.Kind != diff.Modified {
-			line += fmt.Sprintf("  %+.2f m²", ch.AreaChangeM2)
+			line += "  " + signedVN(ch.AreaChangeM2) + " m²"
 		}
 		if ch.Kind == diff.Modified {
 			keys := make([]string, 0, len(ch.Properties))
@@ -258,7 +258,7 @@ func cmdDiff(ctx context.Context, c *cli, args []string) error {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				line += fmt.Sprintf("  %s: %v → %v", k, ch.Properties[k][0], ch.Properties[k][1])
+				line += fmt.Sprintf("  %s: %s → %s", k, showValue(ch.Properties[k][0]), showValue(ch.Properties[k][1]))
 			}
 		}
 		fmt.Fprintln(c.stdout, line)
@@ -527,4 +527,20 @@ func cmdArea(ctx context.Context, c *cli, args []string) error {
 	}
 	fmt.Fprintf(tw, "total\t\t%s\t%s\t%d features\n", gis.FormatVN(total, 2), gis.FormatVN(total/10000, 2), len(rows))
 	return tw.Flush()
+}
+
+// showValue writes a property value for people: "—" when absent.
+func showValue(v any) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprint(v)
+}
+
+// plural writes "1 finding", "2 findings".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
