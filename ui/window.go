@@ -659,6 +659,14 @@ func (w *Window) hideProgress() {
 	w.progress.Hide()
 }
 
+// propLabels names the TT 16/2025 fields for people (translated).
+var propLabels = map[string]string{
+	"maDoiTuong": "Lot code", "tenDoiTuong": "Name", "phanLoai": "Land-use class", "ghiChu": "Note",
+	"matDoXayDung": "Building density (%)", "tangCaoMin": "Storeys (min)", "tangCaoMax": "Storeys (max)",
+	"heSoSuDungDat": "Floor-area ratio", "khoangLui": "Setback (m)", "danSo": "Population",
+	"giaiDoan": "Stage", "maThongTinQH": "Plan information code", "maHoSoQH": "Dossier code",
+}
+
 // inspect shows a shape's attributes and official area.
 func (w *Window) inspect(sh *scene.Shape) {
 	w.InspectorRows = nil
@@ -683,7 +691,11 @@ func (w *Window) inspect(sh *scene.Shape) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			w.InspectorRows = append(w.InspectorRows, [2]string{k, propText(f.Properties[k])})
+			label := k
+			if l, ok := propLabels[k]; ok {
+				label = tr(l) + " (" + k + ")"
+			}
+			w.InspectorRows = append(w.InspectorRows, [2]string{label, propText(f.Properties[k])})
 		}
 		w.Right.SelectIndex(0)
 	}
