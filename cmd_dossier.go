@@ -144,6 +144,9 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %s\n", d.ID, d.Base, plural(len(d.Changes), "change"))
+			if n := len(d.Transitions); n > 0 {
+				fmt.Fprintln(c.stdout, d.Transitions[n-1].Note) // which conflicts were settled how
+			}
 			return nil
 		}
 	case "attach":
