@@ -257,7 +257,7 @@ func (c *Canvas) strokeLines(lines [][]Vec, closed bool, pen Pen) {
 				continue
 			}
 			if !dashOK {
-				c.quad(ax, ay, bx, by, hw)
+				Quad(&c.r, ax, ay, bx, by, hw)
 				continue
 			}
 			// Walk the segment through the dash pattern.
@@ -266,7 +266,7 @@ func (c *Canvas) strokeLines(lines [][]Vec, closed bool, pen Pen) {
 				step := math.Min(pen.Dash[dashIdx]-dashPos, seg-t)
 				if on {
 					f0, f1 := t/seg, (t+step)/seg
-					c.quad(ax+(bx-ax)*f0, ay+(by-ay)*f0, ax+(bx-ax)*f1, ay+(by-ay)*f1, hw)
+					Quad(&c.r, ax+(bx-ax)*f0, ay+(by-ay)*f0, ax+(bx-ax)*f1, ay+(by-ay)*f1, hw)
 				}
 				t += step
 				dashPos += step
@@ -279,20 +279,20 @@ func (c *Canvas) strokeLines(lines [][]Vec, closed bool, pen Pen) {
 	c.r.Draw(c.Dst, box, image.NewUniform(pen.Color), box.Min)
 }
 
-// quad adds the rectangle of half-width hw around segment a–b, always wound
-// the same way so overlapping quads do not cancel.
-func (c *Canvas) quad(ax, ay, bx, by, hw float64) {
+// Quad adds to r the rectangle of half-width hw around segment a–b, always
+// wound the same way so overlapping quads do not cancel, and extended by hw
+// along the segment so joins close: one stroke segment for a rasterizer.
+func Quad(r *vector.Rasterizer, ax, ay, bx, by, hw float64) {
 	dx, dy := bx-ax, by-ay
 	l := math.Hypot(dx, dy)
 	if l == 0 {
 		return
 	}
 	nx, ny := -dy/l*hw, dx/l*hw
-	// extend along the segment by hw so joins are closed
 	ex, ey := dx/l*hw, dy/l*hw
-	c.r.MoveTo(float32(ax+nx-ex), float32(ay+ny-ey))
-	c.r.LineTo(float32(bx+nx+ex), float32(by+ny+ey))
-	c.r.LineTo(float32(bx-nx+ex), float32(by-ny+ey))
-	c.r.LineTo(float32(ax-nx-ex), float32(ay-ny-ey))
-	c.r.ClosePath()
+	r.MoveTo(float32(ax+nx-ex), float32(ay+ny-ey))
+	r.LineTo(float32(bx+nx+ex), float32(by+ny+ey))
+	r.LineTo(float32(bx-nx+ex), float32(by-ny+ey))
+	r.LineTo(float32(ax-nx-ex), float32(ay-ny-ey))
+	r.ClosePath()
 }

@@ -343,7 +343,7 @@ func (p *painter) stroke(g orb.Geometry, st Stroke) {
 		if thin {
 			p.line(ax, ay, bx, by, st.Color, width)
 		} else {
-			p.quad(ax-ox, ay-oy, bx-ox, by-oy, hw)
+			render.Quad(&p.r, ax-ox, ay-oy, bx-ox, by-oy, hw)
 		}
 	}
 	var dash []float64
@@ -406,22 +406,6 @@ func (p *painter) segVisible(ax, ay, bx, by, w float64) bool {
 		math.Max(ay, by) < float64(c.Min.Y)-w || math.Min(ay, by) > float64(c.Max.Y)+w)
 }
 
-// quad adds the rectangle of half-width hw around segment a–b, always wound
-// the same way so overlapping quads do not cancel.
-func (p *painter) quad(ax, ay, bx, by, hw float64) {
-	dx, dy := bx-ax, by-ay
-	l := math.Hypot(dx, dy)
-	if l == 0 {
-		return
-	}
-	nx, ny := -dy/l*hw, dx/l*hw
-	ex, ey := dx/l*hw, dy/l*hw
-	p.r.MoveTo(float32(ax+nx-ex), float32(ay+ny-ey))
-	p.r.LineTo(float32(bx+nx+ex), float32(by+ny+ey))
-	p.r.LineTo(float32(bx-nx+ex), float32(by-ny+ey))
-	p.r.LineTo(float32(ax-nx-ex), float32(ay-ny-ey))
-	p.r.ClosePath()
-}
 
 // line draws an anti-aliased thin line (Xiaolin Wu), coverage scaled by width.
 func (p *painter) line(x0, y0, x1, y1 float64, c color.NRGBA, width float64) {
