@@ -406,7 +406,6 @@ func (p *painter) segVisible(ax, ay, bx, by, w float64) bool {
 		math.Max(ay, by) < float64(c.Min.Y)-w || math.Min(ay, by) > float64(c.Max.Y)+w)
 }
 
-
 // line draws an anti-aliased thin line (Xiaolin Wu), coverage scaled by width.
 func (p *painter) line(x0, y0, x1, y1 float64, c color.NRGBA, width float64) {
 	// clip the segment to the band (Liang–Barsky) so long lines cost nothing off-screen
