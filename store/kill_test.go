@@ -34,29 +34,11 @@ func TestKilledImportLeavesStoreAsItWas(t *testing.T) {
 	before := fingerprint(t, s)
 	s.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
-	cmd.Env = append(os.Environ(), killEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	killed := false
-	for sc.Scan() {
+	killChild(t, "TestKillChild", killEnv+"="+path, func(line string) bool {
 		var done, total int
-		if n, _ := fmt.Sscanf(sc.Text(), "written %d of %d", &done, &total); n == 2 && done >= 8000 {
-			cmd.Process.Kill() // SIGKILL: no deferred rollback, no clean close
-			killed = true
-			break
-		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("the child finished before it could be killed")
-	}
+		n, _ := fmt.Sscanf(line, "written %d of %d", &done, &total)
+		return n == 2 && done >= 8000
+	})
 
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
@@ -118,28 +100,8 @@ func TestKilledApproveLeavesOldState(t *testing.T) {
 	path := s.Path()
 	s.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillApproveChild$", "-test.v")
-	cmd.Env = append(os.Environ(), killApproveEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	killed := false
-	for sc.Scan() {
-		if sc.Text() == "approving" {
-			cmd.Process.Kill()
-			killed = true
-			break
-		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("the child never reached the approval")
-	}
+	killChild(t, "TestKillApproveChild", killApproveEnv+"="+path, func(line string) bool { return line == "approving" })
+	var err error
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -175,4 +137,33 @@ func TestKillApproveChild(t *testing.T) {
 	}
 	_, err = s.Advance(context.Background(), 1, Step{Action: "approve", DocNo: "3/QĐ", DocDate: "2026-12-01"})
 	t.Fatalf("the approval was not killed (err %v)", err)
+}
+
+// killChild runs test as a child process with env and kills it with SIGKILL
+// (no deferred rollback, no clean close) at the first output line for which
+// at returns true.
+func killChild(t *testing.T, test, env string, at func(line string) bool) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	killed := false
+	for sc.Scan() {
+		if at(sc.Text()) {
+			cmd.Process.Kill()
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatalf("%s ended before it could be killed", test)
+	}
 }
