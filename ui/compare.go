@@ -378,7 +378,23 @@ func changeRows(res diff.Result, w *Window) []ChangeRow {
 			for k := range c.Properties {
 				keys = append(keys, k)
 			}
-			sort.Strings(keys)
+			// what a reviewer looks for first: the class, the indicators,
+			// then the rest (notes, codes) by name
+			rank := func(k string) int {
+				switch k {
+				case "phanLoai":
+					return 0
+				case "matDoXayDung", "tangCaoMin", "tangCaoMax", "heSoSuDungDat", "khoangLui", "danSo", "giaiDoan":
+					return 1
+				}
+				return 2
+			}
+			sort.Slice(keys, func(i, j int) bool {
+				if ri, rj := rank(keys[i]), rank(keys[j]); ri != rj {
+					return ri < rj
+				}
+				return keys[i] < keys[j]
+			})
 			for _, k := range keys {
 				parts = append(parts, fmt.Sprintf("%s %s → %s", k, propText(c.Properties[k][0]), propText(c.Properties[k][1])))
 			}
