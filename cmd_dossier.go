@@ -71,6 +71,7 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 		fs.StringVar(&req.Key, "key", "", "match features to the base by this property instead of by id")
 		fs.BoolVar(&req.Full, "full", false, "FILE is the whole new layer: base features missing from it are deleted")
 		crsName := fs.String("crs", "", "CRS of the file when it does not say")
+		table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
 		run = func(st *store.Store, files []string) error {
 			if len(files) != 1 {
 				return usageErr("need one FILE")
@@ -82,7 +83,7 @@ func cmdDossier(ctx context.Context, c *cli, args []string) error {
 					return usageErr("%v", err)
 				}
 			}
-			l, err := readLayer(files[0], req.Layer, declared, false)
+			l, err := readLayer(ctx, files[0], req.Layer, *table, declared, false)
 			if err != nil {
 				return err
 			}

@@ -122,6 +122,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	crsName := fs.String("crs", "", "CRS of the file when it does not say (EPSG:4326, EPSG:9215, EPSG:3405)")
 	key := fs.String("key", "", "property that identifies a feature across versions, e.g. maDoiTuong")
 	message := fs.String("message", "", "version message")
+	table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -144,7 +145,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if _, err := st.Plan(ctx, *plan); err != nil {
 		return err
 	}
-	l, err := readLayer(files[0], *layer, declared, true)
+	l, err := readLayer(ctx, files[0], *layer, *table, declared, true)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 // flag (0 when not given); it must agree with a crs member in the file.
 // requireGeometry refuses features without one (lots need a geometry; a
 // dossier's deletions do not).
-func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.Layer, error) {
+func readLayer(ctx context.Context, path, name, table string, declared crs.Code, requireGeometry bool) (gis.Layer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return gis.Layer{}, err
@@ -176,7 +177,11 @@ func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.
 	defer f.Close()
 	head := make([]byte, 16)
 	if n, _ := f.Read(head); string(head[:n]) == "SQLite format 3\x00" {
-		return gis.Layer{}, fmt.Errorf("%s is a GeoPackage or SQLite file; import reads GeoJSON: convert it with ogr2ogr -f GeoJSON out.geojson %s LAYER", path, path)
+		l, err := readGeoPackage(ctx, path, name, table, declared, requireGeometry)
+		if err != nil {
+			return l, err
+		}
+		return l, checkAreaLayer(path, l)
 	}
 	if _, err := f.Seek(0, 0); err != nil {
 		return gis.Layer{}, err
@@ -198,16 +203,23 @@ func readLayer(path, name string, declared crs.Code, requireGeometry bool) (gis.
 	if err := col.Transform(crs.WGS84); err != nil {
 		return gis.Layer{}, err
 	}
-	if strings.HasSuffix(name, "_A") { // TT16: an _A layer holds areas
-		for i, f := range col.Features {
-			switch f.Geometry.(type) {
-			case orb.Polygon, orb.MultiPolygon, nil:
-			default:
-				return gis.Layer{}, fmt.Errorf("%s: feature %d: layer %s holds areas, not a %s", path, i, name, f.Geometry.GeoJSONType())
-			}
+	l := gis.Layer{Name: name, Features: col.Features}
+	return l, checkAreaLayer(path, l)
+}
+
+// checkAreaLayer refuses lines and points in an _A layer (TT16: areas).
+func checkAreaLayer(path string, l gis.Layer) error {
+	if !strings.HasSuffix(l.Name, "_A") {
+		return nil
+	}
+	for i, f := range l.Features {
+		switch f.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon, nil:
+		default:
+			return fmt.Errorf("%s: feature %d: layer %s holds areas, not a %s", path, i, l.Name, f.Geometry.GeoJSONType())
 		}
 	}
-	return gis.Layer{Name: name, Features: col.Features}, nil
+	return nil
 }
 
 func cmdExport(ctx context.Context, c *cli, args []string) error {
@@ -288,6 +300,38 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 		return geojson.Write(c.stdout, col)
 	}
 	return writeFileAtomic(*out, func(f *os.File) error { return geojson.Write(f, col) })
+}
+
+// readGeoPackage reads a layer from a GeoPackage feature table into WGS84.
+func readGeoPackage(ctx context.Context, path, name, table string, declared crs.Code, requireGeometry bool) (gis.Layer, error) {
+	if table == "" {
+		tables, err := store.GeoPackageTables(ctx, path)
+		if err != nil {
+			return gis.Layer{}, fmt.Errorf("%s is an SQLite file but not a GeoPackage", path)
+		}
+		for _, t := range tables {
+			if t == name {
+				table = t
+			}
+		}
+	}
+	l, c, err := store.ReadGeoPackage(ctx, path, table)
+	if err != nil {
+		return gis.Layer{}, err
+	}
+	if declared != 0 && declared != c {
+		return gis.Layer{}, fmt.Errorf("%s: table %s is in %s but --crs says %s", path, l.Name, c, declared)
+	}
+	for i, f := range l.Features {
+		if requireGeometry && f.Geometry == nil {
+			return gis.Layer{}, fmt.Errorf("%s: table %s feature %d has no geometry", path, l.Name, i)
+		}
+	}
+	col := &geojson.Collection{CRS: c, Features: l.Features}
+	if err := col.Transform(crs.WGS84); err != nil {
+		return gis.Layer{}, err
+	}
+	return gis.Layer{Name: name, Features: col.Features}, nil
 }
 
 // writeFileAtomic writes through a temporary file renamed into place, so a

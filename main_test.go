@@ -159,6 +159,17 @@ func TestRealWorldFile(t *testing.T) {
 	if !strings.Contains(string(info), "Feature Count: 220") {
 		t.Fatalf("ogrinfo:\n%s", info)
 	}
+	// The same layer as a GeoPackage that GDAL wrote (WGS84: Kentucky is
+	// outside the VN-2000 grids) imports alike.
+	if _, err := exec.LookPath("ogr2ogr"); err == nil {
+		gp := filepath.Join(t.TempDir(), "kenton.gpkg")
+		if o, err := exec.Command("ogr2ogr", "-f", "GPKG", gp, src).CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr: %v %s", err, o)
+		}
+		if out, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "kenton", "--layer", "LandUse3_A", gp); code != 0 || !strings.Contains(out, "220 features") {
+			t.Fatalf("import of GDAL's GeoPackage: %d %q %q", code, out, e)
+		}
+	}
 	// Ids survive the round trip: re-importing the export changes nothing.
 	out, e, code = quyhoach(t, "", "import", "--db", db, "--plan", "kenton", "--layer", "LandUse_A", exp)
 	if code != 0 || !strings.Contains(out, "no changes") {
@@ -491,8 +502,19 @@ func TestExportImportRefusals(t *testing.T) {
 	if _, e, code := quyhoach(t, "", "export", "--db", db, "--plan", "chi-ma", "-o", gpkg); code != 0 {
 		t.Fatal(e)
 	}
-	if _, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", gpkg); code != 2 || !strings.Contains(e, "ogr2ogr -f GeoJSON") {
-		t.Errorf("gpkg import: %d %q", code, e)
+	// Our own GeoPackage comes back as no change: ids from feature_id,
+	// EPSG:9215 back to WGS84 within the round-trip tolerance.
+	if out, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", gpkg); code != 0 || !strings.Contains(out, "no changes") {
+		t.Errorf("gpkg re-import: %d %q %q", code, out, e)
+	}
+	if _, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "Lots_A", gpkg); code != 2 || !strings.Contains(e, "choose a feature table with --table (ChucNangSuDungDat_A, RanhGioiQuyHoach_A, TimDuongGiaoThong_L)") {
+		t.Errorf("gpkg without a table: %d %q", code, e)
+	}
+	if _, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "Lots_A", "--table", "TimDuongGiaoThong_L", gpkg); code != 2 || !strings.Contains(e, "holds areas, not a LineString") {
+		t.Errorf("gpkg lines into areas: %d %q", code, e)
+	}
+	if _, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", "--crs", "EPSG:4326", gpkg); code != 2 || !strings.Contains(e, "is in EPSG:9215 but --crs says EPSG:4326") {
+		t.Errorf("gpkg with a contradicting --crs: %d %q", code, e)
 	}
 	roads := filepath.Join(dir, "roads.geojson")
 	if _, e, code := quyhoach(t, "", "export", "--db", db, "--plan", "chi-ma", "--layer", "TimDuongGiaoThong_L", "-o", roads); code != 0 {

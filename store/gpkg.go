@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,6 +17,7 @@ import (
 
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
+	"quyhoach/gis/geojson"
 	"quyhoach/gis/gpkg"
 )
 
@@ -230,3 +234,180 @@ func gpkgGeometryType(fs []gis.Feature) string {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// ReadGeoPackage reads one feature table of a GeoPackage (table "" when the
+// file has only one): its features, with the feature_id column quyhoach
+// exports as their id and NULL columns left out, and its CRS. Geometry is
+// checked (closed rings of four or more positions, finite coordinates) and
+// oriented as RFC 7946 asks. The file is opened read-only.
+func ReadGeoPackage(ctx context.Context, path, table string) (gis.Layer, crs.Code, error) {
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	if err != nil {
+		return gis.Layer{}, 0, err
+	}
+	defer db.Close()
+	tables, err := gpkgTables(ctx, db)
+	if err != nil {
+		return gis.Layer{}, 0, fmt.Errorf("%s is not a GeoPackage (no gpkg_contents table)", path)
+	}
+	switch {
+	case table == "" && len(tables) == 1:
+		table = tables[0]
+	case table == "" || !slices.Contains(tables, table):
+		return gis.Layer{}, 0, fmt.Errorf("%s: choose a feature table with --table (%s)", path, strings.Join(tables, ", "))
+	}
+	var geomCol, org string
+	var srsID, code int
+	if err := db.QueryRowContext(ctx, `SELECT g.column_name, g.srs_id, coalesce(s.organization, ''), coalesce(s.organization_coordsys_id, 0)
+		FROM gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id WHERE g.table_name = ?`, table).Scan(&geomCol, &srsID, &org, &code); err != nil {
+		return gis.Layer{}, 0, fmt.Errorf("%s: table %s has no geometry column: %w", path, table, err)
+	}
+	if !strings.EqualFold(org, "EPSG") {
+		return gis.Layer{}, 0, fmt.Errorf("%s: table %s is in SRS %d (%s %d), not an EPSG system quyhoach knows", path, table, srsID, org, code)
+	}
+	c, err := crs.Parse(fmt.Sprintf("EPSG:%d", code))
+	if err != nil {
+		return gis.Layer{}, 0, fmt.Errorf("%s: table %s: %w", path, table, err)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT * FROM "+quoteIdent(table))
+	if err != nil {
+		return gis.Layer{}, 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return gis.Layer{}, 0, err
+	}
+	l := gis.Layer{Name: table}
+	for n := 0; rows.Next(); n++ {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return gis.Layer{}, 0, err
+		}
+		f := gis.Feature{Properties: map[string]any{}}
+		var fid any
+		for i, col := range cols {
+			v := vals[i]
+			switch {
+			case col == geomCol:
+				blob, _ := v.([]byte)
+				if blob == nil {
+					continue
+				}
+				g, _, err := gpkg.Decode(blob)
+				if err != nil {
+					return gis.Layer{}, 0, fmt.Errorf("%s: table %s row %d: %w", path, table, n+1, err)
+				}
+				f.Geometry = g
+			case strings.EqualFold(col, "fid"):
+				fid = v
+			case col == "feature_id":
+				if s, ok := v.(string); ok {
+					f.ID = s
+				}
+			case v == nil:
+			default:
+				f.Properties[col] = normaliseSQLValue(v)
+			}
+		}
+		if err := checkGeometry(f.Geometry, c); err != nil {
+			return gis.Layer{}, 0, fmt.Errorf("%s: table %s feature %v: %w", path, table, fid, err)
+		}
+		if f.Geometry != nil {
+			geojson.Orient(f.Geometry)
+		}
+		l.Features = append(l.Features, f)
+	}
+	return l, c, rows.Err()
+}
+
+// checkGeometry refuses what the GeoJSON reader refuses: open or short
+// rings, lines of one position, non-finite or (geographic) out-of-range
+// coordinates.
+func checkGeometry(g orb.Geometry, c crs.Code) error {
+	var err error
+	pts := func(ps []orb.Point) {
+		for _, p := range ps {
+			switch {
+			case err != nil:
+			case math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0):
+				err = fmt.Errorf("coordinate (%v, %v) is not a number", p[0], p[1])
+			case c.Geographic() && (math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90):
+				err = fmt.Errorf("position (%v, %v) is outside longitude/latitude range", p[0], p[1])
+			}
+		}
+	}
+	ring := func(r orb.Ring) {
+		switch {
+		case err != nil:
+		case len(r) < 4:
+			err = fmt.Errorf("ring of %d positions (a ring needs 4 or more)", len(r))
+		case r[0] != r[len(r)-1]:
+			err = errors.New("ring not closed")
+		}
+		pts(r)
+	}
+	var walk func(orb.Geometry)
+	walk = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Point:
+			pts([]orb.Point{g})
+		case orb.MultiPoint:
+			pts(g)
+		case orb.LineString:
+			if len(g) < 2 && err == nil {
+				err = errors.New("line of fewer than 2 positions")
+			}
+			pts(g)
+		case orb.MultiLineString:
+			for _, l := range g {
+				walk(l)
+			}
+		case orb.Polygon:
+			for _, r := range g {
+				ring(r)
+			}
+		case orb.MultiPolygon:
+			for _, p := range g {
+				walk(p)
+			}
+		case orb.Collection:
+			for _, s := range g {
+				walk(s)
+			}
+		}
+	}
+	walk(g)
+	return err
+}
+
+// GeoPackageTables lists a GeoPackage's feature tables.
+func GeoPackageTables(ctx context.Context, path string) ([]string, error) {
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return gpkgTables(ctx, db)
+}
+
+func gpkgTables(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -804,7 +804,7 @@ func (p *parser) finish(c *Collection, top int) {
 		return
 	}
 	for _, f := range c.Features {
-		orient(f.Geometry)
+		Orient(f.Geometry)
 	}
 }
 
@@ -902,9 +902,10 @@ func (rc *rangeCheck) points(pts []orb.Point, path []byte, indexed bool) {
 	}
 }
 
-// orient turns polygon rings the RFC 7946 way, in place: exterior rings
-// counter-clockwise, holes clockwise.
-func orient(g orb.Geometry) {
+// Orient turns polygon rings the RFC 7946 way, in place: exterior rings
+// counter-clockwise, holes clockwise. Read does it; other readers (the
+// GeoPackage importer) call it so stored bodies are oriented alike.
+func Orient(g orb.Geometry) {
 	switch g := g.(type) {
 	case orb.Polygon:
 		orientPolygon(g)
@@ -914,7 +915,7 @@ func orient(g orb.Geometry) {
 		}
 	case orb.Collection:
 		for _, m := range g {
-			orient(m)
+			Orient(m)
 		}
 	}
 }

@@ -308,7 +308,7 @@ func TestReadReal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		orient(want)
+		Orient(want)
 		if !reflect.DeepEqual(f.Geometry, want) {
 			t.Errorf("feature %d: geometry differs from encoding/json's", i)
 		}
