@@ -66,7 +66,11 @@ func (s *Store) installPlan(ctx context.Context, tx *sql.Tx, dir fs.FS, p sample
 		}
 		req := ImportRequest{Plan: p.Code, Layers: layers, Key: "maDoiTuong", Message: v.Message, Source: source,
 			DecisionNo: v.Decision, DecisionDate: v.DecisionDate, MaThongTinQH: v.MaThongTinQH}
-		if _, err := importTx(ctx, tx, req, prepareBodies(layers), timeText(now)); err != nil {
+		created := now // a sample version is dated by its decision, like one made by a dossier
+		if t, err := time.Parse(time.DateOnly, v.DecisionDate); err == nil {
+			created = t.Add(9 * time.Hour)
+		}
+		if _, err := importTx(ctx, tx, req, prepareBodies(layers), timeText(created)); err != nil {
 			return fmt.Errorf("version %d: %w", i+1, err)
 		}
 	}
