@@ -23,10 +23,13 @@ type Layer struct {
 	Features []Feature
 }
 
-// String returns the property key as a string, "" when it is absent or not a
-// string. Numbers are formatted without exponent.
-func (f Feature) String(key string) string {
-	switch v := f.Properties[key].(type) {
+// String returns the property key as text (see Text).
+func (f Feature) String(key string) string { return Text(f.Properties[key]) }
+
+// Text writes a property value as text: a string as it is, a number
+// without exponent ("17", "0.5"), anything else as "".
+func Text(v any) string {
+	switch v := v.(type) {
 	case string:
 		return v
 	case float64:

@@ -341,15 +341,6 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error
 	return res, nil
 }
 
-// baseItem is a feature of a dossier's base version.
-type baseItem struct {
-	layerID int64
-	layer   string
-	bodyID  int64
-	hash    [32]byte
-	key     string
-}
-
 func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (ApplyResult, error) {
 	var res ApplyResult
 	d, err := s.dossierTx(ctx, tx, req.Dossier)
@@ -540,34 +531,14 @@ func withoutKeys(m map[string]any, keys ...string) map[string]any {
 	return out
 }
 
-// baseItems loads every feature of a version with its layer and body hash.
-func baseItems(ctx context.Context, q querier, verID int64, key string) (map[string]*baseItem, error) {
-	keyExpr := "''"
-	args := []any{verID}
-	if key != "" {
-		keyExpr = "coalesce(json_extract(b.geojson, ?), '')"
-		args = append([]any{"$.properties." + jsonPathKey(key)}, args...)
+// baseItems loads every feature of a version by id.
+func baseItems(ctx context.Context, q querier, verID int64, key string) (map[string]*storedFeature, error) {
+	fs, err := storedFeatures(ctx, q, verID, 0, key)
+	out := make(map[string]*storedFeature, len(fs))
+	for i := range fs {
+		out[fs[i].id] = &fs[i]
 	}
-	rows, err := q.QueryContext(ctx, `SELECT i.feature_id, i.layer_id, l.name, i.body_id, b.hash, `+keyExpr+`
-		FROM version_item i JOIN body b ON b.id = i.body_id JOIN layer l ON l.id = i.layer_id WHERE i.version_id = ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]*baseItem{}
-	for rows.Next() {
-		var id string
-		var b baseItem
-		var h []byte
-		var k any
-		if err := rows.Scan(&id, &b.layerID, &b.layer, &b.bodyID, &h, &k); err != nil {
-			return nil, err
-		}
-		copy(b.hash[:], h)
-		b.key = gis.Feature{Properties: map[string]any{"k": normaliseSQLValue(k)}}.String("k")
-		out[id] = &b
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // sortedKeys returns a map's keys in order.
@@ -648,12 +619,8 @@ func wrap(op string, err error) error {
 type addition struct{ layer, key string }
 
 func dossierAdditions(ctx context.Context, q querier, dossier int64, key string) (map[string]addition, error) {
-	keyExpr := "''"
-	args := []any{dossier}
-	if key != "" {
-		keyExpr = "coalesce(json_extract(b.geojson, ?), '')"
-		args = append([]any{"$.properties." + jsonPathKey(key)}, args...)
-	}
+	keyExpr, args := keyColumn(key)
+	args = append(args, dossier)
 	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, `+keyExpr+` FROM dossier_change c
 		JOIN layer l ON l.id = c.layer_id JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ? AND c.op = 'add'`, args...)
 	if err != nil {
@@ -668,7 +635,7 @@ func dossierAdditions(ctx context.Context, q querier, dossier int64, key string)
 		if err := rows.Scan(&id, &a.layer, &k); err != nil {
 			return nil, err
 		}
-		a.key = gis.Feature{Properties: map[string]any{"k": normaliseSQLValue(k)}}.String("k")
+		a.key = sqlText(k)
 		out[id] = a
 	}
 	return out, rows.Err()

@@ -201,7 +201,7 @@ func gpkgValue(v any, kind string) any {
 		if kind == "REAL" {
 			return v
 		}
-		return gis.Feature{Properties: map[string]any{"v": v}}.String("v")
+		return gis.Text(v)
 	case bool:
 		if kind == "BOOLEAN" {
 			return v

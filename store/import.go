@@ -134,15 +134,6 @@ func encodeBody(f gis.Feature) body {
 	return b
 }
 
-// currentItem is a feature of the current version, as matching needs it.
-type currentItem struct {
-	id     string
-	bodyID int64
-	hash   [32]byte
-	key    string
-	taken  bool
-}
-
 func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]body, now string) (ImportResult, error) {
 	var res ImportResult
 	planID, curID, err := planIDs(ctx, tx, req.Plan)
@@ -169,13 +160,13 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	var lineage [][2]string
 	changed := curID == 0
 	for li, layer := range req.Layers {
-		cur, err := currentItems(ctx, tx, curID, layerIDs[li], req.Key)
+		cur, err := storedFeatures(ctx, tx, curID, layerIDs[li], req.Key)
 		if err != nil {
 			return res, err
 		}
-		byKey := map[string]*currentItem{}
-		byID := map[string]*currentItem{}
-		byHash := map[[32]byte][]*currentItem{}
+		byKey := map[string]*storedFeature{}
+		byID := map[string]*storedFeature{}
+		byHash := map[[32]byte][]*storedFeature{}
 		for i := range cur {
 			c := &cur[i]
 			byID[c.id] = c
@@ -187,7 +178,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 		seenKey := map[string]int{}
 		ids[li] = make([]string, len(layer.Features))
 		for fi, f := range layer.Features {
-			var match *currentItem
+			var match *storedFeature
 			if req.Key != "" {
 				k := f.String(req.Key)
 				if k != "" {
@@ -352,7 +343,7 @@ func parentsOf(f gis.Feature) []string {
 		case string:
 			out = append(out, p)
 		case float64:
-			out = append(out, gis.Feature{Properties: map[string]any{"p": p}}.String("p"))
+			out = append(out, gis.Text(p))
 		}
 	}
 	return out
@@ -371,38 +362,59 @@ func versionByID(ctx context.Context, q querier, id int64) (Version, error) {
 	return v, err
 }
 
-// currentItems loads the features of one layer of version verID with their
-// body hashes and, when key is set, their key property.
-func currentItems(ctx context.Context, q querier, verID, layerID int64, key string) ([]currentItem, error) {
+// storedFeature is a feature of a stored version, as matching needs it.
+type storedFeature struct {
+	id      string
+	layerID int64
+	layer   string
+	bodyID  int64
+	hash    [32]byte
+	key     string // the key property as text, when a key is asked for
+	taken   bool   // matched by an imported feature
+}
+
+// storedFeatures loads the features of version verID (of one layer, or all
+// when layerID is 0) in their order, with body hashes and, when key is set,
+// the key property.
+func storedFeatures(ctx context.Context, q querier, verID, layerID int64, key string) ([]storedFeature, error) {
 	if verID == 0 {
 		return nil, nil
 	}
-	keyExpr := "''"
-	args := []any{verID, layerID}
-	if key != "" {
-		keyExpr = "coalesce(json_extract(b.geojson, ?), '')"
-		args = append([]any{"$.properties." + jsonPathKey(key)}, args...)
-	}
-	rows, err := q.QueryContext(ctx, `SELECT i.feature_id, i.body_id, b.hash, `+keyExpr+` FROM version_item i
-		JOIN body b ON b.id = i.body_id WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.seq`, args...)
+	keyExpr, args := keyColumn(key)
+	args = append(args, verID, layerID, layerID)
+	rows, err := q.QueryContext(ctx, `SELECT i.feature_id, i.layer_id, l.name, i.body_id, b.hash, `+keyExpr+`
+		FROM version_item i JOIN body b ON b.id = i.body_id JOIN layer l ON l.id = i.layer_id
+		WHERE i.version_id = ? AND (? = 0 OR i.layer_id = ?) ORDER BY i.seq`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []currentItem
+	var out []storedFeature
 	for rows.Next() {
-		var c currentItem
+		var f storedFeature
 		var h []byte
 		var k any
-		if err := rows.Scan(&c.id, &c.bodyID, &h, &k); err != nil {
+		if err := rows.Scan(&f.id, &f.layerID, &f.layer, &f.bodyID, &h, &k); err != nil {
 			return nil, err
 		}
-		copy(c.hash[:], h)
-		c.key = gis.Feature{Properties: map[string]any{"k": normaliseSQLValue(k)}}.String("k")
-		out = append(out, c)
+		copy(f.hash[:], h)
+		f.key = sqlText(k)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }
+
+// keyColumn is the SQL expression (and its argument) reading a key
+// property from a body b: ” when no key is asked for.
+func keyColumn(key string) (string, []any) {
+	if key == "" {
+		return "''", nil
+	}
+	return "coalesce(json_extract(b.geojson, ?), '')", []any{"$.properties." + jsonPathKey(key)}
+}
+
+// sqlText writes a value read from SQLite as a property's text.
+func sqlText(v any) string { return gis.Text(normaliseSQLValue(v)) }
 
 func normaliseSQLValue(v any) any {
 	switch v := v.(type) {
