@@ -158,6 +158,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	// Assign ids: match against the current version, layer by layer.
 	ids := make([][]string, len(req.Layers))
 	var lineage [][2]string
+	var edited []editedFeature
 	changed := curID == 0
 	for li, layer := range req.Layers {
 		cur, err := storedFeatures(ctx, tx, curID, layerIDs[li], req.Key)
@@ -209,14 +210,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 				ids[li][fi] = match.id
 				res.Kept++
 				if match.hash != bodies[li][fi].hash {
-					if b, same, err := keepStoredShape(ctx, tx, match.bodyID, f); err != nil {
-						return res, err
-					} else if same {
-						bodies[li][fi] = b
-					}
-				}
-				if match.hash != bodies[li][fi].hash {
-					changed = true
+					edited = append(edited, editedFeature{li, fi, match.bodyID, match.hash})
 				}
 			} else {
 				ids[li][fi] = newID()
@@ -239,6 +233,22 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 				res.Removed++
 				changed = true
 			}
+		}
+	}
+	// A matched feature whose body differs may only have come back from a
+	// trip through a grid: keep the stored vertices then (one batch of reads).
+	stored, err := storedShapes(ctx, tx, edited)
+	if err != nil {
+		return res, err
+	}
+	for _, e := range edited {
+		f := req.Layers[e.layer].Features[e.feature]
+		if g := stored[e.bodyID]; g != nil && gis.SameShape(g, f.Geometry, gis.RoundTripTolerance) {
+			f.Geometry = g
+			bodies[e.layer][e.feature] = encodeBody(f)
+		}
+		if bodies[e.layer][e.feature].hash != e.hash {
+			changed = true
 		}
 	}
 	if !changed {
@@ -702,22 +712,61 @@ var (
 	seqID  uint64
 )
 
-// keepStoredShape handles a feature matched to a stored one whose body
-// differs: when its geometry is the stored geometry up to the round-trip
-// tolerance (a trip through EPSG:9215 and back), it returns f's body rebuilt
-// on the stored vertices, so that only real edits count as changes.
-func keepStoredShape(ctx context.Context, q querier, bodyID int64, f gis.Feature) (body, bool, error) {
-	var text []byte
-	if err := q.QueryRowContext(ctx, "SELECT geojson FROM body WHERE id = ?", bodyID).Scan(&text); err != nil {
-		return body{}, false, err
+// editedFeature is an imported feature matched to a stored one whose body
+// differs: feature of layer, and the stored body.
+type editedFeature struct {
+	layer, feature int
+	bodyID         int64
+	hash           [32]byte
+}
+
+// storedShapes reads the geometry of the stored bodies of edited features.
+func storedShapes(ctx context.Context, q querier, edited []editedFeature) (map[int64]orb.Geometry, error) {
+	out := make(map[int64]orb.Geometry, len(edited))
+	for lo := 0; lo < len(edited); lo += batchRows {
+		batch := edited[lo:min(lo+batchRows, len(edited))]
+		args := make([]any, len(batch))
+		for i, e := range batch {
+			args[i] = e.bodyID
+		}
+		rows, err := q.QueryContext(ctx, "SELECT id, geojson FROM body WHERE id IN ("+placeholders(len(args), 1)+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var text []byte
+			if err := rows.Scan(&id, &text); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			f, err := parseBody("", text)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = f.Geometry
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	stored, err := parseBody("", text)
+	return out, nil
+}
+
+// keepStoredShape handles one feature matched to a stored body that differs
+// (a dossier's apply): when its geometry is the stored one up to the
+// round-trip tolerance, it returns f's body rebuilt on the stored vertices.
+func keepStoredShape(ctx context.Context, q querier, bodyID int64, f gis.Feature) (body, bool, error) {
+	stored, err := storedShapes(ctx, q, []editedFeature{{bodyID: bodyID}})
 	if err != nil {
 		return body{}, false, err
 	}
-	if stored.Geometry == nil || !gis.SameShape(stored.Geometry, f.Geometry, gis.RoundTripTolerance) {
+	g := stored[bodyID]
+	if g == nil || !gis.SameShape(g, f.Geometry, gis.RoundTripTolerance) {
 		return body{}, false, nil
 	}
-	f.Geometry = stored.Geometry
+	f.Geometry = g
 	return encodeBody(f), true, nil
 }
