@@ -27,55 +27,37 @@ func SameShape(a, b orb.Geometry, tol float64) bool {
 	case orb.LineString:
 		b, ok := b.(orb.LineString)
 		return ok && samePoints(a, b, tol)
-	case orb.MultiLineString:
-		b, ok := b.(orb.MultiLineString)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if !samePoints(a[i], b[i], tol) {
-				return false
-			}
-		}
-		return true
 	case orb.Ring:
 		b, ok := b.(orb.Ring)
 		return ok && samePoints(a, b, tol)
+	case orb.MultiLineString:
+		b, ok := b.(orb.MultiLineString)
+		return ok && sameEach(a, b, func(x, y orb.LineString) bool { return samePoints(x, y, tol) })
 	case orb.Polygon:
 		b, ok := b.(orb.Polygon)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if !samePoints(a[i], b[i], tol) {
-				return false
-			}
-		}
-		return true
+		return ok && sameEach(a, b, func(x, y orb.Ring) bool { return samePoints(x, y, tol) })
 	case orb.MultiPolygon:
 		b, ok := b.(orb.MultiPolygon)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if !SameShape(a[i], b[i], tol) {
-				return false
-			}
-		}
-		return true
+		return ok && sameEach(a, b, func(x, y orb.Polygon) bool { return SameShape(x, y, tol) })
 	case orb.Collection:
 		b, ok := b.(orb.Collection)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if !SameShape(a[i], b[i], tol) {
-				return false
-			}
-		}
-		return true
+		return ok && sameEach(a, b, func(x, y orb.Geometry) bool { return SameShape(x, y, tol) })
 	}
 	return false
+}
+
+// sameEach reports whether a and b have the same length and same holds for
+// each pair of elements.
+func sameEach[E any](a, b []E, same func(E, E) bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !same(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func near(a, b orb.Point, tol float64) bool {
@@ -83,13 +65,5 @@ func near(a, b orb.Point, tol float64) bool {
 }
 
 func samePoints(a, b []orb.Point, tol float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !near(a[i], b[i], tol) {
-			return false
-		}
-	}
-	return true
+	return sameEach(a, b, func(x, y orb.Point) bool { return near(x, y, tol) })
 }

@@ -680,8 +680,7 @@ func (w *Window) inspect(sh *scene.Shape) {
 			}
 			w.InspectorRows = append(w.InspectorRows, [2]string{tr("Land use"), c.Code + " — " + name})
 		}
-		if gis.Area(f.Geometry) > 0 {
-			a := gis.Area(f.Geometry)
+		if a := gis.Area(f.Geometry); a > 0 {
 			w.InspectorRows = append(w.InspectorRows, [2]string{tr("Official area"),
 				gis.FormatVN(a/10000, 2) + " ha (" + gis.FormatVN(a, 1) + " m², EPSG:9215)"})
 		}
