@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/user"
@@ -10,7 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"quyhoach/gis/crs"
+	"quyhoach/atomicfile"
+	"quyhoach/plan"
 	"quyhoach/store"
 )
 
@@ -34,203 +36,285 @@ type strList []string
 func (s *strList) String() string     { return strings.Join(*s, ",") }
 func (s *strList) Set(v string) error { *s = append(*s, v); return nil }
 
+// dossierCommands are the dossier subcommands; each parses its own flags.
+var dossierCommands = map[string]func(ctx context.Context, c *cli, args []string) error{
+	"create": dossierCreate, "apply": dossierApply, "rebase": dossierRebase, "attach": dossierAttach,
+	"extract": dossierExtract, "show": dossierShow, "list": dossierList,
+	"submit": dossierStep, "appraise": dossierStep, "appraised": dossierStep, "approve": dossierStep,
+	"publish": dossierStep, "return": dossierStep, "withdraw": dossierStep,
+}
+
 func cmdDossier(ctx context.Context, c *cli, args []string) error {
 	if len(args) == 0 {
 		return usageErr("%s", dossierUsage)
 	}
-	sub, args := args[0], args[1:]
-	c.name = sub // errors read "quyhoach: approve: decision number required"
+	run, ok := dossierCommands[args[0]]
+	if !ok {
+		return usageErr("unknown dossier command %q\n%s", args[0], dossierUsage)
+	}
+	c.name = args[0] // errors read "quyhoach: approve: decision number required"
+	return run(ctx, c, args[1:])
+}
+
+// dossierFlags is the flag set of a dossier subcommand, with --dossier
+// (and --json where the subcommand prints it).
+type dossierFlags struct {
+	*flag.FlagSet
+	id     *int64
+	asJSON *bool
+}
+
+func (c *cli) dossierFlags() dossierFlags {
 	fs := c.flags("")
 	fs.Usage = func() { fmt.Fprintln(c.stderr, dossierUsage) }
-	id := fs.Int64("dossier", 0, "dossier id")
-	asJSON := fs.Bool("json", false, "print JSON")
-	var run func(st *store.Store, files []string) error
-	switch sub {
-	case "create":
-		var d store.NewDossier
-		fs.StringVar(&d.Plan, "plan", "", "plan code")
-		fs.StringVar(&d.Title, "title", "", "title")
-		fs.StringVar(&d.Kind, "kind", "", "local or overall")
-		fs.IntVar(&d.Base, "base", 0, "base version (default: current)")
-		fs.StringVar(&d.Reason, "reason", "", "reason for the adjustment")
-		fs.StringVar(&d.Code, "code", "", "maHoSoQH (default: generated)")
-		run = func(st *store.Store, _ []string) error {
-			if d.Plan == "" {
-				return usageErr("need --plan")
-			}
-			n, err := st.CreateDossier(ctx, d)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(c.stdout, n)
-			return nil
-		}
-	case "apply":
-		var req store.ApplyRequest
-		fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features")
-		fs.StringVar(&req.Key, "key", "", "match features to the base by this property instead of by id")
-		fs.BoolVar(&req.Full, "full", false, "FILE is the whole new layer: base features missing from it are deleted")
-		crsName := fs.String("crs", "", "CRS of the file when it does not say")
-		table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
-		run = func(st *store.Store, files []string) error {
-			if len(files) != 1 {
-				return usageErr("need one FILE")
-			}
-			var declared crs.Code
-			if *crsName != "" {
-				var err error
-				if declared, err = crs.Parse(*crsName); err != nil {
-					return usageErr("%v", err)
-				}
-			}
-			l, err := readLayer(ctx, files[0], req.Layer, *table, declared, false)
-			if err != nil {
-				return err
-			}
-			req.Dossier, req.Features = *id, l.Features
-			res, err := st.Apply(ctx, req)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "dossier %d: %d added, %d modified, %d deleted, %d unchanged\n", *id, res.Added, res.Modified, res.Deleted, res.Unchanged)
-			return nil
-		}
-	case "submit", "appraise", "appraised", "approve", "publish", "return", "withdraw":
-		step := store.Step{Action: sub}
-		fs.StringVar(&step.DocNo, "doc", "", "document number (cover letter, appraisal report, decision)")
-		fs.StringVar(&step.DocDate, "date", "", "document date YYYY-MM-DD")
-		fs.StringVar(&step.By, "by", currentUser(), "who takes the step")
-		fs.StringVar(&step.Note, "note", "", "note (the reason, for return)")
-		run = func(st *store.Store, _ []string) error {
-			d, err := st.Advance(ctx, *id, step)
-			if err != nil {
-				return err
-			}
-			msg := fmt.Sprintf("dossier %d: %s", d.ID, d.State)
-			if d.Due != "" {
-				msg += ", due " + d.Due
-			}
-			if sub == "approve" {
-				msg += fmt.Sprintf("; plan %s version %d is now current", d.Plan, d.Approved)
-			}
-			fmt.Fprintln(c.stdout, msg)
-			return nil
-		}
-	case "rebase":
-		take := fs.String("take", "", "settle conflicts with ours (the dossier's change) or theirs (the plan's): all of them, or those named by --feature")
-		var features, ours, theirs strList
-		fs.Var(&features, "feature", "a conflicting feature id that --take settles (repeatable)")
-		fs.Var(&ours, "ours", "a conflicting feature id to settle with the dossier's change (repeatable)")
-		fs.Var(&theirs, "theirs", "a conflicting feature id to settle with the plan's (repeatable)")
-		by := fs.String("by", currentUser(), "who rebases")
-		run = func(st *store.Store, _ []string) error {
-			if len(features) > 0 && *take == "" {
-				return usageErr("--feature needs --take ours|theirs")
-			}
-			res := store.Resolution{Take: map[string]string{}}
-			if len(features) == 0 {
-				res.Default = *take
-			}
-			for _, f := range features {
-				res.Take[f] = *take
-			}
-			for _, f := range ours {
-				res.Take[f] = "ours"
-			}
-			for _, f := range theirs {
-				res.Take[f] = "theirs"
-			}
-			d, err := st.Rebase(ctx, *id, res, *by)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %s\n", d.ID, d.Base, plural(len(d.Changes), "change"))
-			if n := len(d.Transitions); n > 0 {
-				fmt.Fprintln(c.stdout, d.Transitions[n-1].Note) // which conflicts were settled how
-			}
-			return nil
-		}
-	case "attach":
-		kind := fs.String("kind", "", strings.Join(store.AttachmentKinds, ", "))
-		run = func(st *store.Store, files []string) error {
-			if len(files) != 1 {
-				return usageErr("need one FILE")
-			}
-			data, err := os.ReadFile(files[0])
-			if err != nil {
-				return err
-			}
-			a, err := st.Attach(ctx, *id, *kind, files[0], data)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "attachment %d: %s (%s, %d bytes, sha256 %s)\n", a.ID, a.Name, a.Kind, a.Size, a.SHA256)
-			return nil
-		}
-	case "extract":
-		att := fs.Int64("attachment", 0, "attachment number")
-		out := fs.String("o", "", "output file")
-		run = func(st *store.Store, _ []string) error {
-			if *out == "" {
-				return usageErr("need -o FILE")
-			}
-			_, data, err := st.Extract(ctx, *id, *att)
-			if err != nil {
-				return err
-			}
-			return writeFileAtomic(*out, func(f *os.File) error { _, err := f.Write(data); return err })
-		}
-	case "show":
-		run = func(st *store.Store, _ []string) error {
-			d, err := st.Dossier(ctx, *id)
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return writeJSON(c, dossierJSON(d))
-			}
-			printDossier(c, d)
-			return nil
-		}
-	case "list":
-		var f store.DossierFilter
-		fs.StringVar(&f.Plan, "plan", "", "plan code")
-		fs.BoolVar(&f.Overdue, "overdue", false, "only dossiers past their due date")
-		run = func(st *store.Store, _ []string) error {
-			ds, err := st.Dossiers(ctx, f)
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return writeJSON(c, nonNil(ds))
-			}
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tPLAN\tKIND\tBASE\tSTATE\tDUE\tCODE\tTITLE")
-			for _, d := range ds {
-				due := d.Due
-				if d.Overdue {
-					due += " OVERDUE"
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Plan, d.Kind, d.Base, d.State, due, d.Code, d.Title)
-			}
-			return tw.Flush()
-		}
-	default:
-		return usageErr("unknown dossier command %q\n%s", sub, dossierUsage)
+	return dossierFlags{fs, fs.Int64("dossier", 0, "dossier id"), fs.Bool("json", false, "print JSON")}
+}
+
+// parse parses the arguments; needID refuses a missing --dossier.
+func (fs dossierFlags) parse(args []string, needID bool) ([]string, error) {
+	files, err := parse(fs.FlagSet, args)
+	if err == nil && needID && *fs.id == 0 {
+		err = usageErr("need --dossier ID")
 	}
-	files, err := parse(fs, args)
-	if err != nil {
+	return files, err
+}
+
+func dossierCreate(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	var d store.NewDossier
+	fs.StringVar(&d.Plan, "plan", "", "plan code")
+	fs.StringVar(&d.Title, "title", "", "title")
+	fs.StringVar(&d.Kind, "kind", "", "local or overall")
+	fs.IntVar(&d.Base, "base", 0, "base version (default: current)")
+	fs.StringVar(&d.Reason, "reason", "", "reason for the adjustment")
+	fs.StringVar(&d.Code, "code", "", "maHoSoQH (default: generated)")
+	if _, err := fs.parse(args, false); err != nil {
 		return err
 	}
-	if sub != "create" && sub != "list" && *id == 0 {
-		return usageErr("need --dossier ID")
+	if d.Plan == "" {
+		return usageErr("need --plan")
 	}
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return run(st, files)
+	n, err := st.CreateDossier(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, n)
+	return nil
+}
+
+func dossierApply(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	var req store.ApplyRequest
+	fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features")
+	fs.StringVar(&req.Key, "key", "", "match features to the base by this property instead of by id")
+	fs.BoolVar(&req.Full, "full", false, "FILE is the whole new layer: base features missing from it are deleted")
+	var declared crsFlag
+	fs.Var(&declared, "crs", "CRS of the file when it does not say")
+	table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
+	files, err := fs.parse(args, true)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageErr("need one FILE")
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	l, err := plan.ReadLayer(ctx, files[0], plan.ReadOptions{Layer: req.Layer, Table: *table, CRS: declared.code})
+	if err != nil {
+		return err
+	}
+	req.Dossier, req.Features = *fs.id, l.Features
+	res, err := st.Apply(ctx, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "dossier %d: %d added, %d modified, %d deleted, %d unchanged\n", *fs.id, res.Added, res.Modified, res.Deleted, res.Unchanged)
+	return nil
+}
+
+// dossierStep takes an approval step: submit, appraise, … withdraw.
+func dossierStep(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	step := store.Step{Action: c.name}
+	fs.StringVar(&step.DocNo, "doc", "", "document number (cover letter, appraisal report, decision)")
+	fs.StringVar(&step.DocDate, "date", "", "document date YYYY-MM-DD")
+	fs.StringVar(&step.By, "by", currentUser(), "who takes the step")
+	fs.StringVar(&step.Note, "note", "", "note (the reason, for return)")
+	if _, err := fs.parse(args, true); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.Advance(ctx, *fs.id, step)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("dossier %d: %s", d.ID, d.State)
+	if d.Due != "" {
+		msg += ", due " + d.Due
+	}
+	if step.Action == "approve" {
+		msg += fmt.Sprintf("; plan %s version %d is now current", d.Plan, d.Approved)
+	}
+	fmt.Fprintln(c.stdout, msg)
+	return nil
+}
+
+func dossierRebase(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	take := fs.String("take", "", "settle conflicts with ours (the dossier's change) or theirs (the plan's): all of them, or those named by --feature")
+	var features, ours, theirs strList
+	fs.Var(&features, "feature", "a conflicting feature id that --take settles (repeatable)")
+	fs.Var(&ours, "ours", "a conflicting feature id to settle with the dossier's change (repeatable)")
+	fs.Var(&theirs, "theirs", "a conflicting feature id to settle with the plan's (repeatable)")
+	by := fs.String("by", currentUser(), "who rebases")
+	if _, err := fs.parse(args, true); err != nil {
+		return err
+	}
+	if len(features) > 0 && *take == "" {
+		return usageErr("--feature needs --take ours|theirs")
+	}
+	res := store.Resolution{Take: map[string]string{}}
+	if len(features) == 0 {
+		res.Default = *take
+	}
+	for _, f := range features {
+		res.Take[f] = *take
+	}
+	for _, f := range ours {
+		res.Take[f] = "ours"
+	}
+	for _, f := range theirs {
+		res.Take[f] = "theirs"
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.Rebase(ctx, *fs.id, res, *by)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %s\n", d.ID, d.Base, plural(len(d.Changes), "change"))
+	if n := len(d.Transitions); n > 0 {
+		fmt.Fprintln(c.stdout, d.Transitions[n-1].Note) // which conflicts were settled how
+	}
+	return nil
+}
+
+func dossierAttach(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	kind := fs.String("kind", "", strings.Join(store.AttachmentKinds, ", "))
+	files, err := fs.parse(args, true)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageErr("need one FILE")
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.Attach(ctx, *fs.id, *kind, files[0], data)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "attachment %d: %s (%s, %d bytes, sha256 %s)\n", a.ID, a.Name, a.Kind, a.Size, a.SHA256)
+	return nil
+}
+
+func dossierExtract(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	att := fs.Int64("attachment", 0, "attachment number")
+	out := fs.String("o", "", "output file")
+	if _, err := fs.parse(args, true); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("need -o FILE")
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, data, err := st.Extract(ctx, *fs.id, *att)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(*out, func(f *os.File) error { _, err := f.Write(data); return err })
+}
+
+func dossierShow(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	if _, err := fs.parse(args, true); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.Dossier(ctx, *fs.id)
+	if err != nil {
+		return err
+	}
+	if *fs.asJSON {
+		return writeJSON(c, dossierJSON(d))
+	}
+	printDossier(c, d)
+	return nil
+}
+
+func dossierList(ctx context.Context, c *cli, args []string) error {
+	fs := c.dossierFlags()
+	var f store.DossierFilter
+	fs.StringVar(&f.Plan, "plan", "", "plan code")
+	fs.BoolVar(&f.Overdue, "overdue", false, "only dossiers past their due date")
+	if _, err := fs.parse(args, false); err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ds, err := st.Dossiers(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *fs.asJSON {
+		return writeJSON(c, nonNil(ds))
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPLAN\tKIND\tBASE\tSTATE\tDUE\tCODE\tTITLE")
+	for _, d := range ds {
+		due := d.Due
+		if d.Overdue {
+			due += " OVERDUE"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Plan, d.Kind, d.Base, d.State, due, d.Code, d.Title)
+	}
+	return tw.Flush()
 }
 
 func currentUser() string {

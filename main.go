@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"quyhoach/assets"
+	"quyhoach/gis/crs"
 	"quyhoach/store"
 	"quyhoach/ui"
 	_ "quyhoach/ui/locale" // before Fyne reads $LANG
@@ -171,6 +172,22 @@ func parseNone(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
+// crsFlag is a --crs flag: an EPSG code, checked as it is parsed; 0 when
+// not given.
+type crsFlag struct{ code crs.Code }
+
+func (f *crsFlag) String() string {
+	if f.code == 0 {
+		return ""
+	}
+	return f.code.String()
+}
+
+func (f *crsFlag) Set(s string) (err error) {
+	f.code, err = crs.Parse(s)
+	return err
+}
+
 // defaultDB is the per-user store file.
 func defaultDB() string {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
@@ -220,13 +237,13 @@ func runGUI(ctx context.Context, c *cli) error {
 	}
 	defer st.Close()
 	a := app.NewWithID("vn.langson.quyhoach")
-	w, err := ui.New(a, st)
+	var o ui.Options
+	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
+		o.OnFirstFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") }
+	}
+	w, err := ui.New(a, st, o)
 	if err != nil {
 		return err
-	}
-	w.Printer = guiPrinter(st)
-	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
-		w.OnFirstFrame(func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") })
 	}
 	w.ShowAndRun()
 	return nil

@@ -532,3 +532,44 @@ func TestExportImportRefusals(t *testing.T) {
 		t.Errorf("round trip through EPSG:9215: %d %q %q", code, out, e)
 	}
 }
+
+// TestHouseLayers: the arrows of DESIGN.md point one way. gis depends on
+// no other package of ours and imports no SQL and no Fyne; store depends on
+// no Fyne, no ui and no application layer; plan (the application layer) on
+// no Fyne and no ui.
+func TestHouseLayers(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	// list returns, for each package of pattern, what it depends on (deps)
+	// or what it imports itself.
+	list := func(pattern string, deps bool) []string {
+		args := []string{"list", "-f", `{{join .Imports "\n"}}`, pattern}
+		if deps {
+			args = []string{"list", "-deps", pattern}
+		}
+		out, err := exec.Command("go", args...).Output()
+		if err != nil {
+			t.Fatalf("go %v: %v", args, err)
+		}
+		return strings.Fields(string(out))
+	}
+	for _, rule := range []struct {
+		pattern string
+		deps    bool // the rule is on every dependency, not only direct imports
+		banned  []string
+	}{
+		{"./gis/...", true, []string{"quyhoach/store", "quyhoach/ui", "quyhoach/plan", "quyhoach/atomicfile", "fyne.io/fyne/v2"}},
+		{"./gis/...", false, []string{"database/sql"}},
+		{"./store/...", true, []string{"quyhoach/ui", "quyhoach/plan", "fyne.io/fyne/v2"}},
+		{"./plan/...", true, []string{"quyhoach/ui", "fyne.io/fyne/v2"}},
+	} {
+		for _, d := range list(rule.pattern, rule.deps) {
+			for _, b := range rule.banned {
+				if d == b || strings.HasPrefix(d, b+"/") {
+					t.Errorf("%s depends on %s", rule.pattern, d)
+				}
+			}
+		}
+	}
+}

@@ -11,35 +11,27 @@ import (
 // whatever the ring orientation. Official areas are Area of the geometry
 // projected to EPSG:9215, in m². Points and lines have no area.
 func Area(g orb.Geometry) float64 {
-	switch g := g.(type) {
-	case orb.Polygon:
-		a := 0.0
-		for i, r := range g {
-			if i == 0 {
-				a += math.Abs(ringArea(r))
-			} else {
-				a -= math.Abs(ringArea(r))
-			}
-		}
-		return a
-	case orb.MultiPolygon:
-		a := 0.0
-		for _, p := range g {
-			a += Area(p)
-		}
-		return a
-	case orb.Ring:
-		return math.Abs(ringArea(g))
-	case orb.Bound:
-		return (g.Max[0] - g.Min[0]) * (g.Max[1] - g.Min[1])
-	case orb.Collection:
-		a := 0.0
-		for _, c := range g {
-			a += Area(c)
-		}
-		return a
+	if p, ok := g.(orb.Polygon); ok {
+		return polygonArea(p) // a lot: no iterator, ~5 % of Area100k
 	}
-	return 0
+	a := 0.0
+	for p := range Polygons(g) {
+		a += polygonArea(p)
+	}
+	return a
+}
+
+// polygonArea is the area of p's shell less its holes.
+func polygonArea(p orb.Polygon) float64 {
+	a := 0.0
+	for i, r := range p {
+		if i == 0 {
+			a += math.Abs(ringArea(r))
+		} else {
+			a -= math.Abs(ringArea(r))
+		}
+	}
+	return a
 }
 
 // ringArea is the signed shoelace area, positive for counter-clockwise rings.

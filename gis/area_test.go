@@ -93,28 +93,3 @@ func BenchmarkArea100k(b *testing.B) {
 		}
 	}
 }
-
-func TestSameShape(t *testing.T) {
-	sq := orb.Polygon{{{106.7, 21.9}, {106.71, 21.9}, {106.71, 21.91}, {106.7, 21.9}}}
-	moved := orb.Polygon{{{106.7 + 1e-8, 21.9}, {106.71, 21.9 - 1e-8}, {106.71, 21.91}, {106.7 + 1e-8, 21.9}}}
-	far := orb.Polygon{{{106.7 + 1e-7, 21.9}, {106.71, 21.9}, {106.71, 21.91}, {106.7 + 1e-7, 21.9}}}
-	for _, tc := range []struct {
-		name string
-		a, b orb.Geometry
-		want bool
-	}{
-		{"equal", sq, sq, true},
-		{"within 1 mm", sq, moved, true},
-		{"1 cm off", sq, far, false},
-		{"other type", sq, orb.MultiPolygon{sq}, false},
-		{"other structure", sq, orb.Polygon{sq[0], sq[0]}, false},
-		{"nil", nil, nil, true},
-		{"nil and polygon", nil, sq, false},
-		{"points", orb.Point{1, 2}, orb.Point{1, 2 + 1e-9}, true},
-		{"lines", orb.LineString{{0, 0}, {1, 1}}, orb.LineString{{0, 0}}, false},
-	} {
-		if got := SameShape(tc.a, tc.b, RoundTripTolerance); got != tc.want {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}

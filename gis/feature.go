@@ -4,6 +4,8 @@
 package gis
 
 import (
+	"strings"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 )
@@ -41,7 +43,7 @@ func Text(v any) string {
 // Number returns the property key as a float64 and whether it is a number
 // (or a string that parses as one, as spreadsheets often write them).
 func (f Feature) Number(key string) (float64, bool) {
-	return parseNumber(f.Properties[key])
+	return Number(f.Properties[key])
 }
 
 // Layer names of TT 16/2025 the program gives meaning to.
@@ -50,18 +52,70 @@ const (
 	BoundaryLayer = "RanhGioiQuyHoach_A"  // the plan boundary
 )
 
-// Project returns copies of the layers with every geometry passed through
-// tr (e.g. a crs transform to EPSG:9215); the input is not changed.
+// Project passes every geometry of the layers through tr (e.g. a crs
+// transform to EPSG:9215) in place, and returns layers: it mutates the
+// features' geometries (orb's project rewrites point slices), so a loaded
+// plan is held once, in the grid, not twice. It is the one projection of
+// layers; clone first (orb.Clone) to keep the input.
 func Project(layers []Layer, tr orb.Projection) []Layer {
-	out := make([]Layer, len(layers))
-	for i, l := range layers {
-		out[i] = Layer{Name: l.Name, Features: make([]Feature, len(l.Features))}
-		for j, f := range l.Features {
-			if f.Geometry != nil {
-				f.Geometry = project.Geometry(orb.Clone(f.Geometry), tr)
+	for li := range layers {
+		fs := layers[li].Features
+		for i := range fs {
+			if fs[i].Geometry != nil {
+				fs[i].Geometry = project.Geometry(fs[i].Geometry, tr)
 			}
-			out[i].Features[j] = f
 		}
 	}
-	return out
+	return layers
+}
+
+// Layer kinds: what a layer's features are, as TT 16/2025 names them by
+// suffix (_A area, _L line, _P point).
+const (
+	AreaKind  = "area"
+	LineKind  = "line"
+	PointKind = "point"
+	MixedKind = "mixed" // no suffix, and geometries of several kinds (or none)
+)
+
+// KindOfName returns the kind a layer name declares by its TT 16 suffix:
+// _A area, _L line, _P point; "" for a name without one.
+func KindOfName(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_A"):
+		return AreaKind
+	case strings.HasSuffix(name, "_L"):
+		return LineKind
+	case strings.HasSuffix(name, "_P"):
+		return PointKind
+	}
+	return ""
+}
+
+// Kind returns the layer's kind: the one its name declares, else the kind
+// all its geometries share, else MixedKind.
+func (l Layer) Kind() string {
+	if k := KindOfName(l.Name); k != "" {
+		return k
+	}
+	kind := ""
+	for _, f := range l.Features {
+		k := MixedKind
+		switch f.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			k = AreaKind
+		case orb.LineString, orb.MultiLineString:
+			k = LineKind
+		case orb.Point, orb.MultiPoint:
+			k = PointKind
+		}
+		if kind != "" && k != kind {
+			return MixedKind
+		}
+		kind = k
+	}
+	if kind == "" {
+		return MixedKind
+	}
+	return kind
 }

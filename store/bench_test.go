@@ -4,10 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"testing"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+
 	"quyhoach/gis"
+	"quyhoach/gis/crs"
 	"quyhoach/gis/geojson"
 )
 
@@ -98,6 +103,43 @@ func BenchmarkApprove1000(b *testing.B) {
 		b.StartTimer()
 		if _, err := s.Advance(ctx, d, Step{Action: "approve", DocNo: "3", DocDate: "2026-12-01"}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkApply1000 applies 1 000 lots of a 100 000-lot plan to a dossier,
+// each reclassified and come back through EPSG:9215 (vertices moved by
+// ~1 mm), so each one's stored shape is read and compared.
+func BenchmarkApply1000(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b)
+	mustPlan(b, s, "p")
+	mustImport(b, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: genLots(100000, 1)}}})
+	snap, err := s.Load(ctx, "p", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	to, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+	back, _ := crs.New(crs.TM3LangSon, crs.WGS84)
+	changes := make([]gis.Feature, 1000)
+	for k := range changes {
+		f := snap.Layers[0].Features[k*97]
+		f.Properties = maps.Clone(f.Properties)
+		f.Properties["phanLoai"] = "DTL"
+		f.Geometry = project.Geometry(project.Geometry(orb.Clone(f.Geometry), to), back)
+		changes[k] = f
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		d, err := s.CreateDossier(ctx, NewDossier{Plan: "p", Kind: Local, Title: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := s.Apply(ctx, ApplyRequest{Dossier: d, Features: changes})
+		if err != nil || res.Modified != len(changes) {
+			b.Fatalf("%+v %v", res, err)
 		}
 	}
 }

@@ -319,7 +319,7 @@ type ApplyResult struct {
 }
 
 // DefaultLayer receives added lots.
-const DefaultLayer = "ChucNangSuDungDat_A"
+const DefaultLayer = gis.LandUseLayer
 
 // Apply records features in a draft dossier's change set: a feature whose id
 // exists in the base is a modification, an unknown id or no id an addition,
@@ -341,164 +341,219 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error
 	return res, nil
 }
 
+// applying is an apply between its steps.
+type applying struct {
+	d          Dossier
+	req        ApplyRequest
+	stored     []storedFeature // the base version's features, then the dossier's additions
+	m          matched
+	ids        []string // the change-set id of each feature
+	bodies     []body   // each feature's body, without "deleted" and "parents"
+	addLayerID int64    // the layer added features go to
+}
+
 func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (ApplyResult, error) {
-	var res ApplyResult
 	d, err := s.dossierTx(ctx, tx, req.Dossier)
 	if err != nil {
-		return res, err
+		return ApplyResult{}, err
 	}
 	if d.State != Draft {
-		return res, &StepError{"apply", fmt.Sprintf("dossier %d is %s; only a draft can be edited", d.ID, d.State)}
+		return ApplyResult{}, &StepError{"apply", fmt.Sprintf("dossier %d is %s; only a draft can be edited", d.ID, d.State)}
 	}
 	planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
 	if err != nil {
+		return ApplyResult{}, err
+	}
+	a := &applying{d: d, req: req}
+	if a.stored, err = applyCandidates(ctx, tx, baseID, d.ID, req.Key); err != nil {
+		return ApplyResult{}, err
+	}
+	// By key, the file's ids come from elsewhere: they name nothing here.
+	rules := matchRules{key: req.Key, ownIDs: req.Key == "", oneEach: true, from: fmt.Sprintf("base version %d", d.Base)}
+	if a.m, err = match(incomingOf(req.Features, nil, req.Key), a.stored, rules); err != nil {
+		return ApplyResult{}, err
+	}
+	a.ids = changeIDs(req.Features, a.stored, a.m, rules.ownIDs)
+	if err := a.check(); err != nil {
+		return ApplyResult{}, err
+	}
+	if a.bodies, err = applyBodies(ctx, tx, a); err != nil {
+		return ApplyResult{}, err
+	}
+	if a.addLayerID, err = ensureLayer(ctx, tx, planID, gis.Layer{Name: req.Layer}); err != nil {
+		return ApplyResult{}, err
+	}
+	res, err := recordChanges(ctx, tx, a)
+	if err != nil || !req.Full {
 		return res, err
 	}
-	base, err := baseItems(ctx, tx, baseID, req.Key)
+	n, err := dropLeft(ctx, tx, a)
+	res.Deleted += n
+	return res, err
+}
+
+// applyCandidates are the features an apply may name: the base version's,
+// then the dossier's own additions, so that applying a file again finds
+// them by id or key instead of adding them twice (and --full drops those
+// the file lacks).
+func applyCandidates(ctx context.Context, q querier, baseID, dossier int64, key string) ([]storedFeature, error) {
+	base, err := storedFeatures(ctx, q, baseID, 0, key)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	byKey := map[string]string{}
-	if req.Key != "" {
-		for id, b := range base {
-			if b.key != "" {
-				byKey[b.key] = id
-			}
+	added, err := dossierAdditions(ctx, q, dossier, key)
+	return append(base, added...), err
+}
+
+// changeIDs gives each feature its id in the change set: its stored
+// feature's; else its own when ownIDs (an addition keeps the id it names,
+// so a later apply can refer to it); else a new one.
+func changeIDs(fs []gis.Feature, stored []storedFeature, m matched, ownIDs bool) []string {
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		switch s := m.stored[i]; {
+		case s >= 0:
+			ids[i] = stored[s].id
+		case ownIDs && f.ID != "":
+			ids[i] = f.ID
+		default:
+			ids[i] = newID()
 		}
 	}
-	// The dossier's own additions: applying a file again finds them by id or
-	// key instead of adding them twice; --full drops those the file lacks.
-	added, err := dossierAdditions(ctx, tx, d.ID, req.Key)
-	if err != nil {
-		return res, err
+	return ids
+}
+
+// base returns the base feature that feature i modifies or deletes, or nil
+// when it is an addition (new, or one the dossier added before).
+func (a *applying) base(i int) *storedFeature {
+	if s := a.m.stored[i]; s >= 0 && !a.stored[s].added {
+		return &a.stored[s]
 	}
-	for id, a := range added {
-		if a.key != "" && byKey[a.key] == "" {
-			byKey[a.key] = id
+	return nil
+}
+
+// check refuses deleting what is neither in the base nor added by the
+// dossier, and any other feature without a geometry.
+func (a *applying) check() error {
+	for i, f := range a.req.Features {
+		switch {
+		case isDeleted(f) && a.m.stored[i] < 0:
+			return fmt.Errorf("feature %d: cannot delete %s: not a feature of base version %d", i, a.ids[i], a.d.Base)
+		case !isDeleted(f) && f.Geometry == nil:
+			return fmt.Errorf("feature %d: no geometry", i)
 		}
 	}
-	addLayerID, err := ensureLayer(ctx, tx, planID, gis.Layer{Name: req.Layer})
-	if err != nil {
-		return res, err
+	return nil
+}
+
+// isDeleted reports whether f carries "deleted": true.
+func isDeleted(f gis.Feature) bool {
+	d, _ := f.Properties["deleted"].(bool)
+	return d
+}
+
+// applyBodies encodes each feature without its "deleted" and "parents"
+// properties. A modification whose geometry is the base's up to the
+// round-trip tolerance keeps the base's vertices (see keepStoredShapes).
+func applyBodies(ctx context.Context, q querier, a *applying) ([]body, error) {
+	clean := make([]gis.Feature, len(a.req.Features))
+	for i, f := range a.req.Features {
+		clean[i] = f
+		clean[i].Properties = withoutKeys(f.Properties, "deleted", "parents")
 	}
-	resolve := func(f gis.Feature) string { // the stable id the input feature names
-		if req.Key != "" {
-			if id, ok := byKey[f.String(req.Key)]; ok && f.String(req.Key) != "" {
-				return id
-			}
-			return ""
+	layers := []gis.Layer{{Features: clean}}
+	bodies := prepareBodies(layers)
+	var edited []editedFeature
+	for i, f := range a.req.Features {
+		if b := a.base(i); b != nil && !isDeleted(f) && b.hash != bodies[0][i].hash {
+			edited = append(edited, editedFeature{0, i, b.bodyID, b.hash})
 		}
-		return f.ID
 	}
+	return bodies[0], keepStoredShapes(ctx, q, layers, bodies, edited)
+}
+
+// recordChanges writes each feature's entry in the change set, in order.
+func recordChanges(ctx context.Context, tx *sql.Tx, a *applying) (ApplyResult, error) {
+	res := ApplyResult{IDs: a.ids}
 	w, err := newBodyWriter(ctx, tx)
 	if err != nil {
 		return res, err
 	}
 	defer w.close()
-	seen := map[string]int{}
-	for i, f := range req.Features {
-		// An unmatched feature is an addition: it keeps its own id when it
-		// names one (so a later apply can refer to it), except in key mode,
-		// where the file's ids are foreign, and then gets a new UUID.
-		id := resolve(f)
-		if id == "" && req.Key == "" {
-			id = f.ID
-		}
-		if id == "" {
-			id = newID()
-		}
-		if prev, dup := seen[id]; dup {
-			return res, fmt.Errorf("feature %d: id %s repeats feature %d's", i, id, prev)
-		}
-		seen[id] = i
-		res.IDs = append(res.IDs, id)
-		var parents []string
-		for _, p := range parentsOf(f) {
-			pid := p
-			if req.Key != "" {
-				pid = byKey[p]
-			}
-			if base[pid] == nil {
-				return res, fmt.Errorf("feature %d: parent %q is not a feature of base version %d", i, p, d.Base)
-			}
-			parents = append(parents, pid)
-		}
-		deleted, _ := f.Properties["deleted"].(bool)
-		b := base[id]
-		if deleted {
-			if b == nil {
-				// Deleting an addition of this dossier withdraws it.
-				r, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ? AND op = 'add'", d.ID, id)
-				if err != nil {
-					return res, err
-				}
-				if n, _ := r.RowsAffected(); n == 0 {
-					return res, fmt.Errorf("feature %d: cannot delete %s: not a feature of base version %d", i, id, d.Base)
-				}
-				res.Deleted++
-				continue
-			}
-			if err := putChange(ctx, tx, d.ID, id, b.layerID, "delete", nil, nil); err != nil {
-				return res, err
-			}
-			res.Deleted++
-			continue
-		}
-		if f.Geometry == nil {
-			return res, fmt.Errorf("feature %d: no geometry", i)
-		}
-		clean := f
-		clean.Properties = withoutKeys(f.Properties, "deleted", "parents")
-		body := encodeBody(clean)
-		if b != nil && b.hash != body.hash {
-			if kept, same, err := keepStoredShape(ctx, tx, b.bodyID, clean); err != nil {
-				return res, err
-			} else if same {
-				body = kept
-			}
-		}
-		if b != nil && b.hash == body.hash && len(parents) == 0 {
-			// Same as the base: nothing to change (and drop an earlier entry).
-			if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", d.ID, id); err != nil {
-				return res, err
-			}
-			res.Unchanged++
-			continue
-		}
-		bodyID, err := w.put(ctx, &body)
+	for i := range a.req.Features {
+		op, err := recordChange(ctx, tx, w, a, i)
 		if err != nil {
 			return res, err
 		}
-		op, layerID := "add", addLayerID
-		if b != nil {
-			op, layerID = "modify", b.layerID
-			res.Modified++
-		} else {
+		switch op {
+		case "add":
 			res.Added++
-		}
-		if err := putChange(ctx, tx, d.ID, id, layerID, op, &bodyID, parents); err != nil {
-			return res, err
-		}
-	}
-	if req.Full {
-		for id, b := range base {
-			if _, ok := seen[id]; !ok && b.layer == req.Layer {
-				if err := putChange(ctx, tx, d.ID, id, b.layerID, "delete", nil, nil); err != nil {
-					return res, err
-				}
-				res.Deleted++
-			}
-		}
-		for id, a := range added {
-			if _, ok := seen[id]; !ok && a.layer == req.Layer {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", d.ID, id); err != nil {
-					return res, err
-				}
-				res.Deleted++
-			}
+		case "modify":
+			res.Modified++
+		case "delete":
+			res.Deleted++
+		default:
+			res.Unchanged++
 		}
 	}
 	return res, nil
+}
+
+// recordChange writes feature i's entry in the change set (replacing an
+// earlier one) and returns its op, "" when the feature is as in the base.
+func recordChange(ctx context.Context, tx *sql.Tx, w *bodyWriter, a *applying, i int) (string, error) {
+	id, b := a.ids[i], a.base(i)
+	var parents []string
+	for _, p := range a.m.parents[i] {
+		parents = append(parents, a.stored[p].id)
+	}
+	switch {
+	case isDeleted(a.req.Features[i]) && b == nil: // deleting an addition of this dossier withdraws it
+		return "delete", dropChange(ctx, tx, a.d.ID, id)
+	case isDeleted(a.req.Features[i]):
+		return "delete", putChange(ctx, tx, a.d.ID, id, b.layerID, "delete", nil, nil)
+	case b != nil && b.hash == a.bodies[i].hash && len(parents) == 0: // as in the base: no entry
+		return "", dropChange(ctx, tx, a.d.ID, id)
+	}
+	bodyID, err := w.put(ctx, &a.bodies[i])
+	if err != nil {
+		return "", err
+	}
+	op, layerID := "add", a.addLayerID
+	if b != nil {
+		op, layerID = "modify", b.layerID
+	}
+	return op, putChange(ctx, tx, a.d.ID, id, layerID, op, &bodyID, parents)
+}
+
+// dropLeft, when the features are the whole layer (--full), deletes the
+// base features of the layer that none matched and withdraws the dossier's
+// additions to it that none matched. It returns how many it dropped.
+func dropLeft(ctx context.Context, tx *sql.Tx, a *applying) (int, error) {
+	n := 0
+	for _, s := range a.m.left {
+		c := a.stored[s]
+		if c.layer != a.req.Layer {
+			continue
+		}
+		var err error
+		if c.added {
+			err = dropChange(ctx, tx, a.d.ID, c.id)
+		} else {
+			err = putChange(ctx, tx, a.d.ID, c.id, c.layerID, "delete", nil, nil)
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// dropChange removes a feature's entry from a dossier's change set.
+func dropChange(ctx context.Context, tx *sql.Tx, dossier int64, id string) error {
+	_, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ? AND feature_id = ?", dossier, id)
+	return err
 }
 
 func putChange(ctx context.Context, tx *sql.Tx, dossier int64, id string, layerID int64, op string, bodyID *int64, parents []string) error {
@@ -529,16 +584,6 @@ func withoutKeys(m map[string]any, keys ...string) map[string]any {
 		}
 	}
 	return out
-}
-
-// baseItems loads every feature of a version by id.
-func baseItems(ctx context.Context, q querier, verID int64, key string) (map[string]*storedFeature, error) {
-	fs, err := storedFeatures(ctx, q, verID, 0, key)
-	out := make(map[string]*storedFeature, len(fs))
-	for i := range fs {
-		out[fs[i].id] = &fs[i]
-	}
-	return out, err
 }
 
 // sortedKeys returns a map's keys in order.
@@ -615,28 +660,27 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("store: %s: %w", op, err)
 }
 
-// addition is a feature a dossier adds: its layer and key.
-type addition struct{ layer, key string }
-
-func dossierAdditions(ctx context.Context, q querier, dossier int64, key string) (map[string]addition, error) {
+// dossierAdditions are the features a dossier adds, in id order, marked
+// added, with their layer and (when key is set) key.
+func dossierAdditions(ctx context.Context, q querier, dossier int64, key string) ([]storedFeature, error) {
 	keyExpr, args := keyColumn(key)
 	args = append(args, dossier)
-	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, `+keyExpr+` FROM dossier_change c
-		JOIN layer l ON l.id = c.layer_id JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ? AND c.op = 'add'`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, c.layer_id, l.name, `+keyExpr+` FROM dossier_change c
+		JOIN layer l ON l.id = c.layer_id JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ? AND c.op = 'add'
+		ORDER BY c.feature_id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]addition{}
+	var out []storedFeature
 	for rows.Next() {
-		var id string
-		var a addition
+		f := storedFeature{added: true}
 		var k any
-		if err := rows.Scan(&id, &a.layer, &k); err != nil {
+		if err := rows.Scan(&f.id, &f.layerID, &f.layer, &k); err != nil {
 			return nil, err
 		}
-		a.key = sqlText(k)
-		out[id] = a
+		f.key = sqlText(k)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

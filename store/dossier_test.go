@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+
 	"quyhoach/gis"
+	"quyhoach/gis/crs"
 )
 
 // dossierFixture is a plan with lots L-0 … L-5 in version 1.
@@ -461,5 +465,39 @@ func TestRebasePerFeature(t *testing.T) {
 	}
 	if classes[got["L-0"]] != "YT" || classes[got["L-1"]] != "GD" {
 		t.Fatalf("L-0 %s (want YT, ours), L-1 %s (want GD, theirs)", classes[got["L-0"]], classes[got["L-1"]])
+	}
+}
+
+// TestApplyRoundTripThroughGridIsNoChange: lots exported in EPSG:9215 and
+// applied back (vertices moved by ~1 mm) change nothing; a real edit among
+// them is a modification, on the stored vertices.
+func TestApplyRoundTripThroughGridIsNoChange(t *testing.T) {
+	ctx := context.Background()
+	s, ids := dossierFixture(t)
+	d := mustDossier(t, s)
+	to, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+	back, _ := crs.New(crs.TM3LangSon, crs.WGS84)
+	lots := genLots(6, 1)
+	for i := range lots {
+		lots[i].ID = ids[lots[i].String("maDoiTuong")]
+		lots[i].Geometry = project.Geometry(project.Geometry(lots[i].Geometry, to), back)
+	}
+	if res := mustApply(t, s, d, lots...); res.Unchanged != 6 {
+		t.Fatalf("a round trip through EPSG:9215: got %+v, want 6 unchanged", res)
+	}
+	lots[3].Properties["phanLoai"] = "CXCC"
+	if res := mustApply(t, s, d, lots...); res.Unchanged != 5 || res.Modified != 1 {
+		t.Fatalf("one real edit: got %+v, want 5 unchanged, 1 modified", res)
+	}
+	got, err := s.Dossier(ctx, d)
+	if err != nil || len(got.Changes) != 1 {
+		t.Fatalf("changes %+v %v", got.Changes, err)
+	}
+	base, err := s.Load(ctx, "p", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := base.Layers[0].Features[3].Geometry; !orb.Equal(got.Changes[0].Feature.Geometry, want) {
+		t.Errorf("the modified lot's vertices moved: got %v, want the stored %v", got.Changes[0].Feature.Geometry, want)
 	}
 }

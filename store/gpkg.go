@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/paulmach/orb"
 
+	"quyhoach/atomicfile"
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
 	"quyhoach/gis/geojson"
@@ -24,26 +24,23 @@ import (
 // WriteGeoPackage writes layers (coordinates already in c) as a new
 // OGC GeoPackage 1.3 file, one feature table per layer, as TT 16/2025
 // delivers plan data. Each feature keeps its stable id in feature_id. The
-// file appears whole or not at all: it is written aside and renamed.
+// file appears whole or not at all, exactly at path (taken literally), with
+// the mode of every export (see atomicfile).
 func WriteGeoPackage(ctx context.Context, path string, layers []gis.Layer, c crs.Code) error {
 	srs, err := gpkg.SRSOf(c)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".quyhoach-*.gpkg")
+	err = atomicfile.Write(path, func(f *os.File) error { return writeGPKG(ctx, f.Name(), layers, srs) })
 	if err != nil {
-		return err
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	if err := writeGPKG(ctx, tmp.Name(), layers, srs); err != nil {
 		return fmt.Errorf("store: geopackage %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
+// writeGPKG fills the empty file at path (SQLite opens it by name).
 func writeGPKG(ctx context.Context, path string, layers []gis.Layer, srs gpkg.SRS) error {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)")
+	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=journal_mode(DELETE)")
 	if err != nil {
 		return err
 	}

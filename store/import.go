@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,8 +28,9 @@ type ImportRequest struct {
 	Layers []gis.Layer // geometry in WGS84 lon/lat
 	// Key names a property that identifies a feature across versions (e.g.
 	// maDoiTuong): an imported feature whose key matches a current one keeps
-	// that feature's id. Without a key a feature keeps the id of a current
-	// feature with an identical body, or its own id when that is a current id.
+	// that feature's id. Otherwise (and without a key) a feature keeps its
+	// own id when that is a current id, else the id of a current feature
+	// with an identical body; else it gets a new id (see match).
 	Key          string
 	Message      string
 	Source       string // import (default) | sample | dossier
@@ -134,133 +136,159 @@ func encodeBody(f gis.Feature) body {
 	return b
 }
 
+// importing is an import between its steps: what matching decided, and
+// what writing needs.
+type importing struct {
+	req      ImportRequest
+	bodies   [][]body // per layer, per feature
+	layerIDs []int64
+	ids      [][]string  // per layer, the id each feature gets
+	lineage  [][2]string // (feature, parent) ids
+	edited   []editedFeature
+	changed  bool // known to differ from the current version
+	res      ImportResult
+}
+
 func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]body, now string) (ImportResult, error) {
-	var res ImportResult
 	planID, curID, err := planIDs(ctx, tx, req.Plan)
 	if err != nil {
-		return res, err
+		return ImportResult{}, err
 	}
 	if len(req.Layers) == 0 {
-		return res, errors.New("no layer to import")
+		return ImportResult{}, errors.New("no layer to import")
 	}
-	layerIDs := make([]int64, len(req.Layers))
-	for i, l := range req.Layers {
-		if layerIDs[i], err = ensureLayer(ctx, tx, planID, l); err != nil {
-			return res, err
-		}
-		for _, prev := range layerIDs[:i] {
-			if prev == layerIDs[i] {
-				return res, fmt.Errorf("layer %s given twice", l.Name)
-			}
-		}
+	imp := &importing{req: req, bodies: bodies, changed: curID == 0}
+	if imp.layerIDs, err = importLayers(ctx, tx, planID, req.Layers); err != nil {
+		return imp.res, err
 	}
-
-	// Assign ids: match against the current version, layer by layer.
-	ids := make([][]string, len(req.Layers))
-	var lineage [][2]string
-	var edited []editedFeature
-	changed := curID == 0
-	for li, layer := range req.Layers {
-		cur, err := storedFeatures(ctx, tx, curID, layerIDs[li], req.Key)
-		if err != nil {
-			return res, err
-		}
-		byKey := map[string]*storedFeature{}
-		byID := map[string]*storedFeature{}
-		byHash := map[[32]byte][]*storedFeature{}
-		for i := range cur {
-			c := &cur[i]
-			byID[c.id] = c
-			byHash[c.hash] = append(byHash[c.hash], c)
-			if c.key != "" {
-				byKey[c.key] = c
-			}
-		}
-		seenKey := map[string]int{}
-		ids[li] = make([]string, len(layer.Features))
-		for fi, f := range layer.Features {
-			var match *storedFeature
-			if req.Key != "" {
-				k := f.String(req.Key)
-				if k != "" {
-					if prev, dup := seenKey[k]; dup {
-						return res, fmt.Errorf("layer %s: feature %d: %s %q repeats feature %d's", layer.Name, fi, req.Key, k, prev)
-					}
-					seenKey[k] = fi
-					if c := byKey[k]; c != nil && !c.taken {
-						match = c
-					}
-				}
-			}
-			if match == nil && f.ID != "" {
-				if c := byID[f.ID]; c != nil && !c.taken {
-					match = c
-				}
-			}
-			if match == nil {
-				for _, c := range byHash[bodies[li][fi].hash] {
-					if !c.taken {
-						match = c
-						break
-					}
-				}
-			}
-			if match != nil {
-				match.taken = true
-				ids[li][fi] = match.id
-				res.Kept++
-				if match.hash != bodies[li][fi].hash {
-					edited = append(edited, editedFeature{li, fi, match.bodyID, match.hash})
-				}
-			} else {
-				ids[li][fi] = newID()
-				res.Added++
-				changed = true
-			}
-			for _, p := range parentsOf(f) {
-				c := byKey[p]
-				if c == nil {
-					c = byID[p]
-				}
-				if c == nil {
-					return res, fmt.Errorf("layer %s: feature %d: parent %q is not a feature of the current version", layer.Name, fi, p)
-				}
-				lineage = append(lineage, [2]string{ids[li][fi], c.id})
-			}
-		}
-		for _, c := range cur {
-			if !c.taken {
-				res.Removed++
-				changed = true
-			}
-		}
+	if err := matchImport(ctx, tx, curID, imp); err != nil {
+		return imp.res, err
 	}
 	// A matched feature whose body differs may only have come back from a
-	// trip through a grid: keep the stored vertices then (one batch of reads).
-	stored, err := storedShapes(ctx, tx, edited)
+	// trip through a grid: keep the stored vertices then.
+	if err := keepStoredShapes(ctx, tx, req.Layers, bodies, imp.edited); err != nil {
+		return imp.res, err
+	}
+	if !imp.changed && !bodiesChanged(bodies, imp.edited) {
+		imp.res.Unchanged = true
+		imp.res.Version, err = versionByID(ctx, tx, curID)
+		return imp.res, err
+	}
+	verID, err := writeVersion(ctx, tx, planID, curID, imp.layerIDs, req, now)
 	if err != nil {
-		return res, err
+		return imp.res, err
 	}
-	for _, e := range edited {
-		f := req.Layers[e.layer].Features[e.feature]
-		if g := stored[e.bodyID]; g != nil && gis.SameShape(g, f.Geometry, gis.RoundTripTolerance) {
-			f.Geometry = g
-			bodies[e.layer][e.feature] = encodeBody(f)
-		}
-		if bodies[e.layer][e.feature].hash != e.hash {
-			changed = true
-		}
+	if imp.res.NewBodies, err = writeItems(ctx, tx, verID, imp); err != nil {
+		return imp.res, err
 	}
-	if !changed {
-		res.Unchanged = true
-		res.Version, err = versionByID(ctx, tx, curID)
-		return res, err
+	if err := writeLineage(ctx, tx, verID, imp.lineage); err != nil {
+		return imp.res, err
 	}
+	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
+		return imp.res, err
+	}
+	imp.res.Version, err = versionByID(ctx, tx, verID)
+	imp.res.Version.Current = true
+	return imp.res, err
+}
 
-	// Write the version: carried-over layers first, then the imported ones.
+// importLayers returns the row ids of the imported layers, creating new
+// ones; a layer given twice is refused.
+func importLayers(ctx context.Context, tx *sql.Tx, planID int64, layers []gis.Layer) ([]int64, error) {
+	ids := make([]int64, len(layers))
+	for i, l := range layers {
+		var err error
+		if ids[i], err = ensureLayer(ctx, tx, planID, l); err != nil {
+			return nil, err
+		}
+		if slices.Contains(ids[:i], ids[i]) {
+			return nil, fmt.Errorf("layer %s given twice", l.Name)
+		}
+	}
+	return ids, nil
+}
+
+// matchImport matches each imported layer against the current version's
+// features of that layer (see match): ids, lineage, counts, and the
+// features whose body differs from their stored one.
+func matchImport(ctx context.Context, tx *sql.Tx, curID int64, imp *importing) error {
+	rules := matchRules{key: imp.req.Key, ownIDs: true, sameBody: true, from: "the current version"}
+	imp.ids = make([][]string, len(imp.req.Layers))
+	for li, layer := range imp.req.Layers {
+		cur, err := storedFeatures(ctx, tx, curID, imp.layerIDs[li], imp.req.Key)
+		if err != nil {
+			return err
+		}
+		m, err := match(incomingOf(layer.Features, imp.bodies[li], imp.req.Key), cur, rules)
+		if err != nil {
+			return fmt.Errorf("layer %s: %w", layer.Name, err)
+		}
+		imp.take(li, cur, m)
+	}
+	return nil
+}
+
+// take records what matching decided for layer li: a matched feature keeps
+// its stored feature's id, a new one gets a new id.
+func (imp *importing) take(li int, cur []storedFeature, m matched) {
+	ids := make([]string, len(m.stored))
+	for fi, s := range m.stored {
+		if s < 0 {
+			ids[fi] = newID()
+			imp.res.Added++
+			imp.changed = true
+			continue
+		}
+		ids[fi] = cur[s].id
+		imp.res.Kept++
+		if cur[s].hash != imp.bodies[li][fi].hash {
+			imp.edited = append(imp.edited, editedFeature{li, fi, cur[s].bodyID, cur[s].hash})
+		}
+	}
+	for fi, parents := range m.parents {
+		for _, p := range parents {
+			imp.lineage = append(imp.lineage, [2]string{ids[fi], cur[p].id})
+		}
+	}
+	imp.ids[li] = ids
+	imp.res.Removed += len(m.left)
+	imp.changed = imp.changed || len(m.left) > 0
+}
+
+// incomingOf is what matching needs of features: ids, key values (when key
+// is set), lineage, and body hashes when bodies is given.
+func incomingOf(fs []gis.Feature, bodies []body, key string) []incoming {
+	in := make([]incoming, len(fs))
+	for i, f := range fs {
+		in[i] = incoming{id: f.ID, parents: parentsOf(f)}
+		if key != "" {
+			in[i].key = f.String(key)
+		}
+		if bodies != nil {
+			in[i].hash = bodies[i].hash
+		}
+	}
+	return in
+}
+
+// bodiesChanged reports whether an edited feature's body still differs
+// from its stored one (after keepStoredShapes).
+func bodiesChanged(bodies [][]body, edited []editedFeature) bool {
+	for _, e := range edited {
+		if bodies[e.layer][e.feature].hash != e.hash {
+			return true
+		}
+	}
+	return false
+}
+
+// writeVersion writes an import's version row after the current version
+// curID (0: none), carrying over the current version's items of the layers
+// not imported. It returns the new version's id.
+func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (int64, error) {
 	var number int
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM version WHERE plan_id = ?", planID).Scan(&number); err != nil {
-		return res, err
+		return 0, err
 	}
 	var parent any
 	if curID != 0 {
@@ -269,79 +297,93 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	r, err := tx.ExecContext(ctx, `INSERT INTO version (plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
 	if err != nil {
-		return res, err
+		return 0, err
 	}
 	verID, _ := r.LastInsertId()
-	if curID != 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(layerIDs)), ",")
-		args := []any{verID, curID}
-		for _, id := range layerIDs {
-			args = append(args, id)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
-			SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND layer_id NOT IN (`+ph+`)`, args...); err != nil {
-			return res, err
-		}
+	if curID == 0 {
+		return verID, nil
 	}
+	args := []any{verID, curID}
+	for _, id := range imported {
+		args = append(args, id)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
+		SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...)
+	return verID, err
+}
+
+// writeItems writes the imported layers' features into version verID in
+// batches (their bodies when not stored yet, then their items), after the
+// carried-over ones, in file order. It returns how many bodies it wrote.
+func writeItems(ctx context.Context, tx *sql.Tx, verID int64, imp *importing) (int, error) {
 	w, err := newBodyWriter(ctx, tx)
 	if err != nil {
-		return res, err
+		return 0, err
 	}
 	defer w.close()
-	seq := 1 << 40 // imported layers come after carried-over ones, in file order
-	total, done := 0, 0
-	for _, b := range bodies {
+	total, done, next := 0, 0, 0 // next: when progress is reported again
+	for _, b := range imp.bodies {
 		total += len(b)
 	}
-	if err := w.expect(ctx, total-res.Kept); err != nil {
-		return res, err
+	if err := w.expect(ctx, total-imp.res.Kept); err != nil {
+		return 0, err
 	}
-	for li := range req.Layers {
-		for lo := 0; lo < len(bodies[li]); lo += batchRows {
-			hi := min(lo+batchRows, len(bodies[li]))
+	seq := 1 << 40 // after the carried-over items
+	for li, layer := range imp.req.Layers {
+		for lo := 0; lo < len(imp.bodies[li]); lo += batchRows {
+			hi := min(lo+batchRows, len(imp.bodies[li]))
 			if err := ctx.Err(); err != nil {
-				return res, err
+				return 0, err
 			}
-			if req.Progress != nil && done%4000 == 0 {
-				req.Progress(done, total)
+			if imp.req.Progress != nil && done >= next {
+				imp.req.Progress(done, total)
+				next = done + 4000
 			}
-			batch := make([]*body, hi-lo)
-			for i := range batch {
-				batch[i] = &bodies[li][lo+i]
+			err := writeItemBatch(ctx, w, verID, imp.layerIDs[li], imp.ids[li][lo:hi], imp.bodies[li][lo:hi], seq+done)
+			if errors.Is(err, errIDTwice) {
+				return 0, fmt.Errorf("layer %s: %w", layer.Name, err)
+			} else if err != nil {
+				return 0, err
 			}
-			bodyIDs, err := w.putMany(ctx, batch)
-			if err != nil {
-				return res, err
-			}
-			args := make([]any, 0, 5*len(batch))
-			for i, id := range bodyIDs {
-				seq++
-				args = append(args, verID, ids[li][lo+i], layerIDs[li], id, seq)
-			}
-			if err := w.exec(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(batch), 5), args...); err != nil {
-				if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
-					return res, fmt.Errorf("layer %s: a feature id is given twice", req.Layers[li].Name)
-				}
-				return res, err
-			}
-			done += len(batch)
+			done += hi - lo
 		}
 	}
-	if err := w.finish(ctx); err != nil {
-		return res, err
+	return w.written, w.finish(ctx)
+}
+
+// writeItemBatch writes one batch (at most batchRows) of a layer's
+// features: their bodies when new, then their items, numbered after seq.
+func writeItemBatch(ctx context.Context, w *bodyWriter, verID, layerID int64, ids []string, bodies []body, seq int) error {
+	batch := make([]*body, len(bodies))
+	for i := range batch {
+		batch[i] = &bodies[i]
 	}
-	res.NewBodies = w.written
+	bodyIDs, err := w.putMany(ctx, batch)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, 5*len(batch))
+	for i, id := range bodyIDs {
+		args = append(args, verID, ids[i], layerID, id, seq+i+1)
+	}
+	err = w.exec(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(batch), 5), args...)
+	if err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY")) {
+		return errIDTwice
+	}
+	return err
+}
+
+// errIDTwice is a version given one feature id twice.
+var errIDTwice = errors.New("a feature id is given twice")
+
+// writeLineage records the (feature, parent) pairs of version verID.
+func writeLineage(ctx context.Context, tx *sql.Tx, verID int64, lineage [][2]string) error {
 	for _, l := range lineage {
 		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO lineage (version_id, feature_id, parent_id) VALUES (?, ?, ?)", verID, l[0], l[1]); err != nil {
-			return res, err
+			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
-		return res, err
-	}
-	res.Version, err = versionByID(ctx, tx, verID)
-	res.Version.Current = true
-	return res, err
+	return nil
 }
 
 // parentsOf reads the lineage property "parents": an array of feature ids (or keys).
@@ -372,7 +414,8 @@ func versionByID(ctx context.Context, q querier, id int64) (Version, error) {
 	return v, err
 }
 
-// storedFeature is a feature of a stored version, as matching needs it.
+// storedFeature is a feature of a stored version, or a draft dossier's
+// addition, as matching needs it.
 type storedFeature struct {
 	id      string
 	layerID int64
@@ -380,7 +423,9 @@ type storedFeature struct {
 	bodyID  int64
 	hash    [32]byte
 	key     string // the key property as text, when a key is asked for
-	taken   bool   // matched by an imported feature
+	// added marks a dossier's own addition (apply): not in the base, its key
+	// yields to a base feature's, and it is never a parent.
+	added bool
 }
 
 // storedFeatures loads the features of version verID (of one layer, or all
@@ -454,43 +499,11 @@ func ensureLayer(ctx context.Context, tx *sql.Tx, planID int64, l gis.Layer) (in
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	r, err := tx.ExecContext(ctx, "INSERT INTO layer (plan_id, name, kind) VALUES (?, ?, ?)", planID, l.Name, layerKind(l))
+	r, err := tx.ExecContext(ctx, "INSERT INTO layer (plan_id, name, kind) VALUES (?, ?, ?)", planID, l.Name, l.Kind())
 	if err != nil {
 		return 0, err
 	}
 	return r.LastInsertId()
-}
-
-// layerKind follows the TT16 suffix (_A area, _L line, _P point), else the geometries.
-func layerKind(l gis.Layer) string {
-	switch {
-	case strings.HasSuffix(l.Name, "_A"):
-		return "area"
-	case strings.HasSuffix(l.Name, "_L"):
-		return "line"
-	case strings.HasSuffix(l.Name, "_P"):
-		return "point"
-	}
-	kind := ""
-	for _, f := range l.Features {
-		k := "mixed"
-		switch f.Geometry.(type) {
-		case orb.Polygon, orb.MultiPolygon:
-			k = "area"
-		case orb.LineString, orb.MultiLineString:
-			k = "line"
-		case orb.Point, orb.MultiPoint:
-			k = "point"
-		}
-		if kind != "" && k != kind {
-			return "mixed"
-		}
-		kind = k
-	}
-	if kind == "" {
-		return "mixed"
-	}
-	return kind
 }
 
 // bodyWriter stores bodies once each, with their bbox in the R*Tree. It
@@ -712,8 +725,8 @@ var (
 	seqID  uint64
 )
 
-// editedFeature is an imported feature matched to a stored one whose body
-// differs: feature of layer, and the stored body.
+// editedFeature is an incoming feature matched to a stored one whose body
+// differs: feature of layer, and the stored body and its hash.
 type editedFeature struct {
 	layer, feature int
 	bodyID         int64
@@ -755,18 +768,22 @@ func storedShapes(ctx context.Context, q querier, edited []editedFeature) (map[i
 	return out, nil
 }
 
-// keepStoredShape handles one feature matched to a stored body that differs
-// (a dossier's apply): when its geometry is the stored one up to the
-// round-trip tolerance, it returns f's body rebuilt on the stored vertices.
-func keepStoredShape(ctx context.Context, q querier, bodyID int64, f gis.Feature) (body, bool, error) {
-	stored, err := storedShapes(ctx, q, []editedFeature{{bodyID: bodyID}})
+// keepStoredShapes puts each edited feature whose geometry is its stored
+// body's up to the round-trip tolerance (it only came back from a trip
+// through a grid) back on the stored vertices: bodies[layer][feature] is
+// re-encoded from layers' feature with the stored geometry. The stored
+// shapes are read in one batch of queries, not one each.
+func keepStoredShapes(ctx context.Context, q querier, layers []gis.Layer, bodies [][]body, edited []editedFeature) error {
+	stored, err := storedShapes(ctx, q, edited)
 	if err != nil {
-		return body{}, false, err
+		return err
 	}
-	g := stored[bodyID]
-	if g == nil || !gis.SameShape(g, f.Geometry, gis.RoundTripTolerance) {
-		return body{}, false, nil
+	for _, e := range edited {
+		f := layers[e.layer].Features[e.feature]
+		if g := stored[e.bodyID]; g != nil && gis.SameShape(g, f.Geometry, gis.RoundTripTolerance) {
+			f.Geometry = g
+			bodies[e.layer][e.feature] = encodeBody(f)
+		}
 	}
-	f.Geometry = g
-	return encodeBody(f), true, nil
+	return nil
 }

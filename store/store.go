@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,10 +76,22 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// fileURI makes a SQLite URI of a path, escaping what URIs give meaning
-// to ('#', '?', '%'), so "a#b.db" opens a#b.db.
+// fileURI makes an SQLite URI of a file path, for the caller to append
+// "?" and parameters to. The path is taken literally: what URIs give
+// meaning to ('#', '?', '%') and what they cannot hold (spaces, non-ASCII
+// letters) is percent-escaped, so "lô #3?.gpkg" opens lô #3?.gpkg. An
+// absolute path gets an empty authority ("file:///…"), so that one starting
+// with "//" stays a path, and a Windows drive reads "file:///C:/…".
 func fileURI(path string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath()
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	p = (&url.URL{Path: p}).EscapedPath()
+	if strings.HasPrefix(p, "/") {
+		return "file://" + p
+	}
+	return "file:" + p
 }
 
 // checkOurs reads an existing file's stamp without changing it (read-only,

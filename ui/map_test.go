@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"image"
 	"image/png"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -52,6 +50,10 @@ func (fakeSource) Proposal(context.Context, int64) (*store.Snapshot, store.Dossi
 	return nil, store.Dossier{}, store.ErrNotFound
 }
 
+func (fakeSource) Dossier(context.Context, int64) (store.Dossier, error) {
+	return store.Dossier{}, store.ErrNotFound
+}
+
 func (fakeSource) Load(context.Context, string, int, ...string) (*store.Snapshot, error) {
 	hole := sq(30, 30, 40)
 	hole.Reverse()
@@ -65,7 +67,7 @@ func (fakeSource) Load(context.Context, string, int, ...string) (*store.Snapshot
 		lots[i].Geometry = orbproject.Geometry(lots[i].Geometry, back)
 	}
 	return &store.Snapshot{Plan: store.Plan{Code: "thu", Name: "Thử"}, Version: store.Version{Number: 1, Current: true},
-		Layers: []gis.Layer{{Name: LandUseLayer, Features: lots}}}, nil
+		Layers: []gis.Layer{{Name: gis.LandUseLayer, Features: lots}}}, nil
 }
 
 func TestTapSelectsLotRespectingHoles(t *testing.T) {
@@ -92,7 +94,7 @@ func TestTapSelectsLotRespectingHoles(t *testing.T) {
 		}
 		if c.want == "ring" {
 			area := ""
-			for _, r := range w.InspectorRows {
+			for _, r := range w.Inspector.Rows {
 				if r[0] == "Diện tích (chính thức)" {
 					area = r[1]
 				}
@@ -111,7 +113,7 @@ func TestHoverHighlightsLot(t *testing.T) {
 	if h := w.Map.Hovered(); h == nil || h.ID != "plain" {
 		t.Fatalf("hovered %v", h)
 	}
-	if w.Cursor.Text == "" {
+	if w.Status.Cursor.Text == "" {
 		t.Fatal("no cursor coordinates")
 	}
 }
@@ -255,11 +257,11 @@ func frame(w *Window) *image.RGBA {
 func TestGoldenSamplePlans(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
 	for _, node := range []string{"chi-ma@1", "huu-nghi@1", "dong-banh@1", "truc-trung-tam@2"} {
-		waitLoaded(t, w, node)
+		open(t, w, node)
 		golden(t, "plan-"+node[:len(node)-2], frame(w))
 	}
 	// compare mode: Chi Ma's open dossier zoomed to its changes, and the central axis v1 → v2
-	waitDone(t, w, func() { w.Plans.Select("chi-ma#2") }, "compare")
+	open(t, w, "chi-ma#2")
 	img := frame(w)
 	golden(t, "compare-chi-ma-dossier", img)
 	b := w.Compare.Rows[0].Bound
@@ -268,7 +270,7 @@ func TestGoldenSamplePlans(t *testing.T) {
 	}
 	w.Map.ZoomTo(b.Pad(40))
 	golden(t, "compare-chi-ma-dossier-zoom", w.Map.Render(900, 600))
-	waitDone(t, w, func() { w.CompareVersions("truc-trung-tam", 1, 2) }, "compare")
+	w.CompareVersions("truc-trung-tam", 1, 2)
 	golden(t, "compare-truc-trung-tam-v1-v2", frame(w))
 	// the swipe: version 1 left of the divider, version 2 right of it, over the merged lots
 	w.Compare.Swipe.SetChecked(true)
@@ -285,8 +287,8 @@ func TestGoldenSamplePlans(t *testing.T) {
 func TestFramesRenderInTheBackgroundAndShiftWhileDragging(t *testing.T) {
 	w := newWindow(t, fakeSource{})
 	m := w.Map
-	rendered := make(chan struct{}, 8)
-	m.Rendered = func() { send(rendered, struct{}{}) }
+	rendered := 0
+	m.Rendered = func() { rendered++ }
 	s := m.Size()
 	pw, ph := int(s.Width), int(s.Height)
 	wait := func() *image.RGBA {
@@ -299,11 +301,8 @@ func TestFramesRenderInTheBackgroundAndShiftWhileDragging(t *testing.T) {
 			if done {
 				return img.(*image.RGBA)
 			}
-			select {
-			case <-rendered:
-			case <-time.After(5 * time.Second):
-				t.Fatal("no frame rendered")
-			}
+			n := rendered
+			pump(t, "a frame rendered", func() bool { return rendered > n })
 		}
 		t.Fatal("the finished frame is never shown")
 		return nil
@@ -349,47 +348,6 @@ func TestFramesRenderInTheBackgroundAndShiftWhileDragging(t *testing.T) {
 	}
 }
 
-// slowSource blocks loads until they are cancelled.
-type slowSource struct{ fakeSource }
-
-func (slowSource) Load(ctx context.Context, code string, n int, layers ...string) (*store.Snapshot, error) {
-	<-ctx.Done()
-	return nil, ctx.Err()
-}
-
-func TestLongWorkShowsProgressWithCancel(t *testing.T) {
-	a := test.NewApp()
-	defer a.Quit()
-	w, err := New(a, slowSource{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.progress.Visible() {
-		t.Fatal("progress shown at once")
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !w.progress.Visible() {
-		if time.Now().After(deadline) {
-			t.Fatal("no progress bar after half a second")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	done := make(chan error, 1)
-	w.Done = func(_ string, err error) { send(done, err) }
-	test.Tap(w.Cancel)
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("task ended with %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("cancel did not end the task")
-	}
-	if w.progress.Visible() || w.Status.Text != "Đã hủy" {
-		t.Fatalf("after cancel: progress %v, status %q", w.progress.Visible(), w.Status.Text)
-	}
-}
-
 func TestScaleIsTrueToTheScreen(t *testing.T) {
 	w := newWindow(t, fakeSource{})
 	// 1:2000 at the nominal 96 dpi: a unit (1/96 in) shows 2000/96 in of ground
@@ -397,19 +355,19 @@ func TestScaleIsTrueToTheScreen(t *testing.T) {
 	if n := w.Map.ScaleDenominator(); math.Abs(n-2000) > 1e-6 {
 		t.Fatalf("1:%v, want 1:2000", n)
 	}
-	if !strings.Contains(w.Scale.Text, "1:2.000") {
-		t.Fatalf("scale label %q", w.Scale.Text)
+	if !strings.Contains(w.Status.Scale.Text, "1:2.000") {
+		t.Fatalf("scale label %q", w.Status.Scale.Text)
 	}
 	// a 192-dpi screen with 2 device pixels per unit is still 1:2000 ...
 	w.Map.mu.Lock()
 	w.Map.ratio = 2
 	w.Map.mu.Unlock()
-	w.DPI.SetText("192")
+	w.Settings.DPI.SetText("192")
 	if n := w.Map.ScaleDenominator(); math.Abs(n-2000) > 1e-6 {
 		t.Fatalf("1:%v at 192 dpi, want 1:2000", n)
 	}
 	// ... and a 144-dpi one (units larger than nominal) shows more detail
-	w.DPI.SetText("144")
+	w.Settings.DPI.SetText("144")
 	if n := w.Map.ScaleDenominator(); math.Abs(n-1500) > 1e-6 || w.app.Preferences().Float(prefDPI) != 144 {
 		t.Fatalf("1:%v at 144 dpi, want 1:1500", n)
 	}

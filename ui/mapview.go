@@ -621,7 +621,7 @@ func (m *MapView) worker() {
 		m.frame, m.frameV, m.frameGen, m.frameHi = img, j.v, gen, hi
 		m.recycleLocked(old)
 		m.mu.Unlock()
-		fyne.Do(func() {
+		onUI(func() {
 			m.raster.Refresh()
 			if m.Rendered != nil {
 				m.Rendered()

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"io"
 	"strconv"
 	"strings"
 
@@ -13,33 +15,19 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"quyhoach/assets"
+	"quyhoach/gis/landuse"
+	"quyhoach/gis/render"
 	"quyhoach/gis/sheet"
+	"quyhoach/plan"
 )
 
-// PrintRequest is what the print dialog asks for: the same choices as
-// `quyhoach print`, for the plan state shown in the window.
-type PrintRequest struct {
-	Plan      string
-	Version   int   // 0: the current version
-	Dossier   int64 // print a dossier's proposal instead
-	Paper     string
-	Landscape bool
-	Scale     float64 // 0: the largest standard scale that fits
-	Adjusted  bool    // fit the dossier's adjusted area
-	Atlas     bool    // tile the plan at 1/500 (or Scale) with an index sheet
-	Compare   bool    // approved base and adjustment on two pages
-	Balance   bool    // add the land-use balance table
-	Title     string
-	DrawingNo string
-}
+// fonts are the embedded fonts of printed sheets.
+var fonts = render.Fonts{Regular: assets.FontRegular, Bold: assets.FontBold}
 
-// Printer builds the sheets of a request; main gives the window the one
-// the print command uses, so both print the same sheet.
-type Printer func(ctx context.Context, r PrintRequest) (*sheet.Document, error)
-
-// printDialog holds the dialog's widgets, so tests can drive it.
+// printDialog asks for the sheets of the plan state shown — the same
+// choices as `quyhoach print` — and previews the first one as they change.
 type printDialog struct {
-	w         *Window
 	dlg       dialog.Dialog
 	Paper     *widget.Select
 	Landscape *widget.Check
@@ -54,19 +42,32 @@ type printDialog struct {
 	Info      *widget.Label
 	Progress  *widget.ProgressBar
 	doc       *sheet.Document
-	gen       int // refreshes started; an older one finishing late is dropped
-	// Previewed is called (UI goroutine) when a preview is shown or fails.
-	Previewed func(error)
+	src       plan.Source
+	cat       *landuse.Catalogue
+	code      string
+	ref       plan.Ref
+	tasks     runner // builds the sheets; a new choice replaces the build under way
+	save      saver
 }
 
-// ShowPrint opens the print dialog for what the window shows.
-func (w *Window) ShowPrint() *printDialog {
-	code, num, dossier := cutNode(w.node)
-	if code == "" || w.Printer == nil {
-		dialog.ShowInformation(tr("Print"), tr("Choose a plan"), w.Window)
-		return nil
-	}
-	p := &printDialog{w: w}
+// saver asks where to save a file called name, writes it off the UI
+// goroutine and reports (UI goroutine) where it went or why it did not.
+type saver func(name string, write func(io.Writer) error, done func(path string, err error))
+
+// newPrintDialog builds the dialog for state ref of plan code. save asks
+// for a file and writes it; previewed (tests) is called when a preview is
+// shown or fails.
+func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue, code string, ref plan.Ref, sync bool,
+	save saver, previewed func(error)) *printDialog {
+	p := &printDialog{src: src, cat: cat, code: code, ref: ref, save: save}
+	p.tasks = runner{sync: sync, done: func(_ string, err error) {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			p.failed(err)
+		}
+		if previewed != nil && !errors.Is(err, context.Canceled) {
+			previewed(err)
+		}
+	}}
 	p.Paper = widget.NewSelect([]string{"A0", "A1", "A2", "A3", "A4"}, nil)
 	p.Paper.SetSelected("A3")
 	p.Landscape = widget.NewCheck(tr("Landscape"), nil)
@@ -76,12 +77,12 @@ func (w *Window) ShowPrint() *printDialog {
 	p.Atlas = widget.NewCheck(tr("Atlas of 1/500 sheets with an index"), nil)
 	p.Compare = widget.NewCheck(tr("Approved and adjusted on two pages"), nil)
 	p.Balance = widget.NewCheck(tr("Land-use balance table"), nil)
-	if dossier == 0 {
+	if ref.Dossier == 0 {
 		p.Adjusted.Disable()
 		p.Compare.Disable()
 	}
 	p.Title = widget.NewEntry()
-	p.Title.SetPlaceHolder("Bản đồ quy hoạch tổng mặt bằng sử dụng đất")
+	p.Title.SetPlaceHolder(plan.DefaultDrawingName)
 	p.DrawingNo = widget.NewEntry()
 	p.DrawingNo.SetText("QH-01")
 	p.Preview = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
@@ -92,12 +93,11 @@ func (w *Window) ShowPrint() *printDialog {
 	p.Progress = widget.NewProgressBar()
 	p.Progress.Hide()
 	// Each choice refreshes the preview (set once every widget exists).
-	p.Scale.OnSubmitted = func(string) { p.refresh() }
-	p.Paper.OnChanged = func(string) { p.refresh() }
+	p.Scale.OnSubmitted = func(string) { p.Refresh() }
+	p.Paper.OnChanged = func(string) { p.Refresh() }
 	for _, c := range []*widget.Check{p.Landscape, p.Adjusted, p.Atlas, p.Compare, p.Balance} {
-		c.OnChanged = func(bool) { p.refresh() }
+		c.OnChanged = func(bool) { p.Refresh() }
 	}
-
 	form := widget.NewForm(
 		widget.NewFormItem(tr("Paper"), container.NewHBox(p.Paper, p.Landscape)),
 		widget.NewFormItem(tr("Scale 1/"), p.Scale),
@@ -105,115 +105,96 @@ func (w *Window) ShowPrint() *printDialog {
 		widget.NewFormItem(tr("Drawing name"), p.Title),
 		widget.NewFormItem(tr("Drawing number"), p.DrawingNo),
 	)
-	save := widget.NewButton(tr("Save PDF…"), func() { p.save(code, num, dossier) })
-	save.Importance = widget.HighImportance
-	buttons := container.NewHBox(widget.NewButton(tr("Preview"), p.refresh), save)
+	saveBtn := widget.NewButton(tr("Save PDF…"), p.savePDF)
+	saveBtn.Importance = widget.HighImportance
+	buttons := container.NewHBox(widget.NewButton(tr("Preview"), p.Refresh), saveBtn)
 	left := container.NewBorder(nil, container.NewVBox(p.Info, p.Progress, buttons), nil, nil, form)
-	content := container.NewHSplit(left, p.Preview)
-	p.dlg = dialog.NewCustom(tr("Print map sheets"), tr("Close"), content, w.Window)
+	p.dlg = dialog.NewCustom(tr("Print map sheets"), tr("Close"), container.NewHSplit(left, p.Preview), parent)
+	p.dlg.SetOnClosed(p.tasks.Cancel)
 	p.dlg.Resize(fyne.NewSize(860, 560))
-	p.dlg.Show()
-	p.refresh()
 	return p
 }
 
-// request reads the dialog's choices.
-func (p *printDialog) request() (PrintRequest, error) {
-	code, num, dossier := cutNode(p.w.node)
-	r := PrintRequest{Plan: code, Version: num, Dossier: dossier, Paper: p.Paper.Selected, Landscape: p.Landscape.Checked,
+// Request reads the dialog's choices.
+func (p *printDialog) Request() (plan.PrintRequest, error) {
+	r := plan.PrintRequest{Plan: p.code, Ref: p.ref, Paper: p.Paper.Selected, Landscape: p.Landscape.Checked,
 		Adjusted: p.Adjusted.Checked, Atlas: p.Atlas.Checked, Compare: p.Compare.Checked, Balance: p.Balance.Checked,
-		Title: strings.TrimSpace(p.Title.Text), DrawingNo: strings.TrimSpace(p.DrawingNo.Text)}
+		DrawingName: strings.TrimSpace(p.Title.Text), DrawingNo: strings.TrimSpace(p.DrawingNo.Text)}
 	if s := strings.TrimSpace(strings.TrimPrefix(p.Scale.Text, "1/")); s != "" {
-		n, err := strconv.ParseFloat(strings.ReplaceAll(s, ".", ""), 64)
-		if err != nil || n <= 0 {
-			return r, fmt.Errorf("%s: %q", tr("Scale 1/"), p.Scale.Text)
+		n, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ""), 64)
+		if err != nil || !(n > 0) {
+			return r, fmt.Errorf("%s %q", tr("Scale 1/"), p.Scale.Text)
 		}
 		r.Scale = n
 	}
 	return r, nil
 }
 
-// refresh builds the sheets off the UI goroutine and previews the first page.
-func (p *printDialog) refresh() {
-	p.gen++
-	gen := p.gen
-	r, err := p.request()
+// Refresh builds the sheets in the background and previews the first page.
+func (p *printDialog) Refresh() {
+	r, err := p.Request()
 	if err != nil {
+		p.tasks.Cancel()
 		p.failed(err)
+		p.tasks.done("preview", err)
 		return
 	}
 	p.Info.SetText(tr("Preparing the sheets…"))
-	go func() {
-		doc, err := p.w.Printer(context.Background(), r)
-		var img image.Image
-		if err == nil {
-			img, err = doc.Sheets[0].Preview(doc.Catalogue, doc.Fonts, 40)
+	p.tasks.Run("preview", func(ctx context.Context) (func(), error) {
+		doc, err := plan.Sheets(ctx, p.src, p.cat, fonts, r)
+		if err != nil {
+			return nil, err
 		}
-		fyne.Do(func() {
-			if gen != p.gen {
-				return // the choices changed meanwhile
-			}
-			if err != nil {
-				p.failed(err)
-				return
-			}
+		img, err := doc.Sheets[0].Preview(doc.Catalogue, doc.Fonts, 40)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
 			p.doc = doc
 			p.Preview.Image = img
 			p.Preview.Refresh()
 			l := doc.Sheets[len(doc.Sheets)-1].Layout
 			p.Info.SetText(tr("{{.N}} sheet(s), {{.Paper}}, {{.Scale}}", map[string]any{"N": len(doc.Sheets), "Paper": l.Paper.Name, "Scale": l.ScaleText()}))
-			if p.Previewed != nil {
-				p.Previewed(nil)
-			}
-		})
-	}()
+		}, nil
+	})
 }
 
 func (p *printDialog) failed(err error) {
 	p.doc = nil
-	p.Info.SetText(tr("Error: {{.Err}}", map[string]any{"Err": strings.TrimPrefix(err.Error(), "quyhoach: ")}))
-	if p.Previewed != nil {
-		p.Previewed(err)
+	var re *plan.RequestError
+	msg := err.Error()
+	if errors.As(err, &re) {
+		msg = re.Text(func(o string) string { return o })
 	}
+	p.Info.SetText(tr("Error: {{.Err}}", map[string]any{"Err": msg}))
 }
 
-// save asks for a file and writes the PDF, the progress bar following the
-// sheets of an atlas.
-func (p *printDialog) save(code string, num int, dossier int64) {
-	if p.doc == nil {
+// savePDF asks for a file and writes the PDF, the progress bar following
+// the sheets of an atlas.
+func (p *printDialog) savePDF() {
+	if p.doc == nil || p.save == nil {
 		return
 	}
 	doc := p.doc
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
+	name := p.code
+	if p.ref.Dossier != 0 {
+		name += "-hs" + strconv.FormatInt(p.ref.Dossier, 10)
+	} else if p.ref.Version != 0 {
+		name += "-v" + strconv.Itoa(p.ref.Version)
+	}
+	p.Progress.SetValue(0)
+	doc.Progress = func(done, total int) {
+		onUI(func() {
+			p.Progress.Show()
+			p.Progress.SetValue(float64(done) / float64(total))
+		})
+	}
+	p.save(name+".pdf", doc.Write, func(path string, err error) {
+		p.Progress.Hide()
+		if err != nil {
+			p.failed(err)
 			return
 		}
-		p.Progress.SetValue(0)
-		p.Progress.Show()
-		doc.Progress = func(done, total int) {
-			fyne.Do(func() { p.Progress.SetValue(float64(done) / float64(total)) })
-		}
-		go func() {
-			err := doc.Write(wc)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			fyne.Do(func() {
-				p.Progress.Hide()
-				if err != nil {
-					p.failed(err)
-					return
-				}
-				p.Info.SetText(tr("Saved {{.File}}", map[string]any{"File": wc.URI().Name()}))
-			})
-		}()
-	}, p.w.Window)
-	name := code
-	if dossier != 0 {
-		name += "-hs" + strconv.FormatInt(dossier, 10)
-	} else if num != 0 {
-		name += "-v" + strconv.Itoa(num)
-	}
-	d.SetFileName(name + ".pdf")
-	d.Show()
+		p.Info.SetText(tr("Saved {{.File}}", map[string]any{"File": path}))
+	})
 }

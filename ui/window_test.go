@@ -4,20 +4,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"quyhoach/assets"
+	"quyhoach/gis"
 	"quyhoach/gis/landuse"
+	"quyhoach/plan"
 	"quyhoach/store"
 )
 
@@ -34,68 +37,60 @@ func sampleStore(t *testing.T) *store.Store {
 	return st
 }
 
-// newWindow opens the window over src at a fixed size and waits for its
-// first plan to be drawn.
+// newWindow opens the window over src at a fixed size, its background
+// work synchronous, with its first plan shown.
 func newWindow(t *testing.T, src Source) *Window {
 	t.Helper()
 	a := test.NewApp()
 	t.Cleanup(a.Quit)
-	done := make(chan *store.Snapshot, 1)
 	// the size comes from the preferences, so nothing resizes the window
-	// while its first plan loads (the test driver runs fyne.Do at once)
+	// while its first plan loads
 	a.Preferences().SetFloat(prefWidth, 1200)
 	a.Preferences().SetFloat(prefHeight, 800)
-	w, err := New(a, src)
+	w, err := New(a, src, Options{Sync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Loaded = func(s *store.Snapshot) { send(done, s) }
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the first plan was not drawn")
+	if w.shown.state == nil {
+		t.Fatalf("the first plan was not shown: %q", w.Status.Text.Text)
 	}
 	return w
 }
 
-// waitLoaded selects a tree node and waits until its version is drawn.
-func waitLoaded(t *testing.T, w *Window, node string) *store.Snapshot {
+// open chooses a browser node and returns the state it shows.
+func open(t *testing.T, w *Window, id string) *plan.State {
 	t.Helper()
-	done := make(chan *store.Snapshot, 1)
-	w.Loaded = func(s *store.Snapshot) { send(done, s) }
-	w.Plans.Select(node)
-	select {
-	case s := <-done:
-		return s
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s was not drawn", node)
-		return nil
+	w.Browser.Tree.Select(id)
+	if w.shown.state == nil || w.shown.node.ID() != id {
+		t.Fatalf("%s was not shown (%v shown): %q", id, w.shown.node, w.Status.Text.Text)
 	}
+	return w.shown.state
 }
 
 func TestWindowListsPlansAndDrawsVersions(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	areas := w.childUIDs("")
+	b := w.Browser
+	areas := b.childUIDs("")
 	if len(areas) != 4 {
 		t.Fatalf("%d areas listed, want 4", len(areas))
 	}
 	plans := 0
 	for _, a := range areas {
-		plans += len(w.childUIDs(a))
+		plans += len(b.childUIDs(a))
 	}
-	if plans != 4 || w.nodeText(areas[0]) != "Xã Yên Khoái, huyện Lộc Bình, tỉnh Lạng Sơn" {
-		t.Fatalf("%d plans listed, want 4; first area %q", plans, w.nodeText(areas[0]))
+	if plans != 4 || b.Text(areas[0]) != "Xã Yên Khoái, huyện Lộc Bình, tỉnh Lạng Sơn" {
+		t.Fatalf("%d plans listed, want 4; first area %q", plans, b.Text(areas[0]))
 	}
-	if got := w.childUIDs("truc-trung-tam"); len(got) != 3 || got[1] != "truc-trung-tam@2" || got[2] != "truc-trung-tam#1" {
+	if got := b.childUIDs("truc-trung-tam"); len(got) != 3 || got[1] != "truc-trung-tam@2" || got[2] != "truc-trung-tam#1" {
 		t.Fatalf("central axis versions and dossiers %v", got)
 	}
-	snap := waitLoaded(t, w, "truc-trung-tam@1")
-	if snap.Version.Number != 1 || !strings.Contains(w.Status.Text, "phiên bản 1") || !strings.Contains(w.Status.Text, "459 lô") {
-		t.Fatalf("status %q", w.Status.Text)
+	s := open(t, w, "truc-trung-tam@1")
+	if st := w.Status.Text.Text; s.Version.Number != 1 || !strings.Contains(st, "phiên bản 1") || !strings.Contains(st, "459 lô") {
+		t.Fatalf("status %q", st)
 	}
-	waitLoaded(t, w, "truc-trung-tam")
-	if !strings.Contains(w.Status.Text, "phiên bản 2") || !strings.Contains(w.Status.Text, "1.686,95 ha") {
-		t.Fatalf("status %q", w.Status.Text)
+	open(t, w, "truc-trung-tam")
+	if st := w.Status.Text.Text; !strings.Contains(st, "phiên bản 2") || !strings.Contains(st, "1.686,95 ha") {
+		t.Fatalf("status %q", st)
 	}
 	// The map shows several land-use colours of the catalogue.
 	img := w.Map.Render(800, 600)
@@ -104,18 +99,18 @@ func TestWindowListsPlansAndDrawsVersions(t *testing.T) {
 		t.Fatalf("%d land-use colours drawn, want at least 8", n)
 	}
 	// The legend lists the classes shown; the layers panel the layers.
-	if len(w.Legend.Objects) < 10 || len(w.LayerPanel.Objects) != 4 {
-		t.Fatalf("legend %d rows, layers %d rows", len(w.Legend.Objects), len(w.LayerPanel.Objects))
+	if len(w.Legend.Box.Objects) < 10 || len(w.Layers.Box.Objects) != 4 {
+		t.Fatalf("legend %d rows, layers %d rows", len(w.Legend.Box.Objects), len(w.Layers.Box.Objects))
 	}
 }
 
 func TestDossierNodesShowStateAndOverdue(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	got := w.nodeText("chi-ma#2")
+	got := w.Browser.Text("chi-ma#2")
 	if !strings.HasPrefix(got, "⚠ Hồ sơ 2:") || !strings.Contains(got, "đang thẩm định") || !strings.Contains(got, "quá hạn") {
 		t.Fatalf("chi-ma dossier node %q", got)
 	}
-	if got := w.nodeText("truc-trung-tam#1"); !strings.Contains(got, "đã công bố") || strings.Contains(got, "⚠") {
+	if got := w.Browser.Text("truc-trung-tam#1"); !strings.Contains(got, "đã công bố") || strings.Contains(got, "⚠") {
 		t.Fatalf("central axis dossier node %q", got)
 	}
 }
@@ -125,24 +120,18 @@ func TestRemembersLastPlanAndLayers(t *testing.T) {
 	a := test.NewApp()
 	defer a.Quit()
 	a.Preferences().SetString(prefLastNode, "huu-nghi@1")
-	hidden, _ := json.Marshal(layerPrefs{Hidden: map[string]bool{BoundaryLayer: true}, Opacity: map[string]float64{LandUseLayer: 0.5}})
+	hidden, _ := json.Marshal(layerPrefs{Hidden: map[string]bool{gis.BoundaryLayer: true}, Opacity: map[string]float64{gis.LandUseLayer: 0.5}})
 	a.Preferences().SetString(prefLayers+"huu-nghi", string(hidden))
-	done := make(chan *store.Snapshot, 1)
-	w, err := New(a, st)
+	var shown []string
+	w, err := New(a, st, Options{Sync: true, OnShown: func(s *plan.State) { shown = append(shown, s.Plan.Code) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Loaded = func(s *store.Snapshot) { send(done, s) }
-	select {
-	case s := <-done:
-		if s.Plan.Code != "huu-nghi" {
-			t.Fatalf("opened %s, want the last plan huu-nghi", s.Plan.Code)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("not drawn")
+	if len(shown) != 1 || shown[0] != "huu-nghi" {
+		t.Fatalf("opened %v, want the last plan huu-nghi", shown)
 	}
 	o := w.Map.Options()
-	if !o.Hidden[BoundaryLayer] || o.Opacity[LandUseLayer] != 0.5 {
+	if !o.Hidden[gis.BoundaryLayer] || o.Opacity[gis.LandUseLayer] != 0.5 {
 		t.Fatalf("layer options %v %v", o.Hidden, o.Opacity)
 	}
 	// the window's size is kept when it closes and used when it opens again
@@ -151,7 +140,7 @@ func TestRemembersLastPlanAndLayers(t *testing.T) {
 	if a.Preferences().Float(prefWidth) != 1000 || a.Preferences().Float(prefHeight) != 700 {
 		t.Fatalf("size kept %v×%v", a.Preferences().Float(prefWidth), a.Preferences().Float(prefHeight))
 	}
-	w2, err := New(a, st)
+	w2, err := New(a, st, Options{Sync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,30 +151,31 @@ func TestRemembersLastPlanAndLayers(t *testing.T) {
 
 func TestSearchFindsAccentFreeQueries(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	waitLoaded(t, w, "truc-trung-tam@1")
+	open(t, w, "truc-trung-tam@1")
+	s := w.Search
 	for q, want := range map[string]string{
 		"dong dang":       "Đồng Đăng",
 		"DUONG TRUC":      "Đường trục",
 		"lang son – dong": "Lạng Sơn – Đồng Đăng",
 	} {
-		test.Type(w.Search, "")
-		w.Search.SetText(q)
-		if len(w.Hits) == 0 {
+		test.Type(s.Entry, "")
+		s.Entry.SetText(q)
+		if len(s.Hits) == 0 {
 			t.Fatalf("%q found nothing", q)
 		}
-		for _, h := range w.Hits {
+		for _, h := range s.Hits {
 			if name := h.Shape().Feature.String("tenDoiTuong"); !strings.Contains(name, want) {
 				t.Errorf("%q found %q", q, name)
 			}
 		}
 	}
-	w.Search.SetText("cn-0")
-	if len(w.Hits) == 0 || !strings.HasPrefix(w.Hits[0].Shape().Feature.String("maDoiTuong"), "CN-0") {
-		t.Fatalf("code search found %d", len(w.Hits))
+	s.Entry.SetText("cn-0")
+	if len(s.Hits) == 0 || !strings.HasPrefix(s.Hits[0].Shape().Feature.String("maDoiTuong"), "CN-0") {
+		t.Fatalf("code search found %d", len(s.Hits))
 	}
 	// choosing a result selects and inspects it
-	w.Results.Select(0)
-	if w.Map.Selected() != w.Hits[0].Shape() || len(w.InspectorRows) < 5 {
+	s.Results.Select(0)
+	if w.Map.Selected() != s.Hits[0].Shape() || len(w.Inspector.Rows) < 5 {
 		t.Fatalf("result not selected/inspected")
 	}
 }
@@ -209,41 +199,21 @@ func catalogueColours(img image.Image, cat *landuse.Catalogue) int {
 	return len(seen)
 }
 
-// waitDone waits for the named background task.
-func waitDone(t *testing.T, w *Window, start func(), name string) {
-	t.Helper()
-	done := make(chan error, 1)
-	w.Done = func(n string, err error) {
-		if n == name {
-			send(done, err)
-		}
-	}
-	start()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s did not finish; status %q", name, w.Status.Text)
-	}
-	w.Done = nil
-}
-
 func TestCompareListsDossierChanges(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
+	c := w.Compare
 	// Chi Ma's open dossier (under appraisal): KNQ-04 split in two, two lots changed.
-	waitDone(t, w, func() { w.Plans.Select("chi-ma#2") }, "compare")
-	got := rowsText(w.Compare.Rows)
+	open(t, w, "chi-ma#2")
+	got := rowsText(c.Rows)
 	want := "modified CXCC-02|modified DV-08|added KNQ-04a|added KNQ-04b|removed KNQ-04|split KNQ-04 → KNQ-04a, KNQ-04b"
 	if got != want {
 		t.Fatalf("chi-ma dossier changes\n got %s\nwant %s", got, want)
 	}
-	if !strings.Contains(w.Compare.Title.Text, "Hồ sơ 2") || !strings.Contains(w.Status.Text, "chi-ma · hồ sơ 2 (đang thẩm định) · 83 lô") {
-		t.Fatalf("title %q, status %q", w.Compare.Title.Text, w.Status.Text)
+	if !strings.Contains(c.Title.Text, "Hồ sơ 2") || !strings.Contains(w.Status.Text.Text, "chi-ma · hồ sơ 2 (đang thẩm định) · 83 lô") {
+		t.Fatalf("title %q, status %q", c.Title.Text, w.Status.Text.Text)
 	}
 	var buf bytes.Buffer
-	if err := w.Compare.WriteChangesCSV(&buf); err != nil {
+	if err := c.WriteChangesCSV(&buf); err != nil {
 		t.Fatal(err)
 	}
 	if lines := strings.Count(buf.String(), "\n"); lines != 7 || !strings.Contains(buf.String(), "added,") {
@@ -251,7 +221,7 @@ func TestCompareListsDossierChanges(t *testing.T) {
 	}
 	// choosing a change zooms to it and selects it
 	before, _ := w.Map.Center()
-	w.Compare.List.Select(2)
+	c.List.Select(2)
 	if sel := w.Map.Selected(); sel == nil || sel.Feature.String("maDoiTuong") != "KNQ-04a" {
 		t.Fatalf("change not selected: %v", sel)
 	}
@@ -260,48 +230,47 @@ func TestCompareListsDossierChanges(t *testing.T) {
 	}
 
 	// The central axis v1 → v2: the approved local adjustment.
-	waitDone(t, w, func() { w.CompareVersions("truc-trung-tam", 1, 2) }, "compare")
-	got = rowsText(w.Compare.Rows)
+	w.CompareVersions("truc-trung-tam", 1, 2)
+	got = rowsText(c.Rows)
 	want = "modified CSD-02|modified NN-10|modified RSX-05|modified OLX-14|modified NN-11|modified NN-19|added HTKT-05|added DV-13a|added DV-13b|removed DV-07|removed VH-05|removed DV-13|merge DV-07, VH-05 → HTKT-05|split DV-13 → DV-13a, DV-13b"
 	if got != want {
 		t.Fatalf("central axis changes\n got %s\nwant %s", got, want)
 	}
 	buf.Reset()
-	if err := w.Compare.WriteBalanceCSV(&buf); err != nil {
+	if err := c.WriteBalanceCSV(&buf); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "HTKT,") || !strings.HasPrefix(buf.String(), "stt,code,name,before_ha") {
 		t.Fatalf("balance CSV:\n%s", buf.String())
 	}
-	if w.Compare.cell(0, 4) != "± ha" || len(w.Compare.Balance.Rows) == 0 {
+	if c.cell(0, 4) != "± ha" || len(c.Balance().Rows) == 0 {
 		t.Fatal("balance table empty")
 	}
-	whole := w.Compare.Balance
-	if whole.TotalHa < 1686 || whole.TotalHa > 1688 {
+	if whole := c.Balance(); whole.TotalHa < 1686 || whole.TotalHa > 1688 {
 		t.Fatalf("whole-plan balance total %v ha", whole.TotalHa)
 	}
 	// the adjusted area alone: the lots changed, before and after
-	w.Compare.Scope.SetSelected("Khu vực điều chỉnh")
-	adj := w.Compare.Balance
+	c.Scope.SetSelected("Khu vực điều chỉnh")
+	adj := c.Balance()
 	// as `quyhoach balance --plan truc-trung-tam --version 2 --against 1` prints it
 	if r := adj.Rounded(2); r.TotalHa != 11.84 || r.BeforeTotalHa != 11.84 || len(r.Rows) != 11 {
 		t.Fatalf("adjusted-area balance %v / %v ha, %d rows", r.TotalHa, r.BeforeTotalHa, len(r.Rows))
 	}
-	if got := w.Compare.cell(6, 4); got != "+8,55" || w.Compare.cell(6, 0) != "HTKT" {
-		t.Fatalf("HTKT row: %q %q", w.Compare.cell(6, 0), got)
+	if got := c.cell(6, 4); got != "+8,55" || c.cell(6, 0) != "HTKT" {
+		t.Fatalf("HTKT row: %q %q", c.cell(6, 0), got)
 	}
-	if got := w.Compare.cell(len(adj.Rows)+1, 4); got != signed(adj.TotalHa-adj.BeforeTotalHa) {
+	if got := c.cell(len(adj.Rows)+1, 4); got != signed(adj.TotalHa-adj.BeforeTotalHa) {
 		t.Fatalf("total change cell %q", got)
 	}
 }
 
-func rowsText(rows []ChangeRow) string {
+func rowsText(rows []plan.ChangeRow) string {
 	var out []string
 	for _, r := range rows {
 		if r.Code != "" {
 			out = append(out, r.Kind+" "+r.Code)
 		} else {
-			out = append(out, r.Kind+" "+r.Detail)
+			out = append(out, r.Kind+" "+rowDetail(r))
 		}
 	}
 	return strings.Join(out, "|")
@@ -309,10 +278,13 @@ func rowsText(rows []ChangeRow) string {
 
 func TestFindingsListAndZoom(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	waitLoaded(t, w, "truc-trung-tam@1")
-	waitDone(t, w, w.Findings.Run.OnTapped, "check")
-	if !strings.Contains(w.Findings.label.Text, "vấn đề") {
-		t.Fatalf("findings label %q", w.Findings.label.Text)
+	open(t, w, "truc-trung-tam@1")
+	test.Tap(w.Findings.Run)
+	if !strings.Contains(w.Findings.Label.Text, "vấn đề") {
+		t.Fatalf("findings label %q", w.Findings.Label.Text)
+	}
+	if !strings.Contains(w.Status.Text.Text, "phiên bản 1") {
+		t.Fatalf("status after the check %q", w.Status.Text.Text)
 	}
 	if len(w.Findings.Items) > 0 {
 		c0, _ := w.Map.Center()
@@ -352,43 +324,32 @@ func TestTranslationsComplete(t *testing.T) {
 
 var trCall = regexp.MustCompile(`tr\("([^"]*)"`)
 
-// send delivers v unless the channel is full: hooks must never block the UI goroutine.
-func send[T any](c chan T, v T) {
-	select {
-	case c <- v:
-	default:
-	}
-}
-
 func TestLanguageSwitchesAndIsRemembered(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
 	defer SetLanguage("vi")
-	waitLoaded(t, w, "truc-trung-tam@2")
-	done := make(chan *store.Snapshot, 1)
-	w.Loaded = func(s *store.Snapshot) { send(done, s) }
-	w.Language.SetSelectedIndex(1)
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("not redrawn after the language change")
-	}
-	if !strings.Contains(w.Status.Text, "version 2 · 459 lots") || w.Left.Items[0].Text != "Plans" {
-		t.Fatalf("English status %q, tab %q", w.Status.Text, w.Left.Items[0].Text)
+	open(t, w, "truc-trung-tam@2")
+	w.Settings.Language.SetSelectedIndex(1)
+	if !strings.Contains(w.Status.Text.Text, "version 2 · 459 lots · 1,686.95 ha") || w.Left.Items[0].Text != "Plans" {
+		t.Fatalf("English status %q, tab %q", w.Status.Text.Text, w.Left.Items[0].Text)
 	}
 	if got := w.app.Preferences().String(prefLanguage); got != "en" {
 		t.Fatalf("language preference %q", got)
 	}
-	if got := w.nodeText("chi-ma#2"); !strings.Contains(got, "under appraisal") {
+	if got := w.Browser.Text("chi-ma#2"); !strings.Contains(got, "under appraisal") {
 		t.Fatalf("English dossier node %q", got)
+	}
+	// lot labels follow the language on screen
+	if l := w.shown.plan.Layer(gis.LandUseLayer); l == nil || !strings.Contains(strings.Join(l.Shapes[0].Label, "|"), ".") {
+		t.Fatalf("English lot label %v", l.Shapes[0].Label)
 	}
 }
 
 func TestLayersPanelHidesReordersAndRemembers(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	waitLoaded(t, w, "chi-ma@1")
+	open(t, w, "chi-ma@1")
 	// rows, top layer first: TimDuongGiaoThong_L, RanhGioiQuyHoach_A, ChucNangSuDungDat_A
 	row := func(i int) (*widget.Check, *widget.Button, *widget.Slider) {
-		box := w.LayerPanel.Objects[i].(*fyne.Container)
+		box := w.Layers.Box.Objects[i].(*fyne.Container)
 		top := box.Objects[0].(*fyne.Container)
 		var check *widget.Check
 		var up *widget.Button
@@ -409,11 +370,11 @@ func TestLayersPanelHidesReordersAndRemembers(t *testing.T) {
 		return check, up, slider
 	}
 	check, _, slider := row(2)
-	if check.Text != LandUseLayer {
+	if check.Text != gis.LandUseLayer {
 		t.Fatalf("bottom row %q", check.Text)
 	}
 	test.Tap(check)
-	if !w.Map.Options().Hidden[LandUseLayer] {
+	if !w.Map.Options().Hidden[gis.LandUseLayer] {
 		t.Fatal("land use not hidden")
 	}
 	img := w.Map.Render(400, 300)
@@ -423,7 +384,7 @@ func TestLayersPanelHidesReordersAndRemembers(t *testing.T) {
 	}
 	slider.SetValue(0.4)
 	slider.OnChangeEnded(0.4)
-	if w.Map.Options().Opacity[LandUseLayer] != 0.4 {
+	if w.Map.Options().Opacity[gis.LandUseLayer] != 0.4 {
 		t.Fatalf("opacity %v", w.Map.Options().Opacity)
 	}
 	// move land use to the top
@@ -431,26 +392,26 @@ func TestLayersPanelHidesReordersAndRemembers(t *testing.T) {
 	test.Tap(up)
 	_, up, _ = row(1)
 	test.Tap(up)
-	if c, _, _ := row(0); c.Text != LandUseLayer {
+	if c, _, _ := row(0); c.Text != gis.LandUseLayer {
 		t.Fatalf("top row %q after moving land use up", c.Text)
 	}
-	p := w.loadLayerPrefs("chi-ma")
-	if !p.Hidden[LandUseLayer] || p.Opacity[LandUseLayer] != 0.4 || p.Order[len(p.Order)-1] != LandUseLayer {
+	p := w.Layers.Prefs("chi-ma")
+	if !p.Hidden[gis.LandUseLayer] || p.Opacity[gis.LandUseLayer] != 0.4 || p.Order[len(p.Order)-1] != gis.LandUseLayer {
 		t.Fatalf("remembered %+v", p)
 	}
 	// another plan keeps its own layers
-	waitLoaded(t, w, "huu-nghi@1")
-	if w.Map.Options().Hidden[LandUseLayer] {
+	open(t, w, "huu-nghi@1")
+	if w.Map.Options().Hidden[gis.LandUseLayer] {
 		t.Fatal("huu-nghi inherited chi-ma's hidden layer")
 	}
 }
 
 func TestCompareSideBySideFollowsTheView(t *testing.T) {
 	w := newWindow(t, sampleStore(t))
-	waitDone(t, w, func() { w.Plans.Select("chi-ma#2") }, "compare")
+	open(t, w, "chi-ma#2")
 	overlay := w.Map.Scene()
 	w.Compare.Side.SetChecked(true)
-	if !w.twinned || w.Twin.Scene() != w.Compare.before || w.Map.Scene() != w.Compare.after {
+	if !w.twinned || w.Twin.Scene() != w.shown.before || w.Map.Scene() != w.shown.plan {
 		t.Fatal("side by side not shown")
 	}
 	w.Map.Resize(fyne.NewSize(500, 600))
@@ -476,4 +437,85 @@ func TestCompareSideBySideFollowsTheView(t *testing.T) {
 	if w.Map.Scene() != overlay {
 		t.Fatal("overlay not back")
 	}
+}
+
+// slowSource blocks loads until they are cancelled.
+type slowSource struct{ fakeSource }
+
+func (slowSource) Load(ctx context.Context, code string, n int, layers ...string) (*store.Snapshot, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestLongWorkShowsProgressWithCancel(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	var ended []error
+	w, err := New(a, slowSource{}, Options{OnTaskDone: func(_ string, err error) { ended = append(ended, err) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Status.ShowsProgress() {
+		t.Fatal("progress shown at once")
+	}
+	pump(t, "the progress bar after half a second", w.Status.ShowsProgress)
+	test.Tap(w.Status.Cancel)
+	pump(t, "the cancelled task to end", func() bool { return len(ended) > 0 })
+	if !errors.Is(ended[0], context.Canceled) {
+		t.Fatalf("task ended with %v", ended[0])
+	}
+	if w.Status.ShowsProgress() || w.Status.Text.Text != "Đã hủy" {
+		t.Fatalf("after cancel: progress %v, status %q", w.Status.ShowsProgress(), w.Status.Text.Text)
+	}
+}
+
+// TestANewTaskCancelsTheOneItReplaces: choosing another plan while one loads
+// cancels that load, and only the newest result is shown.
+func TestANewTaskCancelsTheOneItReplaces(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	src := &gatedSource{Source: sampleStore(t), gate: make(chan struct{})}
+	var ended []string
+	w, err := New(a, src, Options{OnTaskDone: func(name string, err error) {
+		if err != nil {
+			name += ": " + err.Error()
+		}
+		ended = append(ended, name)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Show("chi-ma", 1) // replaces the first plan's load, still waiting
+	w.Show("huu-nghi", 1)
+	close(src.gate)
+	pump(t, "the newest load", func() bool { return w.shown.state != nil })
+	if got := w.shown.state.Plan.Code; got != "huu-nghi" {
+		t.Fatalf("shown %s, want the plan asked for last", got)
+	}
+	if len(ended) != 1 || ended[0] != "load" {
+		t.Fatalf("tasks ended %q: the replaced loads must end silently", ended)
+	}
+	if n := src.cancelled.Load(); n != 2 {
+		t.Fatalf("%d loads saw their context cancelled, want the 2 replaced", n)
+	}
+}
+
+// gatedSource holds every load until gate closes, and counts the loads
+// that saw their context cancelled.
+type gatedSource struct {
+	Source
+	gate      chan struct{}
+	cancelled atomic.Int32
+}
+
+func (g *gatedSource) Load(ctx context.Context, code string, n int, layers ...string) (*store.Snapshot, error) {
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+	}
+	if err := ctx.Err(); err != nil {
+		g.cancelled.Add(1)
+		return nil, err
+	}
+	return g.Source.Load(ctx, code, n, layers...)
 }

@@ -497,6 +497,8 @@ func TestEqualValue(t *testing.T) {
 		{"a", "a", true},
 		{"a", "b", false},
 		{"1", 1.0, false},
+		{"3", 3, false}, // a numeric string is text, not the number
+		{"3", json3, false},
 		{1.0, 1.0, true},
 		{1.0, 2.0, false},
 		{math.NaN(), math.NaN(), true},

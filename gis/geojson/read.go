@@ -902,21 +902,13 @@ func (rc *rangeCheck) points(pts []orb.Point, path []byte, indexed bool) {
 	}
 }
 
-// Orient turns polygon rings the RFC 7946 way, in place: exterior rings
-// counter-clockwise, holes clockwise. Read does it; other readers (the
-// GeoPackage importer) call it so stored bodies are oriented alike.
+// Orient turns the rings of g's polygons (gis.Polygons: a lone Ring is a
+// shell) the RFC 7946 way, in place: exterior rings counter-clockwise, holes
+// clockwise. Read does it; other readers (the GeoPackage importer) call it
+// so stored bodies are oriented alike.
 func Orient(g orb.Geometry) {
-	switch g := g.(type) {
-	case orb.Polygon:
-		orientPolygon(g)
-	case orb.MultiPolygon:
-		for _, poly := range g {
-			orientPolygon(poly)
-		}
-	case orb.Collection:
-		for _, m := range g {
-			Orient(m)
-		}
+	for poly := range gis.Polygons(g) {
+		orientPolygon(poly)
 	}
 }
 

@@ -1,8 +1,7 @@
 package geojson
 
 import (
-	"github.com/paulmach/orb/project"
-
+	"quyhoach/gis"
 	"quyhoach/gis/crs"
 )
 
@@ -21,11 +20,7 @@ func (c *Collection) Transform(to crs.Code) error {
 	if err != nil {
 		return err
 	}
-	for i := range c.Features {
-		if g := c.Features[i].Geometry; g != nil {
-			c.Features[i].Geometry = project.Geometry(g, tr)
-		}
-	}
+	gis.Project([]gis.Layer{{Features: c.Features}}, tr)
 	c.CRS = to
 	return nil
 }

@@ -117,8 +117,8 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 		pl.add(box{b.X0, b.Y0, b.X1, b.Y1})
 	}
 	for _, l := range lots {
-		code, ha := Label(*l.f, l.area)
-		if placeLabel(s, pl, fr.MM, l.path, code, ha, Indicators(*l.f), l.style.Fill) {
+		// official sheets are Vietnamese
+		if placeLabel(s, pl, fr.MM, l.path, LotLabel(*l.f, l.area, "vi"), l.style.Fill) {
 			d.Labels++
 		}
 	}
@@ -170,32 +170,25 @@ func (p *placer) add(b box) {
 	}
 }
 
-// placeLabel tries the label of one lot at decreasing sizes, first with
-// the indicators, then code and area, then the code alone, at candidate
+// placeLabel tries the label lines of one lot at decreasing sizes, then
+// with fewer lines (the indicators go first, the code last), at candidate
 // points inside the lot.
-func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha, ind string, fill color.NRGBA) bool {
+func placeLabel(s Surface, pl *placer, mm float64, p Path, label []string, fill color.NRGBA) bool {
 	x0, y0, x1, y1 := bounds(p.Subpaths)
 	if math.IsInf(x0, 0) {
 		return false
 	}
-	type try struct{ lines []string }
-	tries := []try{{[]string{code, ha}}, {[]string{code}}}
-	if code == "" {
-		tries = []try{{[]string{ha}}}
-	}
-	if ind != "" {
-		tries = append([]try{{append(append([]string(nil), tries[0].lines...), ind)}}, tries...)
-	}
 	cands := labelPoints(p, x0, y0, x1, y1, pl.within)
-	for _, t := range tries {
+	for n := len(label); n >= 1; n-- {
+		lines := label[:n]
 		for _, size := range labelSizes {
 			em := size * mm
 			lh := em * 1.15
 			w := 0.0
-			for i, line := range t.lines {
+			for i, line := range lines {
 				w = math.Max(w, s.TextWidth(line, em, i == 0))
 			}
-			h := lh * float64(len(t.lines))
+			h := lh * float64(len(lines))
 			pad := 0.3 * mm
 			if w+2*pad > x1-x0 || h+2*pad > y1-y0 {
 				continue
@@ -207,7 +200,7 @@ func placeLabel(s Surface, pl *placer, mm float64, p Path, code, ha, ind string,
 				}
 				pl.add(b)
 				col := Contrast(fill)
-				for i, line := range t.lines {
+				for i, line := range lines {
 					// baseline: the line's box bottom less the descent (~0.25 em)
 					y := b.y0 + pad + lh*float64(i+1) - 0.3*em
 					s.Text(Text{X: c.X, Y: y, S: line, Size: em, Bold: i == 0, Color: col, Align: Center})

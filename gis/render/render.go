@@ -52,28 +52,12 @@ func (v View) Bound() orb.Bound {
 	return orb.Bound{Min: v.Point(0, float64(v.Height)), Max: v.Point(float64(v.Width), 0)}
 }
 
-// Style says how a feature is drawn. A zero colour is not drawn.
-type Style struct {
-	Fill        color.NRGBA
-	Stroke      color.NRGBA
-	StrokeWidth float64   // pixels
-	Dash        []float64 // pixels on, off, …; nil for solid
-}
-
-// Item is a projected geometry with its style.
-type Item struct {
-	Geometry orb.Geometry
-	Style    Style
-}
-
-// Canvas draws items onto an RGBA image, reusing its rasterizer. It is the
-// raster Surface: coordinates in pixels.
+// Canvas is the raster Surface: it draws paths and text onto an RGBA image,
+// coordinates in pixels, reusing its rasterizer.
 type Canvas struct {
 	Dst   *image.RGBA
-	View  View
 	r     vector.Rasterizer
 	clip  image.Rectangle
-	buf   [][]Vec
 	fonts *faces
 }
 
@@ -81,81 +65,7 @@ type Canvas struct {
 func NewCanvas(v View, bg color.Color) *Canvas {
 	dst := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
-	return &Canvas{Dst: dst, View: v, clip: dst.Bounds()}
-}
-
-// Draw draws items in order, skipping those outside the view.
-func (c *Canvas) Draw(items []Item) {
-	vb := c.View.Bound()
-	a := c.View.Affine()
-	for _, it := range items {
-		if it.Geometry == nil || !it.Geometry.Bound().Intersects(vb) {
-			continue
-		}
-		closed := c.project(it.Geometry, a)
-		if len(c.buf) == 0 {
-			continue
-		}
-		if it.Style.Fill.A > 0 && closed {
-			c.fillRings(c.buf, it.Style.Fill)
-		}
-		if it.Style.Stroke.A > 0 && it.Style.StrokeWidth > 0 {
-			c.strokeLines(c.buf, closed, Pen{it.Style.Stroke, it.Style.StrokeWidth, it.Style.Dash})
-		}
-	}
-}
-
-// project fills c.buf with the pixel rings or lines of g, reusing its
-// memory, and says whether they are polygon rings.
-func (c *Canvas) project(g orb.Geometry, a Affine) (closed bool) {
-	n := 0
-	add := func(pts []orb.Point) {
-		if len(pts) < 2 {
-			return
-		}
-		if n == len(c.buf) {
-			c.buf = append(c.buf, nil)
-		}
-		s := c.buf[n][:0]
-		for _, p := range pts {
-			s = append(s, a.Apply(p))
-		}
-		c.buf[n] = s
-		n++
-	}
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Polygon:
-			closed = true
-			for _, r := range g {
-				add(r)
-			}
-		case orb.MultiPolygon:
-			closed = true
-			for _, p := range g {
-				for _, r := range p {
-					add(r)
-				}
-			}
-		case orb.Ring:
-			closed = true
-			add(g)
-		case orb.LineString:
-			add(g)
-		case orb.MultiLineString:
-			for _, l := range g {
-				add(l)
-			}
-		case orb.Collection:
-			for _, sub := range g {
-				walk(sub)
-			}
-		}
-	}
-	walk(g)
-	c.buf = c.buf[:n]
-	return closed
+	return &Canvas{Dst: dst, clip: dst.Bounds()}
 }
 
 // Fill fills the rings of p with col; holes wind the other way and cancel.

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -41,11 +41,15 @@ func square(x, y, s float64) orb.Polygon {
 	return orb.Polygon{{{x, y}, {x + s, y}, {x + s, y + s}, {x, y + s}, {x, y}}}
 }
 
-func TestCanvasDrawKeepsWorking(t *testing.T) {
+// TestCanvasFillStroke: the raster Surface fills a lot, outlines it, and
+// leaves a hole empty.
+func TestCanvasFillStroke(t *testing.T) {
 	v := View{Center: orb.Point{50, 50}, Scale: 1, Width: 100, Height: 100}
 	c := NewCanvas(v, color.White)
 	red := color.NRGBA{0xff, 0, 0, 0xff}
-	c.Draw([]Item{{Geometry: square(25, 25, 50), Style: Style{Fill: red, Stroke: color.NRGBA{0, 0, 0, 0xff}, StrokeWidth: 2}}})
+	p := PathOf(square(25, 25, 50), v.Affine())
+	c.Fill(p, red)
+	c.Stroke(p, Pen{Color: color.NRGBA{0, 0, 0, 0xff}, Width: 2})
 	if got := c.Dst.At(50, 50); got != (color.RGBA{0xff, 0, 0, 0xff}) {
 		t.Errorf("centre %v, want red", got)
 	}
@@ -59,7 +63,7 @@ func TestCanvasDrawKeepsWorking(t *testing.T) {
 	c = NewCanvas(v, color.White)
 	hole := square(40, 40, 20)[0]
 	hole.Reverse()
-	c.Draw([]Item{{Geometry: orb.Polygon{square(10, 10, 80)[0], hole}, Style: Style{Fill: red}}})
+	c.Fill(PathOf(orb.Polygon{square(10, 10, 80)[0], hole}, v.Affine()), red)
 	if got := c.Dst.At(50, 50); got != (color.RGBA{0xff, 0xff, 0xff, 0xff}) {
 		t.Errorf("hole %v, want white", got)
 	}
@@ -71,9 +75,6 @@ func TestAffineAndPath(t *testing.T) {
 	if v != (Vec{150, 50}) {
 		t.Errorf("Apply %v, want {150 50}: 100 m is 50 mm and north is up", v)
 	}
-	if p := a.Invert(v); math.Abs(p[0]-444100) > 1e-9 || math.Abs(p[1]-2430100) > 1e-9 {
-		t.Errorf("Invert %v", p)
-	}
 	for _, g := range []orb.Geometry{nil, orb.Point{1, 2}, orb.MultiPoint{}, orb.LineString{}, orb.Polygon{}, orb.MultiPolygon{}, orb.Collection{}, orb.Bound{}} {
 		p := PathOf(g, a)
 		if len(p.Subpaths) > 1 {
@@ -82,6 +83,36 @@ func TestAffineAndPath(t *testing.T) {
 	}
 	if p := PathOf(orb.Collection{square(0, 0, 1), orb.LineString{{0, 0}, {1, 1}}}, a); len(p.Subpaths) != 2 || !p.Closed {
 		t.Errorf("collection path %+v", p)
+	}
+}
+
+// TestPathOf: rings are closed subpaths, lines open ones, points none.
+func TestPathOf(t *testing.T) {
+	a := Affine{K: 1}
+	sq := square(0, 0, 10)
+	hole := square(2, 2, 2)[0]
+	for _, tc := range []struct {
+		g      orb.Geometry
+		lens   []int // points per subpath
+		closed bool
+	}{
+		{orb.MultiPoint{{0, 0}, {1, 1}}, nil, false},
+		{orb.LineString{{0, 0}, {1, 1}, {2, 0}}, []int{3}, false},
+		{orb.MultiLineString{{{0, 0}, {1, 1}}, {{5, 5}}, {{2, 2}, {3, 3}}}, []int{2, 2}, false},
+		{orb.Ring(sq[0]), []int{5}, true},
+		{orb.Polygon{sq[0], hole}, []int{5, 5}, true},
+		{orb.MultiPolygon{sq, {hole}}, []int{5, 5}, true},
+		{orb.Bound{Max: orb.Point{1, 1}}, []int{5}, true},
+		{orb.Collection{orb.Point{0, 0}, orb.LineString{{0, 0}, {1, 1}}, sq}, []int{2, 5}, true},
+	} {
+		p := PathOf(tc.g, a)
+		var lens []int
+		for _, s := range p.Subpaths {
+			lens = append(lens, len(s))
+		}
+		if fmt.Sprint(lens) != fmt.Sprint(tc.lens) || p.Closed != tc.closed {
+			t.Errorf("%T: got subpaths of %v points, closed %v; want %v, %v", tc.g, lens, p.Closed, tc.lens, tc.closed)
+		}
 	}
 }
 
@@ -99,20 +130,28 @@ func TestSymbologyFromCatalogue(t *testing.T) {
 	if st.Known || st.Fill != UnknownFill {
 		t.Errorf("unknown class: %+v", st)
 	}
-	if code, ha := Label(gis.Feature{Properties: map[string]any{"maDoiTuong": "CN-03"}}, 12500); code != "CN-03" || ha != "1,25 ha" {
-		t.Errorf("label %q %q", code, ha)
-	}
+}
+
+// TestLotLabel: one label rule for screen and paper, in either language.
+func TestLotLabel(t *testing.T) {
 	for _, tc := range []struct {
 		props map[string]any
+		area  float64
+		lang  string
 		want  string
 	}{
-		{map[string]any{"matDoXayDung": 45.0, "tangCaoMin": 3.0, "tangCaoMax": 17.0, "heSoSuDungDat": 4.1}, "MĐ 45% · 3–17 T · HS 4,1"},
-		{map[string]any{"tangCaoMax": "5", "heSoSuDungDat": 1.25}, "5 T · HS 1,25"},
-		{map[string]any{"tangCaoMin": 2.0, "tangCaoMax": 2.0}, "2 T"},
-		{map[string]any{"ghiChu": "x"}, ""},
+		{map[string]any{"maDoiTuong": "CN-03"}, 12500, "vi", "CN-03|1,25 ha"},
+		{map[string]any{"maDoiTuong": "CN-03", "matDoXayDung": 42.75, "tangCaoMin": 2.0, "tangCaoMax": 4.0, "heSoSuDungDat": 1.85}, 12500, "vi",
+			"CN-03|1,25 ha|MĐ 42,75% · 2–4 T · HS 1,85"},
+		{map[string]any{"maDoiTuong": "CN-03", "matDoXayDung": 42.75, "tangCaoMin": 2.0, "tangCaoMax": 4.5, "heSoSuDungDat": 1.85}, 12345678, "en",
+			"CN-03|1,234.57 ha|BCR 42.75% · 2–4.5 st · FAR 1.85"},
+		{map[string]any{"matDoXayDung": 45.0, "tangCaoMin": 3.0, "tangCaoMax": 17.0, "heSoSuDungDat": 4.1}, 10000, "vi", "1,00 ha|MĐ 45% · 3–17 T · HS 4,1"},
+		{map[string]any{"maDoiTuong": "X", "tangCaoMax": "5", "heSoSuDungDat": 1.25}, 0, "vi", "X|0,00 ha|5 T · HS 1,25"},
+		{map[string]any{"maDoiTuong": "X", "tangCaoMin": 2.0, "tangCaoMax": 2.0}, 0, "vi", "X|0,00 ha|2 T"},
+		{map[string]any{"maDoiTuong": "X", "ghiChu": "x"}, 0, "vi", "X|0,00 ha"},
 	} {
-		if got := Indicators(gis.Feature{Properties: tc.props}); got != tc.want {
-			t.Errorf("Indicators(%v) = %q, want %q", tc.props, got, tc.want)
+		if got := strings.Join(LotLabel(gis.Feature{Properties: tc.props}, tc.area, tc.lang), "|"); got != tc.want {
+			t.Errorf("LotLabel(%v, %v, %s) = %q, want %q", tc.props, tc.area, tc.lang, got, tc.want)
 		}
 	}
 }

@@ -2,9 +2,10 @@ package render
 
 import (
 	"image/color"
-	"math"
 
 	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
 )
 
 // Vec is a position on a drawing surface: millimetres on a PDF page,
@@ -76,11 +77,6 @@ func (a Affine) Apply(p orb.Point) Vec {
 	return Vec{a.At.X + (p[0]-a.Origin[0])*a.K, a.At.Y - (p[1]-a.Origin[1])*a.K}
 }
 
-// Invert returns the projected point at surface position v.
-func (a Affine) Invert(v Vec) orb.Point {
-	return orb.Point{a.Origin[0] + (v.X-a.At.X)/a.K, a.Origin[1] - (v.Y-a.At.Y)/a.K}
-}
-
 // Affine returns the view's mapping of projected metres to pixels.
 func (v View) Affine() Affine {
 	return Affine{Origin: v.Center, At: Vec{float64(v.Width) / 2, float64(v.Height) / 2}, K: 1 / v.Scale}
@@ -90,47 +86,19 @@ func (v View) Affine() Affine {
 // lines (open); points have no path.
 func PathOf(g orb.Geometry, a Affine) Path {
 	var p Path
-	addRing := func(r []orb.Point) {
-		if len(r) < 2 {
-			return
+	for q := range gis.Paths(g) {
+		if q.Kind == gis.Points {
+			continue
 		}
-		s := make([]Vec, len(r))
-		for i, q := range r {
-			s[i] = a.Apply(q)
+		p.Closed = p.Closed || q.Kind.Closed()
+		if len(q.Points) < 2 {
+			continue
+		}
+		s := make([]Vec, len(q.Points))
+		for i, v := range q.Points {
+			s[i] = a.Apply(v)
 		}
 		p.Subpaths = append(p.Subpaths, s)
-	}
-	switch g := g.(type) {
-	case orb.Polygon:
-		p.Closed = true
-		for _, r := range g {
-			addRing(r)
-		}
-	case orb.MultiPolygon:
-		p.Closed = true
-		for _, pg := range g {
-			for _, r := range pg {
-				addRing(r)
-			}
-		}
-	case orb.Ring:
-		p.Closed = true
-		addRing(g)
-	case orb.Bound:
-		p.Closed = true
-		addRing(g.ToRing())
-	case orb.LineString:
-		addRing(g)
-	case orb.MultiLineString:
-		for _, l := range g {
-			addRing(l)
-		}
-	case orb.Collection:
-		for _, sub := range g {
-			q := PathOf(sub, a)
-			p.Subpaths = append(p.Subpaths, q.Subpaths...)
-			p.Closed = p.Closed || q.Closed
-		}
 	}
 	return p
 }
@@ -161,5 +129,3 @@ func Contrast(c color.NRGBA) color.NRGBA {
 	}
 	return color.NRGBA{0, 0, 0, 0xff}
 }
-
-func round2(v float64) float64 { return math.Round(v*100) / 100 }

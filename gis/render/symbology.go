@@ -66,26 +66,48 @@ func (p Pen) scaled(k float64) Pen {
 	return q
 }
 
-// Indicators returns a lot's planning indicators as the third line of its
-// label, from the properties present: building density, storeys and
-// floor-area ratio ("MĐ 45% · 3–17 T · HS 4,1"); "" when it has none.
-func Indicators(f gis.Feature) string {
+// LotLabel returns the label lines of a lot, as both the screen and the
+// printed sheet write them: its code (when it has one), its official area
+// in hectares ("1,25 ha"; areaM2 in m²) and its planning indicators on one
+// line — building density, storeys, floor-area ratio ("MĐ 42,75% · 2–4 T ·
+// HS 1,85") — when it has any. Where room is short a label drops lines from
+// the end. lang is "vi" (official sheets) or "en" (the screen in English:
+// "BCR 42.75% · 2–4 st · FAR 1.85").
+func LotLabel(f gis.Feature, areaM2 float64, lang string) []string {
+	var out []string
+	if c := f.String("maDoiTuong"); c != "" {
+		out = append(out, c)
+	}
+	out = append(out, gis.Format(areaM2/10000, 2, lang)+" ha")
+	if ind := indicators(f, lang); ind != "" {
+		out = append(out, ind)
+	}
+	return out
+}
+
+// indicators writes the lot's planning indicators present on it, "" when none.
+func indicators(f gis.Feature, lang string) string {
+	density, storeys, far := "MĐ ", " T", "HS "
+	if lang == "en" {
+		density, storeys, far = "BCR ", " st", "FAR "
+	}
+	num := func(v float64) string { return gis.Format(v, decimals(v), lang) }
 	var parts []string
 	if v, ok := f.Number("matDoXayDung"); ok {
-		parts = append(parts, "MĐ "+gis.FormatVN(v, decimals(v))+"%")
+		parts = append(parts, density+num(v)+"%")
 	}
 	lo, okLo := f.Number("tangCaoMin")
 	hi, okHi := f.Number("tangCaoMax")
 	switch {
 	case okLo && okHi && lo != hi:
-		parts = append(parts, gis.FormatVN(lo, 0)+"–"+gis.FormatVN(hi, 0)+" T")
+		parts = append(parts, num(lo)+"–"+num(hi)+storeys)
 	case okHi:
-		parts = append(parts, gis.FormatVN(hi, 0)+" T")
+		parts = append(parts, num(hi)+storeys)
 	case okLo:
-		parts = append(parts, gis.FormatVN(lo, 0)+" T")
+		parts = append(parts, num(lo)+storeys)
 	}
 	if v, ok := f.Number("heSoSuDungDat"); ok {
-		parts = append(parts, "HS "+gis.FormatVN(v, decimals(v)))
+		parts = append(parts, far+num(v))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -99,10 +121,4 @@ func decimals(v float64) int {
 		return 1
 	}
 	return 2
-}
-
-// Label returns the two lines of a lot's label: its code and its official
-// area the Vietnamese way ("1,25 ha"); area is in m².
-func Label(f gis.Feature, area float64) (code, ha string) {
-	return f.String("maDoiTuong"), gis.FormatVN(area/10000, 2) + " ha"
 }

@@ -30,6 +30,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"quyhoach/gis"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -39,8 +40,8 @@ import (
 
 // Layer names written by the generator (TT16 style).
 const (
-	BoundaryLayer   = "RanhGioiQuyHoach_A"  // the plan boundary, one polygon
-	LandUseLayer    = "ChucNangSuDungDat_A" // land-use lots
+	BoundaryLayer   = gis.BoundaryLayer     // the plan boundary, one polygon
+	LandUseLayer    = gis.LandUseLayer      // land-use lots
 	RoadLayer       = "TimDuongGiaoThong_L" // road centre lines
 	AdjustmentLayer = "KhuVucDieuChinh_A"   // areas of a local adjustment, in the adjusted version
 )

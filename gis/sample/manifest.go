@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"quyhoach/gis"
 )
 
 // Manifest is assets/sample/plans.json: the sample plans, their versions in
@@ -303,9 +305,9 @@ func (v Version) LayerNames() []string {
 		switch {
 		case n == BoundaryLayer:
 			return 1
-		case strings.HasSuffix(n, "_A"):
+		case gis.KindOfName(n) == gis.AreaKind:
 			return 0
-		case strings.HasSuffix(n, "_L"):
+		case gis.KindOfName(n) == gis.LineKind:
 			return 2
 		}
 		return 3

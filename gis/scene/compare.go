@@ -28,11 +28,12 @@ var (
 // over it the changes of res: added lots (green), removed (red, dashed),
 // modified as the old outline (orange, dashed) under the new (blue), and
 // lines from each parent to its children for splits and merges.
-// from and to are projected layers; res is diff.Layers of their land-use layers.
-func Compare(from []gis.Layer, to []gis.Layer, res diff.Result, cat *landuse.Catalogue) *Scene {
+// from and to are projected layers; res is diff.Layers of their land-use
+// layers; lot labels are written in lang.
+func Compare(from []gis.Layer, to []gis.Layer, res diff.Result, cat *landuse.Catalogue, lang string) *Scene {
 	s := New()
 	for _, l := range from {
-		pl := PlanLayer(l, cat)
+		pl := PlanLayer(l, cat, lang)
 		for i := range pl.Shapes {
 			sh := &pl.Shapes[i]
 			sh.Fill = mix(sh.Fill, fadedWhite)
@@ -60,7 +61,7 @@ func Compare(from []gis.Layer, to []gis.Layer, res diff.Result, cat *landuse.Cat
 			return
 		}
 		sh := Shape{ID: id, Feature: f, Bound: f.Geometry.Bound()}
-		StyleLot(&sh, cat)
+		StyleLot(&sh, cat, lang)
 		sh.Fill.A = fillAlpha
 		sh.Stroke = st
 		ch.Shapes = append(ch.Shapes, sh)

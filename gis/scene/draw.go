@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"golang.org/x/image/vector"
 
+	"quyhoach/gis"
 	"quyhoach/gis/render"
 )
 
@@ -269,61 +270,20 @@ func (p *painter) rings(g orb.Geometry, o image.Point) int {
 		p.r.ClosePath()
 		n++
 	}
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Polygon:
-			for _, r := range g {
-				ring(r)
-			}
-		case orb.MultiPolygon:
-			for _, poly := range g {
-				for _, r := range poly {
-					ring(r)
-				}
-			}
-		case orb.Collection:
-			for _, s := range g {
-				walk(s)
-			}
+	for poly := range gis.Polygons(g) {
+		for _, r := range poly {
+			ring(r)
 		}
 	}
-	walk(g)
 	return n
-}
-
-// lines returns the polylines of g's outline (rings closed).
-func lines(g orb.Geometry, out [][]orb.Point) [][]orb.Point {
-	switch g := g.(type) {
-	case orb.LineString:
-		out = append(out, g)
-	case orb.MultiLineString:
-		for _, l := range g {
-			out = append(out, l)
-		}
-	case orb.Ring:
-		out = append(out, g)
-	case orb.Polygon:
-		for _, r := range g {
-			out = append(out, r)
-		}
-	case orb.MultiPolygon:
-		for _, poly := range g {
-			for _, r := range poly {
-				out = append(out, r)
-			}
-		}
-	case orb.Collection:
-		for _, s := range g {
-			out = lines(s, out)
-		}
-	}
-	return out
 }
 
 // stroke draws g's lines: thin ones (≤ 1.6 device pixels) with an
 // anti-aliased line walker, wider ones as quads through the rasterizer.
 func (p *painter) stroke(g orb.Geometry, st Stroke) {
+	if g.Dimensions() == 0 {
+		return // points have no outline (and gis.Paths would copy each one)
+	}
 	width := st.Width * p.ratio
 	thin := width <= 1.6
 	var box image.Rectangle
@@ -350,7 +310,11 @@ func (p *painter) stroke(g orb.Geometry, st Stroke) {
 	for _, d := range st.Dash {
 		dash = append(dash, d*p.ratio)
 	}
-	for _, ls := range lines(g, nil) {
+	for path := range gis.Paths(g) {
+		if path.Kind == gis.Points {
+			continue
+		}
+		ls := path.Points
 		dashPos, dashIdx, on := 0.0, 0, true
 		var ax, ay float64
 		for i, pt := range ls {

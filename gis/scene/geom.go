@@ -5,25 +5,16 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
 )
 
 // Contains reports whether p lies inside polygonal g: inside an outer ring
 // and outside its holes (even-odd over all rings, so a hole excludes).
 func Contains(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return inPolygon(g, p)
-	case orb.MultiPolygon:
-		for _, poly := range g {
-			if inPolygon(poly, p) {
-				return true
-			}
-		}
-	case orb.Collection:
-		for _, sub := range g {
-			if Contains(sub, p) {
-				return true
-			}
+	for poly := range gis.Polygons(g) {
+		if inPolygon(poly, p) {
+			return true
 		}
 	}
 	return false
@@ -63,76 +54,23 @@ func crossings(r orb.Ring, p orb.Point) bool {
 	return in
 }
 
-// DistanceToLine returns the distance from p to the nearest segment of a
-// linear or polygonal geometry (its rings).
-func DistanceToLine(g orb.Geometry, p orb.Point) float64 {
-	best := math.Inf(1)
-	var walk func(g orb.Geometry)
-	seg := func(ls []orb.Point) {
-		for i := 0; i+1 < len(ls); i++ {
-			best = math.Min(best, segDist(ls[i], ls[i+1], p))
-		}
-	}
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.LineString:
-			seg(g)
-		case orb.MultiLineString:
-			for _, l := range g {
-				seg(l)
-			}
-		case orb.Ring:
-			seg(g)
-		case orb.Polygon:
-			for _, r := range g {
-				seg(r)
-			}
-		case orb.MultiPolygon:
-			for _, poly := range g {
-				walk(poly)
-			}
-		case orb.Collection:
-			for _, s := range g {
-				walk(s)
-			}
-		}
-	}
-	walk(g)
-	return best
-}
-
-func segDist(a, b, p orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
-	}
-	return math.Hypot(a[0]+t*dx-p[0], a[1]+t*dy-p[1])
-}
-
 // Anchor returns a point inside polygonal g suited to a label: the middle of
 // the widest horizontal interior span among a few scan lines of its largest
 // polygon, preferring lines near the middle.
 func Anchor(g orb.Geometry) orb.Point {
-	var poly orb.Polygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		poly = g
-	case orb.MultiPolygon:
-		best := -1.0
-		for _, p := range g {
-			if len(p) == 0 {
-				continue
-			}
-			if b := p[0].Bound(); (b.Max[0]-b.Min[0])*(b.Max[1]-b.Min[1]) > best {
-				best, poly = (b.Max[0]-b.Min[0])*(b.Max[1]-b.Min[1]), p
-			}
-		}
-	default:
+	if !gis.Polygonal(g) {
 		if g == nil {
 			return orb.Point{}
 		}
 		return g.Bound().Center()
+	}
+	var poly orb.Polygon // the one of the largest shell box
+	largest := 0.0
+	for p := range gis.Polygons(g) {
+		b := p[0].Bound()
+		if a := (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]); poly == nil || a > largest {
+			largest, poly = a, p
+		}
 	}
 	if len(poly) == 0 {
 		return orb.Point{}

@@ -148,17 +148,18 @@ const pxPerMM = 96 / 25.4
 
 // Plan builds the scene of a plan version from its projected layers: lots
 // filled by land-use class and outlined by stage, the boundary dashed red,
-// roads grey, anything else thin.
-func Plan(layers []gis.Layer, cat *landuse.Catalogue) *Scene {
+// roads grey, anything else thin. Lot labels are written in lang ("vi" or
+// "en", render.LotLabel).
+func Plan(layers []gis.Layer, cat *landuse.Catalogue, lang string) *Scene {
 	s := New()
 	for _, l := range layers {
-		s.Add(PlanLayer(l, cat))
+		s.Add(PlanLayer(l, cat, lang))
 	}
 	return s
 }
 
 // PlanLayer styles one projected layer.
-func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
+func PlanLayer(l gis.Layer, cat *landuse.Catalogue, lang string) *Layer {
 	out := &Layer{Name: l.Name}
 	for i := range l.Features {
 		f := &l.Features[i]
@@ -168,12 +169,12 @@ func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
 		sh := Shape{ID: f.ID, Feature: f, Bound: f.Geometry.Bound()}
 		switch {
 		case l.Name == gis.LandUseLayer:
-			StyleLot(&sh, cat)
+			StyleLot(&sh, cat, lang)
 		case l.Name == gis.BoundaryLayer:
 			sh.Kind = Boundary
 			sh.Stroke = screenPen(render.BoundaryPen)
 			sh.Stroke.Width = math.Max(sh.Stroke.Width, 2)
-		case strings.HasSuffix(l.Name, "_L") && strings.Contains(l.Name, "Duong"):
+		case gis.KindOfName(l.Name) == gis.LineKind && strings.Contains(l.Name, "Duong"):
 			sh.Kind = Road
 			sh.Stroke = Stroke{Color: RoadColor, Width: 1, Dash: []float64{12, 3, 2, 3}}
 		default:
@@ -186,8 +187,8 @@ func PlanLayer(l gis.Layer, cat *landuse.Catalogue) *Layer {
 }
 
 // StyleLot gives a lot its fill by class and outline by stage, as the
-// printed sheet draws it (render.Symbology), and its label.
-func StyleLot(sh *Shape, cat *landuse.Catalogue) {
+// printed sheet draws it (render.Symbology), and its label in lang.
+func StyleLot(sh *Shape, cat *landuse.Catalogue, lang string) {
 	f := sh.Feature
 	sh.Kind = Lot
 	st := render.Symbology{Catalogue: cat}.Lot(*f)
@@ -197,37 +198,6 @@ func StyleLot(sh *Shape, cat *landuse.Catalogue) {
 	}
 	sh.Stroke = screenPen(st.Outline)
 	sh.AreaM2 = gis.Area(f.Geometry)
-	sh.Label = LotLabel(*f, sh.AreaM2)
+	sh.Label = render.LotLabel(*f, sh.AreaM2, lang)
 	sh.Anchor = Anchor(f.Geometry)
-}
-
-// LotLabel returns the label lines of a lot: its code, area in hectares
-// ("1,25 ha"), building density ("MĐ 35%") and storeys ("3–6 T").
-func LotLabel(f gis.Feature, areaM2 float64) []string {
-	var out []string
-	if c := f.String("maDoiTuong"); c != "" {
-		out = append(out, c)
-	}
-	out = append(out, gis.FormatVN(areaM2/10000, 2)+" ha")
-	if d, ok := f.Number("matDoXayDung"); ok {
-		out = append(out, "MĐ "+gis.FormatVN(d, decimals(d))+"%")
-	}
-	lo, okLo := f.Number("tangCaoMin")
-	hi, okHi := f.Number("tangCaoMax")
-	switch {
-	case okLo && okHi && lo != hi:
-		out = append(out, gis.FormatVN(lo, decimals(lo))+"–"+gis.FormatVN(hi, decimals(hi))+" T")
-	case okHi:
-		out = append(out, gis.FormatVN(hi, decimals(hi))+" T")
-	case okLo:
-		out = append(out, gis.FormatVN(lo, decimals(lo))+" T")
-	}
-	return out
-}
-
-func decimals(v float64) int {
-	if v == math.Trunc(v) {
-		return 0
-	}
-	return 1
 }

@@ -40,7 +40,7 @@ func holed() []gis.Layer {
 }
 
 func TestPickRespectsHoles(t *testing.T) {
-	s := Plan(holed(), catalogue(t))
+	s := Plan(holed(), catalogue(t), "vi")
 	for _, c := range []struct {
 		p    orb.Point
 		want string
@@ -60,7 +60,7 @@ func TestFoldAndSearch(t *testing.T) {
 	if got := Fold("  Đồng   Đăng, ĐƯỜNG "); got != "dong dang duong" {
 		t.Fatalf("Fold = %q", got)
 	}
-	s := Plan(holed(), catalogue(t))
+	s := Plan(holed(), catalogue(t), "vi")
 	for q, want := range map[string]string{"dong dang": "ring", "cong vien": "ring", "onm": "plain", "ONM-02": "plain", "Đồng": "ring"} {
 		h := s.Search(q, 0)
 		if len(h) != 1 || h[0].Shape().ID != want {
@@ -73,9 +73,9 @@ func TestFoldAndSearch(t *testing.T) {
 }
 
 func TestLotLabel(t *testing.T) {
-	s := Plan(holed(), catalogue(t))
+	s := Plan(holed(), catalogue(t), "vi")
 	got := fmt.Sprint(s.Layers[0].Shapes[1].Label)
-	if got != "[ONM-02 1,00 ha MĐ 60% 3–5 T]" {
+	if got != "[ONM-02 1,00 ha MĐ 60% · 3–5 T]" {
 		t.Fatalf("label %s", got)
 	}
 	if a := s.Layers[0].Shapes[0].AreaM2; a != 10000-1600 {
@@ -89,7 +89,7 @@ func TestLotLabel(t *testing.T) {
 
 func TestRenderFillsAndHoles(t *testing.T) {
 	cat := catalogue(t)
-	s := Plan(holed(), cat)
+	s := Plan(holed(), cat, "vi")
 	v := render.Fit(s.Extent, 200, 100, 0)
 	bg := color.NRGBA{1, 2, 3, 255}
 	img := s.Frame(v, Options{Background: bg})
@@ -130,7 +130,7 @@ func synthetic(n int) []gis.Layer {
 
 func benchFrame(b *testing.B, zoom float64) {
 	cat := catalogue(b)
-	s := Plan(synthetic(100000), cat)
+	s := Plan(synthetic(100000), cat, "vi")
 	font, err := NewFont(assets.FontRegular, 11)
 	if err != nil {
 		b.Fatal(err)
@@ -166,7 +166,7 @@ func BenchmarkMemory100k(b *testing.B) {
 		layers := synthetic(100000)
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
-		s := Plan(layers, cat)
+		s := Plan(layers, cat, "vi")
 		runtime.GC()
 		runtime.ReadMemStats(&m2)
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/1e6, "features-MB")
@@ -176,7 +176,7 @@ func BenchmarkMemory100k(b *testing.B) {
 }
 
 func TestLabelsInsideLotsNeverOverlap(t *testing.T) {
-	s := Plan(synthetic(400), catalogue(t))
+	s := Plan(synthetic(400), catalogue(t), "vi")
 	font, err := NewFont(assets.FontRegular, 11)
 	if err != nil {
 		t.Fatal(err)

@@ -721,12 +721,4 @@ func (s *Sheet) drawBalance(dst render.Surface, bal *diff.Balance, title string,
 	return y + 2*k
 }
 
-func signed(v float64) string {
-	if math.Abs(v) < 0.005 {
-		return "0"
-	}
-	if v > 0 {
-		return "+" + gis.FormatVN(v, 2)
-	}
-	return gis.FormatVN(v, 2)
-}
+func signed(v float64) string { return gis.Signed(v, 2, "vi") }

@@ -3,6 +3,8 @@ package sheet
 import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"quyhoach/gis"
 )
 
 // Touches says whether geometry g has a part inside bound b: a vertex
@@ -13,52 +15,28 @@ func Touches(g orb.Geometry, b orb.Bound) bool {
 	if g == nil || !g.Bound().Intersects(b) {
 		return false
 	}
-	switch g := g.(type) {
-	case orb.Point:
-		return b.Contains(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			if b.Contains(p) {
-				return true
+	for p := range gis.Paths(g) {
+		if p.Kind == gis.Points {
+			for _, q := range p.Points {
+				if b.Contains(q) {
+					return true
+				}
 			}
+		} else if lineTouches(p.Points, b) {
+			return true
 		}
-	case orb.LineString:
-		return lineTouches(g, b)
-	case orb.MultiLineString:
-		for _, l := range g {
-			if lineTouches(l, b) {
-				return true
-			}
+	}
+	c := b.Center()
+	for p := range gis.Polygons(g) {
+		if planar.PolygonContains(p, c) {
+			return true
 		}
-	case orb.Ring:
-		return Touches(orb.Polygon{g}, b)
-	case orb.Polygon:
-		for _, r := range g {
-			if lineTouches(orb.LineString(r), b) {
-				return true
-			}
-		}
-		return planar.PolygonContains(g, b.Center())
-	case orb.MultiPolygon:
-		for _, p := range g {
-			if Touches(p, b) {
-				return true
-			}
-		}
-	case orb.Collection:
-		for _, sub := range g {
-			if Touches(sub, b) {
-				return true
-			}
-		}
-	case orb.Bound:
-		return true
 	}
 	return false
 }
 
 // lineTouches says whether a vertex of l lies in b or a segment crosses it.
-func lineTouches(l orb.LineString, b orb.Bound) bool {
+func lineTouches(l []orb.Point, b orb.Bound) bool {
 	for i, p := range l {
 		if b.Contains(p) {
 			return true

@@ -32,6 +32,9 @@ func TestTouches(t *testing.T) {
 		{"collection", orb.Collection{orb.Point{50, 50}, orb.Point{3, 3}}, true},
 		{"empty polygon", orb.Polygon{}, false},
 		{"empty collection", orb.Collection{}, false},
+		{"bound around", orb.Bound{Min: orb.Point{-5, -5}, Max: orb.Point{15, 15}}, true},
+		{"bound across a corner", orb.Bound{Min: orb.Point{8, -5}, Max: orb.Point{15, 2}}, true},
+		{"bound beside", orb.Bound{Min: orb.Point{11, 0}, Max: orb.Point{15, 15}}, false},
 	}
 	for _, tc := range cases {
 		if got := Touches(tc.g, b); got != tc.want {

@@ -3,9 +3,10 @@ package topo
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
+
+	"quyhoach/gis"
 )
 
 // Numeric planning indicators of a lot (TT16 property names).
@@ -49,7 +50,7 @@ func (c *checker) attributes() {
 			if s, ok := raw.(string); ok && strings.TrimSpace(s) == "" {
 				continue
 			}
-			v, ok := number(raw)
+			v, ok := gis.Number(raw)
 			if !ok {
 				report(KindIndicator, "has %s = %s, which is not a number", key, quote(raw))
 				continue
@@ -73,43 +74,6 @@ func (c *checker) attributes() {
 			report(KindIndicator, "has %s = %s above %s = %s", propMinFl, fmtNum(lo), propMaxFl, fmtNum(hi))
 		}
 	}
-}
-
-// number reads a property as a finite number: JSON numbers, Go numbers, and
-// strings that parse as one (spreadsheets write them so).
-func number(v any) (float64, bool) {
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case float32:
-		f = float64(x)
-	case int:
-		f = float64(x)
-	case int32:
-		f = float64(x)
-	case int64:
-		f = float64(x)
-	case uint:
-		f = float64(x)
-	case uint32:
-		f = float64(x)
-	case uint64:
-		f = float64(x)
-	case json.Number:
-		var err error
-		if f, err = x.Float64(); err != nil {
-			return 0, false
-		}
-	case string:
-		var err error
-		if f, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
-			return 0, false
-		}
-	default:
-		return 0, false
-	}
-	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
 }
 
 func quote(v any) string {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/peterstace/simplefeatures/geom"
+
+	"quyhoach/gis"
 )
 
 // frame is the local coordinate frame: projected metres minus a whole-metre
@@ -260,45 +262,12 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
+// firstPoint returns the first position of g's points, lines or shells (the
+// holes of a polygon whose shell is empty do not count).
 func firstPoint(g orb.Geometry) (orb.Point, bool) {
-	switch g := g.(type) {
-	case orb.Point:
-		return g, true
-	case orb.Polygon:
-		if len(g) > 0 && len(g[0]) > 0 {
-			return g[0][0], true
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			if len(p) > 0 && len(p[0]) > 0 {
-				return p[0][0], true
-			}
-		}
-	case orb.Bound:
-		return g.Min, true
-	case orb.LineString:
-		if len(g) > 0 {
-			return g[0], true
-		}
-	case orb.Ring:
-		if len(g) > 0 {
-			return g[0], true
-		}
-	case orb.MultiPoint:
-		if len(g) > 0 {
-			return g[0], true
-		}
-	case orb.MultiLineString:
-		for _, l := range g {
-			if len(l) > 0 {
-				return l[0], true
-			}
-		}
-	case orb.Collection:
-		for _, c := range g {
-			if p, ok := firstPoint(c); ok {
-				return p, true
-			}
+	for p := range gis.Paths(g) {
+		if p.Kind != gis.Hole {
+			return p.Points[0], true
 		}
 	}
 	return orb.Point{}, false

@@ -1,0 +1,399 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+	"quyhoach/gis/diff"
+	"quyhoach/gis/landuse"
+	"quyhoach/gis/render"
+	"quyhoach/gis/sheet"
+	"quyhoach/store"
+)
+
+// Agencies are the bodies a title block names before the approval log
+// names its own.
+type Agencies struct {
+	Approving, Appraising, Organising string
+}
+
+// ZoneAgencies are the bodies of the zone's plans (DOMAIN.md).
+var ZoneAgencies = Agencies{
+	Approving:  "UBND tỉnh Lạng Sơn",
+	Appraising: "Sở Xây dựng tỉnh Lạng Sơn",
+	Organising: "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn",
+}
+
+// DefaultDrawingName is the drawing name of a sheet not given one.
+const DefaultDrawingName = "Bản đồ quy hoạch tổng mặt bằng sử dụng đất"
+
+// PrintRequest is what a print asks for: the same choices in the CLI's
+// print command and the window's print dialog.
+type PrintRequest struct {
+	Plan      string
+	Ref       Ref
+	Paper     string // A0 … A4
+	Landscape bool
+	Scale     float64 // denominator; 0: the largest standard scale that fits (1/500 for an atlas)
+	// Center, when set, centres the map on this WGS84 lon/lat point at
+	// Scale (default the plan's scale) instead of fitting.
+	Center   *orb.Point
+	Adjusted bool     // fit the dossier's adjusted area
+	Lots     []string // fit these lots (codes)
+	Atlas    bool     // tile the plan with an index sheet
+	Compare  bool     // the approved base and the adjustment on two pages
+	Balance  bool     // add the land-use balance table
+	NoLabels bool
+	// Title block: empty fields take the defaults (DefaultDrawingName,
+	// drawing number QH-01, today's date, ZoneAgencies).
+	DrawingName, DrawingNo, Date        string // Date: dd/mm/yyyy
+	Consultant, Lead, Designer, Checker string
+	Agencies                            Agencies
+	Now                                 func() time.Time // the clock; nil: time.Now
+}
+
+// RequestError is a request that cannot be met as asked: contradictory
+// choices, a scale at which the plan does not fit, a lot that is not there.
+// Options names the request's options at fault ("scale", "center", "lots",
+// "adjusted", "atlas", "compare", "paper", "date"), so each face can name
+// them its own way (the CLI as flags: --scale).
+type RequestError struct {
+	Options []string
+	format  string // %s for each option, then args
+	args    []any
+}
+
+func (e *RequestError) Error() string { return e.Text(func(o string) string { return o }) }
+
+// Text writes the message with each option named by name.
+func (e *RequestError) Text(name func(option string) string) string {
+	args := make([]any, 0, len(e.Options)+len(e.args))
+	for _, o := range e.Options {
+		args = append(args, name(o))
+	}
+	return fmt.Sprintf(e.format, append(args, e.args...)...)
+}
+
+// badRequest is a RequestError about options; format has a %s for each.
+func badRequest(options []string, format string, args ...any) error {
+	return &RequestError{options, format, args}
+}
+
+// Check refuses contradictory or impossible requests before any work.
+func (r PrintRequest) Check() error {
+	opts := func(o ...string) []string { return o }
+	switch {
+	case r.Plan == "":
+		return badRequest(opts("plan"), "need a %s")
+	case r.Scale < 0 || math.IsNaN(r.Scale) || math.IsInf(r.Scale, 0):
+		return badRequest(opts("scale"), "%s %g: want a denominator greater than 0 (1/N)", r.Scale)
+	case r.Center != nil && r.Adjusted:
+		return badRequest(opts("center", "adjusted"), "%s and %s exclude each other")
+	case r.Center != nil && len(r.Lots) > 0:
+		return badRequest(opts("center", "lots"), "%s and %s exclude each other")
+	case r.Adjusted && len(r.Lots) > 0:
+		return badRequest(opts("adjusted", "lots"), "%s and %s exclude each other")
+	case r.Atlas && (r.Center != nil || r.Compare || r.Adjusted || len(r.Lots) > 0):
+		return badRequest(opts("atlas"), "%s tiles the whole plan: no centre, adjusted area, lots or compare")
+	case r.Compare && r.Ref.Dossier == 0:
+		return badRequest(opts("compare", "dossier"), "%s needs %s")
+	case r.Adjusted && r.Ref.Dossier == 0:
+		return badRequest(opts("adjusted", "dossier"), "%s needs %s")
+	}
+	if _, err := sheet.PaperByName(r.Paper); err != nil {
+		return badRequest(opts("paper"), "%s: %s", strings.TrimPrefix(err.Error(), "sheet: "))
+	}
+	if r.Center != nil && (math.Abs(r.Center[0]) > 180 || math.Abs(r.Center[1]) > 90) {
+		return badRequest(opts("center"), "%s %g,%g: want longitude, latitude in degrees (WGS84)", r.Center[0], r.Center[1])
+	}
+	if r.Date != "" {
+		if _, err := time.Parse("2/1/2006", r.Date); err != nil {
+			return badRequest(opts("date"), "%s %q: want dd/mm/yyyy", r.Date)
+		}
+	}
+	return nil
+}
+
+// printState is a state with what its sheets need beside it.
+type printState struct {
+	*State
+	adj     *Comparison    // what its dossier changes, or nil
+	dossier *store.Dossier // the dossier behind it (its own, or the one that made its version)
+	changed []gis.Feature  // the adjusted area outlined
+}
+
+func openPrintState(ctx context.Context, src Source, cat *landuse.Catalogue, code string, ref Ref) (printState, error) {
+	s, err := Open(ctx, src, code, ref)
+	if err != nil {
+		return printState{}, err
+	}
+	ps := printState{State: s}
+	if ps.adj, err = Adjustment(ctx, src, s, cat); err != nil {
+		return ps, err
+	}
+	if ps.adj != nil {
+		ps.changed = ps.adj.Changed()
+		if ps.dossier, err = AdjustingDossier(ctx, src, s); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return ps, err
+		}
+	}
+	return ps, nil
+}
+
+// Sheets builds the sheets of a print request.
+func Sheets(ctx context.Context, src Source, cat *landuse.Catalogue, fonts render.Fonts, r PrintRequest) (*sheet.Document, error) {
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	now, err := openPrintState(ctx, src, cat, r.Plan, r.Ref)
+	if err != nil {
+		return nil, err
+	}
+	if len(now.Lots()) == 0 {
+		return nil, badRequest(nil, "%s of plan %s has no lots (%s) to print", now.Ref(), r.Plan, gis.LandUseLayer)
+	}
+	layouts, err := r.layouts(now)
+	if err != nil {
+		return nil, err
+	}
+	b := r.balances(now, cat)
+	clock := r.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	tb := r.titleBlock(now, clock())
+	doc := &sheet.Document{Title: tb.DrawingName + " – " + now.Plan.Name, Created: clock(), Catalogue: cat, Fonts: fonts}
+	page := func(l sheet.Layout, s printState, t sheet.TitleBlock) sheet.Sheet {
+		return sheet.Sheet{Layout: l, Title: t, Plan: s.Outline(), Balance: b.whole, Adjusted: b.adjusted, Note: illustrative(s.Plan),
+			Map: render.Map{Lots: s.Lots(), Lines: s.Lines(), Boundary: s.BoundaryFeatures(), Highlight: s.changed, Labels: !r.NoLabels}}
+	}
+	switch {
+	case r.Atlas:
+		return r.atlas(doc, now, layouts, tb, page)
+	case r.Compare:
+		base, err := openPrintState(ctx, src, cat, r.Plan, Ref{Version: now.Dossier.Base})
+		if err != nil {
+			return nil, err
+		}
+		base.changed = now.changed // the same area outlined on both pages
+		base.dossier = nil
+		bt := r.titleBlock(base, clock())
+		bt.DrawingName = "Quy hoạch đã phê duyệt (trước điều chỉnh) – " + bt.DrawingName
+		bt.DrawingNo = tb.DrawingNo + "a"
+		at := tb
+		at.DrawingName = "Quy hoạch điều chỉnh – " + tb.DrawingName
+		at.DrawingNo = tb.DrawingNo + "b"
+		doc.Sheets = append(doc.Sheets, page(layouts[0], base, bt), page(layouts[0], now, at))
+	default:
+		doc.Sheets = append(doc.Sheets, page(layouts[0], now, tb))
+	}
+	return doc, nil
+}
+
+// atlas adds the index sheet and the tiles of an atlas.
+func (r PrintRequest) atlas(doc *sheet.Document, s printState, layouts []sheet.Layout, tb sheet.TitleBlock,
+	page func(sheet.Layout, printState, sheet.TitleBlock) sheet.Sheet) (*sheet.Document, error) {
+	ext, _ := s.Extent()
+	idx, err := sheet.Fit(sheet.Options{Paper: r.Paper, Landscape: r.Landscape}, ext)
+	if err != nil {
+		return nil, badRequest(nil, "index sheet: %s", strings.TrimPrefix(err.Error(), "sheet: "))
+	}
+	t := tb
+	t.DrawingName = "Sơ đồ phân mảnh – " + tb.DrawingName
+	t.DrawingNo = tb.DrawingNo + "/0"
+	ix := page(idx, s, t)
+	ix.Map.Labels = false
+	for i, l := range layouts {
+		ix.Tiles = append(ix.Tiles, sheet.Tile{Extent: l.Extent(), Label: strconv.Itoa(i + 1)})
+	}
+	doc.Sheets = append(doc.Sheets, ix)
+	for i, l := range layouts {
+		t := tb
+		t.DrawingName = fmt.Sprintf("%s – mảnh %d/%d", tb.DrawingName, i+1, len(layouts))
+		t.DrawingNo = fmt.Sprintf("%s/%d", tb.DrawingNo, i+1)
+		doc.Sheets = append(doc.Sheets, page(l, s, t))
+	}
+	return doc, nil
+}
+
+// layouts places the map: an atlas's tiles, a centre at a scale, or a fit
+// to the plan, the adjusted area or chosen lots.
+func (r PrintRequest) layouts(s printState) ([]sheet.Layout, error) {
+	o := sheet.Options{Paper: r.Paper, Landscape: r.Landscape, Scale: r.Scale}
+	planExt, _ := s.Extent()
+	var ls []sheet.Layout
+	var err error
+	switch {
+	case r.Atlas:
+		ls, err = sheet.Atlas(o, planExt, func(e orb.Bound) bool {
+			return slices.ContainsFunc(s.Lots(), func(f gis.Feature) bool { return sheet.Touches(f.Geometry, e) })
+		})
+	case r.Center != nil:
+		if o.Scale == 0 {
+			o.Scale = float64(s.Plan.Scale)
+		}
+		if o.Scale <= 0 {
+			o.Scale = 2000
+		}
+		tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+		var l sheet.Layout
+		l, err = sheet.New(o, tr(*r.Center))
+		ls = []sheet.Layout{l}
+	default:
+		ext := planExt
+		if len(r.Lots) > 0 {
+			if ext, err = lotsExtent(s.Lots(), r.Lots); err != nil {
+				return nil, err
+			}
+		}
+		if r.Adjusted {
+			var ok bool
+			if ext, ok = Extent(s.changed); !ok {
+				return nil, badRequest(nil, "dossier %d changes no geometry to fit", r.Ref.Dossier)
+			}
+		}
+		var l sheet.Layout
+		l, err = sheet.Fit(o, ext)
+		ls = []sheet.Layout{l}
+	}
+	var tm *sheet.TooManySheetsError
+	if errors.As(err, &tm) || errors.Is(err, sheet.ErrScale) || errors.Is(err, sheet.ErrEmpty) || err != nil && strings.Contains(err.Error(), "does not fit") {
+		return nil, badRequest(nil, "%s", strings.TrimPrefix(err.Error(), "sheet: "))
+	}
+	return ls, err
+}
+
+// lotsExtent is the extent of the lots named by codes.
+func lotsExtent(lots []gis.Feature, codes []string) (orb.Bound, error) {
+	want := map[string]bool{}
+	for _, c := range codes {
+		if c = strings.TrimSpace(c); c != "" {
+			want[c] = true
+		}
+	}
+	var sel []gis.Feature
+	found := map[string]bool{}
+	for _, f := range lots {
+		if c := f.String("maDoiTuong"); want[c] && f.Geometry != nil {
+			sel = append(sel, f)
+			found[c] = true
+		}
+	}
+	var missing []string
+	for c := range want {
+		if !found[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 || len(want) == 0 {
+		sort.Strings(missing)
+		return orb.Bound{}, badRequest([]string{"lots"}, "%s: no lot %s in the plan", strings.Join(missing, ", "))
+	}
+	b, _ := Extent(sel)
+	return b, nil
+}
+
+// sheetBalances are the balance tables a sheet carries, when asked for.
+type sheetBalances struct{ whole, adjusted *diff.Balance }
+
+func (r PrintRequest) balances(s printState, cat *landuse.Catalogue) sheetBalances {
+	if !r.Balance {
+		return sheetBalances{}
+	}
+	if s.adj == nil {
+		b := Balance(s.State, cat)
+		return sheetBalances{whole: &b}
+	}
+	return sheetBalances{&s.adj.Whole, &s.adj.Adjusted}
+}
+
+// illustrative is the note under the map of a plan whose data are samples.
+func illustrative(p store.Plan) string {
+	if strings.Contains(strings.ToLower(p.Note), "illustrative") {
+		return "Dữ liệu minh họa, không phải hình học chính thức của đồ án"
+	}
+	return ""
+}
+
+// titleBlock fills the khung tên from the request, the plan, the dossier and the version.
+func (r PrintRequest) titleBlock(s printState, now time.Time) sheet.TitleBlock {
+	ag := r.Agencies
+	if ag == (Agencies{}) {
+		ag = ZoneAgencies
+	}
+	t := sheet.TitleBlock{
+		ApprovingBody: ag.Approving, AppraisingBody: ag.Appraising, OrganisingBody: ag.Organising,
+		Consultant: r.Consultant, Lead: r.Lead, Designer: r.Designer, Checker: r.Checker,
+		PlanName: s.Plan.Name, DrawingName: cmpOr(r.DrawingName, DefaultDrawingName), DrawingNo: cmpOr(r.DrawingNo, "QH-01"),
+		Date: cmpOr(r.Date, now.Format("02/01/2006")),
+	}
+	if v := s.Version; s.State.Dossier == nil && v.DecisionNo != "" { // an approved version
+		t.DecisionNo, t.DecisionDate = DecisionText(v.DecisionNo), VNDate(v.DecisionDate)
+	}
+	if d := s.dossier; d != nil {
+		switch d.Kind {
+		case store.Local:
+			t.Adjustment = "Điều chỉnh cục bộ"
+		case store.Overall:
+			t.Adjustment = "Điều chỉnh tổng thể"
+		}
+		for _, tr := range d.Transitions {
+			switch tr.To {
+			case store.Submitted:
+				t.OrganisingBody = bodyOr(tr.By, t.OrganisingBody)
+			case store.Appraising, store.Appraised:
+				t.AppraisingBody = bodyOr(tr.By, t.AppraisingBody)
+			case store.Approved:
+				t.ApprovingBody = bodyOr(tr.By, t.ApprovingBody)
+				if tr.DocNo != "" {
+					t.DecisionNo, t.DecisionDate = DecisionText(tr.DocNo), VNDate(tr.DocDate)
+				}
+			}
+		}
+	}
+	return t
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// bodyOr is by when it names an organisation ("Sở Xây dựng"), else def:
+// a login name ("root", the CLI's default --by) stays out of the title block.
+func bodyOr(by, def string) string {
+	if strings.ContainsRune(strings.TrimSpace(by), ' ') {
+		return by
+	}
+	return def
+}
+
+// DecisionText writes a decision number as drawings cite it.
+func DecisionText(no string) string {
+	if strings.HasPrefix(strings.ToLower(no), "quyết định") {
+		return no
+	}
+	return "Quyết định số " + no
+}
+
+// VNDate turns 2024-09-06 into 06/9/2024, the way decisions are cited.
+func VNDate(iso string) string {
+	d, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return fmt.Sprintf("%02d/%d/%d", d.Day(), int(d.Month()), d.Year())
+}

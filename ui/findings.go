@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"quyhoach/gis/topo"
+)
+
+// findingsPanel lists the topology and attribute findings of the shown
+// state; choosing one shows it on the map.
+type findingsPanel struct {
+	widget.BaseWidget
+	Run   *widget.Button
+	List  *widget.List
+	Label *widget.Label
+	Items []topo.Finding
+	// OnRun is called when a check is asked for; OnPick with the finding chosen.
+	OnRun  func()
+	OnPick func(topo.Finding)
+}
+
+func newFindingsPanel() *findingsPanel {
+	f := &findingsPanel{Label: widget.NewLabel("")}
+	f.Run = widget.NewButtonWithIcon(tr("Check topology and attributes"), theme.SearchIcon(), func() {
+		if f.OnRun != nil {
+			f.OnRun()
+		}
+	})
+	f.List = widget.NewList(func() int { return len(f.Items) },
+		cellLabel,
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			it := f.Items[i]
+			text := it.Kind
+			if it.AreaM2 > 0 {
+				text += " · " + num(it.AreaM2, 2) + " m²"
+			}
+			o.(*widget.Label).SetText(text + " · " + it.Message)
+		})
+	f.List.OnSelected = func(i widget.ListItemID) {
+		if f.OnPick != nil {
+			f.OnPick(f.Items[i])
+		}
+	}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// CreateRenderer implements fyne.Widget.
+func (f *findingsPanel) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(container.NewVBox(f.Run, f.Label), nil, nil, nil, f.List))
+}
+
+// SetFindings lists the findings of a check.
+func (f *findingsPanel) SetFindings(items []topo.Finding) {
+	f.show(items, tr("{{.N}} findings", map[string]any{"N": len(items)}))
+}
+
+// Clear empties the list: another state is shown, not checked yet.
+func (f *findingsPanel) Clear() { f.show(nil, "") }
+
+func (f *findingsPanel) show(items []topo.Finding, label string) {
+	f.Items = items
+	f.Label.SetText(label)
+	f.List.UnselectAll()
+	f.List.Refresh()
+}
