@@ -394,32 +394,15 @@ func (e *encoder) value(b []byte, v any) []byte {
 		return append(b, ']')
 	case float32:
 		return e.float(b, float64(v), 32)
-	case int:
-		return e.float(b, float64(v), 64)
-	case int8:
-		return e.float(b, float64(v), 64)
-	case int16:
-		return e.float(b, float64(v), 64)
-	case int32:
-		return e.float(b, float64(v), 64)
-	case int64:
-		return e.float(b, float64(v), 64)
-	case uint:
-		return e.float(b, float64(v), 64)
-	case uint8:
-		return e.float(b, float64(v), 64)
-	case uint16:
-		return e.float(b, float64(v), 64)
-	case uint32:
-		return e.float(b, float64(v), 64)
-	case uint64:
-		return e.float(b, float64(v), 64)
 	case json.Number:
 		f, err := strconv.ParseFloat(string(v), 64)
 		if err != nil {
 			e.fail(fmt.Errorf("json.Number %q: %w", string(v), err))
 			return append(b, "null"...)
 		}
+		return e.float(b, f, 64)
+	}
+	if f, ok := gis.Number(v); ok { // any other Go integer type
 		return e.float(b, f, 64)
 	}
 	j, err := json.Marshal(v)
