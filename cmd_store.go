@@ -230,7 +230,9 @@ func cmdVersions(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdVerify(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("verify [--db FILE]")
+	fs := c.flags("verify [--db FILE] [--anchor SEAL] [--json]")
+	anchor := fs.String("anchor", "", "a plan seal kept elsewhere (printed on a sheet): the history must contain it")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
@@ -239,16 +241,27 @@ func cmdVerify(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
-	problems, err := st.Verify(ctx)
+	v, err := st.Verify(ctx, store.VerifyOptions{Anchor: *anchor})
 	if err != nil {
 		return err
 	}
-	for _, p := range problems {
-		fmt.Fprintln(c.stdout, p)
+	if *asJSON {
+		if err := writeJSON(c, map[string]any{"file": st.Path(), "findings": nonNil(v.Findings), "anchor": v.Anchored}); err != nil {
+			return err
+		}
+	} else {
+		for _, f := range v.Findings {
+			fmt.Fprintln(c.stdout, f)
+		}
 	}
-	if len(problems) > 0 {
-		return &exitError{1, fmt.Errorf("%d problems in %s", len(problems), st.Path())}
+	if len(v.Findings) > 0 {
+		return &exitError{1, fmt.Errorf("%s in %s", plural(len(v.Findings), "problem"), st.Path())}
 	}
-	fmt.Fprintf(c.stdout, "ok: %s\n", st.Path())
+	if !*asJSON {
+		if v.Anchored != "" {
+			fmt.Fprintf(c.stdout, "anchor %s: found in %s\n", *anchor, v.Anchored)
+		}
+		fmt.Fprintf(c.stdout, "ok: %s\n", st.Path())
+	}
 	return nil
 }

@@ -336,7 +336,7 @@ func (r PrintRequest) titleBlock(s printState, now time.Time) sheet.TitleBlock {
 		ApprovingBody: ag.Approving, AppraisingBody: ag.Appraising, OrganisingBody: ag.Organising,
 		Consultant: r.Consultant, Lead: r.Lead, Designer: r.Designer, Checker: r.Checker,
 		PlanName: s.Plan.Name, DrawingName: cmpOr(r.DrawingName, DefaultDrawingName), DrawingNo: cmpOr(r.DrawingNo, "QH-01"),
-		Date: cmpOr(r.Date, now.Format("02/01/2006")),
+		Date: cmpOr(r.Date, now.Format("02/01/2006")), Seal: s.Plan.Seal,
 	}
 	if v := s.Version; s.State.Dossier == nil && v.DecisionNo != "" { // an approved version
 		t.DecisionNo, t.DecisionDate = DecisionText(v.DecisionNo), VNDate(v.DecisionDate)

@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -175,6 +173,7 @@ func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step, no
 		}
 		due = from.AddDate(0, 0, days).Format(time.DateOnly)
 	}
+	var made []byte // the seal of the version an approval makes
 	if st.Action == "approve" {
 		verID, err := approveTx(ctx, tx, d, st, timeText(now))
 		if err != nil {
@@ -183,60 +182,46 @@ func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step, no
 		if _, err := tx.ExecContext(ctx, "UPDATE dossier SET approved_version_id = ? WHERE id = ?", verID, id); err != nil {
 			return err
 		}
+		if made, err = versionSealByID(ctx, tx, verID); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE dossier SET state = ?, due = ? WHERE id = ?", a.to, due, id); err != nil {
 		return err
 	}
-	return appendTransition(ctx, tx, Transition{From: d.State, To: a.to, At: now, By: st.By, DocNo: st.DocNo, DocDate: st.DocDate, Note: st.Note, Due: due}, id)
+	return appendTransition(ctx, tx, Transition{From: d.State, To: a.to, At: now, By: st.By, DocNo: st.DocNo, DocDate: st.DocDate, Note: st.Note, Due: due}, id, made)
 }
 
-// appendTransition adds a row to the hash chain: its hash covers the previous
-// row's hash and its own content, so altering or removing a row breaks the
-// chain from there on.
-func appendTransition(ctx context.Context, tx *sql.Tx, t Transition, dossier int64) error {
-	prev := make([]byte, 32)
-	err := tx.QueryRowContext(ctx, "SELECT hash FROM transition ORDER BY id DESC LIMIT 1").Scan(&prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+// appendTransition records a step: the transition row and the link of the
+// dossier's chain that seals it, with the change set's digest as it stands
+// and the seal of the version the step made or moved onto (versionSeal).
+func appendTransition(ctx context.Context, tx *sql.Tx, t Transition, dossier int64, versionSeal []byte) error {
+	changes, err := changesDigest(ctx, tx, dossier)
+	if err != nil {
+		return err
+	}
+	prev, err := dossierHead(ctx, tx, dossier)
+	if err != nil {
 		return err
 	}
 	at := timeText(t.At)
-	h := transitionHash(prev, dossier, t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due)
-	_, err = tx.ExecContext(ctx, `INSERT INTO transition (dossier_id, from_state, to_state, at, by, doc_no, doc_date, note, due, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, dossier, t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due, prev, h)
+	content := stepDigest(t, at, changes, versionSeal)
+	h := linkHash(prev, "step", content, "")
+	r, err := tx.ExecContext(ctx, `INSERT INTO transition (dossier_id, from_state, to_state, at, by, doc_no, doc_date, note, due, changes, version_seal, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, dossier, t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due, changes, nonNilBytes(versionSeal), prev, h)
+	if err != nil {
+		return err
+	}
+	id, _ := r.LastInsertId()
+	_, err = appendDossierLink(ctx, tx, dossier, "step", id, content, at)
 	return err
 }
 
-func transitionHash(prev []byte, dossier int64, fields ...string) []byte {
-	content, _ := json.Marshal(append([]string{strconv.FormatInt(dossier, 10)}, fields...))
-	h := sha256.New()
-	h.Write(prev)
-	h.Write(content)
-	return h.Sum(nil)
-}
-
-// VerifyChain walks the transition log and returns the id of the first row
-// whose hash or link does not match (0 when the chain is intact).
-func (s *Store) VerifyChain(ctx context.Context) (int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, dossier_id, from_state, to_state, at, by, doc_no, doc_date, note, due, prev_hash, hash
-		FROM transition ORDER BY id`)
-	if err != nil {
-		return 0, fmt.Errorf("store: verify chain: %w", err)
+func nonNilBytes(b []byte) []byte {
+	if b == nil {
+		return []byte{}
 	}
-	defer rows.Close()
-	prev := make([]byte, 32)
-	for rows.Next() {
-		var id, dossier int64
-		var f [8]string
-		var ph, h []byte
-		if err := rows.Scan(&id, &dossier, &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &ph, &h); err != nil {
-			return 0, fmt.Errorf("store: verify chain: %w", err)
-		}
-		if string(ph) != string(prev) || string(transitionHash(prev, dossier, f[:]...)) != string(h) {
-			return id, nil
-		}
-		prev = h
-	}
-	return 0, rows.Err()
+	return b
 }
 
 // conflicts lists the dossier's changed features that also changed between
@@ -309,8 +294,8 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 		return 0, err
 	}
 	msg := fmt.Sprintf("dossier %d approved: %s", d.ID, d.Title)
-	r, err := tx.ExecContext(ctx, `INSERT INTO version (plan_id, number, parent_id, created, source, message, dossier_id, decision_no, decision_date, ma_thong_tin_qh)
-		VALUES (?, ?, ?, ?, 'dossier', ?, ?, ?, ?, ?)`, planID, number, curID, now, msg, d.ID, st.DocNo, st.DocDate, cmp.Or(st.MaThongTinQH, MaThongTinQH(level, d.Kind, st.DocDate)))
+	r, err := tx.ExecContext(ctx, `INSERT INTO version (uid, plan_id, number, parent_id, created, source, message, dossier_id, decision_no, decision_date, ma_thong_tin_qh)
+		VALUES (?, ?, ?, ?, ?, 'dossier', ?, ?, ?, ?, ?)`, newID(), planID, number, curID, now, msg, d.ID, st.DocNo, st.DocDate, cmp.Or(st.MaThongTinQH, MaThongTinQH(level, d.Kind, st.DocDate)))
 	if err != nil {
 		return 0, err
 	}
@@ -335,10 +320,38 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 		SELECT ?, c.feature_id, j.value FROM dossier_change c, json_each(c.parents) j WHERE c.dossier_id = ?`, verID, d.ID); err != nil {
 		return 0, err
 	}
+	if err := sealApproved(ctx, tx, planID, curID, verID, d.ID, now); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
 		return 0, err
 	}
 	return verID, nil
+}
+
+// sealApproved seals the version an approval wrote: the current version's
+// items state, less the old items of the features the dossier changes, plus
+// their new ones. It reads only the change set, whatever the plan's size.
+func sealApproved(ctx context.Context, tx *sql.Tx, planID, curID, verID, dossier int64, now string) error {
+	state, err := itemsState(ctx, tx, curID)
+	if err != nil {
+		return err
+	}
+	old, err := queryItems(ctx, tx, `SELECT k.feature_id, l.name, b.hash FROM dossier_change c
+		JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
+		JOIN layer l ON l.id = k.layer_id JOIN body b ON b.id = k.body_id WHERE c.dossier_id = ?`, curID, dossier)
+	if err != nil {
+		return err
+	}
+	added, err := queryItems(ctx, tx, `SELECT c.feature_id, l.name, b.hash FROM dossier_change c
+		JOIN layer l ON l.id = c.layer_id JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ? AND c.op <> 'delete'`, dossier)
+	if err != nil {
+		return err
+	}
+	addItems(state, old, true)
+	addItems(state, added, false)
+	_, err = sealVersion(ctx, tx, planID, verID, state, now)
+	return err
 }
 
 // testHookApprove, when set by a test, runs inside the approval transaction
@@ -492,5 +505,9 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resoluti
 		}
 		note += "; conflicts: " + strings.Join(parts, ", ")
 	}
-	return appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: s.Now(), By: by, Note: note}, id)
+	newBase, err := versionSealByID(ctx, tx, curID)
+	if err != nil {
+		return err
+	}
+	return appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: s.Now(), By: by, Note: note}, id, newBase)
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Attach stores a document in a dossier. A withdrawn dossier takes no more
@@ -38,21 +39,30 @@ func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, da
 		if len(data) > limit {
 			return &StepError{"attach", fmt.Sprintf("%s is %d bytes; the limit is %d bytes (setting %s)", name, len(data), limit, SettingAttachmentMax)}
 		}
-		sum := sha256.Sum256(data)
 		now := s.Now()
-		r, err := tx.ExecContext(ctx, `INSERT INTO attachment (dossier_id, kind, name, size, sha256, data, added)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, dossier, kind, name, len(data), sum[:], data, timeText(now))
-		if err != nil {
-			return err
-		}
-		id, _ := r.LastInsertId()
+		id, err := attachTx(ctx, tx, dossier, kind, name, data, now)
+		sum := sha256.Sum256(data)
 		a = Attachment{ID: id, Kind: kind, Name: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Added: now}
-		return nil
+		return err
 	})
 	if err != nil {
 		return a, wrap(fmt.Sprintf("attach to dossier %d", dossier), err)
 	}
 	return a, nil
+}
+
+// attachTx stores a document and seals it in the dossier's chain.
+func attachTx(ctx context.Context, tx *sql.Tx, dossier int64, kind, name string, data []byte, now time.Time) (int64, error) {
+	sum := sha256.Sum256(data)
+	added := timeText(now)
+	r, err := tx.ExecContext(ctx, `INSERT INTO attachment (dossier_id, kind, name, size, sha256, data, added)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, dossier, kind, name, len(data), sum[:], data, added)
+	if err != nil {
+		return 0, err
+	}
+	id, _ := r.LastInsertId()
+	_, err = appendDossierLink(ctx, tx, dossier, "attach", id, attachDigest(kind, name, int64(len(data)), sum[:], added), added)
+	return id, err
 }
 
 // Extract returns an attachment and its bytes, checked against its sha256.
@@ -97,8 +107,3 @@ func loadAttachments(ctx context.Context, q querier, dossier int64) ([]Attachmen
 }
 
 func baseName(p string) string { return filepath.Base(p) }
-
-func sha256Sum(data []byte) []byte {
-	s := sha256.Sum256(data)
-	return s[:]
-}

@@ -34,7 +34,8 @@ const (
 // Dossier is an adjustment dossier (hồ sơ điều chỉnh): a change set on a base
 // version that travels through the approval steps.
 type Dossier struct {
-	ID       int64     `json:"id"`
+	ID       int64     `json:"id"`  // the dossier's number in this store
+	UID      string    `json:"uid"` // global id, the same in every store
 	Plan     string    `json:"plan"`
 	Kind     string    `json:"kind"`
 	Base     int       `json:"base"` // base version number
@@ -150,25 +151,59 @@ func createDossierTx(ctx context.Context, tx *sql.Tx, d NewDossier, now time.Tim
 	if err != nil {
 		return 0, err
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO dossier (plan_id, kind, base_version_id, title, reason, code, state, created)
-		VALUES (?, ?, ?, ?, ?, ?, 'draft', ?)`, planID, d.Kind, baseID, d.Title, d.Reason, d.Code, timeText(now))
+	uid, created := newID(), timeText(now)
+	r, err := tx.ExecContext(ctx, `INSERT INTO dossier (uid, plan_id, kind, base_version_id, title, reason, code, state, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?)`, uid, planID, d.Kind, baseID, d.Title, d.Reason, d.Code, created)
 	if err != nil {
 		return 0, err
 	}
 	id, _ := r.LastInsertId()
 	if d.Code == "" { // maHoSoQH: HS, year, dossier number
-		_, err = tx.ExecContext(ctx, "UPDATE dossier SET code = ? WHERE id = ?", fmt.Sprintf("HS%d-%06d", now.Year(), id), id)
+		d.Code = fmt.Sprintf("HS%d-%06d", now.Year(), id)
+		if _, err = tx.ExecContext(ctx, "UPDATE dossier SET code = ? WHERE id = ?", d.Code, id); err != nil {
+			return 0, err
+		}
 	}
-	return id, err
+	return id, openDossierChain(ctx, tx, id)
 }
 
-const dossierColumns = `d.id, p.code, d.kind, (SELECT number FROM version WHERE id = d.base_version_id), d.title, d.reason, d.code,
+// openDossierChain starts a dossier's chain with its record.
+func openDossierChain(ctx context.Context, tx *sql.Tx, id int64) error {
+	content, created, err := openRecord(ctx, tx, id, 0)
+	if err != nil {
+		return err
+	}
+	_, err = appendDossierLink(ctx, tx, id, "open", 0, content, created)
+	return err
+}
+
+// openRecord is the digest of a dossier's record with the seal of its base
+// version (baseID, or its present base when 0).
+func openRecord(ctx context.Context, q querier, id, baseID int64) (content []byte, created string, err error) {
+	var uid, planUID, kind, title, reason, code string
+	var base int64
+	err = q.QueryRowContext(ctx, `SELECT coalesce(d.uid, ''), coalesce(p.uid, ''), d.kind, d.base_version_id, d.title, d.reason, d.code, d.created
+		FROM dossier d JOIN plan p ON p.id = d.plan_id WHERE d.id = ?`, id).Scan(&uid, &planUID, &kind, &base, &title, &reason, &code, &created)
+	if err != nil {
+		return nil, "", err
+	}
+	if baseID == 0 {
+		baseID = base
+	}
+	seal, err := versionSealByID(ctx, q, baseID)
+	if err != nil {
+		return nil, "", err
+	}
+	return openDigest(uid, planUID, kind, seal, title, reason, code, created), created, nil
+}
+
+const dossierColumns = `d.id, coalesce(d.uid, ''), p.code, d.kind, (SELECT number FROM version WHERE id = d.base_version_id), d.title, d.reason, d.code,
 	d.state, d.created, d.due, coalesce((SELECT number FROM version WHERE id = d.approved_version_id), 0)`
 
 func (s *Store) scanDossier(sc interface{ Scan(...any) error }) (Dossier, error) {
 	var d Dossier
 	var created string
-	err := sc.Scan(&d.ID, &d.Plan, &d.Kind, &d.Base, &d.Title, &d.Reason, &d.Code, &d.State, &created, &d.Due, &d.Approved)
+	err := sc.Scan(&d.ID, &d.UID, &d.Plan, &d.Kind, &d.Base, &d.Title, &d.Reason, &d.Code, &d.State, &created, &d.Due, &d.Approved)
 	d.Created = parseTime(created)
 	d.Overdue = d.Due != "" && d.Due < s.Now().Format(time.DateOnly)
 	return d, err

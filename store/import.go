@@ -145,8 +145,20 @@ type importing struct {
 	ids      [][]string  // per layer, the id each feature gets
 	lineage  [][2]string // (feature, parent) ids
 	edited   []editedFeature
-	changed  bool // known to differ from the current version
+	old      []item // the current version's items of the imported layers
+	changed  bool   // known to differ from the current version
 	res      ImportResult
+}
+
+// items are the imported features as version items (after matching).
+func (imp *importing) items() []item {
+	var out []item
+	for li, l := range imp.req.Layers {
+		for fi := range l.Features {
+			out = append(out, item{imp.ids[li][fi], l.Name, imp.bodies[li][fi].hash[:]})
+		}
+	}
+	return out
 }
 
 func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]body, now string) (ImportResult, error) {
@@ -184,6 +196,17 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]bod
 	if err := writeLineage(ctx, tx, verID, imp.lineage); err != nil {
 		return imp.res, err
 	}
+	// The seal: the current version's items, less the imported layers'
+	// old items, plus their new ones.
+	state, err := itemsState(ctx, tx, curID)
+	if err != nil {
+		return imp.res, err
+	}
+	addItems(state, imp.old, true)
+	addItems(state, imp.items(), false)
+	if _, err := sealVersion(ctx, tx, planID, verID, state, now); err != nil {
+		return imp.res, err
+	}
 	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
 		return imp.res, err
 	}
@@ -218,6 +241,9 @@ func matchImport(ctx context.Context, tx *sql.Tx, curID int64, imp *importing) e
 		cur, err := storedFeatures(ctx, tx, curID, imp.layerIDs[li], imp.req.Key)
 		if err != nil {
 			return err
+		}
+		for _, c := range cur {
+			imp.old = append(imp.old, item{c.id, c.layer, c.hash[:]})
 		}
 		m, err := match(incomingOf(layer.Features, imp.bodies[li], imp.req.Key), cur, rules)
 		if err != nil {
@@ -294,8 +320,8 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	if curID != 0 {
 		parent = curID
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO version (plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
+	r, err := tx.ExecContext(ctx, `INSERT INTO version (uid, plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
 	if err != nil {
 		return 0, err
 	}

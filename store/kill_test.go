@@ -48,8 +48,8 @@ func TestKilledImportLeavesStoreAsItWas(t *testing.T) {
 	if after := fingerprint(t, s); after != before {
 		t.Fatalf("store changed by a killed import:\nbefore %s\nafter  %s", before, after)
 	}
-	if p, err := s.Verify(ctx); err != nil || len(p) > 0 {
-		t.Fatalf("verify after the kill: %v %v", p, err)
+	if v, err := s.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+		t.Fatalf("verify after the kill: %v %v", v.Findings, err)
 	}
 }
 
@@ -113,8 +113,8 @@ func TestKilledApproveLeavesOldState(t *testing.T) {
 	if got, _ := s.Dossier(ctx, d); got.State != Appraised || len(got.Transitions) != 3 {
 		t.Fatalf("dossier after the kill: %s with %d transitions", got.State, len(got.Transitions))
 	}
-	if p, err := s.Verify(ctx); err != nil || len(p) > 0 {
-		t.Fatalf("verify: %v %v", p, err)
+	if v, err := s.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+		t.Fatalf("verify: %v %v", v.Findings, err)
 	}
 	if got := mustStep(t, s, d, Step{Action: "approve", DocNo: "3/QĐ", DocDate: "2026-12-01"}); got.State != Approved {
 		t.Fatal(got.State)

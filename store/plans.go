@@ -45,16 +45,26 @@ func createPlan(ctx context.Context, tx *sql.Tx, p Plan, now string) error {
 	if p.CRS == 0 {
 		p.CRS = 9215
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO plan (code, name, level, scale, crs, area, note, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Code, p.Name, p.Level, p.Scale, p.CRS, p.Area, p.Note, now)
+	r, err := tx.ExecContext(ctx, `INSERT INTO plan (uid, code, name, level, scale, crs, area, note, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), p.Code, p.Name, p.Level, p.Scale, p.CRS, p.Area, p.Note, now)
+	if err != nil {
+		return err
+	}
+	id, _ := r.LastInsertId()
+	content, created, err := planRecord(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	_, err = appendPlanLink(ctx, tx, id, "plan", 0, content, created)
 	return err
 }
 
-const planColumns = `p.code, p.name, p.level, p.scale, p.crs, p.area, p.note, coalesce(v.number, 0)`
+const planColumns = `coalesce(p.uid, ''), p.code, p.name, p.level, p.scale, p.crs, p.area, p.note, coalesce(v.number, 0),
+	coalesce((SELECT lower(hex(hash)) FROM plan_link l WHERE l.plan_id = p.id ORDER BY seq DESC LIMIT 1), '')`
 
 func scanPlan(sc interface{ Scan(...any) error }) (Plan, error) {
 	var p Plan
-	err := sc.Scan(&p.Code, &p.Name, &p.Level, &p.Scale, &p.CRS, &p.Area, &p.Note, &p.CurrentVersion)
+	err := sc.Scan(&p.UID, &p.Code, &p.Name, &p.Level, &p.Scale, &p.CRS, &p.Area, &p.Note, &p.CurrentVersion, &p.Seal)
 	return p, err
 }
 
@@ -133,7 +143,7 @@ func (s *Store) Versions(ctx context.Context, code string) ([]Version, error) {
 	return out, rows.Err()
 }
 
-const versionColumns = `v.number, v.created, v.source, v.message, coalesce((SELECT number FROM version p WHERE p.id = v.parent_id), 0),
+const versionColumns = `coalesce(v.uid, ''), lower(hex(coalesce(v.seal, x''))), v.number, v.created, v.source, v.message, coalesce((SELECT number FROM version p WHERE p.id = v.parent_id), 0),
 	coalesce(v.dossier_id, 0), v.decision_no, v.decision_date, v.ma_thong_tin_qh,
 	(SELECT count(*) FROM version_item i WHERE i.version_id = v.id),
 	(SELECT coalesce(group_concat(name, char(10)), '') FROM (SELECT DISTINCT l.name FROM version_item i JOIN layer l ON l.id = i.layer_id WHERE i.version_id = v.id ORDER BY l.name))`
@@ -141,7 +151,7 @@ const versionColumns = `v.number, v.created, v.source, v.message, coalesce((SELE
 func scanVersion(sc interface{ Scan(...any) error }, id *int64) (Version, error) {
 	var v Version
 	var created, layers string
-	err := sc.Scan(id, &v.Number, &created, &v.Source, &v.Message, &v.Parent, &v.Dossier,
+	err := sc.Scan(id, &v.UID, &v.Seal, &v.Number, &created, &v.Source, &v.Message, &v.Parent, &v.Dossier,
 		&v.DecisionNo, &v.DecisionDate, &v.MaThongTinQH, &v.Features, &layers)
 	v.Created = parseTime(created)
 	if layers != "" {

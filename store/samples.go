@@ -115,9 +115,7 @@ func (s *Store) installDossier(ctx context.Context, tx *sql.Tx, plan string, d s
 		if err != nil {
 			return 0, err
 		}
-		sum := sha256Sum(data)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attachment (dossier_id, kind, name, size, sha256, data, added) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, a.Kind, baseName(a.File), len(data), sum, data, timeText(created)); err != nil {
+		if _, err := attachTx(ctx, tx, id, a.Kind, baseName(a.File), data, created); err != nil {
 			return 0, fmt.Errorf("attachment %s: %w", a.File, err)
 		}
 	}

@@ -44,8 +44,8 @@ func TestInstallSamples(t *testing.T) {
 	if len(late) != 1 || late[0].Plan != "chi-ma" {
 		t.Fatalf("overdue %+v", late)
 	}
-	if p, err := s.Verify(ctx); err != nil || len(p) > 0 {
-		t.Fatalf("verify %v %v", p, err)
+	if v, err := s.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+		t.Fatalf("verify %v %v", v.Findings, err)
 	}
 	// A second install refuses (the plans exist) and changes nothing.
 	if err := s.InstallSamples(ctx, assets.Samples); err == nil {

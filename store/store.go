@@ -165,6 +165,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, string(text)); err != nil {
 				return fmt.Errorf("migration %s: %w", files[i], err)
 			}
+			if step := migrationSteps[i+1]; step != nil {
+				if err := step(ctx, tx, timeText(s.Now())); err != nil {
+					return fmt.Errorf("migration %s: %w", files[i], err)
+				}
+			}
 			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", ApplicationID, i+1)); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -333,20 +334,24 @@ func TestMigrationsRunOnOldFile(t *testing.T) {
 	s.Close()
 
 	// A later program with one more migration opens the old file.
-	core, _ := embedded.ReadFile("migrations/0001_core.sql")
-	saved := migrations
-	migrations = fstest.MapFS{
-		"migrations/0001_core.sql":  {Data: core},
-		"migrations/0002_extra.sql": {Data: []byte("ALTER TABLE plan ADD COLUMN consultant TEXT NOT NULL DEFAULT 'none';")},
+	files, _ := fs.Glob(embedded, "migrations/*.sql")
+	later := fstest.MapFS{}
+	for _, f := range files {
+		data, _ := embedded.ReadFile(f)
+		later[f] = &fstest.MapFile{Data: data}
 	}
+	n := len(files) + 1
+	later[fmt.Sprintf("migrations/%04d_extra.sql", n)] = &fstest.MapFile{Data: []byte("ALTER TABLE plan ADD COLUMN consultant TEXT NOT NULL DEFAULT 'none';")}
+	saved := migrations
+	migrations = later
 	defer func() { migrations = saved }()
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.SchemaVersion(ctx); v != 2 {
-		t.Fatalf("schema version %d, want 2", v)
+	if v, _ := s.SchemaVersion(ctx); v != n {
+		t.Fatalf("schema version %d, want %d", v, n)
 	}
 	if got := count(t, s, "SELECT count(*) FROM plan WHERE consultant = 'none'"); got != 1 {
 		t.Fatalf("migrated plan rows: %d", got)
@@ -365,16 +370,26 @@ func TestVerifyFindsAlteredBody(t *testing.T) {
 	s := openTemp(t)
 	mustPlan(t, s, "p")
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(3, 1)}}})
-	if p, err := s.Verify(context.Background()); err != nil || len(p) != 0 {
-		t.Fatalf("fresh file: %v %v", p, err)
+	if v, err := s.Verify(context.Background(), VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+		t.Fatalf("fresh file: %v %v", v.Findings, err)
 	}
 	// Simulate tampering done outside the program (the trigger stops it inside).
 	if _, err := s.db.Exec("DROP TRIGGER body_no_update; UPDATE body SET geojson = geojson || ' ' WHERE id = 2"); err != nil {
 		t.Fatal(err)
 	}
-	p, err := s.Verify(context.Background())
-	if err != nil || len(p) != 1 || !strings.Contains(p[0], "body 2: content does not match its hash") {
-		t.Fatalf("got %v %v", p, err)
+	v, err := s.Verify(context.Background(), VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the body's finding names the plan, the version, the lot and its id
+	var body *Finding
+	for i, f := range v.Findings {
+		if f.Check == "body" {
+			body = &v.Findings[i]
+		}
+	}
+	if body == nil || body.Plan != "p" || body.Version != 1 || body.Feature == "" || body.Lot == "" || !strings.Contains(body.String(), "content does not match its sha256") {
+		t.Fatalf("findings %v", v.Findings)
 	}
 }
 
@@ -436,8 +451,8 @@ func TestRTreeBulkLoad(t *testing.T) {
 	}
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: append(lots, extra...)}}, Key: "maDoiTuong"})
 	check(len(lots) + 10)
-	if p, err := s.Verify(context.Background()); err != nil || len(p) > 0 {
-		t.Fatalf("verify %v %v", p, err)
+	if v, err := s.Verify(context.Background(), VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+		t.Fatalf("verify %v %v", v.Findings, err)
 	}
 }
 

@@ -33,6 +33,7 @@ func kindErr(kind error, format string, args ...any) error {
 
 // Plan is a zoning plan kept in the store.
 type Plan struct {
+	UID            string `json:"uid"` // global id, the same in every store
 	Code           string `json:"code"`
 	Name           string `json:"name"`
 	Level          string `json:"level"` // general | zoning | detailed
@@ -41,6 +42,9 @@ type Plan struct {
 	Note           string `json:"note,omitempty"`
 	CRS            int    `json:"crs"`             // official CRS, EPSG:9215
 	CurrentVersion int    `json:"current_version"` // number; 0 before the first import
+	// Seal is the head of the plan's journal: one hash over its whole
+	// history (record, versions, dossiers' steps and documents), hex.
+	Seal string `json:"seal"`
 }
 
 // Levels lists the plan levels in hierarchy order.
@@ -48,6 +52,7 @@ var Levels = []string{"general", "zoning", "detailed"}
 
 // Version is an immutable snapshot of a plan.
 type Version struct {
+	UID           string    `json:"uid"`    // global id
 	Number        int       `json:"number"` // 1, 2, … per plan
 	Current       bool      `json:"current"`
 	Created       time.Time `json:"created"`
@@ -58,6 +63,7 @@ type Version struct {
 	DecisionNo    string    `json:"decision_no,omitempty"`
 	DecisionDate  string    `json:"decision_date,omitempty"`
 	MaThongTinQH  string    `json:"ma_thong_tin_qh,omitempty"`
+	Seal          string    `json:"seal"` // hex: its record, items, lineage and parent's seal
 	Features      int       `json:"features"`
 	LayerNames    []string  `json:"layers"`
 	ChangedLayers []string  `json:"-"`

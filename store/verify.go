@@ -3,112 +3,427 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"math"
+	"sort"
 	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quyhoach/gis/geojson"
+	"quyhoach/lthash"
 )
 
-// Verify checks the file: SQLite's integrity check, foreign keys, that every
-// version's bodies are present and unaltered (their hash matches), and that
-// every plan with versions has a current one. It returns the problems found;
-// none means the file is sound.
-func (s *Store) Verify(ctx context.Context) ([]string, error) {
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+// Finding is one problem Verify found, naming where it is.
+type Finding struct {
+	Check    string `json:"check"`             // sqlite, schema, note, body, bbox, attachment, plan, version, dossier, anchor
+	Plan     string `json:"plan,omitempty"`    // plan code
+	Version  int    `json:"version,omitempty"` // version number
+	Dossier  int64  `json:"dossier,omitempty"` // dossier number
+	Lot      string `json:"lot,omitempty"`     // lot code (maDoiTuong)
+	Feature  string `json:"feature,omitempty"` // feature id
+	Problem  string `json:"problem"`
+	Expected string `json:"expected,omitempty"`
+}
 
-	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+// String is the finding on one line: where, what is wrong, what was expected.
+func (f Finding) String() string {
+	var where []string
+	if f.Plan != "" {
+		where = append(where, "plan "+f.Plan)
+	}
+	if f.Version != 0 {
+		where = append(where, fmt.Sprintf("version %d", f.Version))
+	}
+	if f.Dossier != 0 {
+		where = append(where, fmt.Sprintf("dossier %d", f.Dossier))
+	}
+	if f.Lot != "" {
+		where = append(where, "lot "+f.Lot)
+	}
+	if f.Feature != "" {
+		where = append(where, "feature "+f.Feature)
+	}
+	s := f.Check + ": "
+	if len(where) > 0 {
+		s += strings.Join(where, ", ") + ": "
+	}
+	s += f.Problem
+	if f.Expected != "" {
+		s += " (expected " + f.Expected + ")"
+	}
+	return oneLine(s)
+}
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// Anchor is a plan seal kept elsewhere (printed on a sheet, held by the
+	// office): the history must contain it, or it was rewritten.
+	Anchor string
+}
+
+// Verification is what Verify found.
+type Verification struct {
+	Findings []Finding
+	// Anchored says where the anchor was found: "plan CODE, event N of M, at TIME".
+	Anchored string
+}
+
+// Verify checks the whole file and reports every problem; it stops at none.
+// It runs SQLite's integrity, foreign-key and R*Tree checks, holds the
+// schema's triggers to the ones the migrations make, recomputes every
+// body's hash and bounding box, every attachment's sha256, every version's
+// seal from its items, each dossier's chain and each plan's journal, and
+// checks the plans' current versions, the dossiers' states, bases, change
+// sets and approved versions against them. An error means the file could
+// not be read at all.
+func (s *Store) Verify(ctx context.Context, opt VerifyOptions) (Verification, error) {
+	v := &verifier{s: s, ctx: ctx}
+	for _, c := range []struct {
+		name string
+		run  func() error
+	}{
+		{"sqlite", v.sqlite}, {"schema", v.schema}, {"note", v.notes}, {"body", v.bodies},
+		{"attachment", v.attachments}, {"plan", v.plans}, {"dossier", v.dossiers},
+	} {
+		if err := ctx.Err(); err != nil {
+			return Verification{}, err
+		}
+		if err := c.run(); err != nil {
+			v.add(Finding{Check: c.name, Problem: "the check could not run: " + err.Error()})
+		}
+	}
+	var anchored string
+	if opt.Anchor != "" {
+		anchored = v.anchor(opt.Anchor)
+	}
+	return Verification{Findings: v.found, Anchored: anchored}, nil
+}
+
+type verifier struct {
+	s     *Store
+	ctx   context.Context
+	found []Finding
+}
+
+func (v *verifier) add(f Finding) { v.found = append(v.found, f) }
+
+// rows runs a query and calls fn for each row, stopping at no row's error.
+func (v *verifier) rows(query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := v.s.db.QueryContext(v.ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: verify: %w", err)
-	}
-	for rows.Next() {
-		var msg string
-		if err := rows.Scan(&msg); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: verify: %w", err)
-		}
-		if msg != "ok" {
-			add("integrity: %s", msg)
-		}
-	}
-	rows.Close()
-
-	var rt string
-	if err := s.db.QueryRowContext(ctx, "SELECT rtreecheck('body_bbox')").Scan(&rt); err != nil {
-		return nil, fmt.Errorf("store: verify: %w", err)
-	}
-	if rt != "ok" {
-		add("bounding-box index: %s", strings.ReplaceAll(rt, "\n", "; "))
-	}
-	checks := []struct{ what, query string }{
-		{"version item without its body", `SELECT v.number || ' of plan ' || p.code || ': feature ' || i.feature_id
-			FROM version_item i JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id
-			LEFT JOIN body b ON b.id = i.body_id WHERE b.id IS NULL LIMIT 100`},
-		{"version item without its layer", `SELECT v.number || ' of plan ' || p.code || ': feature ' || i.feature_id
-			FROM version_item i JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id
-			LEFT JOIN layer l ON l.id = i.layer_id WHERE l.id IS NULL LIMIT 100`},
-		{"plan with versions but no current version", `SELECT p.code FROM plan p
-			WHERE p.current_version IS NULL AND EXISTS (SELECT 1 FROM version v WHERE v.plan_id = p.id)`},
-		{"body without its bounding box", `SELECT b.id FROM body b WHERE NOT EXISTS (SELECT 1 FROM body_bbox_rowid r WHERE r.rowid = b.id)
-			AND json_extract(b.geojson, '$.geometry') IS NOT NULL LIMIT 100`},
-		{"empty version", `SELECT v.number || ' of plan ' || p.code FROM version v JOIN plan p ON p.id = v.plan_id
-			WHERE NOT EXISTS (SELECT 1 FROM version_item i WHERE i.version_id = v.id)`},
-		{"dossier change without its body", `SELECT d.dossier_id || ': feature ' || d.feature_id FROM dossier_change d
-			LEFT JOIN body b ON b.id = d.body_id WHERE d.body_id IS NOT NULL AND b.id IS NULL LIMIT 100`},
-	}
-	for _, c := range checks {
-		rows, err := s.db.QueryContext(ctx, c.query)
-		if err != nil {
-			return nil, fmt.Errorf("store: verify: %s: %w", c.what, err)
-		}
-		for rows.Next() {
-			var where string
-			if err := rows.Scan(&where); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: verify: %w", err)
-			}
-			add("%s: %s", c.what, where)
-		}
-		rows.Close()
-	}
-
-	// Content addressing: each body's hash is the sha256 of its text.
-	rows, err = s.db.QueryContext(ctx, "SELECT id, hash, geojson FROM body")
-	if err != nil {
-		return nil, fmt.Errorf("store: verify: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// sqlite runs SQLite's own checks.
+func (v *verifier) sqlite() error {
+	err := v.rows("PRAGMA integrity_check", func(r *sql.Rows) error {
+		var msg string
+		if err := r.Scan(&msg); err != nil {
+			return err
+		}
+		if msg != "ok" {
+			v.add(Finding{Check: "sqlite", Problem: "integrity check: " + msg})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = v.rows("PRAGMA foreign_key_check", func(r *sql.Rows) error {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := r.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		v.add(Finding{Check: "sqlite", Problem: fmt.Sprintf("row %d of %s refers to a missing row of %s", rowid.Int64, table, parent)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var rt string
+	if err := v.s.db.QueryRowContext(v.ctx, "SELECT rtreecheck('body_bbox')").Scan(&rt); err != nil {
+		return err
+	}
+	if rt != "ok" {
+		v.add(Finding{Check: "sqlite", Problem: "bounding-box index: " + strings.ReplaceAll(rt, "\n", "; ")})
+	}
+	return nil
+}
+
+// schema holds the file's triggers and indexes to those the migrations
+// make on an empty store: a trigger dropped (or changed) is found even
+// when nothing was altered yet.
+func (v *verifier) schema() error {
+	want, err := expectedSchema(v.ctx)
+	if err != nil {
+		return err
+	}
+	have := map[string]string{}
+	err = v.rows("SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('trigger', 'index')", func(r *sql.Rows) error {
+		var typ, name, text string
+		if err := r.Scan(&typ, &name, &text); err != nil {
+			return err
+		}
+		have[typ+" "+name] = text
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(want) {
+		switch text, ok := have[k]; {
+		case !ok:
+			v.add(Finding{Check: "schema", Problem: k + " is missing: the history it protects can be rewritten", Expected: "the " + k + " of schema migrations"})
+		case text != want[k]:
+			v.add(Finding{Check: "schema", Problem: k + " was changed", Expected: oneLine(want[k])})
+		}
+	}
+	for _, k := range sortedKeys(have) {
+		if _, ok := want[k]; !ok && strings.HasPrefix(k, "trigger ") {
+			v.add(Finding{Check: "schema", Problem: k + " is not one of quyhoach's"})
+		}
+	}
+	return nil
+}
+
+// expectedSchema migrates an empty in-memory store and returns its
+// triggers and indexes ("trigger NAME" → SQL).
+func expectedSchema(ctx context.Context) (map[string]string, error) {
+	db, err := sql.Open("sqlite", "file::memory:?_pragma=foreign_keys(1)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // one connection: one in-memory database
+	mem := &Store{db: db, path: ":memory:", Now: time.Now}
+	if err := mem.migrate(ctx); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	rows, err := db.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('trigger', 'index')")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var typ, name, text string
+		if err := rows.Scan(&typ, &name, &text); err != nil {
+			return nil, err
+		}
+		out[typ+" "+name] = text
+	}
+	return out, rows.Err()
+}
+
+// notes reports what migrations found wrong before they sealed the history.
+func (v *verifier) notes() error {
+	return v.rows("SELECT at, note FROM integrity_note ORDER BY id", func(r *sql.Rows) error {
+		var at, note string
+		if err := r.Scan(&at, &note); err != nil {
+			return err
+		}
+		v.add(Finding{Check: "note", Problem: note + " (recorded " + at + ")"})
+		return nil
+	})
+}
+
+// bodies recomputes every body's hash and bounding box and reads it.
+func (v *verifier) bodies() error {
+	boxes := map[int64][4]float64{}
+	err := v.rows("SELECT id, min_lon, max_lon, min_lat, max_lat FROM body_bbox", func(r *sql.Rows) error {
+		var id int64
+		var b [4]float64
+		if err := r.Scan(&id, &b[0], &b[1], &b[2], &b[3]); err != nil {
+			return err
+		}
+		boxes[id] = b
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	type bad struct{ problem, expected string }
+	damaged := map[int64]bad{}
+	err = v.rows("SELECT id, hash, geojson FROM body", func(r *sql.Rows) error {
 		var id int64
 		var hash, text []byte
-		if err := rows.Scan(&id, &hash, &text); err != nil {
-			return nil, fmt.Errorf("store: verify: %w", err)
+		if err := r.Scan(&id, &hash, &text); err != nil {
+			return err
 		}
-		if sum := sha256.Sum256(text); string(sum[:]) != string(hash) {
-			add("body %d: content does not match its hash (altered)", id)
+		if sum := sha256.Sum256(text); !sameHash(sum[:], hash) {
+			damaged[id] = bad{"the stored body was altered: its content does not match its sha256", "sha256 " + short(hash)}
+			return nil
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: verify: %w", err)
-	}
-	att, err := s.db.QueryContext(ctx, "SELECT id, dossier_id, sha256, data FROM attachment")
+		f, err := geojson.ParseFeature(text)
+		if err != nil {
+			damaged[id] = bad{"the stored body is unreadable: " + err.Error(), ""}
+			return nil
+		}
+		box, has := boxes[id]
+		switch {
+		case f.Geometry == nil && has:
+			damaged[id] = bad{"a body without geometry has a bounding box", ""}
+		case f.Geometry != nil && !has:
+			damaged[id] = bad{"the body has no bounding box in the index", ""}
+		case f.Geometry != nil && !boxHolds(box, f.Geometry.Bound()):
+			damaged[id] = bad{fmt.Sprintf("the bounding box in the index (%g…%g, %g…%g) is stale", box[0], box[1], box[2], box[3]),
+				fmt.Sprintf("%g…%g, %g…%g", f.Geometry.Bound().Min[0], f.Geometry.Bound().Max[0], f.Geometry.Bound().Min[1], f.Geometry.Bound().Max[1])}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: verify: %w", err)
+		return err
 	}
-	for att.Next() {
-		var id, dossier int64
-		var sum, data []byte
-		if err := att.Scan(&id, &dossier, &sum, &data); err != nil {
-			att.Close()
-			return nil, fmt.Errorf("store: verify: %w", err)
+	for _, id := range sortedIDs(damaged) {
+		check := "body"
+		if strings.Contains(damaged[id].problem, "bounding box") {
+			check = "bbox"
 		}
-		if got := sha256.Sum256(data); string(got[:]) != string(sum) {
-			add("attachment %d of dossier %d: content does not match its sha256 (altered)", id, dossier)
+		users, err := v.bodyUsers(id)
+		if err != nil {
+			return err
+		}
+		if len(users) == 0 {
+			v.add(Finding{Check: check, Feature: fmt.Sprintf("(body %d, no longer used)", id), Problem: damaged[id].problem, Expected: damaged[id].expected})
+		}
+		for _, u := range users {
+			u.Check, u.Problem, u.Expected = check, damaged[id].problem, damaged[id].expected
+			v.add(u)
 		}
 	}
-	att.Close()
-	if broken, err := s.VerifyChain(ctx); err != nil {
+	return nil
+}
+
+// boxHolds reports whether a stored box (float32, rounded outward) holds b.
+func boxHolds(box [4]float64, b orb.Bound) bool {
+	const tol = 1e-6 // float32 rounding of degrees: ~1e-5 m
+	return box[0] <= b.Min[0]+tol && box[1] >= b.Max[0]-tol && box[2] <= b.Min[1]+tol && box[3] >= b.Max[1]-tol &&
+		math.Abs(box[0]-b.Min[0]) < 1e-4 && math.Abs(box[1]-b.Max[0]) < 1e-4 && math.Abs(box[2]-b.Min[1]) < 1e-4 && math.Abs(box[3]-b.Max[1]) < 1e-4
+}
+
+// bodyUsers names the version items and dossier changes that hold a body.
+func (v *verifier) bodyUsers(bodyID int64) ([]Finding, error) {
+	var out []Finding
+	err := v.rows(`SELECT p.code, v.number, 0, i.feature_id FROM version_item i JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id
+		WHERE i.body_id = ?1
+		UNION ALL SELECT p.code, 0, c.dossier_id, c.feature_id FROM dossier_change c JOIN dossier d ON d.id = c.dossier_id JOIN plan p ON p.id = d.plan_id
+		WHERE c.body_id = ?1 ORDER BY 1, 2, 3, 4`, func(r *sql.Rows) error {
+		var f Finding
+		if err := r.Scan(&f.Plan, &f.Version, &f.Dossier, &f.Feature); err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	}, bodyID)
+	if err != nil {
 		return nil, err
-	} else if broken != 0 {
-		add("approval history: transition %d does not match the hash chain (altered, or a row before it removed)", broken)
 	}
-	return problems, nil
+	codes, err := v.lotCodes(out)
+	for i := range out {
+		out[i].Lot = codes[out[i].Feature]
+	}
+	return out, err
+}
+
+// lotCodes finds the lot codes of features from any readable body they have.
+func (v *verifier) lotCodes(fs []Finding) (map[string]string, error) {
+	codes := map[string]string{}
+	for _, f := range fs {
+		if _, ok := codes[f.Feature]; ok {
+			continue
+		}
+		var code sql.NullString
+		err := v.s.db.QueryRowContext(v.ctx, `SELECT json_extract(b.geojson, '$.properties.maDoiTuong') FROM version_item i JOIN body b ON b.id = i.body_id
+			WHERE i.feature_id = ? AND json_valid(b.geojson) ORDER BY i.version_id DESC LIMIT 1`, f.Feature).Scan(&code)
+		if err != nil && err != sql.ErrNoRows {
+			return codes, err
+		}
+		codes[f.Feature] = code.String
+	}
+	return codes, nil
+}
+
+// attachments recomputes every document's sha256 and size.
+func (v *verifier) attachments() error {
+	return v.rows(`SELECT a.id, a.dossier_id, p.code, a.name, a.size, a.sha256, a.data FROM attachment a
+		JOIN dossier d ON d.id = a.dossier_id JOIN plan p ON p.id = d.plan_id ORDER BY a.id`, func(r *sql.Rows) error {
+		var id, dossier, size int64
+		var code, name string
+		var sum, data []byte
+		if err := r.Scan(&id, &dossier, &code, &name, &size, &sum, &data); err != nil {
+			return err
+		}
+		where := fmt.Sprintf("attachment %d %q", id, name)
+		if got := sha256.Sum256(data); !sameHash(got[:], sum) {
+			v.add(Finding{Check: "attachment", Plan: code, Dossier: dossier, Problem: where + " was altered: its content does not match its sha256", Expected: "sha256 " + short(sum)})
+		}
+		if int64(len(data)) != size {
+			v.add(Finding{Check: "attachment", Plan: code, Dossier: dossier, Problem: fmt.Sprintf("%s holds %d bytes", where, len(data)), Expected: fmt.Sprintf("%d bytes", size)})
+		}
+		return nil
+	})
+}
+
+func sortedIDs[V any](m map[int64]V) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// short writes the first 16 hex digits of a hash, as people compare them.
+func short(h []byte) string {
+	s := hex.EncodeToString(h)
+	if len(s) > 16 {
+		return s[:16]
+	}
+	return s
+}
+
+// oneLine escapes what would break a line or drive a terminal: control
+// characters (newlines, escape codes) and line separators.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
+}
+
+// stateOfItems recomputes a version's items state from its rows.
+func (v *verifier) stateOfItems(verID int64) (*lthash.Hash, []item, error) {
+	items, err := versionItems(v.ctx, v.s.db, verID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var h lthash.Hash
+	addItems(&h, items, false)
+	return &h, items, nil
 }

@@ -32,6 +32,9 @@ type TitleBlock struct {
 	Date           string // ngày, dd/mm/yyyy
 	DecisionNo     string // once approved: "Quyết định số 1586/QĐ-UBND"
 	DecisionDate   string // dd/mm/yyyy
+	// Seal is the plan's seal when the sheet was made (hex): the anchor
+	// that `quyhoach verify --anchor` checks the history against later.
+	Seal string
 }
 
 // Tile is one rectangle of an atlas drawn on its index sheet.
@@ -605,7 +608,23 @@ func (s *Sheet) rows(dst render.Surface, k float64) []tbRow {
 		}
 		r = append(r, mk("QUYẾT ĐỊNH PHÊ DUYỆT", d, false, tbValue))
 	}
+	if t.Seal != "" {
+		r = append(r, mk("MÃ NIÊM PHONG DỮ LIỆU", sealText(t.Seal), false, tbLabel))
+	}
 	return r
+}
+
+// sealText is the part of a seal printed: 16 hex digits in groups of four,
+// enough to find it (verify --anchor takes 12 or more).
+func sealText(seal string) string {
+	if len(seal) > 16 {
+		seal = seal[:16]
+	}
+	var parts []string
+	for i := 0; i < len(seal); i += 4 {
+		parts = append(parts, seal[i:min(i+4, len(seal))])
+	}
+	return strings.Join(parts, " ")
 }
 
 func (s *Sheet) titleBlockHeight(dst render.Surface, k float64) float64 {
