@@ -273,6 +273,9 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	if err != nil {
 		return 0, err
 	}
+	if err := checkChangeBodies(ctx, tx, d.ID); err != nil {
+		return 0, err
+	}
 	ids, labels, err := conflicts(ctx, tx, d.ID, baseID, curID)
 	if err != nil {
 		return 0, err
@@ -327,6 +330,26 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 		return 0, err
 	}
 	return verID, nil
+}
+
+// checkChangeBodies holds the bodies a dossier's approval writes to their sha256.
+func checkChangeBodies(ctx context.Context, tx *sql.Tx, dossier int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT c.feature_id, b.geojson, b.hash FROM dossier_change c JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ?`, dossier)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var text, hash []byte
+		if err := rows.Scan(&id, &text, &hash); err != nil {
+			return err
+		}
+		if err := checkBody(id, text, hash); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // sealApproved seals the version an approval wrote: the current version's

@@ -276,7 +276,7 @@ func (s *Store) dossierTx(ctx context.Context, q querier, id int64) (Dossier, er
 }
 
 func loadChanges(ctx context.Context, q querier, id int64) ([]Change, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, c.op, c.parents, coalesce(b.geojson, '')
+	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, c.op, c.parents, coalesce(b.geojson, ''), coalesce(b.hash, x'')
 		FROM dossier_change c JOIN layer l ON l.id = c.layer_id LEFT JOIN body b ON b.id = c.body_id
 		WHERE c.dossier_id = ? ORDER BY c.op, l.name, c.feature_id`, id)
 	if err != nil {
@@ -284,17 +284,17 @@ func loadChanges(ctx context.Context, q querier, id int64) ([]Change, error) {
 	}
 	defer rows.Close()
 	var out []Change
-	var texts [][]byte
+	var texts, hashes [][]byte
 	for rows.Next() {
 		var c Change
 		var parents string
-		var text []byte
-		if err := rows.Scan(&c.FeatureID, &c.Layer, &c.Op, &parents, &text); err != nil {
+		var text, hash []byte
+		if err := rows.Scan(&c.FeatureID, &c.Layer, &c.Op, &parents, &text, &hash); err != nil {
 			return nil, err
 		}
 		json.Unmarshal([]byte(parents), &c.Parents)
 		out = append(out, c)
-		texts = append(texts, text)
+		texts, hashes = append(texts, text), append(hashes, hash)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -302,6 +302,9 @@ func loadChanges(ctx context.Context, q querier, id int64) ([]Change, error) {
 	for i, text := range texts {
 		if len(text) == 0 {
 			continue
+		}
+		if err := checkBody(out[i].FeatureID, text, hashes[i]); err != nil {
+			return nil, err
 		}
 		f, err := parseBody(out[i].FeatureID, text)
 		if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"runtime"
@@ -25,6 +26,7 @@ func (s *Store) Load(ctx context.Context, code string, number int, layers ...str
 type loadedRow struct {
 	id, layer string
 	text      []byte
+	hash      [32]byte // the body's stored sha256, checked as it is read
 }
 
 func (s *Store) load(ctx context.Context, code string, number int, layers []string) (*Snapshot, error) {
@@ -44,7 +46,7 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 	if snap.Version, err = versionByID(ctx, tx, verID); err != nil {
 		return nil, err
 	}
-	q := `SELECT i.feature_id, l.name, b.geojson FROM version_item i
+	q := `SELECT i.feature_id, l.name, b.geojson, b.hash FROM version_item i
 		JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id WHERE i.version_id = ?`
 	args := []any{verID}
 	if len(layers) > 0 {
@@ -58,12 +60,14 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 		return nil, err
 	}
 	var all []loadedRow
+	var hash sql.RawBytes // copied into the row: no allocation per body
 	for rows.Next() {
 		var r loadedRow
-		if err := rows.Scan(&r.id, &r.layer, &r.text); err != nil {
+		if err := rows.Scan(&r.id, &r.layer, &r.text, &hash); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		copy(r.hash[:], hash)
 		all = append(all, r)
 	}
 	rows.Close()
@@ -101,7 +105,7 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 	return snap, lin.Err()
 }
 
-// decodeBodies parses stored GeoJSON bodies on all cores.
+// decodeBodies checks and parses stored GeoJSON bodies on all cores.
 func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
 	out := make([]gis.Feature, len(rows))
 	workers := runtime.GOMAXPROCS(0)
@@ -117,6 +121,10 @@ func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
 		go func() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
+				if err := checkBody(rows[i].id, rows[i].text, rows[i].hash[:]); err != nil {
+					errs[w] = err
+					return
+				}
 				f, err := parseBody(rows[i].id, rows[i].text)
 				if err != nil {
 					errs[w] = err
@@ -133,6 +141,33 @@ func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
 		}
 	}
 	return out, nil
+}
+
+// DamagedError is a stored body that does not match its sha256: what every
+// official output (export, print, area, balance, diff, approve) refuses.
+type DamagedError struct {
+	Feature string // feature id
+	Lot     string // its lot code when the damaged body still tells it
+}
+
+func (e *DamagedError) Error() string {
+	lot := ""
+	if e.Lot != "" {
+		lot = "lot " + e.Lot + " "
+	}
+	return fmt.Sprintf("%s(feature %s): the stored body is damaged (its content does not match its sha256); run quyhoach verify", lot, e.Feature)
+}
+
+// checkBody holds a body read for an output to its stored sha256.
+func checkBody(id string, text, hash []byte) error {
+	if sum := sha256.Sum256(text); sameHash(sum[:], hash) {
+		return nil
+	}
+	e := &DamagedError{Feature: id}
+	if f, err := geojson.ParseFeature(text); err == nil {
+		e.Lot = f.String("maDoiTuong")
+	}
+	return e
 }
 
 // parseBody decodes a stored body as feature id.

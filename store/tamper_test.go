@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -425,5 +426,27 @@ func TestSealingNotesAnEarlierAlteration(t *testing.T) {
 	found := verifyFindings(t, s, "")
 	if len(found) == 0 || !matches(found[0], Finding{Check: "note", Problem: "did not verify from transition 3 on"}) {
 		t.Fatalf("findings:\n%s", findingLines(found))
+	}
+}
+
+// TestOutputsRefuseDamagedBodies: a body that no longer matches its sha256
+// stops every read that an output makes, naming the lot.
+func TestOutputsRefuseDamagedBodies(t *testing.T) {
+	s := sampleCopy(t)
+	ctx := context.Background()
+	var id int64
+	var code string
+	s.db.QueryRow(`SELECT b.id, json_extract(b.geojson, '$.properties.maDoiTuong') FROM body b JOIN version_item i ON i.body_id = b.id
+		JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id WHERE p.code = 'chi-ma' LIMIT 1`).Scan(&id, &code)
+	tamper(t, s, "DROP TRIGGER body_no_update", "UPDATE body SET geojson = replace(geojson, '\"properties\":{', '\"properties\":{\"x\":1,') WHERE id = "+itoa(id))
+	var de *DamagedError
+	if _, err := s.Load(ctx, "chi-ma", 0); !errors.As(err, &de) || de.Lot != code || !strings.Contains(err.Error(), "lot "+code) {
+		t.Fatalf("load: %v", err)
+	}
+	if _, _, err := s.Proposal(ctx, 2); !errors.As(err, &de) {
+		t.Fatalf("a dossier's proposal on the damaged base: %v", err)
+	}
+	if _, err := s.Load(ctx, "huu-nghi", 0); err != nil {
+		t.Fatalf("another plan: %v", err)
 	}
 }
