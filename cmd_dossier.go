@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"quyhoach/atomicfile"
+	"quyhoach/gis"
 	"quyhoach/plan"
 	"quyhoach/store"
 )
@@ -22,7 +23,7 @@ func init() {
 
 const dossierUsage = `usage:
   quyhoach dossier create --plan CODE --title T --kind local|overall [--base N] [--reason T]
-  quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--crs EPSG:N] FILE
+  quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] FILE
   quyhoach dossier submit|appraise|appraised|approve|publish|return|withdraw --dossier ID [--doc NO] [--date YYYY-MM-DD] [--by NAME] [--note T]
   quyhoach dossier rebase --dossier ID [--take ours|theirs] [--feature ID ...] [--ours ID ...] [--theirs ID ...]
   quyhoach dossier attach --dossier ID --kind KIND FILE
@@ -110,12 +111,10 @@ func dossierCreate(ctx context.Context, c *cli, args []string) error {
 func dossierApply(ctx context.Context, c *cli, args []string) error {
 	fs := c.dossierFlags()
 	var req store.ApplyRequest
-	fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features")
+	fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features (a drawing: its lots)")
 	fs.StringVar(&req.Key, "key", "", "match features to the base by this property instead of by id")
 	fs.BoolVar(&req.Full, "full", false, "FILE is the whole new layer: base features missing from it are deleted")
-	var declared crsFlag
-	fs.Var(&declared, "crs", "CRS of the file when it does not say")
-	table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
+	rf := addReadFlags(fs.FlagSet)
 	files, err := fs.parse(args, true)
 	if err != nil {
 		return err
@@ -123,16 +122,20 @@ func dossierApply(ctx context.Context, c *cli, args []string) error {
 	if len(files) != 1 {
 		return usageErr("need one FILE")
 	}
+	o, err := rf.options(req.Layer)
+	if err != nil {
+		return err
+	}
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	l, err := plan.ReadLayer(ctx, files[0], plan.ReadOptions{Layer: req.Layer, Table: *table, CRS: declared.code})
+	r, err := c.read(ctx, files[0], o)
 	if err != nil {
 		return err
 	}
-	req.Dossier, req.Features = *fs.id, l.Features
+	req.Dossier, req.Features = *fs.id, r.Layers[0].Features
 	res, err := st.Apply(ctx, req)
 	if err != nil {
 		return err
@@ -238,7 +241,7 @@ func dossierAttach(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "attachment %d: %s (%s, %d bytes, sha256 %s)\n", a.ID, a.Name, a.Kind, a.Size, a.SHA256)
+	fmt.Fprintf(c.stdout, "attachment %d: %s (%s, %d bytes, sha256 %s)\n", a.ID, gis.OneLine(a.Name), a.Kind, a.Size, a.SHA256)
 	return nil
 }
 
@@ -312,7 +315,7 @@ func dossierList(ctx context.Context, c *cli, args []string) error {
 		if d.Overdue {
 			due += " OVERDUE"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Plan, d.Kind, d.Base, d.State, due, d.Code, d.Title)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Plan, d.Kind, d.Base, d.State, due, gis.OneLine(d.Code), gis.OneLine(d.Title))
 	}
 	return tw.Flush()
 }
@@ -345,10 +348,10 @@ func dossierJSON(d store.Dossier) map[string]any {
 
 func printDossier(c *cli, d store.Dossier) {
 	w := c.stdout
-	fmt.Fprintf(w, "dossier %d  %s  [%s]\n", d.ID, d.Title, d.State)
-	fmt.Fprintf(w, "plan %s, %s adjustment on version %d, code %s\n", d.Plan, d.Kind, d.Base, d.Code)
+	fmt.Fprintf(w, "dossier %d  %s  [%s]\n", d.ID, gis.OneLine(d.Title), d.State)
+	fmt.Fprintf(w, "plan %s, %s adjustment on version %d, code %s\n", d.Plan, d.Kind, d.Base, gis.OneLine(d.Code))
 	if d.Reason != "" {
-		fmt.Fprintf(w, "reason: %s\n", d.Reason)
+		fmt.Fprintf(w, "reason: %s\n", gis.OneLine(d.Reason))
 	}
 	if d.Due != "" {
 		over := ""
@@ -364,7 +367,7 @@ func printDossier(c *cli, d store.Dossier) {
 	for _, ch := range d.Changes {
 		code := ""
 		if ch.Feature != nil {
-			code = ch.Feature.String("maDoiTuong")
+			code = gis.OneLine(ch.Feature.String("maDoiTuong"))
 		}
 		line := fmt.Sprintf("  %-6s %s %s %s", ch.Op, ch.FeatureID, ch.Layer, code)
 		if len(ch.Parents) > 0 {
@@ -375,12 +378,12 @@ func printDossier(c *cli, d store.Dossier) {
 	fmt.Fprintf(w, "\ntransitions (%d):\n", len(d.Transitions))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, t := range d.Transitions {
-		fmt.Fprintf(tw, "  %s\t%s → %s\t%s\t%s %s\t%s\n", t.At.Local().Format(time.DateTime), t.From, t.To, t.By, t.DocNo, t.DocDate, t.Note)
+		fmt.Fprintf(tw, "  %s\t%s → %s\t%s\t%s %s\t%s\n", t.At.Local().Format(time.DateTime), t.From, t.To, gis.OneLine(t.By), gis.OneLine(t.DocNo), t.DocDate, gis.OneLine(t.Note))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nattachments (%d):\n", len(d.Attachments))
 	for _, a := range d.Attachments {
-		fmt.Fprintf(w, "  %d  %-18s %s  %s bytes  sha256 %s\n", a.ID, a.Kind, a.Name, strconv.FormatInt(a.Size, 10), a.SHA256[:16])
+		fmt.Fprintf(w, "  %d  %-18s %s  %s bytes  sha256 %s\n", a.ID, a.Kind, gis.OneLine(a.Name), strconv.FormatInt(a.Size, 10), a.SHA256[:16])
 	}
 }
 

@@ -348,11 +348,14 @@ type ApplyRequest struct {
 	// Full means Features is the whole new layer: base features of the layer
 	// that are not in it are deleted.
 	Full bool
+	// Repair makes invalid lots valid where it can (see ImportRequest.Repair).
+	Repair bool
 }
 
 // ApplyResult counts what an apply recorded.
 type ApplyResult struct {
 	Added, Modified, Deleted, Unchanged int
+	Repaired                            []string // the lots Repair made valid, one line each
 	IDs                                 []string // the feature id of each input feature, in order
 }
 
@@ -415,6 +418,10 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 	if err := a.check(); err != nil {
 		return ApplyResult{}, err
 	}
+	repaired, err := validateLots(req.Features, a.layerOf, req.Repair)
+	if err != nil {
+		return ApplyResult{}, err
+	}
 	if a.bodies, err = applyBodies(ctx, tx, a); err != nil {
 		return ApplyResult{}, err
 	}
@@ -422,12 +429,25 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 		return ApplyResult{}, err
 	}
 	res, err := recordChanges(ctx, tx, a)
+	res.Repaired = repaired
 	if err != nil || !req.Full {
 		return res, err
 	}
 	n, err := dropLeft(ctx, tx, a)
 	res.Deleted += n
 	return res, err
+}
+
+// layerOf is the layer input feature i goes to: its base feature's, else
+// the layer additions go to; "" for a deletion.
+func (a *applying) layerOf(i int) string {
+	switch s := a.m.stored[i]; {
+	case isDeleted(a.req.Features[i]):
+		return ""
+	case s >= 0:
+		return a.stored[s].layer
+	}
+	return a.req.Layer
 }
 
 // applyCandidates are the features an apply may name: the base version's,

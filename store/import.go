@@ -40,16 +40,21 @@ type ImportRequest struct {
 	// Progress, when set, is called from the writing goroutine every few
 	// thousand features with how many of the total are written.
 	Progress func(done, total int)
+	// Repair makes invalid lots of area layers valid where that can be done
+	// without guessing (topo.Repair), instead of refusing the import; each
+	// is reported in ImportResult.Repaired.
+	Repair bool
 }
 
 // ImportResult says what an import did.
 type ImportResult struct {
-	Version   Version // the new current version (the old one when Unchanged)
-	Unchanged bool    // the layers equal the current ones: no version written
-	Kept      int     // features that kept the id of a current feature
-	Added     int     // features given a new id
-	Removed   int     // current features of these layers not in the import
-	NewBodies int     // bodies written (the rest were shared)
+	Version   Version  // the new current version (the old one when Unchanged)
+	Unchanged bool     // the layers equal the current ones: no version written
+	Kept      int      // features that kept the id of a current feature
+	Added     int      // features given a new id
+	Removed   int      // current features of these layers not in the import
+	NewBodies int      // bodies written (the rest were shared)
+	Repaired  []string // the lots Repair made valid, one line each
 }
 
 // errUnchanged rolls back an import that changes nothing.
@@ -69,10 +74,19 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	if req.Source == "" {
 		req.Source = "import"
 	}
+	var repaired []string
 	for _, l := range req.Layers {
 		if len(l.Features) == 0 {
 			return ImportResult{}, fmt.Errorf("store: import into %s: layer %s has no features (a version cannot hold an empty layer)", req.Plan, l.Name)
 		}
+		if err := checkKey(l, req.Key); err != nil {
+			return ImportResult{}, wrap("import into "+req.Plan, err)
+		}
+		notes, err := validateLots(l.Features, func(int) string { return l.Name }, req.Repair)
+		if err != nil {
+			return ImportResult{}, wrap("import into "+req.Plan, err)
+		}
+		repaired = append(repaired, notes...)
 	}
 	bodies := prepareBodies(req.Layers)
 	var res ImportResult
@@ -89,6 +103,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	if err != nil {
 		return ImportResult{}, wrap("import into "+req.Plan, err)
 	}
+	res.Repaired = repaired
 	return res, nil
 }
 
@@ -516,6 +531,9 @@ func jsonPathKey(k string) string {
 func ensureLayer(ctx context.Context, tx *sql.Tx, planID int64, l gis.Layer) (int64, error) {
 	if strings.TrimSpace(l.Name) == "" {
 		return 0, errors.New("layer name required")
+	}
+	if reservedLayer(l.Name) {
+		return 0, fmt.Errorf("layer name %q is reserved (GeoPackage and SQLite keep names starting gpkg_, sqlite_ and rtree_): choose another", l.Name)
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, "SELECT id FROM layer WHERE plan_id = ? AND name = ?", planID, l.Name).Scan(&id)

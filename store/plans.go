@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"quyhoach/gis"
 	"slices"
 	"strings"
 )
@@ -22,8 +23,10 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan) error {
 
 func validatePlan(p Plan) error {
 	switch {
-	case strings.TrimSpace(p.Code) == "" || strings.ContainsAny(p.Code, " \t\n/\\"):
-		return fmt.Errorf("store: plan code %q: must be non-empty without spaces or slashes", p.Code)
+	case strings.TrimSpace(p.Code) == "" || strings.ContainsFunc(p.Code, func(r rune) bool { return r <= ' ' || r == '/' || r == '\\' || gis.IsControl(r) }):
+		return fmt.Errorf("store: plan code %q: must be non-empty without spaces, slashes or control characters", gis.OneLine(p.Code))
+	case len(p.Code) > 64:
+		return fmt.Errorf("store: plan code too long (%d > 64 characters)", len(p.Code))
 	case strings.TrimSpace(p.Name) == "":
 		return fmt.Errorf("store: plan %s: name required", p.Code)
 	case !slices.Contains(Levels, p.Level):

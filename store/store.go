@@ -34,8 +34,9 @@ var migrations fs.FS = embedded
 
 // Store is an open quyhoach file. Its methods are safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
 	// Now is the clock; tests replace it to control dates and deadlines.
 	Now func() time.Time
 }
@@ -44,7 +45,13 @@ type Store struct {
 type Options struct {
 	// Create makes the file when it does not exist; otherwise a missing file is ErrNoFile.
 	Create bool
+	// ReadOnly opens the store for reading only, as Open does by itself for
+	// a file or folder that cannot be written.
+	ReadOnly bool
 }
+
+// ReadOnly reports whether the store was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Open opens (and migrates) the store at path. A file that is not a
 // quyhoach store is refused before anything is written to it.
@@ -56,24 +63,56 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		if !opt.Create {
 			return nil, kindErr(ErrNoFile, "no such file %s (create it with: quyhoach init --db %s)", path, path)
 		}
+	} else if fi, _ := os.Stat(path); fi.IsDir() {
+		return nil, fmt.Errorf("store: open %s: is a directory, not a store file", path)
 	} else if err := checkOurs(ctx, path); err != nil {
 		return nil, err
+	} else if !opt.ReadOnly && !writable(path) {
+		opt.ReadOnly = true // a file or folder that cannot be written: read it as it is
 	}
-	q := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-262144)", "temp_store(MEMORY)"} {
-		q.Add("_pragma", p)
+	if opt.ReadOnly {
+		if err := walSettled(path); err != nil {
+			return nil, err
+		}
 	}
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", fileURI(path)+"?"+q.Encode())
+	db, err := sql.Open("sqlite", dsn(path, opt.ReadOnly))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, Now: time.Now}
+	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, wrap("open "+path, err)
 	}
 	return s, nil
+}
+
+// dsn is the data source of a store: pragmas per connection, and for
+// reading only an immutable file, so that no -wal, -shm or lock is made
+// beside it (a store on a CD, in a read-only folder or owned by another).
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	pragmas := []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-262144)", "temp_store(MEMORY)"}
+	if readOnly {
+		pragmas = []string{"foreign_keys(1)", "cache_size(-262144)", "temp_store(MEMORY)"}
+		q.Set("mode", "ro")
+		q.Set("immutable", "1")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// walSettled refuses to read a store immutably while its -wal file holds
+// changes not yet in the store: they would be missed.
+func walSettled(path string) error {
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		return kindErr(ErrReadOnly, "%s cannot be written here and its changes are still in %s-wal: open it once where it can be written (or copy both files there)", path, path)
+	}
+	return nil
 }
 
 // fileURI makes an SQLite URI of a file path, for the caller to append
@@ -95,9 +134,10 @@ func fileURI(path string) string {
 }
 
 // checkOurs reads an existing file's stamp without changing it (read-only,
-// no pragmas): opening must not turn a foreign file to WAL mode.
+// immutable, no pragmas): opening must not turn a foreign file to WAL mode,
+// nor leave a -shm file beside one.
 func checkOurs(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&immutable=1")
 	if err != nil {
 		return fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -152,6 +192,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if userVersion > len(files) {
 		return kindErr(ErrTooNew, "%s was written by a newer quyhoach (schema %d; this program knows %d)", s.path, userVersion, len(files))
 	}
+	if s.readOnly && userVersion < len(files) {
+		return kindErr(ErrReadOnly, "%s is read-only and was written by an older quyhoach (schema %d; this program needs %d): open it once where it can be written", s.path, userVersion, len(files))
+	}
 	for i := userVersion; i < len(files); i++ {
 		n, err := strconv.Atoi(strings.SplitN(path.Base(files[i]), "_", 2)[0])
 		if err != nil || n != i+1 {
@@ -191,6 +234,9 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 // tx runs fn in one write transaction: all of it lands, or none.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.readOnly {
+		return kindErr(ErrReadOnly, "the store %s is read-only", s.path)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

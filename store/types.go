@@ -15,6 +15,7 @@ var (
 	ErrNoFile   = errors.New("no such file")
 	ErrForeign  = errors.New("not a quyhoach store")
 	ErrTooNew   = errors.New("written by a newer quyhoach")
+	ErrReadOnly = errors.New("the store is read-only")
 )
 
 // kindError is an error of one of the kinds above with its own message, so

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"quyhoach/gis"
 	"quyhoach/gis/geojson"
 	"quyhoach/lthash"
 )
@@ -55,7 +56,7 @@ func (f Finding) String() string {
 	if f.Expected != "" {
 		s += " (expected " + f.Expected + ")"
 	}
-	return oneLine(s)
+	return gis.OneLine(s)
 }
 
 // VerifyOptions tune Verify.
@@ -189,7 +190,7 @@ func (v *verifier) schema() error {
 		case !ok:
 			v.add(Finding{Check: "schema", Problem: k + " is missing: the history it protects can be rewritten", Expected: "the " + k + " of schema migrations"})
 		case text != want[k]:
-			v.add(Finding{Check: "schema", Problem: k + " was changed", Expected: oneLine(want[k])})
+			v.add(Finding{Check: "schema", Problem: k + " was changed", Expected: gis.OneLine(want[k])})
 		}
 	}
 	for _, k := range sortedKeys(have) {
@@ -394,27 +395,6 @@ func short(h []byte) string {
 		return s[:16]
 	}
 	return s
-}
-
-// oneLine escapes what would break a line or drive a terminal: control
-// characters (newlines, escape codes) and line separators.
-func oneLine(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if isControl(r) {
-			fmt.Fprintf(&b, "\\u%04x", r)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isControl(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
 }
 
 // stateOfItems recomputes a version's items state from its rows.

@@ -74,6 +74,10 @@ const (
 
 var bom = []byte("\xef\xbb\xbf")
 
+// msgUTF16 refuses a file saved as UTF-16 (as some Windows editors do):
+// GeoJSON is UTF-8 (RFC 8259).
+const msgUTF16 = "UTF-16 file: save it as UTF-8"
+
 // decode reads a whole input: r, or data when r is nil. single asks for one
 // Feature or geometry.
 func decode(r io.Reader, size int64, data []byte, opt Options, single bool) (*Collection, error) {
@@ -91,6 +95,9 @@ func decode(r io.Reader, size int64, data []byte, opt Options, single bool) (*Co
 	}
 	var top int
 	ok := p.run(func() {
+		if p.ensure(2) && (bytes.HasPrefix(p.data[p.pos:], []byte{0xff, 0xfe}) || bytes.HasPrefix(p.data[p.pos:], []byte{0xfe, 0xff})) {
+			p.fatal(msgUTF16)
+		}
 		if p.ensure(len(bom)) && bytes.HasPrefix(p.data[p.pos:], bom) {
 			p.pos += len(bom)
 			p.col = -1 // the mark is not a character of line 1

@@ -94,6 +94,9 @@ func Decode(data []byte) (orb.Geometry, int, error) {
 	if flags&(1<<4) != 0 { // empty geometry
 		return nil, srsID, nil
 	}
+	if _, err := checkWKB(data[8+envelope:], 0); err != nil {
+		return nil, 0, fmt.Errorf("gpkg: %w", err)
+	}
 	t, err := wkb.Unmarshal(data[8+envelope:])
 	if err != nil {
 		return nil, 0, fmt.Errorf("gpkg: %w", err)
