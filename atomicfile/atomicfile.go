@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Mode is the mode of a written file: a document to share, like any file the
@@ -27,6 +29,7 @@ func Write(path string, write func(f *os.File) error) (err error) {
 	if dir == "" {
 		dir = "."
 	}
+	cleanLeftovers(dir, base)
 	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
 		return err
@@ -51,4 +54,31 @@ func Write(path string, write func(f *os.File) error) (err error) {
 		return err
 	}
 	return os.Rename(name, path)
+}
+
+// staleAfter is how old a temporary file of a write must be to count as the
+// leftover of a killed run rather than a write still going on.
+const staleAfter = time.Hour
+
+// cleanLeftovers removes what killed writes of the same file left: their
+// temporary files and the journal files SQLite kept beside them.
+func cleanLeftovers(dir, base string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".*.tmp*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(m)
+		}
+	}
+}
+
+// globEscape quotes the characters filepath.Match gives meaning to.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteRune('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestWritesExactlyWhereAsked(t *testing.T) {
@@ -53,5 +55,33 @@ func TestFailedWriteLeavesTheOldFile(t *testing.T) {
 func TestRefusesAFolder(t *testing.T) {
 	if err := Write(t.TempDir()+"/", func(*os.File) error { return nil }); err == nil {
 		t.Fatal("writing to a folder path succeeded")
+	}
+}
+
+// TestLeftoversOfKilledRunsAreCleaned: a later write of the same file
+// removes the temporary and journal files killed writes left, not the
+// fresh ones of a write still going on.
+func TestLeftoversOfKilledRunsAreCleaned(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lô [1]*.gpkg")
+	old := time.Now().Add(-2 * time.Hour)
+	for _, n := range []string{".lô [1]*.gpkg.123.tmp", ".lô [1]*.gpkg.123.tmp-journal", ".lô [1]*.gpkg.456.tmp"} {
+		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+		if n != ".lô [1]*.gpkg.456.tmp" {
+			os.Chtimes(filepath.Join(dir, n), old, old)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, ".other.gpkg.1.tmp"), []byte("x"), 0o644)
+	os.Chtimes(filepath.Join(dir, ".other.gpkg.1.tmp"), old, old)
+	if err := Write(path, func(f *os.File) error { _, err := f.WriteString("x"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, "|"); got != ".lô [1]*.gpkg.456.tmp|.other.gpkg.1.tmp|lô [1]*.gpkg" {
+		t.Fatalf("left: %s", got)
 	}
 }
