@@ -20,7 +20,7 @@ func init() {
 	register(command{"init", "create a store file [--sample: with the four sample plans]", cmdInit})
 	register(command{"plans", "list the plans [--json]", cmdPlans})
 	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N", cmdPlan})
-	register(command{"import", "import --plan CODE [--layer NAME] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] [--key FIELD] FILE: GeoJSON, GeoPackage, DXF, Shapefile (.zip), or anything GDAL reads", cmdImport})
+	register(command{"import", "import --plan CODE --layer NAME [--crs EPSG:N] [--key FIELD] [--message T] FILE", cmdImport})
 	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg] [--crs EPSG:N] -o FILE", cmdExport})
 	register(command{"versions", "versions --plan CODE [--json]", cmdVersions})
 	register(command{"verify", "check the store file's integrity (exit 1 on problems)", cmdVerify})
@@ -113,25 +113,23 @@ func cmdPlan(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdImport(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("import --plan CODE [--layer NAME] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] [--key FIELD] [--message TEXT] FILE")
+	fs := c.flags("import --plan CODE --layer NAME [--crs EPSG:4326|EPSG:9215|EPSG:3405] [--key FIELD] [--message TEXT] FILE")
 	code := fs.String("plan", "", "plan code")
-	layer := fs.String("layer", "", "layer name, e.g. ChucNangSuDungDat_A (a drawing: default every plan layer it holds; a file of a TT 16 layer: its name)")
+	layer := fs.String("layer", "", "layer name, e.g. ChucNangSuDungDat_A")
+	var declared crsFlag
+	fs.Var(&declared, "crs", "CRS of the file when it does not say (EPSG:4326, EPSG:9215, EPSG:3405)")
 	key := fs.String("key", "", "property that identifies a feature across versions, e.g. maDoiTuong")
 	message := fs.String("message", "", "version message")
-	rf := addReadFlags(fs)
+	table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
+	repair := fs.Bool("repair", false, "make invalid lots valid where it can be done without guessing (each repair is reported) instead of refusing")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *code == "" || len(files) != 1 {
+	if *code == "" || *layer == "" || len(files) != 1 {
 		fs.Usage()
-		return usageErr("need --plan and one FILE")
+		return usageErr("need --plan, --layer and one FILE")
 	}
-	o, err := rf.options(*layer)
-	if err != nil {
-		return err
-	}
-	o.RequireGeometry = true
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -140,40 +138,27 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if _, err := st.Plan(ctx, *code); err != nil {
 		return err
 	}
-	r, err := c.read(ctx, files[0], o)
-	if err != nil {
-		return err
-	}
-	layers, err := layersOf(r, files[0])
+	l, err := plan.ReadLayer(ctx, files[0], plan.ReadOptions{Layer: *layer, Table: *table, CRS: declared.code, RequireGeometry: true})
 	if err != nil {
 		return err
 	}
 	if *message == "" {
-		*message = "import " + filepath.Base(files[0]) + " into " + strings.Join(layerNames(layers), ", ")
+		*message = "import " + filepath.Base(files[0]) + " into " + *layer
 	}
-	res, err := st.Import(ctx, store.ImportRequest{Plan: *code, Layers: layers, Key: *key, Message: *message})
+	res, err := st.Import(ctx, store.ImportRequest{Plan: *code, Layers: []gis.Layer{l}, Key: *key, Message: *message, Repair: *repair})
 	if err != nil {
 		return err
+	}
+	for _, r := range res.Repaired {
+		fmt.Fprintln(c.stdout, "repaired:", r)
 	}
 	if res.Unchanged {
 		fmt.Fprintf(c.stdout, "no changes: version %d stays current\n", res.Version.Number)
 		return nil
 	}
-	n := 0
-	for _, l := range layers {
-		n += len(l.Features)
-	}
 	fmt.Fprintf(c.stdout, "version %d: %d features (%d kept their id, %d new, %d removed)\n",
-		res.Version.Number, n, res.Kept, res.Added, res.Removed)
+		res.Version.Number, len(l.Features), res.Kept, res.Added, res.Removed)
 	return nil
-}
-
-func layerNames(ls []gis.Layer) []string {
-	out := make([]string, len(ls))
-	for i, l := range ls {
-		out[i] = l.Name
-	}
-	return out
 }
 
 func cmdExport(ctx context.Context, c *cli, args []string) error {

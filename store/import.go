@@ -69,42 +69,15 @@ type body struct {
 }
 
 // Import writes req as the plan's new current version in one transaction:
-// on any error, or if the process dies, the file stays as it was.
+// on any error, or if the process dies, the file stays as it was. A lot of
+// an area layer (_A) must be valid (topo.Validate), or req.Repair repairs
+// it; with req.Key every feature needs the key. See ImportFrom to stream.
 func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
-	if req.Source == "" {
-		req.Source = "import"
+	sources := make([]LayerSource, len(req.Layers))
+	for i, l := range req.Layers {
+		sources[i] = Features(l)
 	}
-	var repaired []string
-	for _, l := range req.Layers {
-		if len(l.Features) == 0 {
-			return ImportResult{}, fmt.Errorf("store: import into %s: layer %s has no features (a version cannot hold an empty layer)", req.Plan, l.Name)
-		}
-		if err := checkKey(l, req.Key); err != nil {
-			return ImportResult{}, wrap("import into "+req.Plan, err)
-		}
-		notes, err := validateLots(l.Features, func(int) string { return l.Name }, req.Repair)
-		if err != nil {
-			return ImportResult{}, wrap("import into "+req.Plan, err)
-		}
-		repaired = append(repaired, notes...)
-	}
-	bodies := prepareBodies(req.Layers)
-	var res ImportResult
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if res, err = importTx(ctx, tx, req, bodies, timeText(s.Now())); err == nil && res.Unchanged {
-			return errUnchanged // roll back what matching wrote (a new layer row)
-		}
-		return err
-	})
-	if errors.Is(err, errUnchanged) {
-		err = nil
-	}
-	if err != nil {
-		return ImportResult{}, wrap("import into "+req.Plan, err)
-	}
-	res.Repaired = repaired
-	return res, nil
+	return s.ImportFrom(ctx, req, sources)
 }
 
 // prepareBodies encodes and hashes every feature on all cores.
@@ -151,85 +124,6 @@ func encodeBody(f gis.Feature) body {
 	return b
 }
 
-// importing is an import between its steps: what matching decided, and
-// what writing needs.
-type importing struct {
-	req      ImportRequest
-	bodies   [][]body // per layer, per feature
-	layerIDs []int64
-	ids      [][]string  // per layer, the id each feature gets
-	lineage  [][2]string // (feature, parent) ids
-	edited   []editedFeature
-	old      []item // the current version's items of the imported layers
-	changed  bool   // known to differ from the current version
-	res      ImportResult
-}
-
-// items are the imported features as version items (after matching).
-func (imp *importing) items() []item {
-	var out []item
-	for li, l := range imp.req.Layers {
-		for fi := range l.Features {
-			out = append(out, item{imp.ids[li][fi], l.Name, imp.bodies[li][fi].hash[:]})
-		}
-	}
-	return out
-}
-
-func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, bodies [][]body, now string) (ImportResult, error) {
-	planID, curID, err := planIDs(ctx, tx, req.Plan)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	if len(req.Layers) == 0 {
-		return ImportResult{}, errors.New("no layer to import")
-	}
-	imp := &importing{req: req, bodies: bodies, changed: curID == 0}
-	if imp.layerIDs, err = importLayers(ctx, tx, planID, req.Layers); err != nil {
-		return imp.res, err
-	}
-	if err := matchImport(ctx, tx, curID, imp); err != nil {
-		return imp.res, err
-	}
-	// A matched feature whose body differs may only have come back from a
-	// trip through a grid: keep the stored vertices then.
-	if err := keepStoredShapes(ctx, tx, req.Layers, bodies, imp.edited); err != nil {
-		return imp.res, err
-	}
-	if !imp.changed && !bodiesChanged(bodies, imp.edited) {
-		imp.res.Unchanged = true
-		imp.res.Version, err = versionByID(ctx, tx, curID)
-		return imp.res, err
-	}
-	verID, err := writeVersion(ctx, tx, planID, curID, imp.layerIDs, req, now)
-	if err != nil {
-		return imp.res, err
-	}
-	if imp.res.NewBodies, err = writeItems(ctx, tx, verID, imp); err != nil {
-		return imp.res, err
-	}
-	if err := writeLineage(ctx, tx, verID, imp.lineage); err != nil {
-		return imp.res, err
-	}
-	// The seal: the current version's items, less the imported layers'
-	// old items, plus their new ones.
-	state, err := itemsState(ctx, tx, curID)
-	if err != nil {
-		return imp.res, err
-	}
-	addItems(state, imp.old, true)
-	addItems(state, imp.items(), false)
-	if _, err := sealVersion(ctx, tx, planID, verID, state, now); err != nil {
-		return imp.res, err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
-		return imp.res, err
-	}
-	imp.res.Version, err = versionByID(ctx, tx, verID)
-	imp.res.Version.Current = true
-	return imp.res, err
-}
-
 // importLayers returns the row ids of the imported layers, creating new
 // ones; a layer given twice is refused.
 func importLayers(ctx context.Context, tx *sql.Tx, planID int64, layers []gis.Layer) ([]int64, error) {
@@ -246,56 +140,6 @@ func importLayers(ctx context.Context, tx *sql.Tx, planID int64, layers []gis.La
 	return ids, nil
 }
 
-// matchImport matches each imported layer against the current version's
-// features of that layer (see match): ids, lineage, counts, and the
-// features whose body differs from their stored one.
-func matchImport(ctx context.Context, tx *sql.Tx, curID int64, imp *importing) error {
-	rules := matchRules{key: imp.req.Key, ownIDs: true, sameBody: true, from: "the current version"}
-	imp.ids = make([][]string, len(imp.req.Layers))
-	for li, layer := range imp.req.Layers {
-		cur, err := storedFeatures(ctx, tx, curID, imp.layerIDs[li], imp.req.Key)
-		if err != nil {
-			return err
-		}
-		for _, c := range cur {
-			imp.old = append(imp.old, item{c.id, c.layer, c.hash[:]})
-		}
-		m, err := match(incomingOf(layer.Features, imp.bodies[li], imp.req.Key), cur, rules)
-		if err != nil {
-			return fmt.Errorf("layer %s: %w", layer.Name, err)
-		}
-		imp.take(li, cur, m)
-	}
-	return nil
-}
-
-// take records what matching decided for layer li: a matched feature keeps
-// its stored feature's id, a new one gets a new id.
-func (imp *importing) take(li int, cur []storedFeature, m matched) {
-	ids := make([]string, len(m.stored))
-	for fi, s := range m.stored {
-		if s < 0 {
-			ids[fi] = newID()
-			imp.res.Added++
-			imp.changed = true
-			continue
-		}
-		ids[fi] = cur[s].id
-		imp.res.Kept++
-		if cur[s].hash != imp.bodies[li][fi].hash {
-			imp.edited = append(imp.edited, editedFeature{li, fi, cur[s].bodyID, cur[s].hash})
-		}
-	}
-	for fi, parents := range m.parents {
-		for _, p := range parents {
-			imp.lineage = append(imp.lineage, [2]string{ids[fi], cur[p].id})
-		}
-	}
-	imp.ids[li] = ids
-	imp.res.Removed += len(m.left)
-	imp.changed = imp.changed || len(m.left) > 0
-}
-
 // incomingOf is what matching needs of features: ids, key values (when key
 // is set), lineage, and body hashes when bodies is given.
 func incomingOf(fs []gis.Feature, bodies []body, key string) []incoming {
@@ -310,17 +154,6 @@ func incomingOf(fs []gis.Feature, bodies []body, key string) []incoming {
 		}
 	}
 	return in
-}
-
-// bodiesChanged reports whether an edited feature's body still differs
-// from its stored one (after keepStoredShapes).
-func bodiesChanged(bodies [][]body, edited []editedFeature) bool {
-	for _, e := range edited {
-		if bodies[e.layer][e.feature].hash != e.hash {
-			return true
-		}
-	}
-	return false
 }
 
 // writeVersion writes an import's version row after the current version
@@ -351,45 +184,6 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	_, err = tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
 		SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...)
 	return verID, err
-}
-
-// writeItems writes the imported layers' features into version verID in
-// batches (their bodies when not stored yet, then their items), after the
-// carried-over ones, in file order. It returns how many bodies it wrote.
-func writeItems(ctx context.Context, tx *sql.Tx, verID int64, imp *importing) (int, error) {
-	w, err := newBodyWriter(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	defer w.close()
-	total, done, next := 0, 0, 0 // next: when progress is reported again
-	for _, b := range imp.bodies {
-		total += len(b)
-	}
-	if err := w.expect(ctx, total-imp.res.Kept); err != nil {
-		return 0, err
-	}
-	seq := 1 << 40 // after the carried-over items
-	for li, layer := range imp.req.Layers {
-		for lo := 0; lo < len(imp.bodies[li]); lo += batchRows {
-			hi := min(lo+batchRows, len(imp.bodies[li]))
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-			if imp.req.Progress != nil && done >= next {
-				imp.req.Progress(done, total)
-				next = done + 4000
-			}
-			err := writeItemBatch(ctx, w, verID, imp.layerIDs[li], imp.ids[li][lo:hi], imp.bodies[li][lo:hi], seq+done)
-			if errors.Is(err, errIDTwice) {
-				return 0, fmt.Errorf("layer %s: %w", layer.Name, err)
-			} else if err != nil {
-				return 0, err
-			}
-			done += hi - lo
-		}
-	}
-	return w.written, w.finish(ctx)
 }
 
 // writeItemBatch writes one batch (at most batchRows) of a layer's

@@ -70,7 +70,11 @@ func (s *Store) installPlan(ctx context.Context, tx *sql.Tx, dir fs.FS, p sample
 		if t, err := time.Parse(time.DateOnly, v.DecisionDate); err == nil {
 			created = t.Add(9 * time.Hour)
 		}
-		if _, err := importTx(ctx, tx, req, prepareBodies(layers), timeText(created)); err != nil {
+		sources := make([]LayerSource, len(layers))
+		for i, l := range layers {
+			sources[i] = Features(l)
+		}
+		if _, err := importTx(ctx, tx, req, sources, timeText(created)); err != nil {
 			return fmt.Errorf("version %d: %w", i+1, err)
 		}
 	}

@@ -28,11 +28,16 @@ type InvalidLotError struct {
 }
 
 func (e *InvalidLotError) Error() string {
-	lot := ""
-	if e.Lot != "" {
-		lot = " (lot " + e.Lot + ")"
+	where := ""
+	if e.Layer != "" {
+		where = "layer " + e.Layer + ": "
 	}
-	return fmt.Sprintf("layer %s: feature %d%s at %.7f,%.7f: %s; fix it, or import with --repair", e.Layer, e.Feature, lot, e.At[0], e.At[1], e.Reason)
+	if e.Lot != "" {
+		where += fmt.Sprintf("feature %d (lot %s)", e.Feature, e.Lot)
+	} else {
+		where += fmt.Sprintf("feature %d", e.Feature)
+	}
+	return fmt.Sprintf("%s at %.7f,%.7f: %s; fix it, or import with --repair", where, e.At[0], e.At[1], e.Reason)
 }
 
 // validateLots checks the polygons of area layers (TT 16 _A) on all cores:
@@ -90,22 +95,3 @@ func lotOf(f gis.Feature) string {
 	return ""
 }
 
-// checkKey refuses a key that some features lack: they could not keep
-// their ids, and would silently come in as new lots.
-func checkKey(l gis.Layer, key string) error {
-	if key == "" {
-		return nil
-	}
-	missing, first := 0, -1
-	for i, f := range l.Features {
-		if f.String(key) == "" {
-			if missing++; first < 0 {
-				first = i
-			}
-		}
-	}
-	if missing > 0 {
-		return fmt.Errorf("layer %s: key %s: %d of %d features have no %s (the first is feature %d)", l.Name, key, missing, len(l.Features), key, first)
-	}
-	return nil
-}

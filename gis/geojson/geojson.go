@@ -23,6 +23,15 @@ type Options struct {
 	// for projected files written without it; zero means WGS84 (RFC 7946).
 	// A crs member in the file wins: compare Collection.CRS to see which.
 	CRS crs.Code
+
+	// Each, when set, streams the features: each one read is checked
+	// (lon/lat range, orientation), handed to Each with its index and the
+	// file's CRS, and dropped, so a file of any size takes the memory of a
+	// feature, not of the file; Collection.Features stays empty. A feature
+	// with problems is not handed over (Read still reports them all at the
+	// end). An error from Each stops reading and is returned as it is. A
+	// "crs" member must come before the features, as writers put it.
+	Each func(i int, f gis.Feature, c crs.Code) error
 }
 
 // Defaults of Options.

@@ -107,6 +107,9 @@ func decode(r io.Reader, size int64, data []byte, opt Options, single bool) (*Co
 	if p.ioErr != nil {
 		return nil, fmt.Errorf("geojson: read: %w", p.ioErr)
 	}
+	if p.eachErr != nil {
+		return nil, p.eachErr
+	}
 	if ok {
 		p.run(func() { p.finish(c, top) })
 	}
@@ -154,6 +157,7 @@ func (p *parser) top(c *Collection) int {
 		top = topFeature
 		p.feature = 0
 		c.Features = append(c.Features, p.featureObject(c, true))
+		p.handAll(c)
 	case gt != gNone:
 		top = topGeometry
 		p.feature = 0
@@ -163,6 +167,7 @@ func (p *parser) top(c *Collection) int {
 			p.problem("the geometry is empty")
 		}
 		c.Features = append(c.Features, gis.Feature{Geometry: g, Properties: map[string]any{}})
+		p.handAll(c)
 	case kind == "":
 		p.problem(`missing member "type"; not GeoJSON`)
 		p.skipValue()
@@ -308,8 +313,14 @@ func (p *parser) features(c *Collection) {
 			p.fatal(fmt.Sprintf("more than %d features (Options.MaxFeatures); stopped reading", p.opt.MaxFeatures))
 		}
 		p.feature = i
+		p.streamed = true
 		if p.next() == '{' {
-			c.Features = append(c.Features, p.featureObject(c, false))
+			f := p.featureObject(c, false)
+			if p.opt.Each != nil {
+				p.hand(c, i, f)
+			} else {
+				c.Features = append(c.Features, f)
+			}
 		} else {
 			p.wrongType("feature", "an object")
 			c.Features = append(c.Features, gis.Feature{})
@@ -320,6 +331,38 @@ func (p *parser) features(c *Collection) {
 	}
 	p.feature = -1
 	p.pop()
+}
+
+// handAll streams the one feature of a file that is a Feature or a geometry.
+func (p *parser) handAll(c *Collection) {
+	if p.opt.Each == nil {
+		return
+	}
+	for i, f := range c.Features {
+		p.hand(c, i, f)
+	}
+	c.Features = nil
+}
+
+// hand gives a streamed feature to Options.Each once it is checked as
+// finish checks a whole file: range (when geographic) and orientation.
+func (p *parser) hand(c *Collection, i int, f gis.Feature) {
+	if f.Geometry != nil && c.CRS.Geographic() && !p.crsBad {
+		var rc rangeCheck
+		path := append(strconv.AppendInt([]byte("features["), int64(i), 10), "].geometry"...)
+		rc.geometry(f.Geometry, path)
+		if rc.count > 0 {
+			p.add(Problem{Feature: i, Path: rc.path, Msg: rc.message()})
+		}
+	}
+	if len(p.problems) > 0 {
+		return // the file is refused at the end: hand nothing more
+	}
+	Orient(f.Geometry)
+	if err := p.opt.Each(i, f, c.CRS); err != nil {
+		p.eachErr = err
+		panic(abort{})
+	}
 }
 
 // featureObject decodes the Feature object at p.pos; top says it is the
@@ -443,6 +486,9 @@ func (p *parser) properties() map[string]any {
 
 // crsMember decodes the legacy (GeoJSON 2008) "crs" member.
 func (p *parser) crsMember(c *Collection) {
+	if p.opt.Each != nil && p.streamed {
+		p.fatal(`the "crs" member comes after the features; a file read feature by feature needs it first (or give the CRS and drop the member)`)
+	}
 	p.pushKey("crs")
 	n := len(p.problems)
 	defer func() {

@@ -55,9 +55,11 @@ type parser struct {
 	single   bool // reading one feature (ParseFeature): no interning
 	problems []Problem
 
-	feature int   // index of the feature being read, -1 outside features
-	path    []seg // where the scanner is, for problem paths
-	depth   int   // open objects and arrays
+	feature  int   // index of the feature being read, -1 outside features
+	streamed bool  // features have started (a crs member after them is too late to stream)
+	eachErr  error // what Options.Each returned to stop reading
+	path     []seg // where the scanner is, for problem paths
+	depth    int   // open objects and arrays
 
 	sbuf     []byte            // unescaped string scratch
 	kbuf     []byte            // member key scratch

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
 	"reflect"
 	"strconv"
 	"strings"
@@ -160,4 +162,69 @@ func FuzzNumber(f *testing.F) {
 			t.Fatalf("%q: got %v, want %v (%v)", s, got, want, err)
 		}
 	})
+}
+
+// TestEach: read feature by feature (Options.Each), every corpus file gives
+// the features of a whole read, or its exact error, and keeps none.
+func TestEach(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*/*.geojson")
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := optionsFor(strings.TrimSuffix(filepath.Base(path), ".geojson"))
+		want, wantErr := Read(bytes.NewReader(data), opt)
+		var got []gis.Feature
+		var gotCRS crs.Code
+		opt.Each = func(i int, f gis.Feature, c crs.Code) error {
+			if i != len(got) {
+				return fmt.Errorf("feature %d handed as %d", len(got), i)
+			}
+			got, gotCRS = append(got, f), c
+			return nil
+		}
+		col, err := Read(iotest.HalfReader(bytes.NewReader(data)), opt)
+		switch {
+		case wantErr != nil:
+			if streamedCRSLate(data) {
+				continue // a crs member after the features: refused up front when streaming
+			}
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("%s: got %v, want %v", path, err, wantErr)
+			}
+		case err != nil:
+			if !streamedCRSLate(data) {
+				t.Errorf("%s: %v", path, err)
+			}
+		case len(col.Features) != 0:
+			t.Errorf("%s: streamed features kept", path)
+		case !reflect.DeepEqual(got, nonEmpty(want.Features)) || len(got) > 0 && gotCRS != want.CRS:
+			t.Errorf("%s: streamed\n%v (%s)\nwant\n%v (%s)", path, got, gotCRS, want.Features, want.CRS)
+		}
+	}
+	// an error from Each stops reading and comes back as it is
+	stop := fmt.Errorf("stop")
+	_, err := Read(strings.NewReader(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null},{"type":"Feature","properties":{},"geometry":null}]}`),
+		Options{Each: func(i int, _ gis.Feature, _ crs.Code) error {
+			if i == 1 {
+				return stop
+			}
+			return nil
+		}})
+	if err != stop {
+		t.Fatalf("Each's error: %v", err)
+	}
+}
+
+func streamedCRSLate(data []byte) bool {
+	c, f := bytes.Index(data, []byte(`"crs"`)), bytes.Index(data, []byte(`"features"`))
+	return c > 0 && f > 0 && c > f
+}
+
+func nonEmpty(fs []gis.Feature) []gis.Feature {
+	if len(fs) == 0 {
+		return nil
+	}
+	return fs
 }

@@ -1,0 +1,418 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"quyhoach/gis"
+	"quyhoach/gis/topo"
+	"quyhoach/lthash"
+)
+
+// LayerSource streams one layer's features into an import: Features calls
+// yield for each feature in order, and returns yield's error, or its own.
+// A reader of a file of any size holds one feature at a time this way, and
+// the import one chunk of them: memory follows the plan stored, not the file.
+type LayerSource struct {
+	Name     string
+	Features func(yield func(gis.Feature) error) error
+	// Count is how many features there are, when known (0: not known); it
+	// sizes progress reports and the choice of a bulk-built index.
+	Count int
+}
+
+// Features is the source of a layer held in memory.
+func Features(l gis.Layer) LayerSource {
+	return LayerSource{Name: l.Name, Count: len(l.Features), Features: func(yield func(gis.Feature) error) error {
+		for _, f := range l.Features {
+			if err := yield(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// ImportFrom writes the features of layers as the plan's new current
+// version in one transaction, reading each layer as it writes it (see
+// Import for the rules). An empty layer, a source's error or a bad feature
+// leaves the file as it was.
+func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []LayerSource) (ImportResult, error) {
+	if req.Source == "" {
+		req.Source = "import"
+	}
+	var res ImportResult
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if res, err = importTx(ctx, tx, req, layers, timeText(s.Now())); err == nil && res.Unchanged {
+			return errUnchanged // roll back the version row and what matching wrote
+		}
+		return err
+	})
+	if errors.Is(err, errUnchanged) {
+		err = nil
+	}
+	if err != nil {
+		return ImportResult{}, wrap("import into "+req.Plan, err)
+	}
+	return res, nil
+}
+
+// streaming is an import under way.
+type streaming struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	req      ImportRequest
+	verID    int64
+	w        *bodyWriter
+	lineage  [][2]string
+	changed  bool
+	res      ImportResult
+	done     int // features written, for progress
+	total    int
+	next     int // when progress is reported again
+	seq      int // item order: after the carried-over items
+	hashes   chan []item
+	hashDone chan *lthash.Hash
+	// features of the layer under way without the key property
+	noKey, firstNoKey int
+}
+
+func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []LayerSource, now string) (ImportResult, error) {
+	if len(layers) == 0 {
+		return ImportResult{}, errors.New("no layer to import")
+	}
+	planID, curID, err := planIDs(ctx, tx, req.Plan)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	names := make([]gis.Layer, len(layers))
+	for i, l := range layers {
+		names[i] = gis.Layer{Name: l.Name}
+	}
+	layerIDs, err := importLayers(ctx, tx, planID, names)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	verID, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40}
+	for _, l := range layers {
+		st.total += l.Count
+	}
+	if st.w, err = newBodyWriter(ctx, tx); err != nil {
+		return ImportResult{}, err
+	}
+	defer st.w.close()
+	if err := st.w.expect(ctx, st.total); err != nil {
+		return ImportResult{}, err
+	}
+	// The new items' LtHash is summed beside the writing.
+	st.hashes, st.hashDone = make(chan []item, 4), make(chan *lthash.Hash, 1)
+	go func() {
+		var h lthash.Hash
+		for items := range st.hashes {
+			addItems(&h, items, false)
+		}
+		st.hashDone <- &h
+	}()
+	state, err := st.layers(layers, layerIDs, curID)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if err := st.w.finish(ctx); err != nil {
+		return ImportResult{}, err
+	}
+	st.res.NewBodies = st.w.written
+	if !st.changed {
+		st.res.Unchanged = true
+		st.res.Version, err = versionByID(ctx, tx, curID)
+		return st.res, err
+	}
+	if err := writeLineage(ctx, tx, verID, st.lineage); err != nil {
+		return st.res, err
+	}
+	if _, err := sealVersion(ctx, tx, planID, verID, state, now); err != nil {
+		return st.res, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
+		return st.res, err
+	}
+	st.res.Version, err = versionByID(ctx, tx, verID)
+	st.res.Version.Current = true
+	return st.res, err
+}
+
+// layers imports each layer and returns the new version's items state:
+// the current one less the imported layers' old items, plus the new ones.
+func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64) (*lthash.Hash, error) {
+	state, err := itemsState(st.ctx, st.tx, curID)
+	if err != nil {
+		close(st.hashes)
+		<-st.hashDone
+		return nil, err
+	}
+	var layerErr error
+	for li, src := range layers {
+		cur, err := storedFeatures(st.ctx, st.tx, curID, layerIDs[li], st.req.Key)
+		if err != nil {
+			layerErr = err
+			break
+		}
+		old := make([]item, len(cur))
+		for i, c := range cur {
+			old[i] = item{c.id, c.layer, c.hash[:]}
+		}
+		addItems(state, old, true)
+		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, from: "the current version"})
+		st.noKey, st.firstNoKey = 0, -1
+		n, err := st.layer(src, layerIDs[li], m)
+		switch {
+		case err != nil:
+		case n == 0:
+			err = fmt.Errorf("it has no features (a version cannot hold an empty layer)")
+		case st.noKey > 0:
+			// a feature without its key would come in as a new lot, losing its id
+			err = fmt.Errorf("key %s: %d of %d features have no %s (the first is feature %d)", st.req.Key, st.noKey, n, st.req.Key, st.firstNoKey)
+		}
+		if err != nil {
+			layerErr = fmt.Errorf("layer %s: %w", src.Name, err)
+			break
+		}
+		for _, taken := range m.taken {
+			if !taken {
+				st.res.Removed++
+				st.changed = true
+			}
+		}
+	}
+	close(st.hashes)
+	added := <-st.hashDone
+	if layerErr != nil {
+		return nil, layerErr
+	}
+	state.Combine(added)
+	return state, nil
+}
+
+// chunkSize is how many features are prepared together on all cores.
+const chunkSize = 1024
+
+// prepared is a feature ready to be matched and written.
+type prepared struct {
+	f    gis.Feature // kept until matched: a round trip may re-encode it on the stored vertices
+	in   incoming
+	body body
+	note string // what Repair did
+	err  error
+}
+
+// layer reads one layer through a pipeline: the source on one goroutine,
+// validation and encoding on all cores, a chunk at a time, and matching
+// and writing here, in the source's order. It returns the feature count.
+func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, error) {
+	layer := src.Name
+	ctx, cancel := context.WithCancel(st.ctx)
+	defer cancel()
+	type job struct {
+		fs  []gis.Feature
+		out chan []prepared
+	}
+	jobs := make(chan job)
+	order := make(chan chan []prepared, runtime.GOMAXPROCS(0)+1)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.out <- prepare(j.fs, src.Name, st.req)
+			}
+		}()
+	}
+	var srcErr error
+	go func() {
+		defer func() {
+			close(jobs)
+			wg.Wait()
+			close(order)
+		}()
+		var chunk []gis.Feature
+		send := func() error {
+			out := make(chan []prepared, 1)
+			select {
+			case order <- out:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			jobs <- job{chunk, out}
+			chunk = nil
+			return nil
+		}
+		srcErr = src.Features(func(f gis.Feature) error {
+			if chunk = append(chunk, f); len(chunk) == chunkSize {
+				return send()
+			}
+			return ctx.Err()
+		})
+		if srcErr == nil && len(chunk) > 0 {
+			srcErr = send()
+		}
+	}()
+	n := 0
+	var err error
+	for out := range order {
+		ps := <-out
+		if err == nil {
+			err = st.write(ps, layerID, layer, n, m)
+			if err != nil {
+				cancel() // stop the source; drain what is under way
+			}
+		}
+		n += len(ps)
+	}
+	if err != nil {
+		return n, err
+	}
+	if srcErr != nil && !errors.Is(srcErr, context.Canceled) {
+		return n, srcErr
+	}
+	return n, ctx.Err()
+}
+
+// prepare validates (and repairs) and encodes a chunk of features.
+func prepare(fs []gis.Feature, layer string, req ImportRequest) []prepared {
+	out := make([]prepared, len(fs))
+	area := gis.KindOfName(layer) == gis.AreaKind
+	for i, f := range fs {
+		p := &out[i]
+		if area && f.Geometry != nil {
+			if inv := topo.Validate(f.Geometry); inv != nil {
+				if g, what, err := topo.Repair(f.Geometry); req.Repair && err == nil {
+					f.Geometry, p.note = g, what
+				} else {
+					if req.Repair {
+						inv.Reason += "; it cannot be repaired: " + err.Error()
+					}
+					p.err = &InvalidLotError{Lot: f.String("maDoiTuong"), Reason: inv.Reason, At: inv.At}
+				}
+			}
+		}
+		if req.Key != "" {
+			p.in.key = f.String(req.Key)
+		}
+		p.f, p.in.id, p.in.parents = f, f.ID, parentsOf(f)
+		p.body = encodeBody(f)
+		p.in.hash = p.body.hash
+	}
+	return out
+}
+
+// write matches a chunk of prepared features (the first is feature first
+// of its layer), keeps stored vertices for round trips, and writes it.
+func (st *streaming) write(ps []prepared, layerID int64, layer string, first int, m *matcher) error {
+	var edited []editedFeature
+	ids := make([]string, len(ps))
+	for i := range ps {
+		p, fi := &ps[i], first+i
+		if p.err != nil {
+			if ie, ok := p.err.(*InvalidLotError); ok {
+				ie.Feature = fi // the layer is named by the caller
+			}
+			return p.err
+		}
+		if st.req.Key != "" && p.in.key == "" {
+			if st.noKey++; st.firstNoKey < 0 {
+				st.firstNoKey = fi
+			}
+		}
+		if p.note != "" {
+			st.res.Repaired = append(st.res.Repaired, fmt.Sprintf("feature %d%s: %s", fi, lotOf(p.f), p.note))
+		}
+		s, err := m.find(fi, p.in)
+		if err != nil {
+			return err
+		}
+		if s < 0 {
+			ids[i] = newID()
+			st.res.Added++
+			st.changed = true
+		} else {
+			m.taken[s] = true
+			ids[i] = m.stored[s].id
+			st.res.Kept++
+			if m.stored[s].hash != p.body.hash {
+				edited = append(edited, editedFeature{feature: i, bodyID: m.stored[s].bodyID, hash: m.stored[s].hash})
+			}
+		}
+		parents, err := m.parentsOf(fi, p.in)
+		if err != nil {
+			return err
+		}
+		for _, ps := range parents {
+			st.lineage = append(st.lineage, [2]string{ids[i], m.stored[ps].id})
+		}
+	}
+	if err := st.keepStored(ps, edited); err != nil {
+		return err
+	}
+	return st.writeChunk(ps, ids, layerID, layer)
+}
+
+// keepStored gives a matched feature whose geometry differs from its
+// stored one only by a trip through a grid the stored vertices (one read
+// for the chunk), so such a round trip is no change.
+func (st *streaming) keepStored(ps []prepared, edited []editedFeature) error {
+	if len(edited) == 0 {
+		return nil
+	}
+	stored, err := storedShapes(st.ctx, st.tx, edited)
+	if err != nil {
+		return err
+	}
+	for _, e := range edited {
+		p := &ps[e.feature]
+		if g := stored[e.bodyID]; g != nil && gis.SameShape(g, p.f.Geometry, gis.RoundTripTolerance) {
+			p.f.Geometry = g
+			p.body = encodeBody(p.f)
+		}
+		if p.body.hash != e.hash {
+			st.changed = true
+		}
+	}
+	return nil
+}
+
+// writeChunk writes bodies and items in batches, reports progress, and
+// hands the items to the hasher.
+func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, layer string) error {
+	items := make([]item, len(ps))
+	bodies := make([]body, len(ps))
+	for i := range ps {
+		bodies[i] = ps[i].body
+		items[i] = item{ids[i], layer, slices.Clone(ps[i].body.hash[:])}
+	}
+	for lo := 0; lo < len(ps); lo += batchRows {
+		hi := min(lo+batchRows, len(ps))
+		if err := st.ctx.Err(); err != nil {
+			return err
+		}
+		if st.req.Progress != nil && st.done >= st.next {
+			st.req.Progress(st.done, max(st.total, st.done))
+			st.next = st.done + 4000
+		}
+		if err := writeItemBatch(st.ctx, st.w, st.verID, layerID, ids[lo:hi], bodies[lo:hi], st.seq+st.done); err != nil {
+			return err
+		}
+		st.done += hi - lo
+	}
+	st.hashes <- items
+	return nil
+}
