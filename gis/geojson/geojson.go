@@ -17,6 +17,7 @@ type Options struct {
 	MaxBytes        int64 // input size limit, default 512 MiB; larger input is refused
 	MaxFeatures     int   // default 2 000 000
 	MaxVertices     int   // positions per feature, default 1 000 000
+	MaxValue        int   // bytes of one text property value, default 1 MiB
 	RequireGeometry bool  // a feature with null or empty geometry is a problem
 
 	// CRS is assumed when the file has no "crs" member (or a null one), as
@@ -39,6 +40,7 @@ const (
 	DefaultMaxBytes    = 512 << 20
 	DefaultMaxFeatures = 2_000_000
 	DefaultMaxVertices = 1_000_000
+	DefaultMaxValue    = 1 << 20
 )
 
 func (o Options) withDefaults() Options {
@@ -50,6 +52,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxVertices <= 0 {
 		o.MaxVertices = DefaultMaxVertices
+	}
+	if o.MaxValue <= 0 {
+		o.MaxValue = DefaultMaxValue
 	}
 	return o
 }
@@ -89,7 +94,8 @@ func Read(r io.Reader, opt Options) (*Collection, error) {
 // WGS84 lon/lat unless the object has a crs member. The rules, and the *Error
 // for content problems, are those of Read with the default Options.
 func ParseFeature(data []byte) (gis.Feature, error) {
-	c, err := decode(nil, int64(len(data)), data, Options{}.withDefaults(), true)
+	// what is stored was judged when it came in: no limit on a value here
+	c, err := decode(nil, int64(len(data)), data, Options{MaxValue: len(data) + 1}.withDefaults(), true)
 	if err != nil {
 		return gis.Feature{}, err
 	}

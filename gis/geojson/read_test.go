@@ -549,3 +549,16 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTextIsRefused: a property of 50 MB is a problem, named, not a
+// value to carry through every copy of an import.
+func TestLongTextIsRefused(t *testing.T) {
+	big := strings.Repeat("x", 2<<20)
+	_, err := Read(strings.NewReader(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ghiChu":"`+big+`"},"geometry":null}]}`), Options{})
+	if err == nil || !strings.Contains(err.Error(), "features[0].properties.ghiChu") || !strings.Contains(err.Error(), "a text of 2 MiB is longer than 1 MiB") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := ParseFeature([]byte(`{"type":"Feature","properties":{"ghiChu":"` + big + `"},"geometry":null}`)); err != nil {
+		t.Fatalf("a stored body: %v", err)
+	}
+}

@@ -713,7 +713,12 @@ func (p *parser) value() any {
 		}
 		return a
 	case '"':
-		return string(p.readString(true))
+		v := p.readString(true)
+		if len(v) > p.opt.MaxValue {
+			p.problemf("a text of %s is longer than %s (Options.MaxValue): a lot's property is a few words, not a document", formatBytes(int64(len(v))), formatBytes(int64(p.opt.MaxValue)))
+			return ""
+		}
+		return string(v)
 	case 't':
 		p.literal("true")
 		return true
