@@ -88,6 +88,10 @@ type Window struct {
 	Settings  *settingsPanel
 	Left      *container.AppTabs
 	Right     *container.AppTabs
+	// Site is the information tool (its panels, its layer over the map and
+	// its toolbar button), Conform the project conformity panel (ui/info*.go).
+	Site    *siteInfo
+	Conform *conformPanel
 
 	mapBox  *fyne.Container
 	twinned bool // side by side: Twin shown and kept on Map's view
@@ -202,6 +206,7 @@ func (w *Window) build() {
 		w.Status.SetScale(w.Map.ScaleDenominator())
 	}
 	w.Map.SetDPI(w.Settings.DPIValue())
+	w.buildInfo()
 	w.layout()
 }
 
@@ -214,6 +219,9 @@ func (w *Window) buildMaps() {
 	w.Map.OnView = func() {
 		w.Status.SetScale(w.Map.ScaleDenominator())
 		w.syncView(w.Map, w.Twin)
+		if w.Site != nil {
+			w.Site.Sketch.Refresh()
+		}
 	}
 	w.Map.Rendered = func() {
 		if !w.framed && w.opts.OnFirstFrame != nil && !w.Map.frameEmpty() {
@@ -243,6 +251,7 @@ func (w *Window) layout() {
 		container.NewTabItem(tr("Inspector"), w.Inspector),
 		container.NewTabItem(tr("Compare"), w.Compare),
 		container.NewTabItem(tr("Legend"), w.Legend),
+		container.NewTabItem(tr("Site info"), w.Site.Tabs),
 	)
 	tools := container.NewHBox(
 		widget.NewButtonWithIcon("", theme.ZoomInIcon(), w.Map.ZoomIn),
@@ -250,8 +259,9 @@ func (w *Window) layout() {
 		widget.NewButtonWithIcon(tr("Whole plan"), theme.ZoomFitIcon(), w.Map.ZoomToPlan),
 		widget.NewButtonWithIcon(tr("Selection"), theme.VisibilityIcon(), w.Map.ZoomToSelection),
 		widget.NewButtonWithIcon(tr("Print…"), theme.DocumentPrintIcon(), func() { w.ShowPrint() }),
+		w.Site.Button,
 	)
-	inner := container.NewHSplit(container.NewBorder(tools, nil, nil, nil, w.mapBox), w.Right)
+	inner := container.NewHSplit(container.NewBorder(tools, nil, nil, nil, container.NewStack(w.mapBox, w.Site.Sketch, w.Site.Tool)), w.Right)
 	inner.Offset = 0.7
 	split := container.NewHSplit(w.Left, inner)
 	split.Offset = 0.25
@@ -347,6 +357,7 @@ func (w *Window) show(v view) {
 	if v.cmp != nil {
 		onMap = v.overlay
 	}
+	w.siteShown(v.state)
 	w.Layers.SetScene(v.state.Plan.Code, onMap)
 	w.applyLayerPrefs()
 	w.Map.SetScene(onMap, fit)
