@@ -70,6 +70,7 @@ func (p *PDF) AddPage(w, h float64) {
 	p.doc.SetTextColor(0, 0, 0)
 	p.doc.SetLineJoinStyle("round")
 	p.doc.SetLineCapStyle("butt")
+	p.doc.SetDashPattern(nil, 0) // fpdf carries the last page's dash over: solid, as p.dash says
 }
 
 // Output writes the document.

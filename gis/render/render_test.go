@@ -267,3 +267,35 @@ func TestLabelsStayInsideTheFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFPagesStartSolid: a dash set on one page does not carry over to the
+// solid lines of the next (fpdf keeps the last dash across AddPage).
+func TestPDFPagesStartSolid(t *testing.T) {
+	p, err := NewPDF(fonts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.doc.SetCompression(false)
+	p.AddPage(210, 297)
+	p.Stroke(Line(10, 10, 100, 10), Pen{Color: OutlineColor, Width: 0.35, Dash: []float64{3, 1.5}})
+	p.AddPage(210, 297)
+	p.Stroke(Line(10, 10, 100, 10), Pen{Color: OutlineColor, Width: 0.35})
+	var buf bytes.Buffer
+	if err := p.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// the second page's content stream resets the dash before its stroke
+	var second string
+	n := 0
+	for _, st := range strings.Split(buf.String(), "endstream") {
+		if strings.Contains(st, "\nS\n") {
+			if n++; n == 2 {
+				second = st
+			}
+		}
+	}
+	i, j := strings.Index(second, "[] 0"), strings.Index(second, "\nS\n")
+	if second == "" || i < 0 || j < i {
+		t.Fatalf("page 2 does not reset the dash before stroking:\n%s", second)
+	}
+}
