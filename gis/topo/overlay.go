@@ -10,20 +10,24 @@ import (
 // overlayOp is one of geom.Intersection, geom.Difference, geom.Union.
 type overlayOp func(a, b geom.Geometry) (geom.Geometry, error)
 
-// overlay runs op and keeps only the polygonal part of its result. A panic
-// inside simplefeatures (it has a few for numerically degenerate input)
-// becomes an error.
-func overlay(op overlayOp, a, b geom.Geometry) (g geom.Geometry, err error) {
+// overlay runs op and keeps only the polygonal part of its result.
+func overlay(op overlayOp, a, b geom.Geometry) (geom.Geometry, error) {
+	g, err := overlayAll(op, a, b)
+	if err != nil {
+		return geom.Geometry{}, err
+	}
+	return polygonal(g), nil
+}
+
+// overlayAll runs op; a panic inside simplefeatures (it has a few for
+// numerically degenerate input) becomes an error.
+func overlayAll(op overlayOp, a, b geom.Geometry) (g geom.Geometry, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("overlay failed: %v", r)
 		}
 	}()
-	g, err = op(a, b)
-	if err != nil {
-		return geom.Geometry{}, err
-	}
-	return polygonal(g), nil
+	return op(a, b)
 }
 
 // polygonal drops points and lines from an overlay result.
