@@ -13,7 +13,6 @@ import (
 
 	"quyhoach/atomicfile"
 	"quyhoach/gis"
-	"quyhoach/plan"
 	"quyhoach/store"
 )
 
@@ -23,7 +22,7 @@ func init() {
 
 const dossierUsage = `usage:
   quyhoach dossier create --plan CODE --title T --kind local|overall [--base N] [--reason T]
-  quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--crs EPSG:N] FILE
+  quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--repair] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] FILE
   quyhoach dossier submit|appraise|appraised|approve|publish|return|withdraw --dossier ID [--doc NO] [--date YYYY-MM-DD] [--by NAME] [--note T]
   quyhoach dossier rebase --dossier ID [--take ours|theirs] [--feature ID ...] [--ours ID ...] [--theirs ID ...]
   quyhoach dossier attach --dossier ID --kind KIND FILE
@@ -111,13 +110,11 @@ func dossierCreate(ctx context.Context, c *cli, args []string) error {
 func dossierApply(ctx context.Context, c *cli, args []string) error {
 	fs := c.dossierFlags()
 	var req store.ApplyRequest
-	fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features")
+	fs.StringVar(&req.Layer, "layer", store.DefaultLayer, "layer that receives added features (a drawing: its lots)")
 	fs.StringVar(&req.Key, "key", "", "match features to the base by this property instead of by id")
 	fs.BoolVar(&req.Full, "full", false, "FILE is the whole new layer: base features missing from it are deleted")
 	fs.BoolVar(&req.Repair, "repair", false, "make invalid lots valid where it can be done without guessing (each repair is reported)")
-	var declared crsFlag
-	fs.Var(&declared, "crs", "CRS of the file when it does not say")
-	table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
+	rf := addReadFlags(fs.FlagSet)
 	files, err := fs.parse(args, true)
 	if err != nil {
 		return err
@@ -125,16 +122,20 @@ func dossierApply(ctx context.Context, c *cli, args []string) error {
 	if len(files) != 1 {
 		return usageErr("need one FILE")
 	}
+	o, err := rf.options(req.Layer)
+	if err != nil {
+		return err
+	}
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	l, err := plan.ReadLayer(ctx, files[0], plan.ReadOptions{Layer: req.Layer, Table: *table, CRS: declared.code})
+	r, err := c.read(ctx, files[0], o)
 	if err != nil {
 		return err
 	}
-	req.Dossier, req.Features = *fs.id, l.Features
+	req.Dossier, req.Features = *fs.id, r.Layers[0].Features
 	res, err := st.Apply(ctx, req)
 	if err != nil {
 		return err

@@ -20,8 +20,8 @@ func init() {
 	register(command{"init", "create a store file [--sample: with the four sample plans]", cmdInit})
 	register(command{"plans", "list the plans [--json]", cmdPlans})
 	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N", cmdPlan})
-	register(command{"import", "import --plan CODE --layer NAME [--crs EPSG:N] [--key FIELD] [--message T] FILE", cmdImport})
-	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg] [--crs EPSG:N] -o FILE", cmdExport})
+	register(command{"import", "import --plan CODE [--layer NAME] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] [--key FIELD] FILE: GeoJSON, GeoPackage, DXF, Shapefile (.zip), or anything GDAL reads", cmdImport})
+	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE, or --tt16 DIR: the TT 16 electronic dossier", cmdExport})
 	register(command{"versions", "versions --plan CODE [--json]", cmdVersions})
 	register(command{"verify", "check the store file's integrity (exit 1 on problems)", cmdVerify})
 }
@@ -113,23 +113,26 @@ func cmdPlan(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdImport(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("import --plan CODE --layer NAME [--crs EPSG:4326|EPSG:9215|EPSG:3405] [--key FIELD] [--message TEXT] FILE")
+	fs := c.flags("import --plan CODE [--layer NAME] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] [--key FIELD] [--repair] [--message TEXT] FILE")
 	code := fs.String("plan", "", "plan code")
-	layer := fs.String("layer", "", "layer name, e.g. ChucNangSuDungDat_A")
-	var declared crsFlag
-	fs.Var(&declared, "crs", "CRS of the file when it does not say (EPSG:4326, EPSG:9215, EPSG:3405)")
+	layer := fs.String("layer", "", "layer name, e.g. ChucNangSuDungDat_A (a drawing: default every plan layer it holds; a file of a TT 16 layer: its name)")
 	key := fs.String("key", "", "property that identifies a feature across versions, e.g. maDoiTuong")
 	message := fs.String("message", "", "version message")
-	table := fs.String("table", "", "GeoPackage input: the feature table (default: the one named like --layer, or the only one)")
 	repair := fs.Bool("repair", false, "make invalid lots valid where it can be done without guessing (each repair is reported) instead of refusing")
+	rf := addReadFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *code == "" || *layer == "" || len(files) != 1 {
+	if *code == "" || len(files) != 1 {
 		fs.Usage()
-		return usageErr("need --plan, --layer and one FILE")
+		return usageErr("need --plan and one FILE")
 	}
+	o, err := rf.options(*layer)
+	if err != nil {
+		return err
+	}
+	o.RequireGeometry = true
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -138,14 +141,20 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if _, err := st.Plan(ctx, *code); err != nil {
 		return err
 	}
-	l, err := plan.ReadLayer(ctx, files[0], plan.ReadOptions{Layer: *layer, Table: *table, CRS: declared.code, RequireGeometry: true})
+	r, err := c.read(ctx, files[0], o)
 	if err != nil {
 		return err
 	}
-	if *message == "" {
-		*message = "import " + filepath.Base(files[0]) + " into " + *layer
+	layers := r.Layers
+	if *layer == "" {
+		if layers, err = layersOf(r, files[0]); err != nil {
+			return err
+		}
 	}
-	res, err := st.Import(ctx, store.ImportRequest{Plan: *code, Layers: []gis.Layer{l}, Key: *key, Message: *message, Repair: *repair})
+	if *message == "" {
+		*message = "import " + filepath.Base(files[0]) + " into " + strings.Join(layerNames(layers), ", ")
+	}
+	res, err := st.Import(ctx, store.ImportRequest{Plan: *code, Layers: layers, Key: *key, Message: *message, Repair: *repair})
 	if err != nil {
 		return err
 	}
@@ -156,42 +165,76 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "no changes: version %d stays current\n", res.Version.Number)
 		return nil
 	}
+	n := 0
+	for _, l := range layers {
+		n += len(l.Features)
+	}
 	fmt.Fprintf(c.stdout, "version %d: %d features (%d kept their id, %d new, %d removed)\n",
-		res.Version.Number, len(l.Features), res.Kept, res.Added, res.Removed)
+		res.Version.Number, n, res.Kept, res.Added, res.Removed)
 	return nil
 }
 
+func layerNames(ls []gis.Layer) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.Name
+	}
+	return out
+}
+
 func cmdExport(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg] [--crs EPSG:N] -o FILE")
+	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE | --tt16 DIR")
 	var req plan.ExportRequest
 	fs.StringVar(&req.Plan, "plan", "", "plan code")
 	fs.IntVar(&req.Version, "version", 0, "version number (default: the current one)")
-	layer := fs.String("layer", "", "layer name (GeoJSON: needed when the plan has several; GeoPackage: default every layer, a table each)")
-	fs.StringVar(&req.Format, "format", "", "geojson or gpkg (default: from the file name, else geojson)")
+	layer := fs.String("layer", "", "layer name (GeoJSON: needed when the plan has several; other formats: default every layer)")
+	fs.StringVar(&req.Format, "format", "", "geojson, gpkg, dxf, shp (a .zip), kml or kmz (default: from the file name)")
 	var target crsFlag
-	fs.Var(&target, "crs", "output CRS (default: EPSG:4326 for GeoJSON as RFC 7946 asks, EPSG:9215 for GeoPackage as TT 16 delivers)")
-	out := fs.String("o", "", "output file (- for standard output, GeoJSON only)")
+	fs.Var(&target, "crs", "output CRS (default: EPSG:4326 for GeoJSON and KML, EPSG:9215 for GeoPackage, DXF and Shapefile as TT 16 delivers)")
+	out := fs.String("o", "", "output file (- for standard output, GeoJSON and KML only)")
+	tt16 := fs.String("tt16", "", "write the TT 16 electronic dossier into this new folder: HoSoGIS/, HoSoScan/, HoSoBASIC/")
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
-	if req.Plan == "" || *out == "" {
+	switch {
+	case req.Plan == "" || *out == "" && *tt16 == "":
 		fs.Usage()
-		return usageErr("need --plan and -o FILE")
+		return usageErr("need --plan and -o FILE (or --tt16 DIR)")
+	case *out != "" && *tt16 != "":
+		return usageErr("-o and --tt16 exclude each other")
 	}
-	if *layer != "" {
-		req.Layers = []string{*layer}
-	}
-	req.CRS = target.code
-	if req.Path = *out; *out == "-" {
-		req.Out = c.stdout
+	cat, err := catalogue()
+	if err != nil {
+		return err
 	}
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	err = plan.Export(ctx, st, req)
 	var ee *plan.ExportError
+	if *tt16 != "" {
+		files, err := plan.ExportTT16(ctx, st, plan.TT16Request{Plan: req.Plan, Version: req.Version, Dir: *tt16, Catalogue: cat, Fonts: fonts})
+		if errors.As(err, &ee) {
+			return usageErr("%s", ee.Msg)
+		}
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			fmt.Fprintf(c.stdout, "%s\t%d\t%s\n", f.Path, f.Size, f.What)
+		}
+		return nil
+	}
+	if *layer != "" {
+		req.Layers = []string{*layer}
+	}
+	req.CRS = target.code
+	req.Catalogue = cat
+	if req.Path = *out; *out == "-" {
+		req.Out = c.stdout
+	}
+	err = plan.Export(ctx, st, req)
 	if errors.As(err, &ee) {
 		return usageErr("%s", ee.Msg)
 	}

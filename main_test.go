@@ -201,7 +201,7 @@ func TestUsageErrors(t *testing.T) {
 		{"frobnicate"},
 		{"import", "--db", db, "--plan", "chi-ma"},
 		{"import", "--db", db, "--plan", "nope", "--layer", "X_A", "f.geojson"},
-		{"export", "--db", db, "--plan", "chi-ma", "--format", "dxf", "-o", "x"},
+		{"export", "--db", db, "--plan", "chi-ma", "--format", "dwg", "-o", "x"},
 		{"export", "--db", db, "--plan", "chi-ma", "--crs", "EPSG:32648", "-o", "x"},
 		{"plan", "create", "--db", db, "--code", "x", "--name", "x", "--level", "bogus", "--scale", "1"},
 	} {
@@ -502,7 +502,8 @@ func TestExportImportRefusals(t *testing.T) {
 		want string
 	}{
 		{[]string{"export", "--plan", "chi-ma", "-o", filepath.Join(dir, "all.geojson")}, "a GeoJSON file holds one layer: choose one with --layer"},
-		{[]string{"export", "--plan", "chi-ma", "-o", filepath.Join(dir, "x.shp")}, `cannot tell the format of`},
+		{[]string{"export", "--plan", "chi-ma", "-o", filepath.Join(dir, "x.shp")}, `a Shapefile is several files: it is written as a .zip`},
+		{[]string{"export", "--plan", "chi-ma", "-o", filepath.Join(dir, "x.pdf")}, `cannot tell the format of`},
 	} {
 		if _, e, code := quyhoach(t, "", append(tc.args, "--db", db)...); code != 2 || !strings.Contains(e, tc.want) {
 			t.Errorf("%v: got %d %q, want %q", tc.args, code, e, tc.want)

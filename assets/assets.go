@@ -15,3 +15,10 @@ var LandUse []byte
 //
 //go:embed sample
 var Samples embed.FS
+
+// CADLayers holds the presets of CAD layer names (cad-layers.csv): what
+// common layer names of consultants' drawings become, read with
+// cadplan.ParseTable.
+//
+//go:embed cad-layers.csv
+var CADLayers []byte
