@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,7 +24,8 @@ func init() {
 const dossierUsage = `usage:
   quyhoach dossier create --plan CODE --title T --kind local|overall [--base N] [--reason T]
   quyhoach dossier apply --dossier ID [--layer NAME] [--key FIELD] [--full] [--repair] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] FILE
-  quyhoach dossier submit|appraise|appraised|approve|publish|return|withdraw --dossier ID [--doc NO] [--date YYYY-MM-DD] [--by NAME] [--note T]
+  quyhoach dossier submit|appraise|appraised|approve|publish|return|withdraw --dossier ID [--doc NO] [--date YYYY-MM-DD] [--agency T] [--by NAME] [--note T] [--signer NAME] [--ma CODE] [--ack-warnings]
+  quyhoach dossier check|history|undo|redo --dossier ID [--json]     (submit refuses what check finds: errors always, warnings without --ack-warnings)
   quyhoach dossier rebase --dossier ID [--take ours|theirs] [--feature ID ...] [--ours ID ...] [--theirs ID ...]
   quyhoach dossier attach --dossier ID --kind KIND FILE
   quyhoach dossier extract --dossier ID --attachment N -o FILE
@@ -68,6 +70,15 @@ func (c *cli) dossierFlags() dossierFlags {
 	fs := c.flags("")
 	fs.Usage = func() { fmt.Fprintln(c.stderr, dossierUsage) }
 	return dossierFlags{fs, fs.Int64("dossier", 0, "dossier id"), fs.Bool("json", false, "print JSON")}
+}
+
+// open parses the arguments of a subcommand that takes only flags, with
+// --dossier, and opens the store.
+func (fs dossierFlags) open(ctx context.Context, c *cli, args []string) (*store.Store, error) {
+	if _, err := fs.parse(args, true); err != nil {
+		return nil, err
+	}
+	return c.open(ctx)
 }
 
 // parse parses the arguments; needID refuses a missing --dossier.
@@ -131,11 +142,15 @@ func dossierApply(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := storedTable(ctx, st, &o); err != nil {
+		return err
+	}
 	r, err := c.read(ctx, files[0], o)
 	if err != nil {
 		return err
 	}
 	req.Dossier, req.Features = *fs.id, r.Layers[0].Features
+	req.Label = "apply " + filepath.Base(files[0])
 	res, err := st.Apply(ctx, req)
 	if err != nil {
 		return err
@@ -154,7 +169,11 @@ func dossierStep(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&step.DocNo, "doc", "", "document number (cover letter, appraisal report, decision)")
 	fs.StringVar(&step.DocDate, "date", "", "document date YYYY-MM-DD")
 	fs.StringVar(&step.By, "by", currentUser(), "who takes the step")
-	fs.StringVar(&step.Note, "note", "", "note (the reason, for return)")
+	fs.StringVar(&step.Note, "note", "", "note (the reason, for return and withdraw; where, for publish)")
+	fs.StringVar(&step.Agency, "agency", "", "the agency whose document the step records (default: the plan's for the step: quyhoach plan show)")
+	fs.StringVar(&step.Signer, "signer", "", "approve: who signed the decision")
+	fs.StringVar(&step.MaThongTinQH, "ma", "", "approve: maThongTinQH of the new version (default: generated)")
+	fs.BoolVar(&step.AckWarnings, "ack-warnings", false, "submit: acknowledge the warnings the changes introduce (errors are never acknowledged: dossier check lists them)")
 	if _, err := fs.parse(args, true); err != nil {
 		return err
 	}
@@ -163,6 +182,13 @@ func dossierStep(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if step.Agency == "" { // the plan's agency for the step, never the login name
+		if d, err := st.Dossier(ctx, *fs.id); err == nil {
+			if a, err := st.Agencies(ctx, d.Plan); err == nil {
+				step.Agency = a.ForAction(step.Action)
+			}
+		}
+	}
 	d, err := st.Advance(ctx, *fs.id, step)
 	if err != nil {
 		return err
@@ -215,8 +241,13 @@ func dossierRebase(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "dossier %d: based on version %d, %s\n", d.ID, d.Base, plural(len(d.Changes), "change"))
-	if n := len(d.Transitions); n > 0 {
-		fmt.Fprintln(c.stdout, d.Transitions[n-1].Note) // which conflicts were settled how
+	for i := len(d.Transitions) - 1; i >= 0; i-- { // the rebase's steps: which conflicts were settled how, and a return to appraisal
+		if t := d.Transitions[i]; store.ActionOf(t) == store.RebaseStep {
+			for _, u := range d.Transitions[i:] {
+				fmt.Fprintln(c.stdout, u.Note)
+			}
+			break
+		}
 	}
 	return nil
 }
@@ -272,10 +303,7 @@ func dossierExtract(ctx context.Context, c *cli, args []string) error {
 
 func dossierShow(ctx context.Context, c *cli, args []string) error {
 	fs := c.dossierFlags()
-	if _, err := fs.parse(args, true); err != nil {
-		return err
-	}
-	st, err := c.open(ctx)
+	st, err := fs.open(ctx, c, args)
 	if err != nil {
 		return err
 	}
@@ -381,7 +409,7 @@ func printDossier(c *cli, d store.Dossier) {
 	fmt.Fprintf(w, "\ntransitions (%d):\n", len(d.Transitions))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, t := range d.Transitions {
-		fmt.Fprintf(tw, "  %s\t%s → %s\t%s\t%s %s\t%s\n", t.At.Local().Format(time.DateTime), t.From, t.To, gis.OneLine(t.By), gis.OneLine(t.DocNo), t.DocDate, gis.OneLine(t.Note))
+		fmt.Fprintf(tw, "  %s\t%s → %s\t%s\t%s\t%s %s\t%s\n", t.At.Local().Format(time.DateTime), t.From, t.To, gis.OneLine(t.By), gis.OneLine(t.Agency), gis.OneLine(t.DocNo), t.DocDate, gis.OneLine(t.Note))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nattachments (%d):\n", len(d.Attachments))

@@ -22,9 +22,11 @@ import (
 	"quyhoach/gis/crs"
 	"quyhoach/gis/vntext"
 	"quyhoach/plan"
+	"quyhoach/store"
 )
 
 func init() {
+	register(command{"cad-layers", "cad-layers [--set FILE | --clear]: the store's CAD layer → class table, used by every drawing import after --cad-map", cmdCADLayers})
 	register(command{"formats", "list the file formats read and written here [--json]", cmdFormats})
 }
 
@@ -136,8 +138,32 @@ func (rf *readFlags) options(layer string) (plan.ReadOptions, error) {
 // read reads a plan file for a command, writing the notes and, with
 // --partial, the problems left out to stderr; a drawing refused for its
 // problems lists them, one a line, and says how to take the valid lots.
+// storedTable adds the store's CAD layer table after the user's --cad-map.
+func storedTable(ctx context.Context, st *store.Store, o *plan.ReadOptions) error {
+	t, err := plan.StoredCADTable(ctx, st, o.CAD.Catalogue)
+	if err != nil {
+		return err
+	}
+	o.CAD.Table = append(o.CAD.Table, t...)
+	return nil
+}
+
 func (c *cli) read(ctx context.Context, path string, o plan.ReadOptions) (*plan.Reading, error) {
 	r, err := plan.Read(ctx, path, o)
+	return c.told(path, r, err)
+}
+
+// sources opens a file for a streaming import (plan.Sources), saying what
+// c.read says.
+func (c *cli) sources(ctx context.Context, path string, o plan.ReadOptions) ([]store.LayerSource, *plan.Reading, error) {
+	srcs, r, err := plan.Sources(ctx, path, o)
+	r, err = c.told(path, r, err)
+	return srcs, r, err
+}
+
+// told says what reading a file found: its problems as the error, its
+// notes, what it left out and a drawing's mapping on the way.
+func (c *cli) told(path string, r *plan.Reading, err error) (*plan.Reading, error) {
 	var pe *plan.ProblemsError
 	if errors.As(err, &pe) {
 		for _, p := range pe.Problems {
@@ -180,7 +206,7 @@ func (c *cli) printMapping(path string, r *plan.Reading) {
 	}
 	if len(ignored) > 0 {
 		fmt.Fprintf(c.stdout, "CAD layers ignored (entities not used): %s\n", strings.Join(ignored, ", "))
-		fmt.Fprintln(c.stdout, "(a layer of lots among them maps to a class with --cad-map FILE: rows cad_layer,class_code)")
+		fmt.Fprintln(c.stdout, "(a layer of lots among them maps to a class with --cad-map FILE, or for every import with cad-layers --set FILE: rows cad_layer,class_code)")
 	}
 }
 
@@ -238,4 +264,50 @@ func cmdFormats(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Name, yes(f.Read && f.Available), yes(f.Write), f.Extensions, f.Via, note)
 	}
 	return tw.Flush()
+}
+
+// cmdCADLayers shows or sets the store's CAD layer table.
+func cmdCADLayers(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("cad-layers [--set FILE | --clear]")
+	set := fs.String("set", "", "CSV file of cad_layer,class_code rows to keep in the store")
+	clear := fs.Bool("clear", false, "remove the store's table")
+	if err := parseNone(fs, args); err != nil {
+		return err
+	}
+	if *set != "" && *clear {
+		return usageErr("--set and --clear exclude each other")
+	}
+	cat, err := catalogue()
+	if err != nil {
+		return err
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch {
+	case *clear:
+		return plan.SetStoredCADTable(ctx, st, nil)
+	case *set != "":
+		f, err := os.Open(*set)
+		if err != nil {
+			return usageErr("--set: %v", err)
+		}
+		defer f.Close()
+		t, err := cadplan.ParseTable(f, cat)
+		if err != nil {
+			return usageErr("--set %s: %s", *set, strings.TrimPrefix(err.Error(), "cadplan: "))
+		}
+		if err := plan.SetStoredCADTable(ctx, st, t); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "the store's CAD layer table: %s\n", plural(len(t), "row"))
+		return nil
+	}
+	t, err := plan.StoredCADTable(ctx, st, cat)
+	if err != nil {
+		return err
+	}
+	return t.Write(c.stdout)
 }

@@ -137,3 +137,38 @@ func TestDossierApplyDrawing(t *testing.T) {
 		t.Errorf("apply the plan's own drawing: %d\n%s\n%s", code, out, e)
 	}
 }
+
+// TestStoredCADLayerTable: a layer table kept in the store is used by every
+// drawing import without --cad-map, shown as it was set, and cleared.
+func TestStoredCADLayerTable(t *testing.T) {
+	db := sampleDB(t)
+	dir := t.TempDir()
+	cadMap := filepath.Join(dir, "map.csv")
+	os.WriteFile(cadMap, []byte("cad_layer,class_code\nKHO_NQ,KNQ\n"), 0o644)
+	// without a table the lots of KHO_NQ have no class: the import says so
+	out1, _, _ := quyhoach(t, "", "import", "--db", db, "--plan", "huu-nghi", "gis/dxf/testdata/office.dxf")
+	if out, e, code := quyhoach(t, "", "cad-layers", "--db", db, "--set", cadMap); code != 0 || !strings.Contains(out, "1 row") {
+		t.Fatalf("cad-layers --set: %d %s %s", code, out, e)
+	}
+	if out, _, _ := quyhoach(t, "", "cad-layers", "--db", db); !strings.Contains(out, "KHO_NQ,KNQ") {
+		t.Fatalf("cad-layers shows %q", out)
+	}
+	out2, e, code := quyhoach(t, "", "import", "--db", db, "--plan", "huu-nghi", "gis/dxf/testdata/office.dxf")
+	if code != 0 || !strings.Contains(out2, "11 ChucNangSuDungDat_A") {
+		t.Fatalf("import with the stored table: %d\n%s\n%s", code, out2, e)
+	}
+	if out1 == out2 {
+		t.Error("the stored table changed nothing")
+	}
+	if _, e, code := quyhoach(t, "", "cad-layers", "--db", db, "--clear"); code != 0 {
+		t.Fatal(e)
+	}
+	if out, _, _ := quyhoach(t, "", "cad-layers", "--db", db); strings.Contains(out, "KHO_NQ") {
+		t.Errorf("cleared table shows %q", out)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("KHO_NQ,NOT-A-CLASS\n"), 0o644)
+	if _, e, code := quyhoach(t, "", "cad-layers", "--db", db, "--set", bad); code != 2 || !strings.Contains(e, "NOT-A-CLASS") {
+		t.Errorf("a bad table: %d %s", code, e)
+	}
+}

@@ -19,9 +19,9 @@ import (
 func init() {
 	register(command{"init", "create a store file [--sample: with the four sample plans]", cmdInit})
 	register(command{"plans", "list the plans [--json]", cmdPlans})
-	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N", cmdPlan})
+	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N | plan set --plan CODE --approver … --appraiser … --proposer … --consultant … | plan show --plan CODE", cmdPlan})
 	register(command{"import", "import --plan CODE [--layer NAME] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] [--key FIELD] FILE: GeoJSON, GeoPackage, DXF, Shapefile (.zip), or anything GDAL reads", cmdImport})
-	register(command{"export", "export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE, or --tt16 DIR: the TT 16 electronic dossier", cmdExport})
+	register(command{"export", "export --plan CODE [--version N | --dossier ID] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE, or --tt16 DIR: the TT 16 electronic dossier", cmdExport})
 	register(command{"versions", "versions --plan CODE [--json]", cmdVersions})
 	register(command{"verify", "check the store file's integrity (exit 1 on problems)", cmdVerify})
 }
@@ -87,8 +87,11 @@ func cmdPlans(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdPlan(ctx context.Context, c *cli, args []string) error {
+	if len(args) > 0 && planCommands[args[0]] != nil { // set, show: cmd_plan.go
+		return planCommands[args[0]](ctx, c, args[1:])
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageErr("usage: quyhoach plan create --code CODE --name NAME --level general|zoning|detailed --scale N")
+		return usageErr("usage: quyhoach plan create --code CODE --name NAME --level general|zoning|detailed --scale N\n       quyhoach %s\n       quyhoach plan show --plan CODE [--json]", planSetUsage)
 	}
 	fs := c.flags("plan create --code CODE --name NAME --level general|zoning|detailed --scale N")
 	var p store.Plan
@@ -141,20 +144,23 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if _, err := st.Plan(ctx, *code); err != nil {
 		return err
 	}
-	r, err := c.read(ctx, files[0], o)
+	if err := storedTable(ctx, st, &o); err != nil {
+		return err
+	}
+	// a GeoJSON file streams into the store: memory follows the plan, not the file
+	srcs, r, err := c.sources(ctx, files[0], o)
 	if err != nil {
 		return err
 	}
-	layers := r.Layers
 	if *layer == "" {
-		if layers, err = layersOf(r, files[0]); err != nil {
+		if _, err = layersOf(r, files[0]); err != nil {
 			return err
 		}
 	}
 	if *message == "" {
-		*message = "import " + filepath.Base(files[0]) + " into " + strings.Join(layerNames(layers), ", ")
+		*message = "import " + filepath.Base(files[0]) + " into " + strings.Join(layerNames(r.Layers), ", ")
 	}
-	res, err := st.Import(ctx, store.ImportRequest{Plan: *code, Layers: layers, Key: *key, Message: *message, Repair: *repair})
+	res, err := st.ImportFrom(ctx, store.ImportRequest{Plan: *code, Key: *key, Message: *message, Repair: *repair}, srcs)
 	if err != nil {
 		return err
 	}
@@ -165,12 +171,8 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "no changes: version %d stays current\n", res.Version.Number)
 		return nil
 	}
-	n := 0
-	for _, l := range layers {
-		n += len(l.Features)
-	}
 	fmt.Fprintf(c.stdout, "version %d: %d features (%d kept their id, %d new, %d removed)\n",
-		res.Version.Number, n, res.Kept, res.Added, res.Removed)
+		res.Version.Number, res.Kept+res.Added, res.Kept, res.Added, res.Removed)
 	return nil
 }
 
@@ -183,10 +185,11 @@ func layerNames(ls []gis.Layer) []string {
 }
 
 func cmdExport(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("export --plan CODE [--version N] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE | --tt16 DIR")
+	fs := c.flags("export --plan CODE [--version N | --dossier ID] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE | --tt16 DIR")
 	var req plan.ExportRequest
 	fs.StringVar(&req.Plan, "plan", "", "plan code")
 	fs.IntVar(&req.Version, "version", 0, "version number (default: the current one)")
+	fs.Int64Var(&req.Dossier, "dossier", 0, "export what this dossier proposes instead of a version")
 	layer := fs.String("layer", "", "layer name (GeoJSON: needed when the plan has several; other formats: default every layer)")
 	fs.StringVar(&req.Format, "format", "", "geojson, gpkg, dxf, shp (a .zip), kml or kmz (default: from the file name)")
 	var target crsFlag
@@ -197,11 +200,13 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	switch {
-	case req.Plan == "" || *out == "" && *tt16 == "":
+	case req.Plan == "" && req.Dossier == 0 || *out == "" && *tt16 == "":
 		fs.Usage()
 		return usageErr("need --plan and -o FILE (or --tt16 DIR)")
 	case *out != "" && *tt16 != "":
 		return usageErr("-o and --tt16 exclude each other")
+	case *tt16 != "" && req.Dossier != 0:
+		return usageErr("--tt16 writes an approved version, not a dossier's proposal")
 	}
 	cat, err := catalogue()
 	if err != nil {

@@ -68,10 +68,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
 		c.name = "gui"
 		fs := c.flags("")
+		dossier := fs.Int64("dossier", 0, "open the window on this dossier's page")
+		edit := fs.Int64("edit", 0, "open this draft dossier for editing")
 		if err := parseNone(fs, args); err != nil {
 			return report(c, err)
 		}
-		return report(c, runGUI(ctx, c))
+		return report(c, runGUI(ctx, c, ui.Options{OpenDossier: *dossier, EditDossier: *edit}))
 	}
 	name := args[0]
 	if name == "-h" || name == "--help" || name == "help" {
@@ -230,16 +232,26 @@ func (c *cli) open(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-func runGUI(ctx context.Context, c *cli) error {
+func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	for _, id := range []int64{o.OpenDossier, o.EditDossier} {
+		if id == 0 {
+			continue
+		}
+		if _, err := st.Dossier(ctx, id); err != nil {
+			return err
+		}
+	}
 	a := app.NewWithID("vn.langson.quyhoach")
-	var o ui.Options
 	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
 		o.OnFirstFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") }
+	}
+	if os.Getenv("QUYHOACH_TRACE") != "" { // .ci/window-dossier: what is shown, where the controls are
+		o.OnTrace = func(line string) { fmt.Fprintln(c.stderr, "quyhoach: "+line) }
 	}
 	w, err := ui.New(a, st, o)
 	if err != nil {

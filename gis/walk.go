@@ -136,3 +136,15 @@ func Boundary(fs []Feature) orb.Geometry {
 	}
 	return mp
 }
+
+// Meeting lists the features whose bound meets b, in order (a linear scan:
+// for a few lists; an index serves many queries).
+func Meeting(fs []Feature, b orb.Bound) []Feature {
+	var out []Feature
+	for _, f := range fs {
+		if f.Geometry != nil && f.Geometry.Bound().Intersects(b) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

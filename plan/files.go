@@ -55,6 +55,7 @@ func FormatOf(path string) (string, error) {
 type ExportRequest struct {
 	Plan    string
 	Version int      // 0: the current one
+	Dossier int64    // set: the dossier's proposal instead of a version (Plan may be "")
 	Layers  []string // nil: every layer (a GeoJSON file holds one)
 	Format  string   // GeoJSON, GeoPackage, DXF, Shapefile, KML or KMZ; "" from Path's name
 	// CRS of the file; 0: EPSG:4326 for GeoJSON as RFC 7946 asks and for
@@ -66,6 +67,28 @@ type ExportRequest struct {
 	// Catalogue gives a drawing its class layers and colours and KML its
 	// colours and class names; nil: layers named by phanLoai, grey.
 	Catalogue *landuse.Catalogue
+}
+
+// exportSnapshot loads what an export writes: a version (its layers asked
+// for), or a dossier's proposal.
+func exportSnapshot(ctx context.Context, src Source, req ExportRequest) (*store.Snapshot, error) {
+	if req.Dossier == 0 {
+		return src.Load(ctx, req.Plan, req.Version, req.Layers...)
+	}
+	snap, _, err := Load(ctx, src, req.Plan, Ref{Dossier: req.Dossier})
+	if err != nil || len(req.Layers) == 0 {
+		return snap, err
+	}
+	var kept []gis.Layer
+	for _, name := range req.Layers {
+		l := snap.Layer(name)
+		if l == nil {
+			return nil, &ExportError{fmt.Sprintf("dossier %d proposes no layer %s", req.Dossier, name)}
+		}
+		kept = append(kept, *l)
+	}
+	snap.Layers = kept
+	return snap, nil
 }
 
 // ExportError is an export that cannot be made as asked.
@@ -81,7 +104,7 @@ func Export(ctx context.Context, src Source, req ExportRequest) error {
 	if err != nil {
 		return err
 	}
-	snap, err := src.Load(ctx, req.Plan, req.Version, req.Layers...)
+	snap, err := exportSnapshot(ctx, src, req)
 	if err != nil {
 		return err
 	}

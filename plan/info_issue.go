@@ -91,6 +91,13 @@ func IssueConformity(ctx context.Context, rec Recorder, c *Conformity, meta Issu
 
 func issue(ctx context.Context, rec Recorder, n store.NewIssue, meta IssueMeta, layout func(IssueMeta) (*report.Document, error)) (store.Issue, []byte, error) {
 	n.Requester, n.Address, n.Purpose, n.Requested, n.By = meta.Requester, meta.Address, meta.Purpose, meta.Requested, meta.By
+	if ar, ok := rec.(AgencyReader); ok && meta.Agencies.Approver == "" { // the letterhead names the plan's agencies
+		a, err := ar.Agencies(ctx, n.Plan)
+		if err != nil {
+			return store.Issue{}, nil, err
+		}
+		meta.Agencies = a
+	}
 	var doc []byte
 	is, err := rec.RecordIssue(ctx, n, func(is store.Issue) ([]byte, error) {
 		m := meta

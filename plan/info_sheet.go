@@ -59,8 +59,8 @@ func (m IssueMeta) NumberText(suffix string) string {
 }
 
 func (m IssueMeta) agencies() Agencies {
-	if m.Agencies == (Agencies{}) {
-		return ZoneAgencies
+	if m.Agencies.Approver == "" {
+		return store.DefaultAgencies("zoning")
 	}
 	return m.Agencies
 }
@@ -75,7 +75,7 @@ func (m IssueMeta) issued() time.Time {
 // letterhead is the header of the board's documents.
 func (m IssueMeta) letterhead(suffix string) report.Letterhead {
 	a := m.agencies()
-	return report.Letterhead{Parent: a.Approving, Agency: a.Organising, Number: m.NumberText(suffix), Place: "Lạng Sơn", Date: m.issued()}
+	return report.Letterhead{Parent: a.Approver, Agency: a.Proposer, Number: m.NumberText(suffix), Place: "Lạng Sơn", Date: m.issued()}
 }
 
 // request lists who asked and when.

@@ -22,19 +22,6 @@ import (
 	"quyhoach/store"
 )
 
-// Agencies are the bodies a title block names before the approval log
-// names its own.
-type Agencies struct {
-	Approving, Appraising, Organising string
-}
-
-// ZoneAgencies are the bodies of the zone's plans (DOMAIN.md).
-var ZoneAgencies = Agencies{
-	Approving:  "UBND tỉnh Lạng Sơn",
-	Appraising: "Sở Xây dựng tỉnh Lạng Sơn",
-	Organising: "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn",
-}
-
 // DefaultDrawingName is the drawing name of a sheet not given one.
 const DefaultDrawingName = "Bản đồ quy hoạch tổng mặt bằng sử dụng đất"
 
@@ -56,7 +43,7 @@ type PrintRequest struct {
 	Balance  bool     // add the land-use balance table
 	NoLabels bool
 	// Title block: empty fields take the defaults (DefaultDrawingName,
-	// drawing number QH-01, today's date, ZoneAgencies).
+	// drawing number QH-01, today's date, the plan's agencies and consultant).
 	DrawingName, DrawingNo, Date        string // Date: dd/mm/yyyy
 	Consultant, Lead, Designer, Checker string
 	Agencies                            Agencies
@@ -171,6 +158,11 @@ func Sheets(ctx context.Context, src Source, cat *landuse.Catalogue, fonts rende
 	clock := r.Now
 	if clock == nil {
 		clock = time.Now
+	}
+	if r.Agencies.Approver == "" {
+		if r.Agencies, err = PlanAgencies(ctx, src, now.Plan); err != nil {
+			return nil, err
+		}
 	}
 	tb := r.titleBlock(now, clock())
 	doc := &sheet.Document{Title: tb.DrawingName + " – " + now.Plan.Name, Created: clock(), Catalogue: cat, Fonts: fonts}
@@ -326,15 +318,14 @@ func illustrative(p store.Plan) string {
 	return ""
 }
 
-// titleBlock fills the khung tên from the request, the plan, the dossier and the version.
+// titleBlock fills the khung tên from the request, the plan's agencies
+// (r.Agencies), the dossier and the version: an agency a dossier's step
+// recorded names that body on the drawing of the adjustment.
 func (r PrintRequest) titleBlock(s printState, now time.Time) sheet.TitleBlock {
 	ag := r.Agencies
-	if ag == (Agencies{}) {
-		ag = ZoneAgencies
-	}
 	t := sheet.TitleBlock{
-		ApprovingBody: ag.Approving, AppraisingBody: ag.Appraising, OrganisingBody: ag.Organising,
-		Consultant: r.Consultant, Lead: r.Lead, Designer: r.Designer, Checker: r.Checker,
+		ApprovingBody: ag.Approver, AppraisingBody: ag.Appraiser, OrganisingBody: ag.Proposer,
+		Consultant: cmpOr(r.Consultant, ag.Consultant), Lead: r.Lead, Designer: r.Designer, Checker: r.Checker,
 		PlanName: s.Plan.Name, DrawingName: cmpOr(r.DrawingName, DefaultDrawingName), DrawingNo: cmpOr(r.DrawingNo, "QH-01"),
 		Date: cmpOr(r.Date, now.Format("02/01/2006")), Seal: s.Plan.Seal,
 	}
@@ -348,17 +339,12 @@ func (r PrintRequest) titleBlock(s printState, now time.Time) sheet.TitleBlock {
 		case store.Overall:
 			t.Adjustment = "Điều chỉnh tổng thể"
 		}
+		t.OrganisingBody = cmpOr(stepAgency(d, store.Submitted), t.OrganisingBody)
+		t.AppraisingBody = cmpOr(stepAgency(d, store.Appraising, store.Appraised), t.AppraisingBody)
+		t.ApprovingBody = cmpOr(stepAgency(d, store.Approved), t.ApprovingBody)
 		for _, tr := range d.Transitions {
-			switch tr.To {
-			case store.Submitted:
-				t.OrganisingBody = bodyOr(tr.By, t.OrganisingBody)
-			case store.Appraising, store.Appraised:
-				t.AppraisingBody = bodyOr(tr.By, t.AppraisingBody)
-			case store.Approved:
-				t.ApprovingBody = bodyOr(tr.By, t.ApprovingBody)
-				if tr.DocNo != "" {
-					t.DecisionNo, t.DecisionDate = DecisionText(tr.DocNo), VNDate(tr.DocDate)
-				}
+			if tr.To == store.Approved && tr.From != store.Approved && tr.DocNo != "" {
+				t.DecisionNo, t.DecisionDate = DecisionText(tr.DocNo), VNDate(tr.DocDate)
 			}
 		}
 	}

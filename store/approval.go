@@ -19,10 +19,17 @@ type Step struct {
 	Action  string // submit | appraise | appraised | approve | publish | return | withdraw
 	DocNo   string // cover letter, appraisal report or decision number
 	DocDate string // YYYY-MM-DD
-	By      string
-	Note    string
+	By      string // who records the step
+	Note    string // a return's or withdrawal's reason, where a publication was made, …
+	// Agency is the body whose document the step records, picked from the
+	// plan's agencies (Agencies.ForAction); Signer, for approve, who
+	// signed the decision.
+	Agency, Signer string
 	// MaThongTinQH, for approve, is the code of the new version; generated when empty.
 	MaThongTinQH string
+	// AckWarnings, for submit, acknowledges the warnings the change set
+	// introduces (see checkSubmission); errors are never acknowledged.
+	AckWarnings bool
 }
 
 // step says where an action may start and where it leads.
@@ -45,6 +52,44 @@ var steps = map[string]step{
 // Actions lists the action names in the order of the steps.
 var Actions = []string{"submit", "appraise", "appraised", "approve", "publish", "return", "withdraw"}
 
+// ActionsFrom lists the steps a dossier in state may take, in step order.
+func ActionsFrom(state string) []string {
+	var out []string
+	for _, a := range Actions {
+		if slices.Contains(steps[a].from, state) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// StepTarget is the state an action leads to ("" for an unknown action).
+func StepTarget(action string) string { return steps[action].to }
+
+// Step kinds of a recorded transition beside the actions: a rebase
+// (the state kept, a new base) and the return to appraisal it may need.
+const (
+	RebaseStep     = "rebase"
+	ReappraiseStep = "reappraise"
+)
+
+// ActionOf names the kind of a recorded step: an action, RebaseStep or
+// ReappraiseStep.
+func ActionOf(t Transition) string {
+	switch {
+	case t.From == t.To:
+		return RebaseStep
+	case t.From == Appraised && t.To == Appraising:
+		return ReappraiseStep
+	}
+	for _, a := range Actions {
+		if st := steps[a]; st.to == t.To && slices.Contains(st.from, t.From) {
+			return a
+		}
+	}
+	return ""
+}
+
 // Deadline settings, in days; DOMAIN.md gives the defaults.
 const (
 	SettingCommentsDays    = "deadline.comments_days"    // agencies' comments after submission (15)
@@ -52,13 +97,6 @@ const (
 	SettingPublicationDays = "deadline.publication_days" // publication after approval (15)
 	SettingAttachmentMax   = "attachment.max_bytes"      // 50 MiB
 )
-
-// dueSetting names the deadline that starts when a dossier enters a state.
-var dueSetting = map[string]string{
-	Submitted:  SettingCommentsDays,
-	Appraising: SettingAppraisalDays,
-	Approved:   SettingPublicationDays,
-}
 
 // Setting returns a setting's value.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
@@ -77,14 +115,14 @@ func (s *Store) SetSettings(ctx context.Context, values map[string]string) error
 		for _, key := range sortedKeys(values) {
 			n, err := strconv.Atoi(values[key])
 			if err != nil || n <= 0 {
-				return &StepError{"settings", fmt.Sprintf("%s: %q is not a positive whole number", key, values[key])}
+				return &StepError{Action: "settings", Reason: fmt.Sprintf("%s: %q is not a positive whole number", key, values[key])}
 			}
 			r, err := tx.ExecContext(ctx, "UPDATE setting SET value = ? WHERE key = ?", strconv.Itoa(n), key)
 			if err != nil {
 				return err
 			}
 			if n, _ := r.RowsAffected(); n == 0 {
-				return &StepError{"settings", fmt.Sprintf("no setting %s (known: %s)", key, strings.Join(Settings, ", "))}
+				return &StepError{Action: "settings", Reason: fmt.Sprintf("no setting %s (known: %s)", key, strings.Join(Settings, ", "))}
 			}
 		}
 		return nil
@@ -114,64 +152,41 @@ func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, e
 func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step, now time.Time) error {
 	a, ok := steps[st.Action]
 	if !ok {
-		return &StepError{st.Action, "unknown step (one of " + strings.Join(Actions, ", ") + ")"}
+		return unknownStep(st.Action)
 	}
 	d, err := s.dossierTx(ctx, tx, id)
 	if err != nil {
 		return err
 	}
 	if d.State == Withdrawn || d.State == Published {
-		return &StepError{st.Action, fmt.Sprintf("dossier %d is %s; nothing more can happen to it", id, d.State)}
+		return refuse(st.Action, "", "dossier {{.ID}} is {{.State}}; nothing more can happen to it", map[string]any{"ID": id, "State": d.State})
 	}
 	if !slices.Contains(a.from, d.State) {
-		return &StepError{st.Action, fmt.Sprintf("dossier %d is %s; %s needs a dossier that is %s", id, d.State, st.Action, strings.Join(a.from, " or "))}
+		return refuse(st.Action, "", "dossier {{.ID}} is {{.State}}; {{.Action}} needs a dossier that is {{.Need}}",
+			map[string]any{"ID": id, "State": d.State, "Action": st.Action, "Need": a.from})
 	}
-	if st.DocDate != "" {
-		if _, err := time.Parse(time.DateOnly, st.DocDate); err != nil {
-			return &StepError{st.Action, fmt.Sprintf("document date %q is not YYYY-MM-DD", st.DocDate)}
-		}
+	var level string
+	if err := tx.QueryRowContext(ctx, "SELECT p.level FROM plan p JOIN dossier d ON d.plan_id = p.id WHERE d.id = ?", id).Scan(&level); err != nil {
+		return err
 	}
-	switch st.Action {
-	case "submit":
+	if err := CheckStep(st, d.Kind, level); err != nil {
+		return err
+	}
+	if st.Action == "submit" {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossier_change WHERE dossier_id = ?", id).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
-			return &StepError{st.Action, "the change set is empty; apply at least one change first"}
+			return refuse(st.Action, "", "the change set is empty; apply at least one change first", nil)
 		}
-		if strings.TrimSpace(st.DocNo) == "" {
-			return &StepError{st.Action, "cover letter (tờ trình) number required"}
-		}
-	case "appraised":
-		if strings.TrimSpace(st.DocNo) == "" {
-			return &StepError{st.Action, "appraisal report (báo cáo thẩm định) number required"}
-		}
-	case "approve":
-		if strings.TrimSpace(st.DocNo) == "" {
-			return &StepError{st.Action, "decision number required"}
-		}
-		if st.DocDate == "" {
-			return &StepError{st.Action, "decision date required"}
-		}
-	case "return":
-		if strings.TrimSpace(st.Note) == "" {
-			return &StepError{st.Action, "reason required (--note)"}
-		}
-	}
-	due := ""
-	if key, ok := dueSetting[a.to]; ok {
-		days, err := settingInt(ctx, tx, key)
-		if err != nil {
+		if err := s.checkSubmission(ctx, tx, id, st.AckWarnings); err != nil {
 			return err
 		}
-		// A step's deadline runs from its document's date (publication from
-		// the decision), else from the day the step is recorded.
-		from := now
-		if t, err := time.Parse(time.DateOnly, st.DocDate); err == nil {
-			from = t
-		}
-		due = from.AddDate(0, 0, days).Format(time.DateOnly)
+	}
+	due, err := dueDate(ctx, tx, a.to, st.DocDate, now)
+	if err != nil {
+		return err
 	}
 	var made []byte // the seal of the version an approval makes
 	if st.Action == "approve" {
@@ -189,7 +204,27 @@ func (s *Store) advanceTx(ctx context.Context, tx *sql.Tx, id int64, st Step, no
 	if _, err := tx.ExecContext(ctx, "UPDATE dossier SET state = ?, due = ? WHERE id = ?", a.to, due, id); err != nil {
 		return err
 	}
-	return appendTransition(ctx, tx, Transition{From: d.State, To: a.to, At: now, By: st.By, DocNo: st.DocNo, DocDate: st.DocDate, Note: st.Note, Due: due}, id, made)
+	return appendTransition(ctx, tx, Transition{From: d.State, To: a.to, At: now, By: st.By, DocNo: st.DocNo, DocDate: st.DocDate,
+		Note: st.Note, Due: due, Agency: st.Agency, Signer: st.Signer}, id, made)
+}
+
+// dueDate is the due date of the step that enters state, "" when none
+// runs: its setting's days from the step's document's date (publication
+// from the decision), else from the day the step is recorded.
+func dueDate(ctx context.Context, q querier, state, docDate string, now time.Time) (string, error) {
+	rule, ok := DeadlineRules[state]
+	if !ok {
+		return "", nil
+	}
+	days, err := settingInt(ctx, q, rule.Setting)
+	if err != nil {
+		return "", err
+	}
+	from := now
+	if t, err := time.Parse(time.DateOnly, docDate); err == nil {
+		from = t
+	}
+	return from.AddDate(0, 0, days).Format(time.DateOnly), nil
 }
 
 // appendTransition records a step: the transition row and the link of the
@@ -207,8 +242,9 @@ func appendTransition(ctx context.Context, tx *sql.Tx, t Transition, dossier int
 	at := timeText(t.At)
 	content := stepDigest(t, at, changes, versionSeal)
 	h := linkHash(prev, "step", content, "")
-	r, err := tx.ExecContext(ctx, `INSERT INTO transition (dossier_id, from_state, to_state, at, by, doc_no, doc_date, note, due, changes, version_seal, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, dossier, t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due, changes, nonNilBytes(versionSeal), prev, h)
+	r, err := tx.ExecContext(ctx, `INSERT INTO transition (dossier_id, from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer, changes, version_seal, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, dossier, t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due, t.Agency, t.Signer,
+		changes, nonNilBytes(versionSeal), prev, h)
 	if err != nil {
 		return err
 	}
@@ -225,8 +261,8 @@ func nonNilBytes(b []byte) []byte {
 }
 
 // conflicts lists the dossier's changed features that also changed between
-// its base and the current version, with their lot codes for people.
-func conflicts(ctx context.Context, q querier, dossier, baseID, curID int64) (ids, labels []string, err error) {
+// its base and the current version, with their lot codes ("" for none).
+func conflicts(ctx context.Context, q querier, dossier, baseID, curID int64) (ids, codes []string, err error) {
 	if baseID == curID {
 		return nil, nil, nil
 	}
@@ -250,13 +286,21 @@ func conflicts(ctx context.Context, q querier, dossier, baseID, curID int64) (id
 		if err := rows.Scan(&id, &code); err != nil {
 			return nil, nil, err
 		}
-		label := id
-		if c := fmt.Sprint(normaliseSQLValue(code)); c != "" {
-			label += " (" + c + ")"
-		}
-		ids, labels = append(ids, id), append(labels, label)
+		ids, codes = append(ids, id), append(codes, fmt.Sprint(normaliseSQLValue(code)))
 	}
-	return ids, labels, rows.Err()
+	return ids, codes, rows.Err()
+}
+
+// conflictLabels names conflicting features for people: "id (CN-03)".
+func conflictLabels(ids, codes []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if codes[i] != "" {
+			out[i] += " (" + codes[i] + ")"
+		}
+	}
+	return out
 }
 
 // approveTx writes the plan's new current version: the current version with
@@ -276,11 +320,12 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	if err := checkChangeBodies(ctx, tx, d.ID); err != nil {
 		return 0, err
 	}
-	ids, labels, err := conflicts(ctx, tx, d.ID, baseID, curID)
+	ids, codes, err := conflicts(ctx, tx, d.ID, baseID, curID)
 	if err != nil {
 		return 0, err
 	}
 	if len(ids) > 0 {
+		labels := conflictLabels(ids, codes)
 		return 0, &ConflictError{Action: "approve", Features: ids, Labels: labels,
 			Hint: fmt.Sprintf("rebase the dossier onto the current version (quyhoach dossier rebase --dossier %d --take ours|theirs)", d.ID)}
 	}
@@ -389,11 +434,10 @@ func MaThongTinQH(level, kind, date string) string {
 	if t, err := time.Parse(time.DateOnly, date); err == nil {
 		year = t.Year()
 	}
-	lv := map[string]int{"general": 1, "zoning": 2, "detailed": 3}[level]
-	adj := map[string]int{Overall: 1, Local: 2}[kind]
+	lv, adj := cmp.Or(levelDigit[level], '0'), cmp.Or(adjustmentDigit[kind], '0')
 	var b [8]byte
 	rand.Read(b[:])
-	return fmt.Sprintf("20%02d%d3%d%05d", year%100, lv, adj, binary.LittleEndian.Uint64(b[:])%100000)
+	return fmt.Sprintf("20%02d%c3%c%05d", year%100, lv, adj, binary.LittleEndian.Uint64(b[:])%100000)
 }
 
 // Resolution says how a rebase settles conflicting features: per feature
@@ -410,11 +454,11 @@ type Resolution struct {
 func (s *Store) Rebase(ctx context.Context, dossier int64, res Resolution, by string) (Dossier, error) {
 	for id, t := range res.Take {
 		if t != "ours" && t != "theirs" {
-			return Dossier{}, &StepError{"rebase", fmt.Sprintf("feature %s: %q must be ours or theirs", id, t)}
+			return Dossier{}, refuse("rebase", "take", `feature {{.Feature}}: "{{.Take}}" must be ours or theirs`, map[string]any{"Feature": id, "Take": t})
 		}
 	}
 	if res.Default != "" && res.Default != "ours" && res.Default != "theirs" {
-		return Dossier{}, &StepError{"rebase", fmt.Sprintf("--take %q must be ours or theirs", res.Default)}
+		return Dossier{}, refuse("rebase", "take", `--take "{{.Take}}" must be ours or theirs`, map[string]any{"Take": res.Default})
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error { return s.rebaseTx(ctx, tx, dossier, res, by) })
 	if err != nil {
@@ -429,7 +473,7 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resoluti
 		return err
 	}
 	if !slices.Contains([]string{Draft, Submitted, Appraising, Appraised}, d.State) {
-		return &StepError{"rebase", fmt.Sprintf("dossier %d is %s; only a dossier not yet approved can be rebased", id, d.State)}
+		return refuse("rebase", "", "dossier {{.ID}} is {{.State}}; only a dossier not yet approved can be rebased", map[string]any{"ID": id, "State": d.State})
 	}
 	_, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
 	if err != nil {
@@ -440,15 +484,16 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resoluti
 		return err
 	}
 	if baseID == curID {
-		return &StepError{"rebase", fmt.Sprintf("dossier %d is already based on the current version %d", id, d.Base)}
+		return refuse("rebase", "", "dossier {{.ID}} is already based on the current version {{.Version}}", map[string]any{"ID": id, "Version": d.Base})
 	}
-	ids, labels, err := conflicts(ctx, tx, id, baseID, curID)
+	ids, codes, err := conflicts(ctx, tx, id, baseID, curID)
 	if err != nil {
 		return err
 	}
+	labels := conflictLabels(ids, codes)
 	for f := range res.Take {
 		if !slices.Contains(ids, f) {
-			return &StepError{"rebase", fmt.Sprintf("feature %s is not in conflict", f)}
+			return refuse("rebase", "take", "feature {{.Feature}} is not in conflict", map[string]any{"Feature": f})
 		}
 	}
 	choice := map[string]string{}
@@ -532,5 +577,26 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resoluti
 	if err != nil {
 		return err
 	}
-	return appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: s.Now(), By: by, Note: note}, id, newBase)
+	now := s.Now()
+	if err := appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: now, By: by, Note: note}, id, newBase); err != nil {
+		return err
+	}
+	if d.State != Appraised {
+		return nil
+	}
+	// What was appraised is not what would be approved any more: the
+	// dossier goes back to appraisal, a step of its own in the chain.
+	due, err := dueDate(ctx, tx, Appraising, "", now)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE dossier SET state = ?, due = ? WHERE id = ?", Appraising, due, id); err != nil {
+		return err
+	}
+	return appendTransition(ctx, tx, Transition{From: Appraised, To: Appraising, At: now, By: by, Due: due,
+		Note: fmt.Sprintf("%s %d, re-appraisal needed", ReappraisalNote, curNum)}, id, nil)
 }
+
+// ReappraisalNote starts the note of the step that sends a rebased
+// dossier back to appraisal: "rebased on version 3, re-appraisal needed".
+const ReappraisalNote = "rebased on version"

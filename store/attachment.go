@@ -18,11 +18,11 @@ import (
 func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, data []byte) (Attachment, error) {
 	var a Attachment
 	if !slices.Contains(AttachmentKinds, kind) {
-		return a, &StepError{"attach", fmt.Sprintf("kind %q is not one of %s", kind, strings.Join(AttachmentKinds, ", "))}
+		return a, refuse("attach", "kind", `kind "{{.Kind}}" is not one of {{.Kinds}}`, map[string]any{"Kind": kind, "Kinds": strings.Join(AttachmentKinds, ", ")})
 	}
 	name = baseName(name)
 	if name == "." || name == "/" || name == "" {
-		return a, &StepError{"attach", "file name required"}
+		return a, refuse("attach", "name", "file name required", nil)
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := s.dossierTx(ctx, tx, dossier)
@@ -30,14 +30,15 @@ func (s *Store) Attach(ctx context.Context, dossier int64, kind, name string, da
 			return err
 		}
 		if d.State == Withdrawn || d.State == Published {
-			return &StepError{"attach", fmt.Sprintf("dossier %d is %s; nothing more can happen to it", dossier, d.State)}
+			return refuse("attach", "", "dossier {{.ID}} is {{.State}}; nothing more can happen to it", map[string]any{"ID": dossier, "State": d.State})
 		}
 		limit, err := settingInt(ctx, tx, SettingAttachmentMax)
 		if err != nil {
 			return err
 		}
 		if len(data) > limit {
-			return &StepError{"attach", fmt.Sprintf("%s is %d bytes; the limit is %d bytes (setting %s)", name, len(data), limit, SettingAttachmentMax)}
+			return refuse("attach", "", "{{.Name}} is {{.Size}} bytes; the limit is {{.Limit}} bytes (setting {{.Setting}})",
+				map[string]any{"Name": name, "Size": len(data), "Limit": limit, "Setting": SettingAttachmentMax})
 		}
 		now := s.Now()
 		id, err := attachTx(ctx, tx, dossier, kind, name, data, now)

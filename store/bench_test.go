@@ -125,7 +125,7 @@ func BenchmarkApply1000(b *testing.B) {
 	for k := range changes {
 		f := snap.Layers[0].Features[k*97]
 		f.Properties = maps.Clone(f.Properties)
-		f.Properties["phanLoai"] = "DTL"
+		f.Properties["phanLoai"] = "DL"
 		f.Geometry = project.Geometry(project.Geometry(orb.Clone(f.Geometry), to), back)
 		changes[k] = f
 	}

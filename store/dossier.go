@@ -73,6 +73,8 @@ type Transition struct {
 	DocDate string    `json:"doc_date,omitempty"`
 	Note    string    `json:"note,omitempty"`
 	Due     string    `json:"due,omitempty"`
+	Agency  string    `json:"agency,omitempty"` // the body whose document the step records
+	Signer  string    `json:"signer,omitempty"` // who signed an approval's decision
 }
 
 // Attachment is a document carried by a dossier.
@@ -93,9 +95,36 @@ var AttachmentKinds = []string{"to_trinh", "thuyet_minh", "ban_ve", "du_thao_quy
 type StepError struct {
 	Action string
 	Reason string
+	// Field names the step's field at fault ("doc_no", "doc_date", "note",
+	// "agency", "signer", "ma", …), "" for the step as a whole.
+	Field string
+	// Key is Reason's English template ("dossier {{.ID}} is {{.State}}")
+	// and Data its values, for a face that says it in another language;
+	// "" for a reason given as it is.
+	Key  string
+	Data map[string]any
 }
 
 func (e *StepError) Error() string { return e.Action + ": " + e.Reason }
+
+// refuse is a refusal whose reason is the template key filled with data.
+func refuse(action, field, key string, data map[string]any) *StepError {
+	return &StepError{Action: action, Reason: fillTemplate(key, data), Field: field, Key: key, Data: data}
+}
+
+// fillTemplate writes {{.Name}} as data["Name"]; a list of strings is
+// joined with " or ".
+func fillTemplate(key string, data map[string]any) string {
+	var args []string
+	for k, v := range data {
+		text := fmt.Sprint(v)
+		if l, ok := v.([]string); ok {
+			text = strings.Join(l, " or ")
+		}
+		args = append(args, "{{."+k+"}}", text)
+	}
+	return strings.NewReplacer(args...).Replace(key)
+}
 
 // ConflictError lists features changed both by a dossier and by versions
 // approved since its base.
@@ -126,13 +155,13 @@ type NewDossier struct {
 // CreateDossier opens a draft dossier on a plan version and returns its id.
 func (s *Store) CreateDossier(ctx context.Context, d NewDossier) (int64, error) {
 	if d.Kind != Local && d.Kind != Overall {
-		return 0, &StepError{"create", fmt.Sprintf("kind %q must be local or overall", d.Kind)}
+		return 0, &StepError{Action: "create", Reason: fmt.Sprintf("kind %q must be local or overall", d.Kind)}
 	}
 	if strings.TrimSpace(d.Title) == "" {
-		return 0, &StepError{"create", "title required"}
+		return 0, &StepError{Action: "create", Reason: "title required"}
 	}
 	if len(d.Code) > 15 {
-		return 0, &StepError{"create", fmt.Sprintf("code %q is longer than the 15 characters of maHoSoQH", d.Code)}
+		return 0, &StepError{Action: "create", Reason: fmt.Sprintf("code %q is longer than the 15 characters of maHoSoQH", d.Code)}
 	}
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -316,7 +345,7 @@ func loadChanges(ctx context.Context, q querier, id int64) ([]Change, error) {
 }
 
 func loadTransitions(ctx context.Context, q querier, id int64) ([]Transition, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, from_state, to_state, at, by, doc_no, doc_date, note, due
+	rows, err := q.QueryContext(ctx, `SELECT id, from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer
 		FROM transition WHERE dossier_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
@@ -326,7 +355,7 @@ func loadTransitions(ctx context.Context, q querier, id int64) ([]Transition, er
 	for rows.Next() {
 		var t Transition
 		var at string
-		if err := rows.Scan(&t.ID, &t.From, &t.To, &at, &t.By, &t.DocNo, &t.DocDate, &t.Note, &t.Due); err != nil {
+		if err := rows.Scan(&t.ID, &t.From, &t.To, &at, &t.By, &t.DocNo, &t.DocDate, &t.Note, &t.Due, &t.Agency, &t.Signer); err != nil {
 			return nil, err
 		}
 		t.At = parseTime(at)
@@ -350,6 +379,12 @@ type ApplyRequest struct {
 	Full bool
 	// Repair makes invalid lots valid where it can (see ImportRequest.Repair).
 	Repair bool
+	// Layers, when set, gives per feature the layer an addition goes to
+	// ("": Layer): one gesture may add a lot and its setback line.
+	Layers []string
+	// Label names the gesture in the dossier's undo history ("split
+	// CN-03"); each apply is one edit there (see Undo).
+	Label string
 }
 
 // ApplyResult counts what an apply recorded.
@@ -357,6 +392,9 @@ type ApplyResult struct {
 	Added, Modified, Deleted, Unchanged int
 	Repaired                            []string // the lots Repair made valid, one line each
 	IDs                                 []string // the feature id of each input feature, in order
+	// Edit is the apply's step in the dossier's undo history; 0 when the
+	// change set is as it was (nothing to undo).
+	Edit int
 }
 
 // DefaultLayer receives added lots.
@@ -370,10 +408,22 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error
 	if req.Layer == "" {
 		req.Layer = DefaultLayer
 	}
+	if req.Label == "" {
+		req.Label = "apply " + plural(len(req.Features), "feature")
+	}
 	var res ApplyResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		res, err = s.applyTx(ctx, tx, req)
+		seq, err := openEdit(ctx, tx, req.Dossier, req.Label, s.Now())
+		if err != nil {
+			return err
+		}
+		if res, err = s.applyTx(ctx, tx, req); err != nil {
+			return err
+		}
+		kept, err := closeEdit(ctx, tx, req.Dossier, seq)
+		if kept {
+			res.Edit = seq
+		}
 		return err
 	})
 	if err != nil {
@@ -384,13 +434,13 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (ApplyResult, error
 
 // applying is an apply between its steps.
 type applying struct {
-	d          Dossier
-	req        ApplyRequest
-	stored     []storedFeature // the base version's features, then the dossier's additions
-	m          matched
-	ids        []string // the change-set id of each feature
-	bodies     []body   // each feature's body, without "deleted" and "parents"
-	addLayerID int64    // the layer added features go to
+	d         Dossier
+	req       ApplyRequest
+	stored    []storedFeature // the base version's features, then the dossier's additions
+	m         matched
+	ids       []string         // the change-set id of each feature
+	bodies    []body           // each feature's body, without "deleted" and "parents"
+	addLayers map[string]int64 // the layers added features go to, by name
 }
 
 func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (ApplyResult, error) {
@@ -399,14 +449,14 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 		return ApplyResult{}, err
 	}
 	if d.State != Draft {
-		return ApplyResult{}, &StepError{"apply", fmt.Sprintf("dossier %d is %s; only a draft can be edited", d.ID, d.State)}
+		return ApplyResult{}, &StepError{Action: "apply", Reason: fmt.Sprintf("dossier %d is %s; only a draft can be edited", d.ID, d.State)}
 	}
 	planID, baseID, err := versionID(ctx, tx, d.Plan, d.Base)
 	if err != nil {
 		return ApplyResult{}, err
 	}
 	a := &applying{d: d, req: req}
-	if a.stored, err = applyCandidates(ctx, tx, baseID, d.ID, req.Key); err != nil {
+	if a.stored, err = applyCandidates(ctx, tx, baseID, d.ID, req); err != nil {
 		return ApplyResult{}, err
 	}
 	// By key, the file's ids come from elsewhere: they name nothing here.
@@ -425,8 +475,15 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, req ApplyRequest) (Appl
 	if a.bodies, err = applyBodies(ctx, tx, a); err != nil {
 		return ApplyResult{}, err
 	}
-	if a.addLayerID, err = ensureLayer(ctx, tx, planID, gis.Layer{Name: req.Layer}); err != nil {
-		return ApplyResult{}, err
+	a.addLayers = map[string]int64{}
+	for i := range req.Features {
+		name := req.layerFor(i)
+		if _, ok := a.addLayers[name]; ok {
+			continue
+		}
+		if a.addLayers[name], err = ensureLayer(ctx, tx, planID, gis.Layer{Name: name}); err != nil {
+			return ApplyResult{}, err
+		}
 	}
 	res, err := recordChanges(ctx, tx, a)
 	res.Repaired = repaired
@@ -447,20 +504,75 @@ func (a *applying) layerOf(i int) string {
 	case s >= 0:
 		return a.stored[s].layer
 	}
-	return a.req.Layer
+	return a.req.layerFor(i)
+}
+
+// layerFor is the layer feature i goes to if it is an addition.
+func (r ApplyRequest) layerFor(i int) string {
+	if i < len(r.Layers) && r.Layers[i] != "" {
+		return r.Layers[i]
+	}
+	return r.Layer
 }
 
 // applyCandidates are the features an apply may name: the base version's,
 // then the dossier's own additions, so that applying a file again finds
 // them by id or key instead of adding them twice (and --full drops those
 // the file lacks).
-func applyCandidates(ctx context.Context, q querier, baseID, dossier int64, key string) ([]storedFeature, error) {
-	base, err := storedFeatures(ctx, q, baseID, 0, key)
+func applyCandidates(ctx context.Context, q querier, baseID, dossier int64, req ApplyRequest) ([]storedFeature, error) {
+	if req.Key == "" && !req.Full {
+		return candidatesByID(ctx, q, baseID, dossier, req.Features)
+	}
+	base, err := storedFeatures(ctx, q, baseID, 0, req.Key)
 	if err != nil {
 		return nil, err
 	}
-	added, err := dossierAdditions(ctx, q, dossier, key)
+	added, err := dossierAdditions(ctx, q, dossier, req.Key)
 	return append(base, added...), err
+}
+
+// candidatesByID are the features an apply by id can name, looked up by
+// their ids and their parents' (an edit in the window names a few lots of
+// a plan of 100 000: it reads those, not the plan). Same order as
+// applyCandidates: the base's, then the dossier's additions.
+func candidatesByID(ctx context.Context, q querier, baseID, dossier int64, fs []gis.Feature) ([]storedFeature, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, f := range fs {
+		for _, id := range append([]string{f.ID}, parentsOf(f)...) {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	var base, added []storedFeature
+	for _, id := range ids {
+		f := storedFeature{id: id}
+		var h []byte
+		err := q.QueryRowContext(ctx, `SELECT i.layer_id, l.name, i.body_id, b.hash FROM version_item i
+			JOIN body b ON b.id = i.body_id JOIN layer l ON l.id = i.layer_id
+			WHERE i.version_id = ? AND i.feature_id = ?`, baseID, id).Scan(&f.layerID, &f.layer, &f.bodyID, &h)
+		if err == nil {
+			copy(f.hash[:], h)
+			base = append(base, f)
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		err = q.QueryRowContext(ctx, `SELECT c.layer_id, l.name FROM dossier_change c JOIN layer l ON l.id = c.layer_id
+			WHERE c.dossier_id = ? AND c.feature_id = ? AND c.op = 'add'`, dossier, id).Scan(&f.layerID, &f.layer)
+		if err == nil {
+			f.added = true
+			added = append(added, f)
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+	}
+	return append(base, added...), nil
 }
 
 // changeIDs gives each feature its id in the change set: its stored
@@ -577,7 +689,7 @@ func recordChange(ctx context.Context, tx *sql.Tx, w *bodyWriter, a *applying, i
 	if err != nil {
 		return "", err
 	}
-	op, layerID := "add", a.addLayerID
+	op, layerID := "add", a.addLayers[a.req.layerFor(i)]
 	if b != nil {
 		op, layerID = "modify", b.layerID
 	}
@@ -666,6 +778,13 @@ func (s *Store) Proposal(ctx context.Context, id int64) (*Snapshot, Dossier, err
 	if err != nil {
 		return nil, d, err
 	}
+	propose(snap, d)
+	return snap, d, nil
+}
+
+// propose turns a snapshot of a dossier's base into its proposal: the
+// change set applied, lineage from the changes' parents.
+func propose(snap *Snapshot, d Dossier) {
 	changes := map[string]Change{}
 	for _, c := range d.Changes {
 		changes[c.FeatureID] = c
@@ -702,7 +821,6 @@ func (s *Store) Proposal(ctx context.Context, id int64) (*Snapshot, Dossier, err
 	snap.Version.Number = 0
 	snap.Version.Current = false
 	snap.Version.Message = fmt.Sprintf("dossier %d (%s) on version %d", d.ID, d.State, d.Base)
-	return snap, d, nil
 }
 
 // wrap adds context to an error, except to a refusal (StepError,
@@ -712,7 +830,8 @@ func wrap(op string, err error) error {
 	var se *StepError
 	var ce *ConflictError
 	var ke *kindError
-	if errors.As(err, &se) || errors.As(err, &ce) || errors.As(err, &ke) {
+	var fe *FindingsError
+	if errors.As(err, &se) || errors.As(err, &ce) || errors.As(err, &ke) || errors.As(err, &fe) {
 		return err
 	}
 	return fmt.Errorf("store: %s: %w", op, err)

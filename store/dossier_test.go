@@ -72,10 +72,10 @@ func TestApplyClassifiesChanges(t *testing.T) {
 	s, ids := dossierFixture(t)
 	d := mustDossier(t, s)
 	res := mustApply(t, s, d,
-		lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}), // modification
-		lot(ids["L-1"], 1, map[string]any{"deleted": true}),   // deletion
-		lot("", 4, map[string]any{"maDoiTuong": "N-1"}),       // addition without id
-		lot(ids["L-2"], 2, nil),                               // unchanged: no entry
+		lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}), // modification
+		lot(ids["L-1"], 1, map[string]any{"deleted": true}),  // deletion
+		lot("", 4, map[string]any{"maDoiTuong": "N-1"}),      // addition without id
+		lot(ids["L-2"], 2, nil),                              // unchanged: no entry
 	)
 	if res.Added != 1 || res.Modified != 1 || res.Deleted != 1 || res.Unchanged != 1 {
 		t.Fatalf("got %+v", res)
@@ -114,7 +114,7 @@ func TestTransitionsLegalAndIllegal(t *testing.T) {
 		Appraised:  {{Action: "submit", DocNo: "1/TTr"}, {Action: "appraise"}, {Action: "appraised", DocNo: "2/BC"}},
 		Approved:   {{Action: "submit", DocNo: "1/TTr"}, {Action: "appraise"}, {Action: "appraised", DocNo: "2/BC"}, {Action: "approve", DocNo: "3/QĐ", DocDate: "2026-01-02"}},
 		Published:  {{Action: "submit", DocNo: "1/TTr"}, {Action: "appraise"}, {Action: "appraised", DocNo: "2/BC"}, {Action: "approve", DocNo: "3/QĐ", DocDate: "2026-01-02"}, {Action: "publish"}},
-		Withdrawn:  {{Action: "withdraw"}},
+		Withdrawn:  {{Action: "withdraw", Note: "the board withdrew it"}},
 	}
 	full := Step{DocNo: "9/X", DocDate: "2026-02-02", Note: "thiếu hồ sơ", By: "t"}
 	for from, path := range reach {
@@ -122,7 +122,7 @@ func TestTransitionsLegalAndIllegal(t *testing.T) {
 			t.Run(from+"/"+action, func(t *testing.T) {
 				s, ids := dossierFixture(t)
 				d := mustDossier(t, s)
-				mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+				mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}))
 				for _, st := range path {
 					mustStep(t, s, d, st)
 				}
@@ -166,7 +166,7 @@ func TestGuards(t *testing.T) {
 		}
 	}
 	check(Step{Action: "submit", DocNo: "1/TTr"}, "submit: the change set is empty; apply at least one change first")
-	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}))
 	check(Step{Action: "submit"}, "submit: cover letter (tờ trình) number required")
 	check(Step{Action: "submit", DocNo: "1", DocDate: "13/4/2021"}, `submit: document date "13/4/2021" is not YYYY-MM-DD`)
 	mustStep(t, s, d, Step{Action: "submit", DocNo: "1/TTr"})
@@ -183,19 +183,19 @@ func TestGuards(t *testing.T) {
 	// Returned dossiers go back to draft and can be edited again.
 	s2, ids2 := dossierFixture(t)
 	d2 := mustDossier(t, s2)
-	mustApply(t, s2, d2, lot(ids2["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+	mustApply(t, s2, d2, lot(ids2["L-0"], 0, map[string]any{"phanLoai": "DL"}))
 	mustStep(t, s2, d2, Step{Action: "submit", DocNo: "1/TTr"})
 	if got := mustStep(t, s2, d2, Step{Action: "return", Note: "bổ sung thuyết minh"}); got.State != Draft {
 		t.Fatalf("returned to %s", got.State)
 	}
-	mustApply(t, s2, d2, lot(ids2["L-1"], 1, map[string]any{"phanLoai": "CX"}))
+	mustApply(t, s2, d2, lot(ids2["L-1"], 1, map[string]any{"phanLoai": "CXHC"}))
 }
 
 func TestDeadlinesAndOverdue(t *testing.T) {
 	ctx := context.Background()
 	s, ids := dossierFixture(t)
 	d := mustDossier(t, s)
-	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}))
 	day0 := s.Now()
 	got := mustStep(t, s, d, Step{Action: "submit", DocNo: "1/TTr"})
 	if want := day0.AddDate(0, 0, 15).Format(time.DateOnly); got.Due != want {
@@ -223,7 +223,7 @@ func TestAuditChain(t *testing.T) {
 	ctx := context.Background()
 	s, ids := dossierFixture(t)
 	d := mustDossier(t, s)
-	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}))
 	toApproved(t, s, d)
 	if v, err := s.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) != 0 {
 		t.Fatalf("fresh chain: %v (%v)", v.Findings, err)
@@ -253,9 +253,13 @@ func TestApproveMakesVersionWithLineage(t *testing.T) {
 	s, ids := dossierFixture(t)
 	d := mustDossier(t, s)
 	// Lot L-0 is split into A1 and A2; L-1 and L-2 merge into M.
-	a1 := lot("", 3, map[string]any{"maDoiTuong": "A1", "parents": []any{ids["L-0"]}})
-	a2 := lot("", 4, map[string]any{"maDoiTuong": "A2", "parents": []any{ids["L-0"]}})
-	m := lot("", 5, map[string]any{"maDoiTuong": "M", "parents": []any{ids["L-1"], ids["L-2"]}})
+	// (genLots' lots are squares of 0.0005° in a row from 106.70, 21.90)
+	a1 := lot("", 0, map[string]any{"maDoiTuong": "A1", "parents": []any{ids["L-0"]}})
+	a1.Geometry = rectLonLat(106.70, 21.90, 106.70025, 21.9005)
+	a2 := lot("", 0, map[string]any{"maDoiTuong": "A2", "parents": []any{ids["L-0"]}})
+	a2.Geometry = rectLonLat(106.70025, 21.90, 106.7005, 21.9005)
+	m := lot("", 1, map[string]any{"maDoiTuong": "M", "parents": []any{ids["L-1"], ids["L-2"]}})
+	m.Geometry = rectLonLat(106.7005, 21.90, 106.7015, 21.9005)
 	mustApply(t, s, d, a1, a2, m,
 		lot(ids["L-0"], 0, map[string]any{"deleted": true}),
 		lot(ids["L-1"], 1, map[string]any{"deleted": true}),
@@ -301,8 +305,8 @@ func TestApproveMergesAndConflicts(t *testing.T) {
 	ctx := context.Background()
 	s, ids := dossierFixture(t)
 	first, second := mustDossier(t, s), mustDossier(t, s)
-	mustApply(t, s, first, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
-	mustApply(t, s, second, lot(ids["L-1"], 1, map[string]any{"phanLoai": "CX"}))
+	mustApply(t, s, first, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}))
+	mustApply(t, s, second, lot(ids["L-1"], 1, map[string]any{"phanLoai": "CXHC"}))
 	toApproved(t, s, first) // version 2
 	// No common feature: the second merges onto version 2.
 	got := toApproved(t, s, second)
@@ -314,7 +318,7 @@ func TestApproveMergesAndConflicts(t *testing.T) {
 	for _, f := range snap.Layers[0].Features {
 		classes[f.String("maDoiTuong")] = f.String("phanLoai")
 	}
-	if classes["L-0"] != "DTL" || classes["L-1"] != "CX" {
+	if classes["L-0"] != "DL" || classes["L-1"] != "CXHC" {
 		t.Fatalf("merged version lacks a side: %v", classes)
 	}
 
@@ -406,7 +410,7 @@ func TestApplyByKeyFullLayer(t *testing.T) {
 	d := mustDossier(t, s)
 	// The whole layer edited elsewhere: L-5 gone, L-4 split into L-4a/b, L-0 reclassified.
 	lots := genLots(6, 1)[:4]
-	lots[0].Properties["phanLoai"] = "DTL"
+	lots[0].Properties["phanLoai"] = "DL"
 	a := genLots(8, 3)[6]
 	a.ID = "L-4a" // a foreign id: key mode gives a UUID instead
 	a.Properties["maDoiTuong"], a.Properties["parents"] = "L-4a", []any{"L-4"}
@@ -502,4 +506,9 @@ func TestApplyRoundTripThroughGridIsNoChange(t *testing.T) {
 	if want := base.Layers[0].Features[3].Geometry; !orb.Equal(got.Changes[0].Feature.Geometry, want) {
 		t.Errorf("the modified lot's vertices moved: got %v, want the stored %v", got.Changes[0].Feature.Geometry, want)
 	}
+}
+
+// rectLonLat is a counter-clockwise rectangle in degrees.
+func rectLonLat(x0, y0, x1, y1 float64) orb.Polygon {
+	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
 }

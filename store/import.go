@@ -354,6 +354,7 @@ type bodyWriter struct {
 	// deferred holds the boxes of new bodies when the R*Tree is rebuilt in
 	// bulk at finish (see rtree.go) instead of taking them one by one.
 	deferred []rtreeCell
+	unsure   bool // how many bodies come was not known: finish decides
 	bulk     bool
 	stmts    map[string]*sql.Stmt // multi-row statements, prepared once per size
 	// known holds body hashes → ids: those written by this writer and, when
@@ -411,7 +412,14 @@ func (w *bodyWriter) close() {
 // with what the file holds, it rebuilds the R*Tree at finish instead of
 // inserting box by box, and reads every stored hash once instead of looking
 // each body up.
+//
+// n < 0 is a count not known (a file streamed): the boxes are kept back
+// as for a rebuild, and finish decides by how many came.
 func (w *bodyWriter) expect(ctx context.Context, n int) error {
+	if n < 0 {
+		w.bulk, w.unsure = true, true
+		return nil
+	}
 	if n < bulkMin || w.complete {
 		w.bulk = n >= bulkMin
 		return nil
@@ -443,7 +451,26 @@ func (w *bodyWriter) finish(ctx context.Context) error {
 	if !w.bulk || len(w.deferred) == 0 {
 		return nil
 	}
+	if have := w.nextID - 1 - int64(len(w.deferred)); w.unsure && (len(w.deferred) < bulkMin || int64(len(w.deferred)) < have) {
+		return w.insertBoxes(ctx, w.deferred) // too few for a rebuild to pay
+	}
 	return rebuildRTree(ctx, w.tx, w.deferred)
+}
+
+// insertBoxes writes boxes into the R*Tree a batch at a time.
+func (w *bodyWriter) insertBoxes(ctx context.Context, cells []rtreeCell) error {
+	for len(cells) > 0 {
+		n := min(len(cells), batchRows)
+		args := make([]any, 0, 5*n)
+		for _, c := range cells[:n] {
+			args = append(args, c.id, c.minX, c.maxX, c.minY, c.maxY)
+		}
+		if err := w.exec(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES "+placeholders(n, 5), args...); err != nil {
+			return err
+		}
+		cells = cells[n:]
+	}
+	return nil
 }
 
 // put returns the id of b's body, writing it when it is new.

@@ -67,14 +67,14 @@ type IssueFilter struct {
 // sha256. When write fails nothing is recorded and no number is used.
 func (s *Store) RecordIssue(ctx context.Context, n NewIssue, write func(Issue) ([]byte, error)) (Issue, error) {
 	if n.Kind != InfoIssue && n.Kind != ConformIssue {
-		return Issue{}, &StepError{"record", fmt.Sprintf("kind %q must be %s or %s", n.Kind, InfoIssue, ConformIssue)}
+		return Issue{}, &StepError{Action: "record", Reason: fmt.Sprintf("kind %q must be %s or %s", n.Kind, InfoIssue, ConformIssue)}
 	}
 	if strings.TrimSpace(n.Requester) == "" {
-		return Issue{}, &StepError{"record", "who asked is required"}
+		return Issue{}, &StepError{Action: "record", Reason: "who asked is required"}
 	}
 	if n.Requested != "" {
 		if _, err := time.Parse(time.DateOnly, n.Requested); err != nil {
-			return Issue{}, &StepError{"record", fmt.Sprintf("request date %q: want YYYY-MM-DD", n.Requested)}
+			return Issue{}, &StepError{Action: "record", Reason: fmt.Sprintf("request date %q: want YYYY-MM-DD", n.Requested)}
 		}
 	}
 	now := s.Now().UTC().Truncate(time.Second)

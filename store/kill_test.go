@@ -92,7 +92,7 @@ func TestKilledApproveLeavesOldState(t *testing.T) {
 	ctx := context.Background()
 	s, ids := dossierFixture(t)
 	d := mustDossier(t, s)
-	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DTL"}))
+	mustApply(t, s, d, lot(ids["L-0"], 0, map[string]any{"phanLoai": "DL"}))
 	mustStep(t, s, d, Step{Action: "submit", DocNo: "1/TTr"})
 	mustStep(t, s, d, Step{Action: "appraise"})
 	mustStep(t, s, d, Step{Action: "appraised", DocNo: "2/BC"})

@@ -35,6 +35,11 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 		return nil, err
 	}
 	defer tx.Rollback()
+	return loadTx(ctx, tx, code, number, layers)
+}
+
+// loadTx is load inside a transaction (a step that reads the plan it writes).
+func loadTx(ctx context.Context, tx querier, code string, number int, layers []string) (*Snapshot, error) {
 	_, verID, err := versionID(ctx, tx, code, number)
 	if err != nil {
 		return nil, err

@@ -109,6 +109,11 @@ func (s *Store) installDossier(ctx context.Context, tx *sql.Tx, plan string, d s
 	if err != nil {
 		return 0, err
 	}
+	var level string
+	if err := tx.QueryRowContext(ctx, "SELECT level FROM plan WHERE code = ?", plan).Scan(&level); err != nil {
+		return 0, err
+	}
+	agencies := DefaultAgencies(level) // a sample plan's agencies are the zone's
 	for _, l := range layers {
 		if _, err := s.applyTx(ctx, tx, ApplyRequest{Dossier: id, Layer: l.Name, Features: l.Features, Key: "maDoiTuong", Full: true}); err != nil {
 			return 0, fmt.Errorf("layer %s: %w", l.Name, err)
@@ -128,7 +133,7 @@ func (s *Store) installDossier(ctx context.Context, tx *sql.Tx, plan string, d s
 		if err != nil {
 			return 0, fmt.Errorf("step %s: date %q: %w", st.Action, st.At, err)
 		}
-		step := Step{Action: st.Action, DocNo: st.Doc, DocDate: st.Date, By: st.By, Note: st.Note}
+		step := Step{Action: st.Action, DocNo: st.Doc, DocDate: st.Date, By: st.By, Note: st.Note, Agency: agencies.ForAction(st.Action)}
 		if st.Action == "approve" && v != nil {
 			step.DocNo, step.DocDate, step.MaThongTinQH = v.Decision, v.DecisionDate, v.MaThongTinQH
 		}

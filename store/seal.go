@@ -262,9 +262,15 @@ func openDigest(uid, planUID, kind string, baseSeal []byte, title, reason, code,
 
 // stepDigest is the digest of a step: the transition, the change set's
 // digest at that step and the seal of the version it made or moved onto.
+// The step's agency and signer (schema 5) are sealed when either is set,
+// so the links of steps recorded without them keep their digests.
 func stepDigest(t Transition, at string, changes, versionSeal []byte) []byte {
-	return digestOf("step", t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due,
-		hex.EncodeToString(changes), hex.EncodeToString(versionSeal))
+	fields := []any{"step", t.From, t.To, at, t.By, t.DocNo, t.DocDate, t.Note, t.Due,
+		hex.EncodeToString(changes), hex.EncodeToString(versionSeal)}
+	if t.Agency != "" || t.Signer != "" {
+		fields = append(fields, t.Agency, t.Signer)
+	}
+	return digestOf(fields...)
 }
 
 // attachDigest is the digest of a document attached to a dossier.

@@ -451,6 +451,24 @@ func TestRTreeBulkLoad(t *testing.T) {
 	}
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: append(lots, extra...)}}, Key: "maDoiTuong"})
 	check(len(lots) + 10)
+	// streamed (how many is not known): a few boxes go in one by one, a
+	// large new layer rebuilds the tree; both hold it right
+	streamed := func(name string, fs []gis.Feature) LayerSource {
+		src := Features(gis.Layer{Name: name, Features: fs})
+		src.Count = 0
+		return src
+	}
+	more := genLots(50, 7)
+	if _, err := s.ImportFrom(context.Background(), ImportRequest{Plan: "p"}, []LayerSource{streamed("M_A", more)}); err != nil {
+		t.Fatal(err)
+	}
+	bodies := func() int { return count(t, s, "SELECT count(*) FROM body") } // every body has a box here
+	check(bodies())
+	big := genLots(2*bulkMin+100, 8)
+	if _, err := s.ImportFrom(context.Background(), ImportRequest{Plan: "p"}, []LayerSource{streamed("B_A", big)}); err != nil {
+		t.Fatal(err)
+	}
+	check(bodies())
 	if v, err := s.Verify(context.Background(), VerifyOptions{}); err != nil || len(v.Findings) > 0 {
 		t.Fatalf("verify %v %v", v.Findings, err)
 	}

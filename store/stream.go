@@ -104,14 +104,21 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 		return ImportResult{}, err
 	}
 	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40}
+	expect := 0
 	for _, l := range layers {
 		st.total += l.Count
+		if l.Count == 0 {
+			expect = -1 // a streamed file: how many is not known
+		}
+	}
+	if expect == 0 {
+		expect = st.total
 	}
 	if st.w, err = newBodyWriter(ctx, tx); err != nil {
 		return ImportResult{}, err
 	}
 	defer st.w.close()
-	if err := st.w.expect(ctx, st.total); err != nil {
+	if err := st.w.expect(ctx, expect); err != nil {
 		return ImportResult{}, err
 	}
 	// The new items' LtHash is summed beside the writing.

@@ -248,8 +248,8 @@ func rechain(t *testing.T, s *Store) {
 				var tr Transition
 				var at string
 				var changes, made []byte
-				s.db.QueryRow("SELECT from_state, to_state, at, by, doc_no, doc_date, note, due, changes, version_seal FROM transition WHERE id = ?", l.ref).
-					Scan(&tr.From, &tr.To, &at, &tr.By, &tr.DocNo, &tr.DocDate, &tr.Note, &tr.Due, &changes, &made)
+				s.db.QueryRow("SELECT from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer, changes, version_seal FROM transition WHERE id = ?", l.ref).
+					Scan(&tr.From, &tr.To, &at, &tr.By, &tr.DocNo, &tr.DocDate, &tr.Note, &tr.Due, &tr.Agency, &tr.Signer, &changes, &made)
 				content = stepDigest(tr, at, changes, made)
 			}
 			h := linkHash(prev, l.kind, content, "")

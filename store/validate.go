@@ -94,4 +94,3 @@ func lotOf(f gis.Feature) string {
 	}
 	return ""
 }
-

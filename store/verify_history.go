@@ -31,22 +31,7 @@ func chainBreaks(links []link) int {
 }
 
 func (v *verifier) links(query string, id int64, withAt bool) ([]link, error) {
-	var out []link
-	err := v.rows(query, func(r *sql.Rows) error {
-		var l link
-		var ref sql.NullInt64
-		dest := []any{&l.seq, &l.kind, &ref, &l.content, &l.prev, &l.hash}
-		if withAt {
-			dest = append(dest, &l.at)
-		}
-		if err := r.Scan(dest...); err != nil {
-			return err
-		}
-		l.ref = ref.Int64
-		out = append(out, l)
-		return nil
-	}, id)
-	return out, err
+	return readLinks(v.ctx, v.s.db, query, id, withAt)
 }
 
 // plans checks each plan's journal, record, versions and current version.
@@ -313,67 +298,36 @@ func (v *verifier) dossier(id int64, code, state, due string, base, approved int
 	bad := func(problem, expected string) {
 		v.add(Finding{Check: "dossier", Plan: code, Dossier: id, Problem: problem, Expected: expected})
 	}
-	chain, err := v.links("SELECT seq, kind, ref, content, prev, hash FROM dossier_link WHERE dossier_id = ? ORDER BY seq", id, false)
+	c, err := checkChain(v.ctx, v.s.db, id)
 	if err != nil {
 		return err
 	}
-	if n := chainBreaks(chain); n != 0 {
-		bad(fmt.Sprintf("its chain does not follow from link %d of %d on (a link altered, removed or inserted)", n, len(chain)), "each link hashed over the one before it")
+	if c.broken != 0 {
+		bad(c.brokenProblem())
 	}
-	steps, err := v.steps(id)
-	if err != nil {
-		return err
-	}
-	seen := map[int64]bool{}
 	var last *stepRow
 	baseSeal := []byte(nil)
 	var madeSeal []byte
-	for i, l := range chain {
-		switch l.kind {
-		case "open":
-			if i != 0 {
-				bad(fmt.Sprintf("link %d opens the dossier again", l.seq), "one opening link, the first")
-				continue
-			}
-			content, err := v.openContent(id, steps)
-			if err != nil {
-				return err
-			}
-			if !sameHash(content, l.content) {
-				bad("its record (title, reason, kind, code, base version) is not the one its chain opened with", "")
-			}
-		case "step":
-			st, ok := steps[l.ref]
-			if !ok {
-				bad(fmt.Sprintf("link %d seals a step that is gone (transition %d deleted)", l.seq, l.ref), "")
-				continue
-			}
-			seen[l.ref] = true
-			if !sameHash(stepDigest(st.Transition, st.at, st.changes, st.made), l.content) {
-				bad(fmt.Sprintf("step %s → %s of %s was altered after it was sealed", st.From, st.To, st.at), "")
-			}
-			if !sameHash(st.prevHash, l.prev) || !sameHash(st.hash, l.hash) {
-				bad(fmt.Sprintf("step %s → %s of %s carries hashes that are not its link's", st.From, st.To, st.at), "")
-			}
-			last = &st
-			if st.From == st.To && len(st.made) > 0 { // a rebase: the new base
-				baseSeal = st.made
-			}
-			if st.To == Approved && st.From != Approved {
-				madeSeal = st.made
-			}
-		case "attach":
-			if err := v.attachLink(id, code, l); err != nil {
-				return err
-			}
+	for i, l := range c.links {
+		if lc := c.checks[i]; lc.Problem != "" {
+			bad(lc.Problem, lc.Expected)
+		}
+		st, ok := c.steps[l.ref]
+		if l.kind != "step" || !ok {
+			continue
+		}
+		last = &st
+		if st.From == st.To && len(st.made) > 0 { // a rebase: the new base
+			baseSeal = st.made
+		}
+		if st.To == Approved && st.From != Approved {
+			madeSeal = st.made
 		}
 	}
-	for tid, st := range steps {
-		if !seen[tid] {
-			bad(fmt.Sprintf("step %s → %s of %s is not in its chain (added outside quyhoach)", st.From, st.To, st.at), "")
-		}
+	for _, st := range c.unsealed {
+		bad(unsealedProblem(st), "")
 	}
-	if len(chain) == 0 || chain[0].kind != "open" {
+	if len(c.links) == 0 || c.links[0].kind != "open" {
 		bad("its chain has no opening link", "")
 	}
 	wantState, wantDue := Draft, ""
@@ -408,47 +362,6 @@ func quoteOrNone(s string) string {
 	return s
 }
 
-// stepRow is a transition with what verify compares.
-type stepRow struct {
-	Transition
-	at                            string
-	changes, made, prevHash, hash []byte
-}
-
-func (v *verifier) steps(dossier int64) (map[int64]stepRow, error) {
-	out := map[int64]stepRow{}
-	err := v.rows(`SELECT id, from_state, to_state, at, by, doc_no, doc_date, note, due, changes, version_seal, prev_hash, hash
-		FROM transition WHERE dossier_id = ?`, func(r *sql.Rows) error {
-		var s stepRow
-		if err := r.Scan(&s.ID, &s.From, &s.To, &s.at, &s.By, &s.DocNo, &s.DocDate, &s.Note, &s.Due, &s.changes, &s.made, &s.prevHash, &s.hash); err != nil {
-			return err
-		}
-		out[s.ID] = s
-		return nil
-	}, dossier)
-	return out, err
-}
-
-// openContent recomputes a dossier's opening record: its base then is its
-// present base, or the version its first rebase moved it from.
-func (v *verifier) openContent(id int64, steps map[int64]stepRow) ([]byte, error) {
-	var first *stepRow
-	for _, s := range steps {
-		if s.From == s.To && rebaseNote.MatchString(s.Note) && (first == nil || s.ID < first.ID) {
-			first = &s
-		}
-	}
-	var base int64
-	if first != nil {
-		n, _ := strconv.Atoi(rebaseNote.FindStringSubmatch(first.Note)[1])
-		if err := v.s.db.QueryRowContext(v.ctx, "SELECT v.id FROM version v JOIN dossier d ON d.plan_id = v.plan_id WHERE d.id = ? AND v.number = ?", id, n).Scan(&base); err != nil {
-			return nil, err
-		}
-	}
-	content, _, err := openRecord(v.ctx, v.s.db, id, base)
-	return content, err
-}
-
 // dossierBase checks a rebased dossier's base against its last rebase.
 func (v *verifier) dossierBase(id int64, code string, base int64, rebasedOnto []byte) error {
 	if rebasedOnto == nil {
@@ -479,25 +392,6 @@ func (v *verifier) dossierApproval(id int64, code string, approved int64, made [
 	}
 	if approved == 0 || !sameHash(seal, made) {
 		v.add(Finding{Check: "dossier", Plan: code, Dossier: id, Problem: "the version it approved is " + v.versionName(approved), Expected: "the version of seal " + short(made) + " its approval sealed"})
-	}
-	return nil
-}
-
-// attachLink checks a document's link against its row.
-func (v *verifier) attachLink(dossier int64, code string, l link) error {
-	var kind, name, added string
-	var size int64
-	var sum []byte
-	err := v.s.db.QueryRowContext(v.ctx, "SELECT kind, name, size, sha256, added FROM attachment WHERE id = ? AND dossier_id = ?", l.ref, dossier).Scan(&kind, &name, &size, &sum, &added)
-	if err == sql.ErrNoRows {
-		v.add(Finding{Check: "dossier", Plan: code, Dossier: dossier, Problem: fmt.Sprintf("link %d seals attachment %d, which is gone", l.seq, l.ref)})
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !sameHash(attachDigest(kind, name, size, sum, added), l.content) {
-		v.add(Finding{Check: "dossier", Plan: code, Dossier: dossier, Problem: fmt.Sprintf("attachment %d %q is not the document its chain sealed (name, kind, size or sha256 changed)", l.ref, name)})
 	}
 	return nil
 }

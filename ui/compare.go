@@ -199,16 +199,24 @@ func (c *comparePanel) refresh() {
 	c.Table.Refresh()
 }
 
-func (c *comparePanel) tableSize() (int, int) {
-	if n := len(c.Balance().Rows); n > 0 {
+func (c *comparePanel) tableSize() (int, int) { return balanceSize(c.Balance()) }
+
+// cell is the text of the balance table: code | class | before | after | ±.
+func (c *comparePanel) cell(row, col int) string { return balanceCell(c.Balance(), c.cat, row, col) }
+
+// balanceSize is the size of a balance table: a header, a row a class and
+// the total (none when it has no class).
+func balanceSize(b diff.Balance) (int, int) {
+	if n := len(b.Rows); n > 0 {
 		return n + 2, 5
 	}
 	return 0, 5
 }
 
-// cell is the text of the balance table: code | class | before | after | ±.
-func (c *comparePanel) cell(row, col int) string {
-	r := c.Balance().Rounded(2)
+// balanceCell is the text of a balance table comparing two states: code |
+// class (in the chosen language) | before | after | ±.
+func balanceCell(b diff.Balance, cat *landuse.Catalogue, row, col int) string {
+	r := b.Rounded(2)
 	if row == 0 {
 		return []string{tr("Code"), tr("Land use"), tr("Approved ha"), tr("Adjusted ha"), "± ha"}[col]
 	}
@@ -217,7 +225,7 @@ func (c *comparePanel) cell(row, col int) string {
 	}
 	x := r.Rows[row-1]
 	name := x.Name
-	if cl, ok := c.cat.Lookup(x.Code); ok {
+	if cl, ok := cat.Lookup(x.Code); ok {
 		name = className(cl)
 	}
 	return []string{x.Code, name, num(x.BeforeHa, 2), num(x.Ha, 2), signed(x.ChangeHa)}[col]

@@ -10,8 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -569,16 +567,7 @@ func baseName(path string) string {
 
 // openFile asks for a site or project file and hands its path on.
 func (w *Window) openFile(open func(path string)) {
-	d := dialog.NewFileOpen(func(uc fyne.URIReadCloser, err error) {
-		if err != nil || uc == nil {
-			return
-		}
-		path := uc.URI().Path()
-		uc.Close()
-		open(path)
-	}, w.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".geojson", ".json", ".gpkg", ".shp", ".dxf"}))
-	d.Show()
+	w.chooseFile([]string{".geojson", ".json", ".gpkg", ".shp", ".dxf"}, open)
 }
 
 // saveInfoSheet numbers and records the information sheet of the answer

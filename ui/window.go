@@ -51,6 +51,15 @@ type Options struct {
 	// OnPreview is called (UI goroutine) when the print dialog has shown a
 	// preview, or failed to (tests).
 	OnPreview func(error)
+	// OpenDossier, when set, opens that dossier's page once the window is
+	// built (quyhoach --dossier N).
+	OpenDossier int64
+	// EditDossier, when set, opens that draft dossier for editing.
+	EditDossier int64
+	// OnTrace hears (UI goroutine) what the dossier pages show and where
+	// their controls are on the canvas, one line each: for driving the
+	// real window from a script (ui/trace.go).
+	OnTrace func(line string)
 }
 
 // Preference keys.
@@ -92,6 +101,15 @@ type Window struct {
 	// its toolbar button), Conform the project conformity panel (ui/info*.go).
 	Site    *siteInfo
 	Conform *conformPanel
+	// Editor is the workbench of a draft dossier open for editing, and
+	// EditButton the toolbar's way into it (ui/edit*.go).
+	Editor     *editor
+	EditButton *tip
+	// Center holds the map, the dashboard of every dossier and the page of
+	// the dossier open (ui/dossiers.go).
+	Center    *centerTabs
+	Dashboard *dashboard
+	dossiers  *dossierWork
 
 	mapBox  *fyne.Container
 	twinned bool // side by side: Twin shown and kept on Map's view
@@ -129,6 +147,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 		return nil, err
 	}
 	w.build()
+	w.editShortcuts()
 	w.Browser.SetData(data)
 	w.Resize(fyne.NewSize(float32(a.Preferences().FloatWithFallback(prefWidth, 1280)), float32(a.Preferences().FloatWithFallback(prefHeight, 820))))
 	w.SetOnClosed(func() {
@@ -143,7 +162,17 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 		if !w.Browser.Has(last) {
 			last = plans[0].Code
 		}
+		w.dossiers.restoring = true // the last node comes back on the map, not as a page
 		w.Browser.Select(parseNode(last))
+		w.dossiers.restoring = false
+	}
+	if o.OpenDossier != 0 {
+		w.OpenDossier(o.OpenDossier)
+	}
+	if o.EditDossier != 0 {
+		w.Edit(o.EditDossier)
+	} else if o.OpenDossier == 0 {
+		w.resumeEditing()
 	}
 	return w, nil
 }
@@ -207,6 +236,8 @@ func (w *Window) build() {
 	}
 	w.Map.SetDPI(w.Settings.DPIValue())
 	w.buildInfo()
+	w.buildEditor()
+	w.buildDossiers()
 	w.layout()
 }
 
@@ -254,6 +285,7 @@ func (w *Window) layout() {
 		container.NewTabItem(tr("Site info"), w.Site.Tabs),
 	)
 	tools := container.NewHBox(
+		w.EditButton,
 		widget.NewButtonWithIcon("", theme.ZoomInIcon(), w.Map.ZoomIn),
 		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), w.Map.ZoomOut),
 		widget.NewButtonWithIcon(tr("Whole plan"), theme.ZoomFitIcon(), w.Map.ZoomToPlan),
@@ -261,7 +293,8 @@ func (w *Window) layout() {
 		widget.NewButtonWithIcon(tr("Print…"), theme.DocumentPrintIcon(), func() { w.ShowPrint() }),
 		w.Site.Button,
 	)
-	inner := container.NewHSplit(container.NewBorder(tools, nil, nil, nil, container.NewStack(w.mapBox, w.Site.Sketch, w.Site.Tool)), w.Right)
+	mapArea := w.editArea(tools, w.mapBox, w.Site.Sketch, w.Site.Tool)
+	inner := container.NewHSplit(w.centerTabs(mapArea), w.Right)
 	inner.Offset = 0.7
 	split := container.NewHSplit(w.Left, inner)
 	split.Offset = 0.25
@@ -276,16 +309,22 @@ func (w *Window) rebuild() {
 	w.build()
 	w.Left.SelectIndex(4) // stay in the settings
 	if shown.Plan != "" {
+		w.dossiers.restoring = true
 		w.Browser.Select(shown)
+		w.dossiers.restoring = false
 	}
 }
 
 // Open shows a node of the browser: a plan's current version, a version,
 // or a dossier compared with its base.
 func (w *Window) Open(n node) {
+	w.Editor.close()
 	w.app.Preferences().SetString(prefLastNode, n.ID())
 	if n.Dossier != 0 {
 		w.CompareDossier(n.Dossier)
+		if !w.dossiers.restoring {
+			w.OpenDossier(n.Dossier)
+		}
 		return
 	}
 	w.Show(n.Plan, n.Version)
@@ -404,6 +443,9 @@ func (w *Window) statusText() string {
 	v := w.shown
 	if v.state == nil {
 		return tr("Choose a plan")
+	}
+	if w.Editor.Editing() {
+		return w.Editor.statusLine()
 	}
 	lots, area := 0, 0.0
 	if l := v.plan.Layer(gis.LandUseLayer); l != nil {
@@ -533,6 +575,7 @@ func (w *Window) showChange(r plan.ChangeRow) {
 	if r.Bound == (orb.Bound{}) {
 		return
 	}
+	w.showMapTab()
 	b := r.Bound
 	w.Map.ZoomTo(b.Pad(max(0.3*max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]), 20)))
 	if l := w.Map.Scene().Layer(scene.ChangesLayer); l != nil {

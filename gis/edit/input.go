@@ -104,7 +104,18 @@ func ParseXY(s string) (orb.Point, error) {
 		// in Lạng Sơn's grid N ≈ 2.4e6 > E ≈ 4.4e5: the pair came E, N
 		return orb.Point{}, fmt.Errorf("%q: X (northing, about 2 400 000 here) comes first, then Y (easting, about 440 000)", s)
 	}
+	if !IsGridXY(x, y) {
+		return orb.Point{}, fmt.Errorf("%q: not VN-2000 grid coordinates (X about 2 400 000, Y about 440 000 here)", s)
+	}
 	return orb.Point{y, x}, nil
+}
+
+// IsGridXY tells whether X (northing) and Y (easting) can be VN-2000
+// grid coordinates in Vietnam: X from 900 000 to 2 700 000 m, Y from
+// 100 000 to 900 000 m (false easting 500 000). A distance and a bearing
+// typed as "100 45" are not.
+func IsGridXY(x, y float64) bool {
+	return x >= 900_000 && x <= 2_700_000 && y >= 100_000 && y <= 900_000
 }
 
 // splitPair splits a line into its fields: on tabs, semicolons or runs of

@@ -13,9 +13,9 @@ type SnapKind uint8
 
 // Kinds of snap.
 const (
-	NoSnap     SnapKind = iota
-	ToVertex            // a vertex of a feature
-	ToEdge              // the nearest point of an edge
+	NoSnap   SnapKind = iota
+	ToVertex          // a vertex of a feature
+	ToEdge            // the nearest point of an edge
 )
 
 // Snap is where a pointer lands after snapping.

@@ -375,7 +375,7 @@ func (p *painter) line(x0, y0, x1, y1 float64, c color.NRGBA, width float64) {
 	// clip the segment to the band (Liang–Barsky) so long lines cost nothing off-screen
 	cl := p.clip
 	var ok bool
-	if x0, y0, x1, y1, ok = clipSeg(x0, y0, x1, y1, float64(cl.Min.X)-1, float64(cl.Min.Y)-1, float64(cl.Max.X)+1, float64(cl.Max.Y)+1); !ok {
+	if x0, y0, x1, y1, ok = ClipSegment(x0, y0, x1, y1, float64(cl.Min.X)-1, float64(cl.Min.Y)-1, float64(cl.Max.X)+1, float64(cl.Max.Y)+1); !ok {
 		return
 	}
 	k := math.Min(1, width)
@@ -410,7 +410,9 @@ func (p *painter) line(x0, y0, x1, y1 float64, c color.NRGBA, width float64) {
 	}
 }
 
-func clipSeg(x0, y0, x1, y1, minX, minY, maxX, maxY float64) (float64, float64, float64, float64, bool) {
+// ClipSegment cuts the segment (x0, y0)–(x1, y1) to the rectangle
+// [minX, maxX] × [minY, maxY] (Liang–Barsky); false when none of it is in.
+func ClipSegment(x0, y0, x1, y1, minX, minY, maxX, maxY float64) (float64, float64, float64, float64, bool) {
 	t0, t1 := 0.0, 1.0
 	dx, dy := x1-x0, y1-y0
 	for _, e := range [4][2]float64{{-dx, x0 - minX}, {dx, maxX - x0}, {-dy, y0 - minY}, {dy, maxY - y0}} {

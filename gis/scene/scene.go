@@ -27,6 +27,7 @@ const (
 	Road                 // a road centre line
 	Other                // any other feature
 	Change               // a compare-mode overlay
+	Gone                 // the slot of a shape removed by an edit (see Scene.With)
 )
 
 // Stroke is an outline on screen, in logical pixels (multiplied by the
@@ -162,28 +163,31 @@ func Plan(layers []gis.Layer, cat *landuse.Catalogue, lang string) *Scene {
 func PlanLayer(l gis.Layer, cat *landuse.Catalogue, lang string) *Layer {
 	out := &Layer{Name: l.Name}
 	for i := range l.Features {
-		f := &l.Features[i]
-		if f.Geometry == nil {
-			continue
+		if f := &l.Features[i]; f.Geometry != nil {
+			out.Shapes = append(out.Shapes, StyleShape(l.Name, f, cat, lang))
 		}
-		sh := Shape{ID: f.ID, Feature: f, Bound: f.Geometry.Bound()}
-		switch {
-		case l.Name == gis.LandUseLayer:
-			StyleLot(&sh, cat, lang)
-		case l.Name == gis.BoundaryLayer:
-			sh.Kind = Boundary
-			sh.Stroke = screenPen(render.BoundaryPen)
-			sh.Stroke.Width = math.Max(sh.Stroke.Width, 2)
-		case gis.KindOfName(l.Name) == gis.LineKind && strings.Contains(l.Name, "Duong"):
-			sh.Kind = Road
-			sh.Stroke = Stroke{Color: RoadColor, Width: 1, Dash: []float64{12, 3, 2, 3}}
-		default:
-			sh.Kind = Other
-			sh.Stroke = Stroke{Color: OtherColor, Width: 1.2, Dash: []float64{6, 4}}
-		}
-		out.Shapes = append(out.Shapes, sh)
 	}
 	return out
+}
+
+// StyleShape styles one projected feature of the named layer.
+func StyleShape(layer string, f *gis.Feature, cat *landuse.Catalogue, lang string) Shape {
+	sh := Shape{ID: f.ID, Feature: f, Bound: f.Geometry.Bound()}
+	switch {
+	case layer == gis.LandUseLayer:
+		StyleLot(&sh, cat, lang)
+	case layer == gis.BoundaryLayer:
+		sh.Kind = Boundary
+		sh.Stroke = screenPen(render.BoundaryPen)
+		sh.Stroke.Width = math.Max(sh.Stroke.Width, 2)
+	case gis.KindOfName(layer) == gis.LineKind && strings.Contains(layer, "Duong"):
+		sh.Kind = Road
+		sh.Stroke = Stroke{Color: RoadColor, Width: 1, Dash: []float64{12, 3, 2, 3}}
+	default:
+		sh.Kind = Other
+		sh.Stroke = Stroke{Color: OtherColor, Width: 1.2, Dash: []float64{6, 4}}
+	}
+	return sh
 }
 
 // StyleLot gives a lot its fill by class and outline by stage, as the

@@ -29,51 +29,82 @@ func (c *checker) attributes() {
 		if ft.lot >= 0 {
 			at = c.lotPoint(ft.lot)
 		}
-		report := func(kind, format string, args ...any) {
-			c.add(Finding{Kind: kind, IDs: []string{ft.id}, At: at,
-				Message: fmt.Sprintf("lot %s ", ft.name) + fmt.Sprintf(format, args...)})
-		}
-		if c.opt.KnownClass != nil {
-			switch cls := strings.TrimSpace(ft.f.String("phanLoai")); {
-			case cls == "":
-				report(KindClass, "has no land-use class (phanLoai)")
-			case !c.opt.KnownClass(cls):
-				report(KindClass, "has an unknown land-use class (phanLoai) %q", cls)
-			}
-		}
-		vals := map[string]float64{}
-		for _, key := range numericProps {
-			raw, present := ft.f.Properties[key]
-			if !present || raw == nil {
-				continue
-			}
-			if s, ok := raw.(string); ok && strings.TrimSpace(s) == "" {
-				continue
-			}
-			v, ok := gis.Number(raw)
-			if !ok {
-				report(KindIndicator, "has %s = %s, which is not a number", key, quote(raw))
-				continue
-			}
-			vals[key] = v
-		}
-		if v, ok := vals[propDensity]; ok && (v < 0 || v > 100) {
-			report(KindIndicator, "has building density %s = %s %%, outside 0–100 %%", propDensity, fmtNum(v))
-		}
-		if v, ok := vals[propFARatio]; ok && v <= 0 {
-			report(KindIndicator, "has floor-area ratio %s = %s, which must be greater than 0", propFARatio, fmtNum(v))
-		}
-		for _, key := range []string{propMinFl, propMaxFl, propSetback, propPop} {
-			if v, ok := vals[key]; ok && v < 0 {
-				report(KindIndicator, "has %s = %s, which must not be negative", key, fmtNum(v))
-			}
-		}
-		lo, okLo := vals[propMinFl]
-		hi, okHi := vals[propMaxFl]
-		if okLo && okHi && lo > hi {
-			report(KindIndicator, "has %s = %s above %s = %s", propMinFl, fmtNum(lo), propMaxFl, fmtNum(hi))
+		for _, p := range Attributes(ft.f.Properties, c.opt.KnownClass) {
+			c.add(Finding{Kind: p.Kind, IDs: []string{ft.id}, At: at, Message: fmt.Sprintf("lot %s %s", ft.name, p.Message)})
 		}
 	}
+}
+
+// AttrProblem is what is wrong with a lot's attributes: the finding's kind
+// (KindClass or KindIndicator), the fields at fault, and the message
+// ("has building density … outside 0–100 %"), in English, also as a
+// template (Key, with {{.Field}}, {{.Value}}, {{.Other}}, {{.OtherValue}})
+// and its data, for a face that says it in another language.
+type AttrProblem struct {
+	Kind    string
+	Fields  []string
+	Message string
+	Key     string
+	Data    map[string]any
+	// Short says it beside the field at fault (a form), as a template of
+	// the same data: "{{.Value}} % is outside 0–100 %".
+	Short string
+}
+
+// Attributes checks a lot's class (when knownClass is set) and its
+// indicators: the one rule of what a lot's attributes may be, for the
+// checks and for the form that edits them.
+func Attributes(props map[string]any, knownClass func(string) bool) []AttrProblem {
+	var out []AttrProblem
+	add := func(kind, key, short string, data map[string]any, fields ...string) {
+		msg := key
+		for k, v := range data {
+			msg = strings.ReplaceAll(msg, "{{."+k+"}}", fmt.Sprint(v))
+		}
+		out = append(out, AttrProblem{Kind: kind, Fields: fields, Message: msg, Key: key, Data: data, Short: short})
+	}
+	if knownClass != nil {
+		switch cls := strings.TrimSpace(gis.Text(props["phanLoai"])); {
+		case cls == "":
+			add(KindClass, "has no land-use class (phanLoai)", "a land-use class is needed", nil, "phanLoai")
+		case !knownClass(cls):
+			add(KindClass, "has an unknown land-use class (phanLoai) {{.Value}}", "{{.Value}} is not a class of the catalogue", map[string]any{"Value": strconv.Quote(cls)}, "phanLoai")
+		}
+	}
+	vals := map[string]float64{}
+	for _, key := range numericProps {
+		raw, present := props[key]
+		if !present || raw == nil {
+			continue
+		}
+		if s, ok := raw.(string); ok && strings.TrimSpace(s) == "" {
+			continue
+		}
+		v, ok := gis.Number(raw)
+		if !ok {
+			add(KindIndicator, "has {{.Field}} = {{.Value}}, which is not a number", "{{.Value}} is not a number", map[string]any{"Field": key, "Value": quote(raw)}, key)
+			continue
+		}
+		vals[key] = v
+	}
+	if v, ok := vals[propDensity]; ok && (v < 0 || v > 100) {
+		add(KindIndicator, "has building density {{.Field}} = {{.Value}} %, outside 0–100 %", "{{.Value}} % is outside 0–100 %", map[string]any{"Field": propDensity, "Value": fmtNum(v)}, propDensity)
+	}
+	if v, ok := vals[propFARatio]; ok && v <= 0 {
+		add(KindIndicator, "has floor-area ratio {{.Field}} = {{.Value}}, which must be greater than 0", "must be greater than 0", map[string]any{"Field": propFARatio, "Value": fmtNum(v)}, propFARatio)
+	}
+	for _, key := range []string{propMinFl, propMaxFl, propSetback, propPop} {
+		if v, ok := vals[key]; ok && v < 0 {
+			add(KindIndicator, "has {{.Field}} = {{.Value}}, which must not be negative", "must not be negative", map[string]any{"Field": key, "Value": fmtNum(v)}, key)
+		}
+	}
+	lo, okLo := vals[propMinFl]
+	hi, okHi := vals[propMaxFl]
+	if okLo && okHi && lo > hi {
+		add(KindIndicator, "has {{.Field}} = {{.Value}} above {{.Other}} = {{.OtherValue}}", "storeys: lowest {{.Value}} above highest {{.OtherValue}}",
+			map[string]any{"Field": propMinFl, "Value": fmtNum(lo), "Other": propMaxFl, "OtherValue": fmtNum(hi)}, propMinFl, propMaxFl)
+	}
+	return out
 }
 
 func quote(v any) string {

@@ -107,7 +107,7 @@ func mergeCollinear(ls []geom.LineString) []geom.LineString {
 					continue
 				}
 				as := a.GetXY(0)
-				be := b.GetXY(b.Length()-1)
+				be := b.GetXY(b.Length() - 1)
 				ls[i] = geom.NewLineString(geom.NewSequence([]float64{as.X, as.Y, be.X, be.Y}, geom.DimXY))
 				ls = append(ls[:j], ls[j+1:]...)
 				merged = true

@@ -148,13 +148,17 @@ func newChecker(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, 
 		if id == "" {
 			id = "#" + strconv.Itoa(i+1)
 		}
-		name := strings.TrimSpace(f.String("maDoiTuong"))
-		if name == "" {
-			name = id
-		}
-		c.feats[i] = feature{id: id, name: name, f: f, lot: -1}
+		c.feats[i] = feature{id: id, name: lotName(*f, id), f: f, lot: -1}
 	}
 	return c
+}
+
+// lotName names a lot in messages: its code (maDoiTuong), else its id.
+func lotName(f gis.Feature, id string) string {
+	if name := strings.TrimSpace(f.String("maDoiTuong")); name != "" {
+		return name
+	}
+	return id
 }
 
 // eps is the slack allowed in an area identity over areas of about scale m².
