@@ -97,8 +97,10 @@ func newStepForm(action string, pg *plan.Page, now time.Time, parent fyne.Window
 		field := field
 		e.Validator = func(string) error { return f.fieldErr(field) }
 	}
-	f.form = container.NewVBox(widget.NewLabel(f.intro()), widget.NewForm(items...), f.Message, f.Ack)
-	f.sure = container.NewVBox(f.Confirm, f.Message)
+	// the refusal is shown with the fields (back at them): one place each,
+	// a long list of findings scrolls
+	f.form = container.NewVScroll(container.NewVBox(widget.NewLabel(f.intro()), widget.NewForm(items...), f.Message, f.Ack))
+	f.sure = container.NewVBox(f.Confirm)
 	f.box = container.NewStack(f.form, f.sure)
 	f.dlg = dialog.NewCustomWithoutButtons(actionName(action), f.box, parent)
 	f.dlg.Resize(fyne.NewSize(620, 420))
@@ -343,6 +345,7 @@ func (w *Window) ShowStep(action string) *stepForm {
 				var ce *store.ConflictError
 				return func() {
 					f.Failed(err)
+					w.Status.Idle(tr("Not done: {{.Err}}", map[string]any{"Err": actionName(st.Action)}))
 					if errors.As(err, &ce) {
 						w.loadPage() // the conflicts appear in their tab
 						p.Tabs.SelectIndex(conflictsTab)

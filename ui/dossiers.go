@@ -295,7 +295,7 @@ func stepErrText(err error) string {
 	case errors.As(err, &fe):
 		var list []string
 		for _, x := range append(append([]topo.Finding(nil), fe.Errors...), fe.Warnings...) {
-			list = append(list, x.Message)
+			list = append(list, findingText(x))
 		}
 		if len(fe.Errors) > 0 {
 			return tr("The changes introduce {{.N}} errors into the plan: {{.List}}. Correct them, then submit.", map[string]any{"N": len(fe.Errors), "List": strings.Join(list, "; ")})

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -37,7 +39,7 @@ func newFindingsPanel() *findingsPanel {
 			if it.AreaM2 > 0 {
 				text += " · " + num(it.AreaM2, 2) + " m²"
 			}
-			o.(*widget.Label).SetText(text + " · " + it.Message)
+			o.(*widget.Label).SetText(text + " · " + findingText(it))
 		})
 	f.List.OnSelected = func(i widget.ListItemID) {
 		if f.OnPick != nil {
@@ -66,4 +68,31 @@ func (f *findingsPanel) show(items []topo.Finding, label string) {
 	f.Label.SetText(label)
 	f.List.UnselectAll()
 	f.List.Refresh()
+}
+
+// findingText writes a finding in the chosen language: in English the
+// checks' own message; otherwise from its kind, its lots and its area.
+func findingText(f topo.Finding) string {
+	if Lang() == "en" || len(f.Names) == 0 && f.Kind != topo.KindGap {
+		return f.Message
+	}
+	d := map[string]any{"Lots": strings.Join(f.Names, ", "), "Area": num(f.AreaM2, 2)}
+	switch f.Kind {
+	case topo.KindOverlap:
+		return tr("lots {{.Lots}} overlap by {{.Area}} m²", d)
+	case topo.KindGap:
+		if len(f.Names) == 0 {
+			return tr("a gap of {{.Area}} m² inside the plan boundary", d)
+		}
+		return tr("a gap of {{.Area}} m² between lots {{.Lots}}", d)
+	case topo.KindOutside:
+		return tr("lot {{.Lots}} lies outside the plan boundary: {{.Area}} m²", d)
+	case topo.KindInvalid:
+		return tr("lot {{.Lots}} is not a valid polygon", d) + " (" + f.Message + ")"
+	case topo.KindClass:
+		return tr("lot {{.Lots}} has no land-use class of the catalogue", d)
+	case topo.KindIndicator:
+		return tr("lot {{.Lots}} has an implausible indicator", d) + " (" + f.Message + ")"
+	}
+	return f.Message
 }

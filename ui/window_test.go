@@ -296,18 +296,35 @@ func TestFindingsListAndZoom(t *testing.T) {
 }
 
 func TestTranslationsComplete(t *testing.T) {
-	read := func(name string) map[string]string {
-		b, err := assets.Translations.ReadFile("translations/" + name)
+	// a language's strings may be in several files: vi.json, edit.vi.json …
+	read := func(lang string) map[string]string {
+		files, err := assets.Translations.ReadDir("translations")
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
+		for _, f := range files {
+			if f.Name() != lang+".json" && !strings.HasSuffix(f.Name(), "."+lang+".json") {
+				continue
+			}
+			b, err := assets.Translations.ReadFile("translations/" + f.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				t.Fatalf("%s: %v", f.Name(), err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					t.Errorf("%s: %q is translated in two files", f.Name(), k)
+				}
+				m[k] = v
+			}
 		}
 		return m
 	}
-	vi, en := read("vi.json"), read("en.json")
+	vi, en := read("vi"), read("en")
 	files, _ := filepath.Glob("*.go")
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {

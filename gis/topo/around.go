@@ -134,7 +134,7 @@ func CheckAround(ctx context.Context, lots []gis.Feature, boundary orb.Geometry,
 		}
 		for _, f := range lots {
 			if a := gis.Area(f.Geometry); inside[f.ID] && a >= tol {
-				fs = append(fs, Finding{Kind: KindOutside, IDs: []string{f.ID}, AreaM2: a, At: interiorOf(f.Geometry),
+				fs = append(fs, Finding{Kind: KindOutside, IDs: []string{f.ID}, Names: []string{lotName(f, f.ID)}, AreaM2: a, At: interiorOf(f.Geometry),
 					Message: fmt.Sprintf("lot %s lies outside the plan boundary (%s)", lotName(f, f.ID), fmtArea(a))})
 			}
 		}

@@ -61,6 +61,10 @@ type Finding struct {
 	AreaM2  float64   // area concerned in m²; 0 for class, indicator and invalid findings
 	At      orb.Point // a point to zoom to (projected metres), inside the area when there is one
 	Message string    // in English, naming lots by maDoiTuong when they have one
+	// Names are the lots of IDs as messages name them (maDoiTuong, else
+	// the id), in the same order: a face writes the finding in its
+	// language from Kind, Names and AreaM2.
+	Names []string
 }
 
 // Check checks land-use lots against the plan boundary. All geometry must be
@@ -128,6 +132,7 @@ type checker struct {
 	clusterOf []int // lot → index in clusters, -1 when it overlaps nothing
 
 	findings []Finding
+	names    map[string]string // lot names by id, for findings
 }
 
 func newChecker(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt Options) *checker {
@@ -228,6 +233,16 @@ func (c *checker) lotPoint(k int) orb.Point {
 
 func (c *checker) add(f Finding) {
 	slices.Sort(f.IDs)
+	if c.names == nil {
+		c.names = make(map[string]string, len(c.feats))
+		for _, ft := range c.feats {
+			c.names[ft.id] = ft.name
+		}
+	}
+	f.Names = make([]string, len(f.IDs))
+	for i, id := range f.IDs {
+		f.Names[i] = c.names[id]
+	}
 	c.findings = append(c.findings, f)
 }
 
