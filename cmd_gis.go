@@ -139,8 +139,17 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		p := back(f.At)
 		out[i] = jsonFinding{f.Kind, nonNil(f.IDs), round2(f.AreaM2), [2]float64{round9(p[0]), round9(p[1])}, f.Message}
 	}
+	cov := plan.CheckCoverage(s, cat)
 	if *asJSON {
-		if err := writeJSON(c, map[string]any{"findings": out}); err != nil {
+		type skip struct {
+			Kind string `json:"kind"`
+			Why  string `json:"why"`
+		}
+		skipped := []skip{}
+		for _, k := range cov.Skipped {
+			skipped = append(skipped, skip{k.Kind, k.Why})
+		}
+		if err := writeJSON(c, map[string]any{"findings": out, "checked": cov.Ran, "not_checked": skipped}); err != nil {
 			return err
 		}
 	} else {
@@ -148,6 +157,10 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 			fmt.Fprintf(c.stdout, "%-9s %10s m²  at %.6f,%.6f  %s\n", f.Kind, gis.FormatVN(f.AreaM2, 2), f.At[0], f.At[1], f.Message)
 		}
 		fmt.Fprintf(c.stdout, "%s in %s of plan %s (%d lots, tolerance %g m²)\n", plural(len(out), "finding"), s.Ref(), *sf.plan, len(s.Lots()), *tol)
+		fmt.Fprintf(c.stdout, "checked: %s\n", strings.Join(cov.Ran, ", "))
+		for _, k := range cov.Skipped {
+			fmt.Fprintf(c.stdout, "not checked: %s (%s)\n", k.Kind, k.Why)
+		}
 	}
 	if len(out) > 0 {
 		return &exitError{1, fmt.Errorf("%s", plural(len(out), "finding"))}

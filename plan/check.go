@@ -28,6 +28,25 @@ func (r Ref) String() string {
 	return fmt.Sprintf("version %d", r.Version)
 }
 
+// CheckCoverage tells which checks Check makes on a state and why it
+// leaves any out (no boundary layer: no gaps, no lots outside).
+func CheckCoverage(s *State, cat *landuse.Catalogue) topo.Coverage {
+	c := topo.CoverageOf(s.Boundary(), checkOptions(cat, 0))
+	for i, sk := range c.Skipped {
+		if sk.Why == "no plan boundary" {
+			c.Skipped[i].Why = fmt.Sprintf("no plan boundary (layer %s)", gis.BoundaryLayer)
+		}
+	}
+	return c
+}
+
+func checkOptions(cat *landuse.Catalogue, tolerance float64) topo.Options {
+	return topo.Options{
+		Tolerance:  tolerance,
+		KnownClass: func(p string) bool { _, ok := cat.Lookup(p); return ok },
+	}
+}
+
 // Check runs the topology and attribute checks on a state's lots: overlaps,
 // gaps and parts outside the plan boundary of at least tolerance m², and
 // classes outside the catalogue.
@@ -35,8 +54,5 @@ func Check(ctx context.Context, s *State, cat *landuse.Catalogue, tolerance floa
 	if !s.Has(gis.LandUseLayer) {
 		return nil, &NoLayerError{s.Plan.Code, s.Ref(), gis.LandUseLayer}
 	}
-	return topo.Check(ctx, s.Lots(), s.Boundary(), topo.Options{
-		Tolerance:  tolerance,
-		KnownClass: func(p string) bool { _, ok := cat.Lookup(p); return ok },
-	})
+	return topo.Check(ctx, s.Lots(), s.Boundary(), checkOptions(cat, tolerance))
 }

@@ -60,6 +60,47 @@ func (f *findingsPanel) SetFindings(items []topo.Finding) {
 	f.show(items, tr("{{.N}} findings", map[string]any{"N": len(items)}))
 }
 
+// SetCoverage says under the count which checks were not made, and why
+// (no boundary layer: no gaps): a check left out is never a clean result.
+func (f *findingsPanel) SetCoverage(c topo.Coverage) {
+	text := f.Label.Text
+	for _, sk := range c.Skipped {
+		text += "\n" + tr("Not checked: {{.Kind}} ({{.Why}})", map[string]any{"Kind": findingKindName(sk.Kind), "Why": skipWhy(sk.Why)})
+	}
+	f.Label.SetText(text)
+}
+
+// findingKindName names a kind of finding for people.
+func findingKindName(kind string) string {
+	switch kind {
+	case topo.KindOverlap:
+		return tr("overlaps")
+	case topo.KindGap:
+		return tr("gaps")
+	case topo.KindInvalid:
+		return tr("invalid lots")
+	case topo.KindOutside:
+		return tr("lots outside the boundary")
+	case topo.KindClass:
+		return tr("land-use classes")
+	case topo.KindIndicator:
+		return tr("indicators")
+	}
+	return kind
+}
+
+// skipWhy is a reason a check was left out as the window says it (the
+// boundary's own invalidity stays in English: it comes from the geometry).
+func skipWhy(why string) string {
+	switch {
+	case strings.HasPrefix(why, "no plan boundary"):
+		return tr("no plan boundary layer")
+	case why == "no land-use catalogue given":
+		return tr("no land-use catalogue")
+	}
+	return tr("the plan boundary is invalid")
+}
+
 // Clear empties the list: another state is shown, not checked yet.
 func (f *findingsPanel) Clear() { f.show(nil, "") }
 

@@ -111,6 +111,7 @@ type Window struct {
 	Dashboard *dashboard
 	dossiers  *dossierWork
 
+	panels  [2]*container.Split // the side panels | the map and the right panels
 	mapBox  *fyne.Container
 	twinned bool // side by side: Twin shown and kept on Map's view
 	syncing bool
@@ -152,6 +153,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.Resize(fyne.NewSize(float32(a.Preferences().FloatWithFallback(prefWidth, 1280)), float32(a.Preferences().FloatWithFallback(prefHeight, 820))))
 	w.SetOnClosed(func() {
 		w.tasks.Cancel()
+		w.savePanels()
 		if s := w.Canvas().Size(); s.Width > 0 && s.Height > 0 {
 			a.Preferences().SetFloat(prefWidth, float64(s.Width))
 			a.Preferences().SetFloat(prefHeight, float64(s.Height))
@@ -295,10 +297,28 @@ func (w *Window) layout() {
 	)
 	mapArea := w.editArea(tools, w.mapBox, w.Site.Sketch, w.Site.Tool)
 	inner := container.NewHSplit(w.centerTabs(mapArea), w.Right)
-	inner.Offset = 0.7
 	split := container.NewHSplit(w.Left, inner)
-	split.Offset = 0.25
+	w.panels = [2]*container.Split{split, inner}
+	w.restorePanels()
 	w.SetContent(container.NewBorder(nil, w.Status, nil, nil, split))
+}
+
+// The widths of the side panels are remembered: the splits' offsets, saved
+// when the window closes (or is rebuilt), read when it is laid out.
+var prefPanels = [2]string{"window.leftPanel", "window.rightPanel"}
+
+func (w *Window) restorePanels() {
+	for i, def := range [2]float64{0.25, 0.7} {
+		w.panels[i].Offset = w.app.Preferences().FloatWithFallback(prefPanels[i], def)
+	}
+}
+
+func (w *Window) savePanels() {
+	for i, sp := range w.panels {
+		if sp != nil && sp.Offset > 0.05 && sp.Offset < 0.95 {
+			w.app.Preferences().SetFloat(prefPanels[i], sp.Offset)
+		}
+	}
 }
 
 // rebuild makes the parts again (after a change of language) and shows
@@ -306,6 +326,7 @@ func (w *Window) layout() {
 func (w *Window) rebuild() {
 	shown := w.shown.node
 	w.shown = view{}
+	w.savePanels() // the new layout keeps the widths
 	w.build()
 	w.Left.SelectIndex(4) // stay in the settings
 	if shown.Plan != "" {
@@ -601,8 +622,10 @@ func (w *Window) check() {
 		if err != nil {
 			return nil, err
 		}
+		cov := plan.CheckCoverage(s, w.cat)
 		return func() {
 			w.Findings.SetFindings(res)
+			w.Findings.SetCoverage(cov)
 			w.Left.SelectIndex(3)
 		}, nil
 	})

@@ -536,3 +536,29 @@ func (g *gatedSource) Load(ctx context.Context, code string, n int, layers ...st
 	}
 	return g.Source.Load(ctx, code, n, layers...)
 }
+
+// TestWindowRemembersPanelsAndFitsSmallScreens: the side panels' widths
+// come back in a new window; the window can be made as small as 1024×640
+// (its content's minimum fits), on a plan and editing a dossier.
+func TestWindowRemembersPanelsAndFitsSmallScreens(t *testing.T) {
+	st := sampleStore(t)
+	w := newWindow(t, st)
+	fits := func(what string) {
+		t.Helper()
+		if m := w.Canvas().Content().MinSize(); m.Width > 1024 || m.Height > 640 {
+			t.Errorf("%s: the window needs at least %.0f×%.0f, more than 1024×640", what, m.Width, m.Height)
+		}
+	}
+	fits("a plan")
+	w.Edit(3)
+	fits("editing a dossier")
+	w.panels[0].Offset, w.panels[1].Offset = 0.31, 0.62
+	w.savePanels()
+	w2, err := New(w.app, st, Options{Sync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w2.panels[0].Offset != 0.31 || w2.panels[1].Offset != 0.62 {
+		t.Errorf("panel widths %v %v, want 0.31 0.62", w2.panels[0].Offset, w2.panels[1].Offset)
+	}
+}

@@ -14,8 +14,13 @@ import (
 // Options limits what Read accepts. The zero value means the defaults; a zero
 // or negative field takes its default.
 type Options struct {
-	MaxBytes        int64 // input size limit, default 512 MiB; larger input is refused
-	MaxFeatures     int   // default 2 000 000
+	// MaxBytes limits the whole input when set (0: no limit). A file of
+	// any size is read feature by feature: each is limited instead, by
+	// MaxFeatureBytes, MaxVertices, MaxValue and the nesting depth, so any
+	// file we write reads back.
+	MaxBytes        int64
+	MaxFeatureBytes int64 // bytes of one feature, default 64 MiB
+	MaxFeatures     int   // default 10 000 000
 	MaxVertices     int   // positions per feature, default 1 000 000
 	MaxValue        int   // bytes of one text property value, default 1 MiB
 	RequireGeometry bool  // a feature with null or empty geometry is a problem
@@ -37,15 +42,15 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultMaxBytes    = 512 << 20
-	DefaultMaxFeatures = 2_000_000
+	DefaultMaxFeatureBytes = 64 << 20
+	DefaultMaxFeatures     = 10_000_000
 	DefaultMaxVertices = 1_000_000
 	DefaultMaxValue    = 1 << 20
 )
 
 func (o Options) withDefaults() Options {
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = DefaultMaxBytes
+	if o.MaxFeatureBytes <= 0 {
+		o.MaxFeatureBytes = DefaultMaxFeatureBytes
 	}
 	if o.MaxFeatures <= 0 {
 		o.MaxFeatures = DefaultMaxFeatures
@@ -71,7 +76,7 @@ type Collection struct {
 
 // Read decodes a FeatureCollection, a single Feature or a bare geometry (which
 // becomes one feature without id or properties). It reads all of r, up to
-// opt.MaxBytes.
+// opt.MaxBytes when it is set.
 //
 // Content problems are reported together as an *Error, each with the feature
 // index and JSON path; then the Collection is nil. Other errors come from r.
@@ -83,7 +88,7 @@ type Collection struct {
 func Read(r io.Reader, opt Options) (*Collection, error) {
 	opt = opt.withDefaults()
 	size := inputSize(r)
-	if size > opt.MaxBytes {
+	if opt.MaxBytes > 0 && size > opt.MaxBytes {
 		return nil, &Error{Problems: []Problem{tooLarge(opt.MaxBytes)}}
 	}
 	return decode(r, size, nil, opt, false)

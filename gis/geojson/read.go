@@ -85,7 +85,10 @@ func decode(r io.Reader, size int64, data []byte, opt Options, single bool) (*Co
 	defer p.release()
 	p.single = single
 	if r != nil {
-		p.r, p.size = io.LimitReader(r, opt.MaxBytes+1), size
+		p.r, p.size = r, size
+		if opt.MaxBytes > 0 {
+			p.r = io.LimitReader(r, opt.MaxBytes+1)
+		}
 	} else {
 		p.data, p.eof = data, true
 	}
@@ -315,7 +318,12 @@ func (p *parser) features(c *Collection) {
 		p.feature = i
 		p.streamed = true
 		if p.next() == '{' {
+			p.featStart = p.base + int64(p.pos)
 			f := p.featureObject(c, false)
+			if p.base+int64(p.pos)-p.featStart > p.opt.MaxFeatureBytes {
+				p.featureTooLarge()
+			}
+			p.featStart = -1
 			if p.opt.Each != nil {
 				p.hand(c, i, f)
 			} else {

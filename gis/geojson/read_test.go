@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -560,5 +561,31 @@ func TestLongTextIsRefused(t *testing.T) {
 	}
 	if _, err := ParseFeature([]byte(`{"type":"Feature","properties":{"ghiChu":"` + big + `"},"geometry":null}`)); err != nil {
 		t.Fatalf("a stored body: %v", err)
+	}
+}
+
+// TestFeatureSizeLimit: each feature is limited, not the file: many small
+// features read whatever their total, one feature over MaxFeatureBytes is
+// refused naming it, from a stream as from memory.
+func TestFeatureSizeLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 200 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"type":"Feature","properties":{"n":%d},"geometry":{"type":"Point","coordinates":[106.7,21.9]}}`, i)
+	}
+	small := b.String() + "]}"
+	opt := Options{MaxFeatureBytes: 200}
+	if c, err := Read(io.MultiReader(strings.NewReader(small)), opt); err != nil || len(c.Features) != 200 {
+		t.Fatalf("%d bytes of small features: %v", len(small), err)
+	}
+	big := b.String() + `,{"type":"Feature","properties":{"note":"` + strings.Repeat("x", 300) + `"},"geometry":null}]}`
+	for name, r := range map[string]io.Reader{"stream": io.MultiReader(strings.NewReader(big)), "memory": strings.NewReader(big)} {
+		_, err := Read(r, opt)
+		if err == nil || !strings.Contains(err.Error(), "MaxFeatureBytes") || !strings.Contains(err.Error(), "feature 200") {
+			t.Errorf("%s: a feature over the limit: %v", name, err)
+		}
 	}
 }

@@ -47,6 +47,9 @@ type parser struct {
 	ioErr error
 	size  int64 // input size when known up front, else -1
 	read  int64 // bytes read from r
+	// featStart is the offset of the feature being read in the input (-1:
+	// none); a feature longer than MaxFeatureBytes stops the reading.
+	featStart int64
 	base  int64 // offset of data[0] in the input
 	lines int   // newlines before data[0]
 	col   int   // characters between the last of them and data[0]
@@ -80,7 +83,7 @@ var parserPool = sync.Pool{New: func() any { return new(parser) }}
 
 func newParser(opt Options) *parser {
 	p := parserPool.Get().(*parser)
-	p.opt, p.feature, p.mark, p.size = opt, -1, -1, -1
+	p.opt, p.feature, p.mark, p.size, p.featStart = opt, -1, -1, -1, -1
 	return p
 }
 
@@ -131,7 +134,10 @@ func (p *parser) refill() (shift int, ok bool) {
 	}
 	p.data = p.buf[:n+m]
 	p.read += int64(m)
-	if p.read > p.opt.MaxBytes {
+	if p.featStart >= 0 && p.read-p.featStart > p.opt.MaxFeatureBytes+int64(len(p.buf)) {
+		p.featureTooLarge()
+	}
+	if p.opt.MaxBytes > 0 && p.read > p.opt.MaxBytes {
 		p.data = p.buf[:n]
 		p.problems = append(p.problems, tooLarge(p.opt.MaxBytes))
 		panic(abort{})
@@ -143,6 +149,12 @@ func (p *parser) refill() (shift int, ok bool) {
 		panic(abort{})
 	}
 	return keep, m > 0
+}
+
+// featureTooLarge stops at a feature over MaxFeatureBytes.
+func (p *parser) featureTooLarge() {
+	p.add(Problem{Feature: p.feature, Msg: "feature is larger than " + formatBytes(p.opt.MaxFeatureBytes) + " (Options.MaxFeatureBytes); refused"})
+	panic(abort{})
 }
 
 func tooLarge(max int64) Problem {

@@ -21,6 +21,7 @@ type PDF struct {
 	font             string
 	size             float64
 	hasBold          bool
+	m                *metrics
 }
 
 // Font family names inside the PDF.
@@ -39,7 +40,11 @@ func NewPDF(fonts Fonts) (*PDF, error) {
 	doc.SetMargins(0, 0, 0)
 	doc.SetCompression(true)
 	doc.AddUTF8FontFromBytes(pdfFamily, "", fonts.Regular)
-	p := &PDF{doc: doc, width: -1}
+	m, err := newMetrics(fonts)
+	if err != nil {
+		return nil, err
+	}
+	p := &PDF{doc: doc, width: -1, m: m}
 	if len(fonts.Bold) > 0 {
 		doc.AddUTF8FontFromBytes(pdfFamily, "B", fonts.Bold)
 		p.hasBold = true
@@ -195,17 +200,17 @@ func (p *PDF) Text(t Text) {
 	x := t.X
 	switch t.Align {
 	case Center:
-		x -= p.doc.GetStringWidth(t.S) / 2
+		x -= p.TextWidth(t.S, t.Size, t.Bold) / 2
 	case Right:
-		x -= p.doc.GetStringWidth(t.S)
+		x -= p.TextWidth(t.S, t.Size, t.Bold)
 	}
 	p.doc.Text(x, t.Y, t.S)
 }
 
-// TextWidth is the width of s in mm at em size size.
+// TextWidth is the width of s in mm at em size size, measured from the
+// fonts: it writes nothing on the page.
 func (p *PDF) TextWidth(s string, size float64, bold bool) float64 {
-	p.setFont(size, bold)
-	return p.doc.GetStringWidth(s)
+	return p.m.width(s, size, bold && p.hasBold)
 }
 
 // Clip limits drawing to a rectangle until Unclip.
