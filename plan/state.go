@@ -59,12 +59,43 @@ func (e *WrongPlanError) Error() string {
 // Open loads a state of plan code and projects it. With ref.Dossier set,
 // code may be "" (the dossier's plan); otherwise it must be the dossier's.
 func Open(ctx context.Context, src Source, code string, ref Ref) (*State, error) {
+	if gs, ok := src.(GridSource); ok {
+		snap, d, err := loadGrid(ctx, gs, code, ref)
+		if err != nil {
+			return nil, err
+		}
+		return &State{Plan: snap.Plan, Version: snap.Version, Dossier: d, Layers: snap.Layers, Lineage: snap.Lineage}, nil
+	}
 	snap, d, err := Load(ctx, src, code, ref)
 	if err != nil {
 		return nil, err
 	}
 	tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
 	return &State{Plan: snap.Plan, Version: snap.Version, Dossier: d, Layers: gis.Project(snap.Layers, tr), Lineage: snap.Lineage}, nil
+}
+
+// GridSource reads states already in the grid (the store keeps each
+// body's geometry projected beside it): Open then parses no geometry and
+// projects nothing. *store.Store satisfies it.
+type GridSource interface {
+	LoadGrid(ctx context.Context, code string, number int, layers ...string) (*store.Snapshot, error)
+	ProposalGrid(ctx context.Context, id int64) (*store.Snapshot, store.Dossier, error)
+}
+
+// loadGrid is Load from a GridSource.
+func loadGrid(ctx context.Context, src GridSource, code string, ref Ref) (*store.Snapshot, *store.Dossier, error) {
+	if ref.Dossier == 0 {
+		snap, err := src.LoadGrid(ctx, code, ref.Version)
+		return snap, nil, err
+	}
+	snap, dossier, err := src.ProposalGrid(ctx, ref.Dossier)
+	if err != nil {
+		return nil, nil, err
+	}
+	if code != "" && dossier.Plan != code {
+		return nil, nil, &WrongPlanError{dossier.ID, dossier.Plan, code}
+	}
+	return snap, &dossier, nil
 }
 
 // Load loads a state as the store keeps it, in WGS84, for output in WGS84

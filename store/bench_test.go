@@ -44,6 +44,39 @@ func BenchmarkLoad100k(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadGrid100k: the same version in the plan's grid, as the
+// window, diff, balance, check and print open it: properties parsed, the
+// geometry read from its stored grid form.
+func BenchmarkLoadGrid100k(b *testing.B) {
+	s := openTemp(b)
+	mustPlan(b, s, "p")
+	mustImport(b, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(100000, 1)}}})
+	b.ReportAllocs()
+	for b.Loop() {
+		snap, err := s.LoadGrid(context.Background(), "p", 0)
+		if err != nil || len(snap.Layers[0].Features) != 100000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadProjected100k: what opening a state cost before the grid
+// form: the version read and then projected.
+func BenchmarkLoadProjected100k(b *testing.B) {
+	s := openTemp(b)
+	mustPlan(b, s, "p")
+	mustImport(b, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(100000, 1)}}})
+	tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+	b.ReportAllocs()
+	for b.Loop() {
+		snap, err := s.Load(context.Background(), "p", 0)
+		if err != nil || len(snap.Layers[0].Features) != 100000 {
+			b.Fatal(err)
+		}
+		gis.Project(snap.Layers, tr)
+	}
+}
+
 var lotsFile = flag.String("write-lots", "", "write the 100 000 benchmark lots as GeoJSON to this file (for the import comparison script)")
 
 // TestWriteBenchLots writes the benchmark lots to a file when -write-lots is given.

@@ -65,7 +65,8 @@ type body struct {
 	text []byte
 	hash [32]byte
 	bbox orb.Bound
-	geom bool // has a geometry, so a bbox
+	geom bool   // has a geometry, so a bbox
+	grid []byte // the geometry's grid form (body_geom), nil without one
 }
 
 // Import writes req as the plan's new current version in one transaction:
@@ -120,6 +121,7 @@ func encodeBody(f gis.Feature) body {
 	b.hash = sha256.Sum256(b.text)
 	if f.Geometry != nil {
 		b.bbox, b.geom = f.Geometry.Bound(), true
+		b.grid = gridForm(f.Geometry)
 	}
 	return b
 }
@@ -518,7 +520,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 			return nil, err
 		}
 	}
-	var bodyArgs, boxArgs []any
+	var bodyArgs, boxArgs, gridArgs []any
 	for i, b := range bs {
 		if id, ok := known[b.hash]; ok {
 			ids[i] = id
@@ -530,6 +532,9 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		w.known[b.hash] = id
 		ids[i] = id
 		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
+		if b.grid != nil {
+			gridArgs = append(gridArgs, id, b.grid)
+		}
 		if b.geom && w.bulk {
 			w.deferred = append(w.deferred, rtreeCell{id, float32Down(b.bbox.Min[0]), float32Up(b.bbox.Max[0]), float32Down(b.bbox.Min[1]), float32Up(b.bbox.Max[1])})
 		} else if b.geom {
@@ -541,6 +546,11 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 			return nil, err
 		}
 		w.written += n
+	}
+	if n := len(gridArgs) / 2; n > 0 {
+		if err := w.exec(ctx, "INSERT INTO body_geom (body_id, geom) VALUES "+placeholders(n, 2), gridArgs...); err != nil {
+			return nil, err
+		}
 	}
 	if n := len(boxArgs) / 5; n > 0 {
 		if err := w.exec(ctx, "INSERT INTO body_bbox (id, min_lon, max_lon, min_lat, max_lat) VALUES "+placeholders(n, 5), boxArgs...); err != nil {

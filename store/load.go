@@ -16,7 +16,18 @@ import (
 // Load reads a version of a plan into memory: number 0 is the current one;
 // layers, when given, restricts it to those layers.
 func (s *Store) Load(ctx context.Context, code string, number int, layers ...string) (*Snapshot, error) {
-	snap, err := s.load(ctx, code, number, layers)
+	snap, err := s.load(ctx, code, number, layers, false)
+	if err != nil {
+		return nil, wrap("load "+code, err)
+	}
+	return snap, nil
+}
+
+// LoadGrid is Load with the geometry in the plan's grid, VN-2000 / TM-3
+// 107-15 (EPSG:9215), as stored beside the bodies: no geometry is parsed
+// or projected. The result is the projection of Load's, bit for bit.
+func (s *Store) LoadGrid(ctx context.Context, code string, number int, layers ...string) (*Snapshot, error) {
+	snap, err := s.load(ctx, code, number, layers, true)
 	if err != nil {
 		return nil, wrap("load "+code, err)
 	}
@@ -27,19 +38,20 @@ type loadedRow struct {
 	id, layer string
 	text      []byte
 	hash      [32]byte // the body's stored sha256, checked as it is read
+	grid      []byte   // the grid geometry (LoadGrid)
 }
 
-func (s *Store) load(ctx context.Context, code string, number int, layers []string) (*Snapshot, error) {
+func (s *Store) load(ctx context.Context, code string, number int, layers []string, inGrid bool) (*Snapshot, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // a consistent snapshot; no write lock
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return loadTx(ctx, tx, code, number, layers)
+	return loadTx(ctx, tx, code, number, layers, inGrid)
 }
 
 // loadTx is load inside a transaction (a step that reads the plan it writes).
-func loadTx(ctx context.Context, tx querier, code string, number int, layers []string) (*Snapshot, error) {
+func loadTx(ctx context.Context, tx querier, code string, number int, layers []string, inGrid bool) (*Snapshot, error) {
 	_, verID, err := versionID(ctx, tx, code, number)
 	if err != nil {
 		return nil, err
@@ -51,8 +63,13 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 	if snap.Version, err = versionByID(ctx, tx, verID); err != nil {
 		return nil, err
 	}
-	q := `SELECT i.feature_id, l.name, b.geojson, b.hash FROM version_item i
+	q := `SELECT i.feature_id, l.name, b.geojson, b.hash, NULL FROM version_item i
 		JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id WHERE i.version_id = ?`
+	if inGrid {
+		q = `SELECT i.feature_id, l.name, b.geojson, b.hash, g.geom FROM version_item i
+		JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id LEFT JOIN body_geom g ON g.body_id = b.id
+		WHERE i.version_id = ?`
+	}
 	args := []any{verID}
 	if len(layers) > 0 {
 		q += " AND l.name IN (" + strings.TrimSuffix(strings.Repeat("?,", len(layers)), ",") + ")"
@@ -68,7 +85,7 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 	var hash sql.RawBytes // copied into the row: no allocation per body
 	for rows.Next() {
 		var r loadedRow
-		if err := rows.Scan(&r.id, &r.layer, &r.text, &hash); err != nil {
+		if err := rows.Scan(&r.id, &r.layer, &r.text, &hash, &r.grid); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -79,7 +96,7 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	features, err := decodeBodies(all)
+	features, err := decodeBodies(all, inGrid)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +127,10 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 	return snap, lin.Err()
 }
 
-// decodeBodies checks and parses stored GeoJSON bodies on all cores.
-func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
+// decodeBodies checks and parses stored GeoJSON bodies on all cores; in
+// the grid, the geometry comes from the grid form (a body that has a
+// geometry must have one).
+func decodeBodies(rows []loadedRow, inGrid bool) ([]gis.Feature, error) {
 	out := make([]gis.Feature, len(rows))
 	workers := runtime.GOMAXPROCS(0)
 	errs := make([]error, workers)
@@ -130,7 +149,13 @@ func decodeBodies(rows []loadedRow) ([]gis.Feature, error) {
 					errs[w] = err
 					return
 				}
-				f, err := parseBody(rows[i].id, rows[i].text)
+				var f gis.Feature
+				var err error
+				if inGrid {
+					f, err = decodeGrid(rows[i].id, rows[i].text, rows[i].grid)
+				} else {
+					f, err = parseBody(rows[i].id, rows[i].text)
+				}
 				if err != nil {
 					errs[w] = err
 					return

@@ -18,6 +18,7 @@ import (
 // number, in its transaction.
 var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx, now string) error{
 	2: sealHistory,
+	7: fillGeometry,
 }
 
 // sealHistory gives the history already in a file its global ids and seals

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -500,4 +501,54 @@ func TestRoundTripThroughGridIsNoChange(t *testing.T) {
 	if res.Unchanged || res.NewBodies != 1 {
 		t.Fatalf("one real edit: got %+v, want one new body", res)
 	}
+}
+
+// TestLoadGridIsLoadProjected: a version and a proposal read in the grid
+// are, bit for bit, what reading them in WGS84 and projecting gives.
+func TestLoadGridIsLoadProjected(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(50, 2)}, {Name: "P_P", Features: []gis.Feature{
+		{Geometry: orb.Point{106.71234567891, 21.9087654321}, Properties: map[string]any{"n": 1.0}}, {Properties: map[string]any{"n": 2.0}}}}}})
+	tr, _ := crs.New(crs.WGS84, crs.TM3LangSon)
+	same := func(what string, a, b *Snapshot) {
+		t.Helper()
+		gis.Project(a.Layers, tr)
+		for li := range a.Layers {
+			for i, f := range a.Layers[li].Features {
+				g := b.Layers[li].Features[i]
+				if f.ID != g.ID || !reflect.DeepEqual(f.Properties, g.Properties) || f.Geometry == nil != (g.Geometry == nil) ||
+					f.Geometry != nil && !gis.SameShape(f.Geometry, g.Geometry, 0) {
+					t.Fatalf("%s: %s differs: %v / %v", what, f.ID, f.Geometry, g.Geometry)
+				}
+			}
+		}
+	}
+	a, err := s.Load(ctx, "p", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.LoadGrid(ctx, "p", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("version", a, b)
+	id, _ := s.CreateDossier(ctx, NewDossier{Plan: "p", Kind: Local, Title: "t"})
+	f := a.Layers[0].Features[3]
+	mod := genLots(50, 2)[3]
+	mod.ID = f.ID
+	mod.Properties["phanLoai"] = "DV"
+	if _, err := s.Apply(ctx, ApplyRequest{Dossier: id, Layer: "L_A", Features: []gis.Feature{mod}}); err != nil {
+		t.Fatal(err)
+	}
+	pa, _, err := s.Proposal(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, _, err := s.ProposalGrid(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("proposal", pa, pb)
 }

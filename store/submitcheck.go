@@ -8,7 +8,6 @@ import (
 
 	"quyhoach/assets"
 	"quyhoach/gis"
-	"quyhoach/gis/crs"
 	"quyhoach/gis/landuse"
 	"quyhoach/gis/topo"
 )
@@ -80,20 +79,16 @@ func (s *Store) checkProposal(ctx context.Context, q querier, dossier int64) (to
 	if d.Changes, err = loadChanges(ctx, q, dossier); err != nil {
 		return topo.EditCheck{}, err
 	}
-	base, err := loadTx(ctx, q, d.Plan, d.Base, nil)
+	before, err := loadTx(ctx, q, d.Plan, d.Base, nil, true)
 	if err != nil {
 		return topo.EditCheck{}, err
 	}
-	prop, err := loadTx(ctx, q, d.Plan, d.Base, nil)
+	prop, err := loadTx(ctx, q, d.Plan, d.Base, nil, true)
 	if err != nil {
 		return topo.EditCheck{}, err
 	}
-	propose(prop, d)
+	propose(prop, inGrid(d))
 	cat, err := landuse.Parse(assets.LandUse)
-	if err != nil {
-		return topo.EditCheck{}, err
-	}
-	tr, err := crs.New(crs.WGS84, crs.TM3LangSon)
 	if err != nil {
 		return topo.EditCheck{}, err
 	}
@@ -101,9 +96,8 @@ func (s *Store) checkProposal(ctx context.Context, q querier, dossier int64) (to
 	for _, c := range d.Changes {
 		edited = append(edited, c.FeatureID)
 	}
-	before, after := gis.Project(base.Layers, tr), gis.Project(prop.Layers, tr)
-	return topo.CheckEdit(ctx, layerOf(before, gis.LandUseLayer), layerOf(after, gis.LandUseLayer),
-		gis.Boundary(layerOf(before, gis.BoundaryLayer)), gis.Boundary(layerOf(after, gis.BoundaryLayer)), edited,
+	return topo.CheckEdit(ctx, layerOf(before.Layers, gis.LandUseLayer), layerOf(prop.Layers, gis.LandUseLayer),
+		gis.Boundary(layerOf(before.Layers, gis.BoundaryLayer)), gis.Boundary(layerOf(prop.Layers, gis.BoundaryLayer)), edited,
 		topo.Options{KnownClass: func(p string) bool { _, ok := cat.Lookup(p); return ok }})
 }
 

@@ -16,7 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"quyhoach/assets"
+	"quyhoach/gis"
+	"quyhoach/gis/geombin"
 )
 
 // sampleTemplate is a store with the sample plans, made once and copied
@@ -448,5 +452,56 @@ func TestOutputsRefuseDamagedBodies(t *testing.T) {
 	}
 	if _, err := s.Load(ctx, "huu-nghi", 0); err != nil {
 		t.Fatalf("another plan: %v", err)
+	}
+}
+
+// TestVerifyFindsAlteredGridGeometry: a grid geometry rewritten (its
+// checksum made right), one deleted, and one of no body are each reported,
+// naming the feature; a read of the version refuses the damaged one.
+func TestVerifyFindsAlteredGridGeometry(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(3, 1)}}})
+	if n := count(t, s, "SELECT count(*) FROM body_geom"); n != 3 {
+		t.Fatalf("%d grid geometries for 3 bodies", n)
+	}
+	s.db.SetMaxOpenConns(1)
+	if _, err := s.db.Exec("DROP TRIGGER body_geom_no_update; DROP TRIGGER body_geom_no_delete"); err != nil {
+		t.Fatal(err)
+	}
+	// move the first body's grid geometry by a metre, with a right checksum
+	var id int64
+	var g []byte
+	s.db.QueryRow("SELECT body_id, geom FROM body_geom ORDER BY body_id LIMIT 1").Scan(&id, &g)
+	geom, err := geombin.Decode(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := geombin.Append(nil, orb.Polygon{append(orb.Ring(nil), geom.(orb.Polygon)[0]...)})
+	poly, _ := geombin.Decode(moved)
+	for i := range poly.(orb.Polygon)[0] {
+		poly.(orb.Polygon)[0][i][0]++
+	}
+	if _, err := s.db.Exec("UPDATE body_geom SET geom = ? WHERE body_id = ?", geombin.Append(nil, poly), id); err != nil {
+		t.Fatal(err)
+	}
+	s.db.Exec("DELETE FROM body_geom WHERE body_id = (SELECT max(body_id) FROM body_geom)")
+	s.db.Exec("PRAGMA foreign_keys = OFF")
+	if _, err := s.db.Exec("INSERT INTO body_geom (body_id, geom) VALUES (999, ?)", g); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Verify(ctx, VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range v.Findings {
+		if f.Check == "geometry" {
+			got = append(got, f.Problem)
+		}
+	}
+	if len(got) != 3 {
+		t.Fatalf("geometry findings %v (all: %+v)", got, v.Findings)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -20,7 +21,7 @@ import (
 
 // Finding is one problem Verify found, naming where it is.
 type Finding struct {
-	Check    string `json:"check"`             // sqlite, schema, note, body, bbox, attachment, plan, version, dossier, anchor
+	Check    string `json:"check"`             // sqlite, schema, note, body, bbox, geometry, attachment, plan, version, dossier, anchor
 	Plan     string `json:"plan,omitempty"`    // plan code
 	Version  int    `json:"version,omitempty"` // version number
 	Dossier  int64  `json:"dossier,omitempty"` // dossier number
@@ -257,6 +258,19 @@ func (v *verifier) bodies() error {
 	if err != nil {
 		return err
 	}
+	grids := map[int64][]byte{}
+	err = v.rows("SELECT body_id, geom FROM body_geom", func(r *sql.Rows) error {
+		var id int64
+		var g []byte
+		if err := r.Scan(&id, &g); err != nil {
+			return err
+		}
+		grids[id] = g
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	type bad struct{ problem, expected string }
 	damaged := map[int64]bad{}
 	err = v.rows("SELECT id, hash, geojson FROM body", func(r *sql.Rows) error {
@@ -283,16 +297,32 @@ func (v *verifier) bodies() error {
 		case f.Geometry != nil && !boxHolds(box, f.Geometry.Bound()):
 			damaged[id] = bad{fmt.Sprintf("the bounding box in the index (%g…%g, %g…%g) is stale", box[0], box[1], box[2], box[3]),
 				fmt.Sprintf("%g…%g, %g…%g", f.Geometry.Bound().Min[0], f.Geometry.Bound().Max[0], f.Geometry.Bound().Min[1], f.Geometry.Bound().Max[1])}
+		case !bytes.Equal(grids[id], gridForm(f.Geometry)):
+			switch _, has := grids[id]; {
+			case !has:
+				damaged[id] = bad{"the body has no grid geometry", ""}
+			case f.Geometry == nil:
+				damaged[id] = bad{"a body without geometry has a grid geometry", ""}
+			default:
+				damaged[id] = bad{"the stored grid geometry differs from the body's (altered, or derived wrongly)", "the projection of the body's geometry"}
+			}
 		}
+		delete(grids, id)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	for id := range grids { // left: a grid geometry of no body
+		v.add(Finding{Check: "geometry", Feature: fmt.Sprintf("(body %d, which does not exist)", id), Problem: "a grid geometry without its body"})
+	}
 	for _, id := range sortedIDs(damaged) {
 		check := "body"
-		if strings.Contains(damaged[id].problem, "bounding box") {
+		switch {
+		case strings.Contains(damaged[id].problem, "bounding box"):
 			check = "bbox"
+		case strings.Contains(damaged[id].problem, "grid geometry"):
+			check = "geometry"
 		}
 		users, err := v.bodyUsers(id)
 		if err != nil {

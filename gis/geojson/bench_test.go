@@ -153,6 +153,24 @@ func BenchmarkParseFeature(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "features/s")
 }
 
+// BenchmarkParseProperties decodes the properties of one stored body per
+// operation, skipping its geometry, as opening a version from the bodies' binary
+// geometry does.
+func BenchmarkParseProperties(b *testing.B) {
+	c := lots(10_000)
+	bodies := make([][]byte, len(c.Features))
+	for i, f := range c.Features {
+		bodies[i] = Canonical(f, true)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := ParseProperties(bodies[i%len(bodies)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
 // BenchmarkWrite writes 100 000 lots as a FeatureCollection.
 func BenchmarkWrite(b *testing.B) {
 	c := lots(100_000)

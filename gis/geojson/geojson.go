@@ -38,6 +38,8 @@ type Options struct {
 	// end). An error from Each stops reading and is returned as it is. A
 	// "crs" member must come before the features, as writers put it.
 	Each func(i int, f gis.Feature, c crs.Code) error
+
+	skipGeometry bool // ParseProperties: geometries are skipped, left nil
 }
 
 // Defaults of Options.
@@ -101,6 +103,17 @@ func Read(r io.Reader, opt Options) (*Collection, error) {
 func ParseFeature(data []byte) (gis.Feature, error) {
 	// what is stored was judged when it came in: no limit on a value here
 	c, err := decode(nil, int64(len(data)), data, Options{MaxValue: len(data) + 1}.withDefaults(), true)
+	if err != nil {
+		return gis.Feature{}, err
+	}
+	return c.Features[0], nil
+}
+
+// ParseProperties decodes a stored Feature as ParseFeature does but skips
+// its geometry (left nil): for a reader that has the geometry already in
+// its binary form (gis/geombin) and needs only the properties.
+func ParseProperties(data []byte) (gis.Feature, error) {
+	c, err := decode(nil, int64(len(data)), data, Options{MaxValue: len(data) + 1, skipGeometry: true}.withDefaults(), true)
 	if err != nil {
 		return gis.Feature{}, err
 	}

@@ -84,6 +84,7 @@ func decode(r io.Reader, size int64, data []byte, opt Options, single bool) (*Co
 	p := newParser(opt)
 	defer p.release()
 	p.single = single
+	p.skipGeometry = opt.skipGeometry
 	if r != nil {
 		p.r, p.size = r, size
 		if opt.MaxBytes > 0 {
@@ -395,6 +396,10 @@ func (p *parser) featureObject(c *Collection, top bool) gis.Feature {
 				}
 			case "geometry":
 				if p.once(&seen, mGeometry, "geometry") {
+					if p.skipGeometry {
+						p.skipValue()
+						break
+					}
 					p.pushKey("geometry")
 					f.Geometry, geomOK = p.geometry(0, nil)
 					p.pop()

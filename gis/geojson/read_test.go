@@ -16,6 +16,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"quyhoach/gis"
 	"quyhoach/gis/crs"
 )
 
@@ -587,5 +588,19 @@ func TestFeatureSizeLimit(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "MaxFeatureBytes") || !strings.Contains(err.Error(), "feature 200") {
 			t.Errorf("%s: a feature over the limit: %v", name, err)
 		}
+	}
+}
+
+func TestParseProperties(t *testing.T) {
+	f := gis.Feature{ID: "", Geometry: orb.Polygon{{{106.7, 21.9}, {106.71, 21.9}, {106.71, 21.91}, {106.7, 21.9}}},
+		Properties: map[string]any{"maDoiTuong": "CN-03", "matDoXayDung": 40.5, "ghiChu": "đất \"công\" nghiệp"}}
+	text := AppendCanonical(nil, f, true)
+	got, err := ParseProperties(text)
+	if err != nil || got.Geometry != nil || !reflect.DeepEqual(got.Properties, f.Properties) {
+		t.Fatalf("%v %v %v", got.Geometry, got.Properties, err)
+	}
+	whole, _ := ParseFeature(text)
+	if !reflect.DeepEqual(whole.Properties, got.Properties) {
+		t.Error("properties differ from ParseFeature's")
 	}
 }

@@ -47,6 +47,7 @@ type parser struct {
 	ioErr error
 	size  int64 // input size when known up front, else -1
 	read  int64 // bytes read from r
+	skipGeometry bool // geometries skipped (ParseProperties)
 	// featStart is the offset of the feature being read in the input (-1:
 	// none); a feature longer than MaxFeatureBytes stops the reading.
 	featStart int64

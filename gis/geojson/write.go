@@ -461,3 +461,20 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// StoredCoord is the value a geographic coordinate has once written in a
+// canonical body (AppendCanonical, geographic) and read back: rounded to
+// 1e-9° and parsed as the reader parses it. Whoever derives something from
+// a body's geometry without reading the body (the store's binary geometry)
+// starts from these values, so that it equals what reading the body gives.
+func StoredCoord(v float64) float64 {
+	r := math.Round(v * 1e9)
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(r) >= 1e15 {
+		return v // written as it is (never for a lon/lat)
+	}
+	f := math.Abs(r) / 1e9 // one IEEE division of exact operands: as the reader rounds
+	if r < 0 {
+		f = -f
+	}
+	return f
+}

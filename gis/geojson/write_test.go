@@ -248,3 +248,24 @@ func TestAppendFixed(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredCoordIsWhatReadingGives: for coordinates anywhere and any
+// digits, StoredCoord equals the value a canonical body reads back with.
+func TestStoredCoordIsWhatReadingGives(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	for range 20000 {
+		x, y := -180+360*rng.Float64(), -90+180*rng.Float64()
+		if rng.IntN(4) == 0 {
+			x, y = math.Round(x*1e6)/1e6, -math.Round(y*1e3)/1e3
+		}
+		text := AppendCanonical(nil, gis.Feature{Geometry: orb.Point{x, y}}, true)
+		f, err := ParseFeature(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := f.Geometry.(orb.Point)
+		if p[0] != StoredCoord(x) || p[1] != StoredCoord(y) {
+			t.Fatalf("%v %v: read back %v, StoredCoord %v %v (%s)", x, y, p, StoredCoord(x), StoredCoord(y), text)
+		}
+	}
+}

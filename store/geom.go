@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+	"quyhoach/gis/geojson"
+	"quyhoach/gis/geombin"
+)
+
+// The bodies' geometry in the plan's grid, stored beside them (body_geom,
+// migration 0007): a read of a version takes its geometry from there and
+// parses only the properties of the body; nothing is projected again. The
+// form is derived from the body alone — the projection of the coordinates
+// the body holds (geojson.StoredCoord), bit for bit — so verify recomputes
+// and compares it, and its own checksum is checked by every read.
+
+var (
+	gridOnce sync.Once
+	toGrid   orb.Projection
+)
+
+// grid is the projection from stored WGS84 to EPSG:9215.
+func grid() orb.Projection {
+	gridOnce.Do(func() {
+		var err error
+		if toGrid, err = crs.New(crs.WGS84, crs.TM3LangSon); err != nil {
+			panic(err) // both systems are the program's own
+		}
+	})
+	return toGrid
+}
+
+// gridForm is the binary geometry of a body whose geometry is g (WGS84, as
+// it came in, before the body rounded it); nil for no geometry.
+func gridForm(g orb.Geometry) []byte {
+	if g == nil {
+		return nil
+	}
+	return geombin.Append(nil, toGridForm(g))
+}
+
+// GeometryError is a stored binary geometry that does not match its
+// checksum, or its body: what every read refuses, naming the feature.
+type GeometryError struct {
+	Feature string
+	Err     error
+}
+
+func (e *GeometryError) Error() string {
+	return fmt.Sprintf("feature %s: the stored grid geometry is damaged (%v); run quyhoach verify", e.Feature, e.Err)
+}
+
+func (e *GeometryError) Unwrap() error { return e.Err }
+
+// fillGeometry derives the grid geometry of every body already in a file
+// (migration 0007), on all cores, a batch at a time.
+func fillGeometry(ctx context.Context, tx *sql.Tx, _ string) error {
+	const batch = 2000
+	last := int64(0)
+	for {
+		rows, err := tx.QueryContext(ctx, "SELECT id, geojson FROM body WHERE id > ? ORDER BY id LIMIT ?", last, batch)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id   int64
+			text []byte
+			bin  []byte
+			err  error
+		}
+		var rs []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.text); err != nil {
+				rows.Close()
+				return err
+			}
+			rs = append(rs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		parallel(len(rs), func(i int) {
+			f, err := geojson.ParseFeature(rs[i].text)
+			if err != nil {
+				rs[i].err = err // a damaged body keeps no grid form; verify reports the body
+				return
+			}
+			rs[i].bin = gridForm(f.Geometry)
+		})
+		for _, r := range rs {
+			if r.err != nil || r.bin == nil {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO body_geom (body_id, geom) VALUES (?, ?)", r.id, r.bin); err != nil {
+				return err
+			}
+		}
+		last = rs[len(rs)-1].id
+	}
+}
+
+// parallel runs fn(i) for i in [0, n) on all cores.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// decodeGrid reads a feature from its body's properties and its binary
+// grid geometry. Without a grid form (a body without geometry, or one the
+// form is missing for: verify reports that) the body is read whole and its
+// geometry projected, which gives the same bits.
+func decodeGrid(id string, text, bin []byte) (gis.Feature, error) {
+	if bin == nil {
+		f, err := parseBody(id, text)
+		if err == nil && f.Geometry != nil {
+			f.Geometry = toGridForm(f.Geometry)
+		}
+		return f, err
+	}
+	f, err := geojson.ParseProperties(text)
+	if err != nil {
+		return gis.Feature{}, fmt.Errorf("feature %s: stored body: %w", id, err)
+	}
+	f.ID = id
+	if f.Geometry, err = geombin.Decode(bin); err != nil {
+		return gis.Feature{}, &GeometryError{Feature: id, Err: err}
+	}
+	return f, nil
+}
+
+// toGridForm projects a stored (WGS84) geometry into the grid as the grid
+// form holds it.
+func toGridForm(g orb.Geometry) orb.Geometry {
+	p := grid()
+	return project.Geometry(orb.Clone(g), func(q orb.Point) orb.Point {
+		return p(orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])})
+	})
+}
+
+// inGrid is a dossier whose changed features are in the grid, as LoadGrid
+// gives the base they apply to.
+func inGrid(d Dossier) Dossier {
+	cs := make([]Change, len(d.Changes))
+	for i, c := range d.Changes {
+		cs[i] = c
+		if c.Feature != nil && c.Feature.Geometry != nil {
+			f := *c.Feature
+			f.Geometry = toGridForm(f.Geometry)
+			cs[i].Feature = &f
+		}
+	}
+	d.Changes = cs
+	return d
+}
+
+// ProposalGrid is Proposal in the plan's grid (see LoadGrid); the dossier
+// returned has its changed features in the grid too.
+func (s *Store) ProposalGrid(ctx context.Context, id int64) (*Snapshot, Dossier, error) {
+	d, err := s.Dossier(ctx, id)
+	if err != nil {
+		return nil, d, err
+	}
+	snap, err := s.LoadGrid(ctx, d.Plan, d.Base)
+	if err != nil {
+		return nil, d, err
+	}
+	d = inGrid(d)
+	propose(snap, d)
+	return snap, d, nil
+}
