@@ -28,6 +28,8 @@ type Options struct {
 	Bands      int                // goroutines (horizontal bands); 0: one per CPU
 	// Highlight draws these shapes' outlines on top (selection, hover).
 	Highlight []Highlight
+
+	noOverview bool // drawing the overview itself: lots filled, not outlined
 }
 
 // Highlight is an outline drawn over the frame.
@@ -79,6 +81,13 @@ func (s *Scene) Render(dst *image.RGBA, v render.View, o Options) {
 	if s.Empty() || v.Width <= 0 || v.Height <= 0 {
 		return
 	}
+	if !o.noOverview {
+		if ov := s.overviewFor(v, o); ov != nil {
+			drawOverview(dst, v, ov)
+			DrawHighlights(dst, v, o)
+			return // lots smaller than a pixel have no labels
+		}
+	}
 	layers := s.visible(o)
 	bands := o.Bands
 	if bands <= 0 {
@@ -93,7 +102,7 @@ func (s *Scene) Render(dst *image.RGBA, v render.View, o Options) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := &painter{dst: dst, clip: clip, v: v, ratio: o.ratio()}
+			p := &painter{dst: dst, clip: clip, v: v, ratio: o.ratio(), fillsOnly: o.noOverview}
 			for _, l := range layers {
 				op := 1.0
 				if x, ok := o.Opacity[l.Name]; ok {
@@ -133,6 +142,9 @@ type painter struct {
 	r     vector.Rasterizer
 	src   image.Uniform
 	mask  image.Alpha
+	// fillsOnly draws lots without outlines (an overview: seen through it,
+	// lots are too small for an outline)
+	fillsOnly bool
 }
 
 func (p *painter) layer(l *Layer, op float64) {
@@ -179,7 +191,7 @@ func (p *painter) shape(sh *Shape, fill color.NRGBA, st Stroke, op float64, lod 
 		p.fill(g, fill, x0, y0, x1, y1)
 	}
 	if st.Color.A > 0 && st.Width > 0 {
-		if lod && sh.Kind == Lot && math.Max(w, h) < 5 {
+		if lod && sh.Kind == Lot && (math.Max(w, h) < 5 || p.fillsOnly) {
 			return
 		}
 		p.stroke(g, st)

@@ -92,6 +92,7 @@ type Scene struct {
 	Layers []*Layer
 	Extent orb.Bound
 	empty  bool
+	ov     overviewCache // the coarse image of a large scene seen whole
 }
 
 // Layer returns the named layer, or nil.
