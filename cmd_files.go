@@ -17,7 +17,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"quyhoach/assets"
-	"quyhoach/gis"
 	"quyhoach/gis/cadplan"
 	"quyhoach/gis/crs"
 	"quyhoach/gis/vntext"
@@ -208,21 +207,6 @@ func (c *cli) printMapping(path string, r *plan.Reading) {
 		fmt.Fprintf(c.stdout, "CAD layers ignored (entities not used): %s\n", strings.Join(ignored, ", "))
 		fmt.Fprintln(c.stdout, "(a layer of lots among them maps to a class with --cad-map FILE, or for every import with cad-layers --set FILE: rows cad_layer,class_code)")
 	}
-}
-
-// layersOf checks that every layer read has a TT 16 name when --layer was
-// not given.
-func layersOf(r *plan.Reading, path string) ([]gis.Layer, error) {
-	for _, l := range r.Layers {
-		if gis.KindOfName(l.Name) == "" {
-			name := l.Name
-			if name == "" {
-				name = "(no name)"
-			}
-			return nil, usageErr("%s: its layer %s is not a TT 16 layer name: give --layer NAME, e.g. %s", path, name, gis.LandUseLayer)
-		}
-	}
-	return r.Layers, nil
 }
 
 func cmdFormats(ctx context.Context, c *cli, args []string) error {

@@ -18,14 +18,14 @@ import (
 )
 
 func init() {
-	register(command{"print", "print --plan CODE [--version N | --dossier ID] [--scale N] [--paper A0..A4] [--landscape] [--center LON,LAT | --fit] [--atlas] [--compare] -o FILE.pdf: map sheets as vector PDF", cmdPrint})
+	register(command{"print", "print --plan CODE [--version N | --dossier ID] [--scale N] [--paper A0..A4] [--landscape] [--center LON,LAT | --fit] [--atlas] [--compare] [--lang vi|en] -o FILE.pdf: map sheets as vector PDF (Vietnamese, or English on request)", cmdPrint})
 }
 
 // fonts are the embedded fonts of printed sheets.
 var fonts = render.Fonts{Regular: assets.FontRegular, Bold: assets.FontBold}
 
 func cmdPrint(ctx context.Context, c *cli, args []string) error {
-	const usage = "print --plan CODE [--version N | --dossier ID] [--scale N] [--paper A0|A1|A2|A3|A4] [--landscape] [--center LON,LAT | --fit | --adjusted | --lots CODES] [--atlas] [--compare] [--balance] [--title TEXT] [--drawing-no TEXT] -o FILE.pdf"
+	const usage = "print --plan CODE [--version N | --dossier ID] [--scale N] [--paper A0|A1|A2|A3|A4] [--landscape] [--center LON,LAT | --fit | --adjusted | --lots CODES] [--atlas] [--compare] [--balance] [--title TEXT] [--drawing-no TEXT] [--lang vi|en] -o FILE.pdf"
 	fs := c.flags(usage)
 	var r plan.PrintRequest
 	fs.StringVar(&r.Plan, "plan", "", "plan code")
@@ -49,6 +49,7 @@ func cmdPrint(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&r.Lead, "lead", "", "project lead (chủ nhiệm đồ án)")
 	fs.StringVar(&r.Designer, "designer", "", "designer (thiết kế)")
 	fs.StringVar(&r.Checker, "checker", "", "checker (kiểm tra)")
+	fs.StringVar(&r.Lang, "lang", "vi", "language of the sheet's words and numbers: vi (official) or en")
 	out := fs.String("o", "", "output PDF file")
 	if err := parseNone(fs, args); err != nil {
 		return err
@@ -102,7 +103,7 @@ func cmdPrint(ctx context.Context, c *cli, args []string) error {
 	if l.Landscape {
 		orient = "landscape"
 	}
-	fmt.Fprintf(c.stdout, "%s: %d sheet(s), %s %s, %s\n", *out, len(doc.Sheets), l.Paper.Name, orient, l.ScaleText())
+	fmt.Fprintf(c.stdout, "%s: %d sheet(s), %s %s, %s\n", *out, len(doc.Sheets), l.Paper.Name, orient, l.ScaleTextIn(r.Lang))
 	return nil
 }
 

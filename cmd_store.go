@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,7 @@ import (
 func init() {
 	register(command{"init", "create a store file [--sample: with the four sample plans]", cmdInit})
 	register(command{"plans", "list the plans [--json]", cmdPlans})
-	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N | plan set --plan CODE --approver … --appraiser … --proposer … --consultant … | plan show --plan CODE", cmdPlan})
+	register(command{"plan", "plan create --code CODE --name NAME --level general|zoning|detailed --scale N [--area A] [--approver …] | plan set --plan CODE --approver … --appraiser … --proposer … --consultant … | plan show --plan CODE", cmdPlan})
 	register(command{"import", "import --plan CODE [--layer NAME] [--crs SYSTEM] [--encoding ENC] [--cad-map FILE] [--partial] [--key FIELD] FILE: GeoJSON, GeoPackage, DXF, Shapefile (.zip), or anything GDAL reads", cmdImport})
 	register(command{"export", "export --plan CODE [--version N | --dossier ID] [--layer NAME] [--format geojson|gpkg|dxf|shp|kml|kmz] [--crs EPSG:N] -o FILE, or --tt16 DIR: the TT 16 electronic dossier", cmdExport})
 	register(command{"versions", "versions --plan CODE [--json]", cmdVersions})
@@ -100,6 +101,12 @@ func cmdPlan(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&p.Level, "level", "", "general, zoning or detailed")
 	fs.IntVar(&p.Scale, "scale", 0, "scale denominator (2000 for 1/2000)")
 	fs.StringVar(&p.Area, "area", "", "area name")
+	var agencies store.Agencies
+	fs.StringVar(&agencies.Approver, "approver", "", "approving authority (default: the zone's for the level)")
+	fs.StringVar(&agencies.Appraiser, "appraiser", "", "appraising agency (default: the zone's for the level)")
+	fs.StringVar(&agencies.Proposer, "proposer", "", "proposing agency (default: the zone's)")
+	fs.StringVar(&agencies.Consultant, "consultant", "", "consultant")
+	by := fs.String("by", currentUser(), "who records the agencies")
 	if _, err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -108,7 +115,14 @@ func cmdPlan(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.CreatePlan(ctx, p); err != nil {
+	var a *store.Agencies
+	if agencies.Approver+agencies.Appraiser+agencies.Proposer+agencies.Consultant != "" {
+		// what is not given is the zone's default for the level
+		d := store.DefaultAgencies(p.Level)
+		a = &store.Agencies{Approver: cmp.Or(agencies.Approver, d.Approver), Appraiser: cmp.Or(agencies.Appraiser, d.Appraiser),
+			Proposer: cmp.Or(agencies.Proposer, d.Proposer), Consultant: agencies.Consultant}
+	}
+	if err := plan.CreatePlan(ctx, st, p, a, *by); err != nil { // as the window's New plan dialog
 		return err
 	}
 	fmt.Fprintln(c.stdout, p.Code)
@@ -135,32 +149,26 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	o.RequireGeometry = true
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.Plan(ctx, *code); err != nil {
-		return err
-	}
-	if err := storedTable(ctx, st, &o); err != nil {
-		return err
-	}
+	// the window's import dialog takes the same path (plan.OpenImport, Run);
 	// a GeoJSON file streams into the store: memory follows the plan, not the file
-	srcs, r, err := c.sources(ctx, files[0], o)
+	im, err := plan.OpenImport(ctx, st, plan.ImportRequest{Plan: *code, File: files[0], Read: o, Key: *key, Message: *message, Repair: *repair})
+	var le *plan.LayerNameError
+	if errors.As(err, &le) {
+		return usageErr("%s: give --layer NAME, e.g. %s", le, gis.LandUseLayer)
+	}
 	if err != nil {
+		_, err = c.told(files[0], nil, err)
 		return err
 	}
-	if *layer == "" {
-		if _, err = layersOf(r, files[0]); err != nil {
-			return err
-		}
+	if _, err := c.told(files[0], im.Reading, nil); err != nil {
+		return err
 	}
-	if *message == "" {
-		*message = "import " + filepath.Base(files[0]) + " into " + strings.Join(layerNames(r.Layers), ", ")
-	}
-	res, err := st.ImportFrom(ctx, store.ImportRequest{Plan: *code, Key: *key, Message: *message, Repair: *repair}, srcs)
+	res, err := im.Run(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -174,14 +182,6 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	fmt.Fprintf(c.stdout, "version %d: %d features (%d kept their id, %d new, %d removed)\n",
 		res.Version.Number, res.Kept+res.Added, res.Kept, res.Added, res.Removed)
 	return nil
-}
-
-func layerNames(ls []gis.Layer) []string {
-	out := make([]string, len(ls))
-	for i, l := range ls {
-		out[i] = l.Name
-	}
-	return out
 }
 
 func cmdExport(ctx context.Context, c *cli, args []string) error {

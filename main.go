@@ -12,9 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"quyhoach/assets"
@@ -65,19 +67,32 @@ func main() {
 // run executes one invocation and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "--version" {
 		c.name = "gui"
 		fs := c.flags("")
 		dossier := fs.Int64("dossier", 0, "open the window on this dossier's page")
 		edit := fs.Int64("edit", 0, "open this draft dossier for editing")
+		size := fs.String("size", "", "the window's size for this run, WIDTHxHEIGHT (default: as last closed)")
 		if err := parseNone(fs, args); err != nil {
 			return report(c, err)
 		}
-		return report(c, runGUI(ctx, c, ui.Options{OpenDossier: *dossier, EditDossier: *edit}))
+		o := ui.Options{OpenDossier: *dossier, EditDossier: *edit}
+		if *size != "" {
+			var w, h float32
+			if n, _ := fmt.Sscanf(*size, "%fx%f", &w, &h); n != 2 || w < 1 || h < 1 {
+				return report(c, usageErr("--size %q: want WIDTHxHEIGHT, e.g. 1024x640", *size))
+			}
+			o.Size = fyne.NewSize(w, h)
+		}
+		return report(c, runGUI(ctx, c, o))
 	}
 	name := args[0]
 	if name == "-h" || name == "--help" || name == "help" {
 		printUsage(stdout)
+		return 0
+	}
+	if name == "--version" || name == "version" {
+		printVersion(stdout)
 		return 0
 	}
 	cmd, ok := commands[name]
@@ -112,6 +127,7 @@ func report(c *cli, err error) int {
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: quyhoach [--db FILE]            open the window")
+	fmt.Fprintln(w, "       quyhoach --version               the program's version")
 	fmt.Fprintln(w, "       quyhoach COMMAND [flags] [args]  commands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
@@ -232,18 +248,18 @@ func (c *cli) open(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// runGUI opens the window. A store that does not open (missing, not a
+// store, newer, locked …) still opens a window: the start window, with a
+// dialog saying why and offering the ways on (ui/stores.go). Only a
+// dossier of --dossier or --edit that the store lacks ends the command.
 func runGUI(ctx context.Context, c *cli, o ui.Options) error {
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, id := range []int64{o.OpenDossier, o.EditDossier} {
-		if id == 0 {
-			continue
-		}
-		if _, err := st.Dossier(ctx, id); err != nil {
-			return err
+	path := c.db
+	if path == "" {
+		// the per-user store, made with the sample plans on first use; if
+		// that fails, the window says why
+		path = defaultDB()
+		if st, err := c.open(ctx); err == nil {
+			st.Close()
 		}
 	}
 	a := app.NewWithID("vn.langson.quyhoach")
@@ -253,10 +269,55 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 	if os.Getenv("QUYHOACH_TRACE") != "" { // .ci/window-dossier: what is shown, where the controls are
 		o.OnTrace = func(line string) { fmt.Fprintln(c.stderr, "quyhoach: "+line) }
 	}
-	w, err := ui.New(a, st, o)
-	if err != nil {
+	o.Version, o.DefaultStore = version(), defaultDB()
+	sh := ui.NewShell(a, o)
+	defer sh.Close()
+	if err := sh.Start(path); err != nil {
 		return err
 	}
-	w.ShowAndRun()
+	a.Run()
 	return nil
+}
+
+// Version is the program's version, set when building a release:
+// go build -ldflags "-X main.Version=1.2.0". Without it the version is
+// "dev" with the commit the binary was built from, when Go recorded one.
+var Version string
+
+// version is Version, or what the build recorded.
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	v := "dev"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var rev, dirty string
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					dirty = "+changes"
+				}
+			}
+		}
+		if len(rev) >= 12 {
+			v += "-" + rev[:12] + dirty
+		}
+	}
+	return v
+}
+
+// printVersion writes the program's version and what it was built with.
+func printVersion(w io.Writer) {
+	fyne := "?"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == "fyne.io/fyne/v2" {
+				fyne = m.Version
+			}
+		}
+	}
+	fmt.Fprintf(w, "quyhoach %s (%s, Fyne %s, %s/%s)\n", version(), runtime.Version(), fyne, runtime.GOOS, runtime.GOARCH)
 }

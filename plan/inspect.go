@@ -2,7 +2,6 @@ package plan
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"quyhoach/gis"
@@ -100,30 +99,11 @@ func Inspect(ctx context.Context, path string, o ReadOptions) (*FileInfo, error)
 // describeLayer summarises features: their kind and the fields their
 // properties make (Real for numbers, Boolean, String).
 func describeLayer(name string, fs []gis.Feature) LayerInfo {
-	types := map[string]string{}
+	fields := fieldSet{}
 	for _, f := range fs {
-		for k, v := range f.Properties {
-			t := "String"
-			switch v.(type) {
-			case nil:
-				continue
-			case float64:
-				t = "Real"
-			case bool:
-				t = "Boolean"
-			}
-			if old, ok := types[k]; ok && old != t {
-				t = "String"
-			}
-			types[k] = t
-		}
+		fields.add(f.Properties)
 	}
-	var fields []FieldInfo
-	for k, t := range types {
-		fields = append(fields, FieldInfo{Name: k, Type: t})
-	}
-	slices.SortFunc(fields, func(a, b FieldInfo) int { return strings.Compare(a.Name, b.Name) })
-	return LayerInfo{Name: name, Kind: gis.Layer{Name: name, Features: fs}.Kind(), Features: len(fs), Fields: fields}
+	return LayerInfo{Name: name, Kind: gis.Layer{Name: name, Features: fs}.Kind(), Features: len(fs), Fields: fields.list()}
 }
 
 func kindOfOGR(geom string) string {

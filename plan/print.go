@@ -42,6 +42,9 @@ type PrintRequest struct {
 	Compare  bool     // the approved base and the adjustment on two pages
 	Balance  bool     // add the land-use balance table
 	NoLabels bool
+	// Lang is the language of the sheets' words and numbers: "" or "vi"
+	// (official sheets, the default), or "en" on request.
+	Lang string
 	// Title block: empty fields take the defaults (DefaultDrawingName,
 	// drawing number QH-01, today's date, the plan's agencies and consultant).
 	DrawingName, DrawingNo, Date        string // Date: dd/mm/yyyy
@@ -95,6 +98,8 @@ func (r PrintRequest) Check() error {
 		return badRequest(opts("atlas"), "%s tiles the whole plan: no centre, adjusted area, lots or compare")
 	case r.Compare && r.Ref.Dossier == 0:
 		return badRequest(opts("compare", "dossier"), "%s needs %s")
+	case r.Lang != "" && r.Lang != "vi" && r.Lang != "en":
+		return badRequest(opts("lang"), "%s %q: want vi or en", r.Lang)
 	case r.Adjusted && r.Ref.Dossier == 0:
 		return badRequest(opts("adjusted", "dossier"), "%s needs %s")
 	}
@@ -140,20 +145,83 @@ func openPrintState(ctx context.Context, src Source, cat *landuse.Catalogue, cod
 
 // Sheets builds the sheets of a print request.
 func Sheets(ctx context.Context, src Source, cat *landuse.Catalogue, fonts render.Fonts, r PrintRequest) (*sheet.Document, error) {
+	doc, _, err := SheetsFit(ctx, src, cat, fonts, r)
+	return doc, err
+}
+
+// Fit tells whether the ground a print request fits (the plan, the
+// adjusted area or the lots) shows whole on its sheet at the scale asked,
+// and the ways to print it whole when it does not.
+type Fit struct {
+	Fits   bool
+	Scale  float64   // the sheet's scale, denominator
+	Ground orb.Bound // what the sheet was to show, EPSG:9215 metres
+	// FitScale is the scale at which Ground fits one sheet of the paper
+	// asked, as a request without a scale chooses it (0: none).
+	FitScale float64
+	// AtlasSheets is how many sheets an atlas of the plan at Scale takes,
+	// its index sheet included: 0 when the request cannot be an atlas
+	// (adjusted area, lots, compare) or it would take too many.
+	AtlasSheets int
+}
+
+// SheetsFit builds the sheets of a print request as Sheets does and says
+// how what they fit fits them: a request with a scale at which the plan
+// does not fit the sheet is printed as asked (the map frame cropped), and
+// Fit says so.
+func SheetsFit(ctx context.Context, src Source, cat *landuse.Catalogue, fonts render.Fonts, r PrintRequest) (*sheet.Document, Fit, error) {
 	if err := r.Check(); err != nil {
-		return nil, err
+		return nil, Fit{}, err
 	}
 	now, err := openPrintState(ctx, src, cat, r.Plan, r.Ref)
 	if err != nil {
-		return nil, err
+		return nil, Fit{}, err
 	}
 	if len(now.Lots()) == 0 {
-		return nil, badRequest(nil, "%s of plan %s has no lots (%s) to print", now.Ref(), r.Plan, gis.LandUseLayer)
+		return nil, Fit{}, badRequest(nil, "%s of plan %s has no lots (%s) to print", now.Ref(), r.Plan, gis.LandUseLayer)
 	}
 	layouts, err := r.layouts(now)
 	if err != nil {
-		return nil, err
+		return nil, Fit{}, err
 	}
+	fit := r.fit(now, layouts[0])
+	doc, err := r.sheets(ctx, src, cat, fonts, now, layouts)
+	return doc, fit, err
+}
+
+// fit says how the ground of a request fitted to the plan, the adjusted
+// area or lots lies on layout l: whole, or cropped (then the scale that
+// fits and the atlas). A centred sheet or an atlas crops by design.
+func (r PrintRequest) fit(s printState, l sheet.Layout) Fit {
+	f := Fit{Fits: true, Scale: l.Scale}
+	if r.Atlas || r.Center != nil {
+		return f
+	}
+	ground, err := r.ground(s)
+	if err != nil {
+		return f
+	}
+	f.Ground = ground
+	if e := l.Extent(); e.Min[0] <= ground.Min[0] && e.Min[1] <= ground.Min[1] && e.Max[0] >= ground.Max[0] && e.Max[1] >= ground.Max[1] {
+		return f
+	}
+	f.Fits = false
+	if fl, err := sheet.Fit(sheet.Options{Paper: r.Paper, Landscape: r.Landscape}, ground); err == nil {
+		f.FitScale = fl.Scale
+	}
+	if !r.Adjusted && len(r.Lots) == 0 && !r.Compare {
+		a := r
+		a.Atlas = true
+		if ls, err := a.layouts(s); err == nil {
+			f.AtlasSheets = len(ls) + 1
+		}
+	}
+	return f
+}
+
+// sheets draws the sheets of a request on the layouts placed.
+func (r PrintRequest) sheets(ctx context.Context, src Source, cat *landuse.Catalogue, fonts render.Fonts, now printState, layouts []sheet.Layout) (*sheet.Document, error) {
+	var err error
 	b := r.balances(now, cat)
 	clock := r.Now
 	if clock == nil {
@@ -167,7 +235,7 @@ func Sheets(ctx context.Context, src Source, cat *landuse.Catalogue, fonts rende
 	tb := r.titleBlock(now, clock())
 	doc := &sheet.Document{Title: tb.DrawingName + " – " + now.Plan.Name, Created: clock(), Catalogue: cat, Fonts: fonts}
 	page := func(l sheet.Layout, s printState, t sheet.TitleBlock) sheet.Sheet {
-		return sheet.Sheet{Layout: l, Title: t, Plan: s.Outline(), Balance: b.whole, Adjusted: b.adjusted, Note: illustrative(s.Plan),
+		return sheet.Sheet{Layout: l, Title: t, Plan: s.Outline(), Balance: b.whole, Adjusted: b.adjusted, Note: r.word(illustrative(s.Plan)), Lang: r.Lang,
 			Map: render.Map{Lots: s.Lots(), Lines: s.Lines(), Boundary: s.BoundaryFeatures(), Highlight: s.changed, Labels: !r.NoLabels}}
 	}
 	switch {
@@ -181,10 +249,10 @@ func Sheets(ctx context.Context, src Source, cat *landuse.Catalogue, fonts rende
 		base.changed = now.changed // the same area outlined on both pages
 		base.dossier = nil
 		bt := r.titleBlock(base, clock())
-		bt.DrawingName = "Quy hoạch đã phê duyệt (trước điều chỉnh) – " + bt.DrawingName
+		bt.DrawingName = r.word("Quy hoạch đã phê duyệt (trước điều chỉnh) – ") + bt.DrawingName
 		bt.DrawingNo = tb.DrawingNo + "a"
 		at := tb
-		at.DrawingName = "Quy hoạch điều chỉnh – " + tb.DrawingName
+		at.DrawingName = r.word("Quy hoạch điều chỉnh – ") + tb.DrawingName
 		at.DrawingNo = tb.DrawingNo + "b"
 		doc.Sheets = append(doc.Sheets, page(layouts[0], base, bt), page(layouts[0], now, at))
 	default:
@@ -202,7 +270,7 @@ func (r PrintRequest) atlas(doc *sheet.Document, s printState, layouts []sheet.L
 		return nil, badRequest(nil, "index sheet: %s", strings.TrimPrefix(err.Error(), "sheet: "))
 	}
 	t := tb
-	t.DrawingName = "Sơ đồ phân mảnh – " + tb.DrawingName
+	t.DrawingName = r.word("Sơ đồ phân mảnh – ") + tb.DrawingName
 	t.DrawingNo = tb.DrawingNo + "/0"
 	ix := page(idx, s, t)
 	ix.Map.Labels = false
@@ -212,7 +280,7 @@ func (r PrintRequest) atlas(doc *sheet.Document, s printState, layouts []sheet.L
 	doc.Sheets = append(doc.Sheets, ix)
 	for i, l := range layouts {
 		t := tb
-		t.DrawingName = fmt.Sprintf("%s – mảnh %d/%d", tb.DrawingName, i+1, len(layouts))
+		t.DrawingName = fmt.Sprintf(r.word("%s – mảnh %d/%d"), tb.DrawingName, i+1, len(layouts))
 		t.DrawingNo = fmt.Sprintf("%s/%d", tb.DrawingNo, i+1)
 		doc.Sheets = append(doc.Sheets, page(l, s, t))
 	}
@@ -243,17 +311,9 @@ func (r PrintRequest) layouts(s printState) ([]sheet.Layout, error) {
 		l, err = sheet.New(o, tr(*r.Center))
 		ls = []sheet.Layout{l}
 	default:
-		ext := planExt
-		if len(r.Lots) > 0 {
-			if ext, err = lotsExtent(s.Lots(), r.Lots); err != nil {
-				return nil, err
-			}
-		}
-		if r.Adjusted {
-			var ok bool
-			if ext, ok = Extent(s.changed); !ok {
-				return nil, badRequest(nil, "dossier %d changes no geometry to fit", r.Ref.Dossier)
-			}
+		var ext orb.Bound
+		if ext, err = r.ground(s); err != nil {
+			return nil, err
 		}
 		var l sheet.Layout
 		l, err = sheet.Fit(o, ext)
@@ -264,6 +324,23 @@ func (r PrintRequest) layouts(s printState) ([]sheet.Layout, error) {
 		return nil, badRequest(nil, "%s", strings.TrimPrefix(err.Error(), "sheet: "))
 	}
 	return ls, err
+}
+
+// ground is what a sheet fitted to the request shows whole: the plan, the
+// chosen lots or the dossier's adjusted area.
+func (r PrintRequest) ground(s printState) (orb.Bound, error) {
+	switch {
+	case len(r.Lots) > 0:
+		return lotsExtent(s.Lots(), r.Lots)
+	case r.Adjusted:
+		ext, ok := Extent(s.changed)
+		if !ok {
+			return ext, badRequest(nil, "dossier %d changes no geometry to fit", r.Ref.Dossier)
+		}
+		return ext, nil
+	}
+	ext, _ := s.Extent()
+	return ext, nil
 }
 
 // lotsExtent is the extent of the lots named by codes.
@@ -326,25 +403,25 @@ func (r PrintRequest) titleBlock(s printState, now time.Time) sheet.TitleBlock {
 	t := sheet.TitleBlock{
 		ApprovingBody: ag.Approver, AppraisingBody: ag.Appraiser, OrganisingBody: ag.Proposer,
 		Consultant: cmpOr(r.Consultant, ag.Consultant), Lead: r.Lead, Designer: r.Designer, Checker: r.Checker,
-		PlanName: s.Plan.Name, DrawingName: cmpOr(r.DrawingName, DefaultDrawingName), DrawingNo: cmpOr(r.DrawingNo, "QH-01"),
+		PlanName: s.Plan.Name, DrawingName: cmpOr(r.DrawingName, r.word(DefaultDrawingName)), DrawingNo: cmpOr(r.DrawingNo, "QH-01"),
 		Date: cmpOr(r.Date, now.Format("02/01/2006")), Seal: s.Plan.Seal,
 	}
 	if v := s.Version; s.State.Dossier == nil && v.DecisionNo != "" { // an approved version
-		t.DecisionNo, t.DecisionDate = DecisionText(v.DecisionNo), VNDate(v.DecisionDate)
+		t.DecisionNo, t.DecisionDate = r.decisionText(v.DecisionNo), VNDate(v.DecisionDate)
 	}
 	if d := s.dossier; d != nil {
 		switch d.Kind {
 		case store.Local:
-			t.Adjustment = "Điều chỉnh cục bộ"
+			t.Adjustment = r.word("Điều chỉnh cục bộ")
 		case store.Overall:
-			t.Adjustment = "Điều chỉnh tổng thể"
+			t.Adjustment = r.word("Điều chỉnh tổng thể")
 		}
 		t.OrganisingBody = cmpOr(stepAgency(d, store.Submitted), t.OrganisingBody)
 		t.AppraisingBody = cmpOr(stepAgency(d, store.Appraising, store.Appraised), t.AppraisingBody)
 		t.ApprovingBody = cmpOr(stepAgency(d, store.Approved), t.ApprovingBody)
 		for _, tr := range d.Transitions {
 			if tr.To == store.Approved && tr.From != store.Approved && tr.DocNo != "" {
-				t.DecisionNo, t.DecisionDate = DecisionText(tr.DocNo), VNDate(tr.DocDate)
+				t.DecisionNo, t.DecisionDate = r.decisionText(tr.DocNo), VNDate(tr.DocDate)
 			}
 		}
 	}

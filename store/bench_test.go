@@ -77,7 +77,10 @@ func BenchmarkLoadProjected100k(b *testing.B) {
 	}
 }
 
-var lotsFile = flag.String("write-lots", "", "write the 100 000 benchmark lots as GeoJSON to this file (for the import comparison script)")
+var (
+	lotsFile = flag.String("write-lots", "", "write the benchmark lots as GeoJSON to this file (for the import comparison scripts)")
+	lotsN    = flag.Int("lots", 100000, "how many lots -write-lots writes")
+)
 
 // TestWriteBenchLots writes the benchmark lots to a file when -write-lots is given.
 func TestWriteBenchLots(t *testing.T) {
@@ -89,7 +92,7 @@ func TestWriteBenchLots(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := geojson.Write(f, &geojson.Collection{Features: genLots(100000, 1)}); err != nil {
+	if err := geojson.Write(f, &geojson.Collection{Features: genLots(*lotsN, 1)}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -60,7 +60,7 @@ func (w *Window) ShowAgencies(code string) *agenciesForm {
 	f.Consultant.SetOptions(nil)
 	f.Save = widget.NewButton(tr("Save"), func() { w.saveAgencies(f) })
 	f.Save.Importance = widget.HighImportance
-	f.Plan = widget.NewSelect(names, func(string) {
+	f.Plan = newSelect(names, func(string) {
 		if i := f.Plan.SelectedIndex(); i >= 0 {
 			w.loadAgencies(f, f.plans[i].Code)
 		}

@@ -68,7 +68,7 @@ type browserData struct {
 // versions and dossiers (⚠ overdue ones).
 type planBrowser struct {
 	widget.BaseWidget
-	Tree *widget.Tree
+	Tree *nodeTree
 	data browserData
 	// OnOpen is called when a plan, version or dossier is chosen.
 	OnOpen func(node)
@@ -76,16 +76,9 @@ type planBrowser struct {
 
 func newPlanBrowser() *planBrowser {
 	b := &planBrowser{data: browserData{Versions: map[string][]store.Version{}, Dossiers: map[string][]store.Dossier{}}}
-	b.Tree = widget.NewTree(b.childUIDs, b.isBranch,
-		func(bool) fyne.CanvasObject { return cellLabel() },
-		func(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) { o.(*widget.Label).SetText(b.Text(id)) })
-	b.Tree.OnSelected = func(id widget.TreeNodeID) {
-		n := parseNode(id)
-		if n.IsArea {
-			b.Tree.OpenBranch(id)
-			return
-		}
-		if b.OnOpen != nil {
+	b.Tree = newNodeTree(b.childUIDs, b.isBranch, b.Text)
+	b.Tree.OnChosen = func(id string) {
+		if n := parseNode(id); !n.IsArea && b.OnOpen != nil {
 			b.OnOpen(n)
 		}
 	}
@@ -99,7 +92,7 @@ func (b *planBrowser) CreateRenderer() fyne.WidgetRenderer { return widget.NewSi
 // SetData shows the store's plans, versions and dossiers.
 func (b *planBrowser) SetData(d browserData) {
 	b.data = d
-	b.Tree.Refresh()
+	b.Tree.Update()
 }
 
 // Plans are the plans listed.
@@ -108,13 +101,9 @@ func (b *planBrowser) Plans() []store.Plan { return b.data.Plans }
 // Versions are a plan's versions listed.
 func (b *planBrowser) Versions(code string) []store.Version { return b.data.Versions[code] }
 
-// Select selects a node (opening the tree down to it), which opens it.
+// Select selects a node (opening the tree down to it and the plan's
+// branch), which opens it.
 func (b *planBrowser) Select(n node) {
-	for _, p := range b.data.Plans {
-		if p.Code == n.Plan {
-			b.Tree.OpenBranch(areaPrefix + p.Area)
-		}
-	}
 	b.Tree.OpenBranch(n.Plan)
 	b.Tree.Select(n.ID())
 }
@@ -207,7 +196,7 @@ func (b *planBrowser) Text(id string) string {
 func dossierText(d store.Dossier) string {
 	text := tr("Dossier {{.ID}}: {{.Title}} — {{.State}}", map[string]any{"ID": d.ID, "Title": d.Title, "State": stateName(d.State)})
 	if d.Overdue {
-		text = "⚠ " + text + " (" + tr("overdue since {{.Due}}", map[string]any{"Due": d.Due}) + ")"
+		text = "⚠ " + text + " (" + tr("overdue since {{.Due}}", map[string]any{"Due": dateText(d.Due)}) + ")"
 	}
 	return text
 }

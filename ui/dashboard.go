@@ -62,8 +62,8 @@ func newDashboard() *dashboard {
 	d.Search = widget.NewEntry()
 	d.Search.SetPlaceHolder(tr("Search plan, title, code or document number"))
 	d.Search.OnChanged = func(string) { d.refilter() }
-	d.Plan = widget.NewSelect(nil, func(string) { d.refilter() })
-	d.State = widget.NewSelect(nil, func(string) { d.refilter() })
+	d.Plan = newSelect(nil, func(string) { d.refilter() })
+	d.State = newSelect(nil, func(string) { d.refilter() })
 	states := []string{tr("All states")}
 	for _, s := range dashboardStates {
 		states = append(states, stateName(s))

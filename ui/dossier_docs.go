@@ -50,7 +50,7 @@ func (w *Window) wirePage(p *dossierPage) {
 // chooseFile asks for a file (of the extensions given, or any) and hands
 // its path on.
 func (w *Window) chooseFile(exts []string, open func(path string)) {
-	d := dialog.NewFileOpen(func(uc fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(uc fyne.URIReadCloser, err error) {
 		if err != nil || uc == nil {
 			return
 		}
@@ -84,7 +84,7 @@ func (w *Window) askAttach(path string) *attachForm {
 	for i, k := range store.AttachmentKinds {
 		names[i] = docKindName(k)
 	}
-	f := &attachForm{Kind: widget.NewSelect(names, nil), path: path}
+	f := &attachForm{Kind: newSelect(names, nil), path: path}
 	f.Kind.SetSelectedIndex(0)
 	if i := guessKind(path); i >= 0 {
 		f.Kind.SetSelectedIndex(i)

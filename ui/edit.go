@@ -117,7 +117,7 @@ func newEditor(w *Window) *editor {
 	e.Undo = newTip("", theme.ContentUndoIcon(), tr("Undo (Ctrl+Z)"), func() { e.undo(false) })
 	e.Redo = newTip("", theme.ContentRedoIcon(), tr("Redo (Ctrl+Y, Ctrl+Shift+Z)"), func() { e.undo(true) })
 	e.Undo.Right, e.Redo.Right = true, true
-	e.Layer = widget.NewSelect(nil, func(string) { e.setSelection(nil); e.Tool.Cancel() })
+	e.Layer = newSelect(nil, func(string) { e.setSelection(nil); e.Tool.Cancel() })
 	tool := func(k toolKind, icon fyne.Resource, text string) fyne.CanvasObject {
 		b := newTip("", icon, text, func() { e.SetTool(k) })
 		b.Right = true
@@ -785,10 +785,13 @@ func (e *editor) typed(s string) {
 func (e *editor) tableDialog() {
 	in := widget.NewMultiLineEntry()
 	in.SetPlaceHolder("X;Y\n2430566,951;444122,778\n…")
+	if Lang() == "en" {
+		in.SetPlaceHolder("X,Y\n2430566.951,444122.778\n…")
+	}
 	in.SetMinRowsVisible(10)
 	var d dialog.Dialog
 	open := widget.NewButtonWithIcon(tr("Read a CSV file…"), theme.FolderOpenIcon(), func() {
-		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		showFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil || r == nil {
 				return
 			}

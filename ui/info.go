@@ -271,7 +271,7 @@ func (p *infoPanel) ShowInfo(info *plan.Info) {
 		}
 		line := tr("Dossier {{.ID}}: {{.Title}} — {{.State}}", map[string]any{"ID": d.ID, "Title": d.Title, "State": stateName(d.State)})
 		if d.Overdue {
-			line = "⚠ " + line + " (" + tr("overdue since {{.Due}}", map[string]any{"Due": d.Due}) + ")"
+			line = "⚠ " + line + " (" + tr("overdue since {{.Due}}", map[string]any{"Due": dateText(d.Due)}) + ")"
 		}
 		pend = append(pend, line+": "+strings.Join(ch, ", "))
 	}
@@ -288,7 +288,7 @@ func infoSummary(info *plan.Info) string {
 	v := info.Version
 	s := tr("{{.Plan}}, version {{.N}}", map[string]any{"Plan": info.Plan.Name, "N": v.Number})
 	if v.DecisionNo != "" {
-		s += " — " + plan.DecisionText(v.DecisionNo)
+		s += " — " + plan.DecisionTextIn(v.DecisionNo, Lang())
 		if v.DecisionDate != "" {
 			s += " " + plan.VNDate(v.DecisionDate)
 		}

@@ -86,7 +86,7 @@ func newConformPanel(cat *landuse.Catalogue) *conformPanel {
 	for _, cl := range cat.Classes() {
 		codes = append(codes, cl.Code)
 	}
-	c.Use = widget.NewSelect(codes, nil)
+	c.Use = newSelect(codes, nil)
 	c.Use.SetSelectedIndex(0)
 	c.Density, c.Storeys, c.FAR, c.Setback, c.Population = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	c.Storeys.SetPlaceHolder("3-9")

@@ -13,26 +13,21 @@ import (
 )
 
 // inspector lists a lot's attributes: its id, land-use class, official
-// area and every property, TT 16 fields named in the chosen language.
+// area and every property, TT 16 fields named in the chosen language. Its
+// two columns share the panel's width and long names and values wrap.
 type inspector struct {
 	widget.BaseWidget
-	Table *widget.Table
+	Table *textTable
 	Rows  [][2]string
 	cat   *landuse.Catalogue
 }
 
 func newInspector(cat *landuse.Catalogue) *inspector {
 	in := &inspector{cat: cat}
-	in.Table = widget.NewTable(
-		func() (int, int) { return len(in.Rows), 2 },
-		cellLabel,
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.TextStyle.Bold = id.Col == 0
-			l.SetText(in.Rows[id.Row][id.Col])
-		})
-	in.Table.SetColumnWidth(0, 165)
-	in.Table.SetColumnWidth(1, 260)
+	in.Table = newTextTable([]textColumn{{Wrap: true}, {Wrap: true}}, false,
+		func() int { return len(in.Rows) },
+		func(row, col int) string { return in.Rows[row][col] })
+	in.Table.bold = func(_, col int) bool { return col == 0 }
 	in.ExtendBaseWidget(in)
 	return in
 }
@@ -53,6 +48,15 @@ var fieldLabels = map[string]string{
 func fieldName(key string) string {
 	if l, ok := fieldLabels[key]; ok {
 		return tr(l) + " (" + key + ")"
+	}
+	return key
+}
+
+// fieldLabel is a property's translated label alone ("Lot code"), or the
+// key itself when it is not a TT 16 field.
+func fieldLabel(key string) string {
+	if l, ok := fieldLabels[key]; ok {
+		return tr(l)
 	}
 	return key
 }
@@ -78,7 +82,7 @@ func (in *inspector) SetShape(sh *scene.Shape) {
 			in.Rows = append(in.Rows, [2]string{fieldName(k), valueText(f.Properties[k])})
 		}
 	}
-	in.Table.Refresh()
+	in.Table.Update()
 }
 
 // className is a class's name in the chosen language.

@@ -55,7 +55,9 @@ func (l *legend) SetScene(sc *scene.Scene, compared bool) {
 		l.Box.Add(widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	row := func(sw fyne.CanvasObject, text string) {
-		l.Box.Add(container.NewBorder(nil, nil, sw, nil, widget.NewLabel(text)))
+		label := widget.NewLabel(text)
+		label.Wrapping = fyne.TextWrapWord // a long class name wraps in a narrow panel
+		l.Box.Add(container.NewBorder(nil, nil, sw, nil, label))
 	}
 	line := func(c color.NRGBA, text string) { row(swatch(color.Transparent, c), text) }
 	heading(tr("Land use"))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +22,13 @@ func TestMain(m *testing.M) {
 		uiQueue.fns = append(uiQueue.fns, fn)
 		uiQueue.mu.Unlock()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// a string Fyne could not translate in any test fails the run (i18n_test.go)
+	if f := translationFailures(fyneLog.String()); len(f) > 0 && code == 0 {
+		os.Stderr.WriteString("FAIL: translation failures (add the keys to assets/translations/AREA.vi.json and AREA.en.json):\n  " + strings.Join(f, "\n  ") + "\n")
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // pump runs the queued UI work on the test goroutine until cond holds.

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +30,9 @@ var fonts = render.Fonts{Regular: assets.FontRegular, Bold: assets.FontBold}
 
 // printDialog asks for the sheets of the plan state shown — the same
 // choices as `quyhoach print` — and previews the first one as they change.
+// It remembers the last choices per plan; when what it prints does not fit
+// the sheet at the scale asked it says so over the preview and offers the
+// scale that fits and the atlas, one click each.
 type printDialog struct {
 	dlg       dialog.Dialog
 	Paper     *widget.Select
@@ -36,30 +42,42 @@ type printDialog struct {
 	Atlas     *widget.Check
 	Compare   *widget.Check
 	Balance   *widget.Check
+	Lang      *widget.Select // the sheet's words: Vietnamese (official, the default) or English
 	Title     *widget.Entry
 	DrawingNo *widget.Entry
 	Preview   *canvas.Image
 	Info      *widget.Label
 	Progress  *widget.ProgressBar
-	doc       *sheet.Document
-	src       plan.Source
-	cat       *landuse.Catalogue
-	code      string
-	ref       plan.Ref
-	tasks     runner // builds the sheets; a new choice replaces the build under way
-	save      saver
+	// Cropped says over the preview that the map is cut off; Warning says
+	// why beside the choices, with the ways out: FitScale prints at the
+	// scale that fits, UseAtlas prints the atlas at the scale asked.
+	Cropped  *fyne.Container
+	Warning  *widget.Label
+	FitScale *widget.Button
+	UseAtlas *widget.Button
+	Fit      plan.Fit // of the sheets previewed
+	doc      *sheet.Document
+	prefs    fyne.Preferences
+	saved    func(path string)
+	src      plan.Source
+	cat      *landuse.Catalogue
+	code     string
+	ref      plan.Ref
+	tasks    runner // builds the sheets; a new choice replaces the build under way
+	save     saver
 }
 
 // saver asks where to save a file called name, writes it off the UI
 // goroutine and reports (UI goroutine) where it went or why it did not.
 type saver func(name string, write func(io.Writer) error, done func(path string, err error))
 
-// newPrintDialog builds the dialog for state ref of plan code. save asks
-// for a file and writes it; previewed (tests) is called when a preview is
-// shown or fails.
+// newPrintDialog builds the dialog for state ref of plan code, with the
+// choices last made for the plan (prefs). save asks for a file and writes
+// it, saved (may be nil) hears where a PDF went; previewed (tests) is
+// called when a preview is shown or fails.
 func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue, code string, ref plan.Ref, sync bool,
-	save saver, previewed func(error)) *printDialog {
-	p := &printDialog{src: src, cat: cat, code: code, ref: ref, save: save}
+	save saver, previewed func(error), prefs fyne.Preferences, saved func(path string)) *printDialog {
+	p := &printDialog{src: src, cat: cat, code: code, ref: ref, save: save, prefs: prefs, saved: saved}
 	p.tasks = runner{sync: sync, done: func(_ string, err error) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			p.failed(err)
@@ -74,9 +92,11 @@ func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue,
 	p.Scale = widget.NewEntry()
 	p.Scale.SetPlaceHolder(tr("automatic"))
 	p.Adjusted = widget.NewCheck(tr("Fit the adjusted area"), nil)
-	p.Atlas = widget.NewCheck(tr("Atlas of 1/500 sheets with an index"), nil)
+	p.Atlas = widget.NewCheck(tr("Atlas of sheets at the scale (1/500 when none) with an index"), nil)
 	p.Compare = widget.NewCheck(tr("Approved and adjusted on two pages"), nil)
 	p.Balance = widget.NewCheck(tr("Land-use balance table"), nil)
+	p.Lang = newSelect([]string{tr("Vietnamese (official)"), tr("English")}, nil)
+	p.Lang.SetSelectedIndex(0)
 	if ref.Dossier == 0 {
 		p.Adjusted.Disable()
 		p.Compare.Disable()
@@ -92,9 +112,27 @@ func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue,
 	p.Info.Wrapping = fyne.TextWrapWord
 	p.Progress = widget.NewProgressBar()
 	p.Progress.Hide()
+	p.Warning = widget.NewLabel("")
+	p.Warning.Wrapping = fyne.TextWrapWord
+	p.Warning.Importance = widget.DangerImportance
+	p.FitScale = widget.NewButton("", func() {
+		p.Scale.SetText(strconv.FormatFloat(p.Fit.FitScale, 'f', -1, 64))
+		p.Refresh()
+	})
+	p.UseAtlas = widget.NewButton("", func() { p.Atlas.SetChecked(true) })
+	cropped := canvas.NewText(tr("Cut off: the map does not fit the sheet"), color.White)
+	cropped.TextStyle.Bold = true
+	p.Cropped = container.NewVBox(container.NewStack(canvas.NewRectangle(color.NRGBA{0xc6, 0x28, 0x28, 0xe0}), container.NewCenter(cropped)))
+	p.restore()
+	p.showFit()
 	// Each choice refreshes the preview (set once every widget exists).
 	p.Scale.OnSubmitted = func(string) { p.Refresh() }
 	p.Paper.OnChanged = func(string) { p.Refresh() }
+	p.Lang.OnChanged = func(string) {
+		r, _ := p.Request()
+		p.Title.SetPlaceHolder(plan.DefaultDrawingNameIn(r.Lang))
+		p.Refresh()
+	}
 	for _, c := range []*widget.Check{p.Landscape, p.Adjusted, p.Atlas, p.Compare, p.Balance} {
 		c.OnChanged = func(bool) { p.Refresh() }
 	}
@@ -104,22 +142,134 @@ func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue,
 		widget.NewFormItem("", container.NewVBox(p.Adjusted, p.Atlas, p.Compare, p.Balance)),
 		widget.NewFormItem(tr("Drawing name"), p.Title),
 		widget.NewFormItem(tr("Drawing number"), p.DrawingNo),
+		widget.NewFormItem(tr("Sheet language"), p.Lang),
 	)
 	saveBtn := widget.NewButton(tr("Save PDF…"), p.savePDF)
 	saveBtn.Importance = widget.HighImportance
 	buttons := container.NewHBox(widget.NewButton(tr("Preview"), p.Refresh), saveBtn)
-	left := container.NewBorder(nil, container.NewVBox(p.Info, p.Progress, buttons), nil, nil, form)
-	p.dlg = dialog.NewCustom(tr("Print map sheets"), tr("Close"), container.NewHSplit(left, p.Preview), parent)
+	ways := container.NewVBox(p.Warning, p.FitScale, p.UseAtlas)
+	left := container.NewBorder(nil, container.NewVBox(ways, p.Info, p.Progress, buttons), nil, nil, container.NewVScroll(form))
+	preview := container.NewStack(p.Preview, container.NewVBox(p.Cropped))
+	p.dlg = dialog.NewCustom(tr("Print map sheets"), tr("Close"), container.NewHSplit(left, preview), parent)
 	p.dlg.SetOnClosed(p.tasks.Cancel)
-	p.dlg.Resize(fyne.NewSize(860, 560))
+	p.dlg.Resize(fyne.NewSize(1000, 680))
 	return p
 }
+
+// printChoices are the choices the dialog remembers per plan.
+type printChoices struct {
+	Paper     string `json:"paper"`
+	Landscape bool   `json:"landscape"`
+	Scale     string `json:"scale"`
+	Adjusted  bool   `json:"adjusted"`
+	Atlas     bool   `json:"atlas"`
+	Compare   bool   `json:"compare"`
+	Balance   bool   `json:"balance"`
+	Title     string `json:"title"`
+	DrawingNo string `json:"drawingNo"`
+	Lang      string `json:"lang"` // of the sheet: "" Vietnamese, "en"
+}
+
+// prefPrint + a plan's code keeps the print choices last made for it.
+const prefPrint = "print."
+
+// restore sets the choices last made for the plan.
+func (p *printDialog) restore() {
+	if p.prefs == nil {
+		return
+	}
+	var c printChoices
+	if json.Unmarshal([]byte(p.prefs.String(prefPrint+p.code)), &c) != nil {
+		return
+	}
+	if slices.Contains(p.Paper.Options, c.Paper) {
+		p.Paper.SetSelected(c.Paper)
+	}
+	p.Landscape.SetChecked(c.Landscape)
+	p.Scale.SetText(c.Scale)
+	p.Atlas.SetChecked(c.Atlas)
+	p.Balance.SetChecked(c.Balance)
+	if p.ref.Dossier != 0 {
+		p.Adjusted.SetChecked(c.Adjusted)
+		p.Compare.SetChecked(c.Compare)
+	}
+	p.Title.SetText(c.Title)
+	if c.DrawingNo != "" {
+		p.DrawingNo.SetText(c.DrawingNo)
+	}
+	if c.Lang == "en" {
+		p.Lang.SetSelectedIndex(1)
+		p.Title.SetPlaceHolder(plan.DefaultDrawingNameIn(c.Lang))
+	}
+}
+
+// remember keeps the choices for the plan.
+func (p *printDialog) remember() {
+	if p.prefs == nil {
+		return
+	}
+	c := printChoices{Paper: p.Paper.Selected, Landscape: p.Landscape.Checked, Scale: strings.TrimSpace(p.Scale.Text),
+		Atlas: p.Atlas.Checked, Balance: p.Balance.Checked, Title: p.Title.Text, DrawingNo: p.DrawingNo.Text}
+	if p.ref.Dossier != 0 {
+		c.Adjusted, c.Compare = p.Adjusted.Checked, p.Compare.Checked
+	}
+	if p.Lang.SelectedIndex() == 1 {
+		c.Lang = "en"
+	}
+	if b, err := json.Marshal(c); err == nil {
+		p.prefs.SetString(prefPrint+p.code, string(b))
+	}
+}
+
+// showFit says over the preview and beside the choices whether the map
+// fits the sheet, with the ways out when it does not.
+func (p *printDialog) showFit() {
+	f := p.Fit
+	if p.doc == nil || f.Fits {
+		p.Cropped.Hide()
+		p.Warning.Hide()
+		p.FitScale.Hide()
+		p.UseAtlas.Hide()
+		return
+	}
+	r, _ := p.Request()
+	what := "The plan ({{.W}} × {{.H}} m) does not fit a {{.Paper}} sheet at 1/{{.Scale}}: the map is cut off."
+	switch {
+	case r.Adjusted:
+		what = "The adjusted area ({{.W}} × {{.H}} m) does not fit a {{.Paper}} sheet at 1/{{.Scale}}: the map is cut off."
+	case len(r.Lots) > 0:
+		what = "The lots ({{.W}} × {{.H}} m) do not fit a {{.Paper}} sheet at 1/{{.Scale}}: the map is cut off."
+	}
+	g := f.Ground
+	p.Warning.SetText(tr(what, map[string]any{"W": num(g.Max[0]-g.Min[0], 0), "H": num(g.Max[1]-g.Min[1], 0),
+		"Paper": r.Paper, "Scale": scaleText(f.Scale)}))
+	p.Warning.Show()
+	p.Cropped.Show()
+	if f.FitScale > 0 {
+		p.FitScale.SetText(tr("Print at 1/{{.Scale}}: one sheet", map[string]any{"Scale": scaleText(f.FitScale)}))
+		p.FitScale.Show()
+	} else {
+		p.FitScale.Hide()
+	}
+	if f.AtlasSheets > 0 {
+		p.UseAtlas.SetText(tr("Print an atlas: {{.N}} sheets at 1/{{.Scale}}", map[string]any{"N": f.AtlasSheets, "Scale": scaleText(f.Scale)}))
+		p.UseAtlas.Show()
+	} else {
+		p.UseAtlas.Hide()
+	}
+}
+
+// scaleText writes a denominator as drawings do: 1/2000, not 1/2.000.
+func scaleText(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
 // Request reads the dialog's choices.
 func (p *printDialog) Request() (plan.PrintRequest, error) {
 	r := plan.PrintRequest{Plan: p.code, Ref: p.ref, Paper: p.Paper.Selected, Landscape: p.Landscape.Checked,
 		Adjusted: p.Adjusted.Checked, Atlas: p.Atlas.Checked, Compare: p.Compare.Checked, Balance: p.Balance.Checked,
 		DrawingName: strings.TrimSpace(p.Title.Text), DrawingNo: strings.TrimSpace(p.DrawingNo.Text)}
+	if p.Lang.SelectedIndex() == 1 {
+		r.Lang = "en"
+	}
 	if s := strings.TrimSpace(strings.TrimPrefix(p.Scale.Text, "1/")); s != "" {
 		n, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ""), 64)
 		if err != nil || !(n > 0) {
@@ -139,9 +289,10 @@ func (p *printDialog) Refresh() {
 		p.tasks.done("preview", err)
 		return
 	}
+	p.remember()
 	p.Info.SetText(tr("Preparing the sheets…"))
 	p.tasks.Run("preview", func(ctx context.Context) (func(), error) {
-		doc, err := plan.Sheets(ctx, p.src, p.cat, fonts, r)
+		doc, fit, err := plan.SheetsFit(ctx, p.src, p.cat, fonts, r)
 		if err != nil {
 			return nil, err
 		}
@@ -150,17 +301,19 @@ func (p *printDialog) Refresh() {
 			return nil, err
 		}
 		return func() {
-			p.doc = doc
+			p.doc, p.Fit = doc, fit
 			p.Preview.Image = img
 			p.Preview.Refresh()
 			l := doc.Sheets[len(doc.Sheets)-1].Layout
-			p.Info.SetText(tr("{{.N}} sheet(s), {{.Paper}}, {{.Scale}}", map[string]any{"N": len(doc.Sheets), "Paper": l.Paper.Name, "Scale": l.ScaleText()}))
+			p.Info.SetText(tr("{{.N}} sheet(s), {{.Paper}}, scale 1/{{.Scale}}", map[string]any{"N": len(doc.Sheets), "Paper": l.Paper.Name, "Scale": scaleText(l.Scale)}))
+			p.showFit()
 		}, nil
 	})
 }
 
 func (p *printDialog) failed(err error) {
 	p.doc = nil
+	p.showFit()
 	var re *plan.RequestError
 	msg := err.Error()
 	if errors.As(err, &re) {
@@ -196,5 +349,8 @@ func (p *printDialog) savePDF() {
 			return
 		}
 		p.Info.SetText(tr("Saved {{.File}}", map[string]any{"File": path}))
+		if p.saved != nil {
+			p.saved(path)
+		}
 	})
 }

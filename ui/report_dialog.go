@@ -56,7 +56,7 @@ func (w *Window) ShowReport() *reportDialog {
 	for y := year; y >= year-9; y-- {
 		years = append(years, strconv.Itoa(y))
 	}
-	d.Year = widget.NewSelect(years, func(s string) {
+	d.Year = newSelect(years, func(s string) {
 		y, _ := strconv.Atoi(s)
 		p := plan.YearPeriod(y)
 		d.From.SetText(dateText(p.From))

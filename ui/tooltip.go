@@ -27,6 +27,7 @@ func newTip(label string, icon fyne.Resource, text string, tapped func()) *tip {
 	t := &tip{Text: text}
 	t.Button.Text, t.Button.Icon = label, icon
 	t.OnTapped = func() {
+		t.stop() // a tip due is not shown over what the tap opens
 		t.HideTip()
 		if tapped != nil {
 			tapped()
@@ -64,12 +65,14 @@ func (t *tip) ShowTip() {
 		return
 	}
 	l := widget.NewLabel(t.Text)
+	line := l.MinSize().Width // on one line; wrapped, a label's MinSize is its narrowest
 	l.Wrapping = fyne.TextWrapWord
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
 	t.popup = widget.NewPopUp(container.NewStack(bg, l), c)
-	w := min(float32(360), l.MinSize().Width)
+	w := min(float32(360), line)
 	l.Resize(fyne.NewSize(w, 0))
-	t.popup.Resize(fyne.NewSize(w, l.MinSize().Height))
+	pad := 2 * theme.InnerPadding() // the pop-up's own, around the label
+	t.popup.Resize(fyne.NewSize(w+pad, l.MinSize().Height+pad))
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(t)
 	if t.Right {
 		t.popup.ShowAtPosition(pos.AddXY(t.Size().Width+4, 0))

@@ -60,6 +60,12 @@ type Options struct {
 	// their controls are on the canvas, one line each: for driving the
 	// real window from a script (ui/trace.go).
 	OnTrace func(line string)
+	// Version is the program's version (main.Version), DefaultStore the
+	// per-user store file: for the help and the About (ui/help.go).
+	Version, DefaultStore string
+	// Size, when set, is the window's size for this run instead of the
+	// remembered one (quyhoach --size 1024x640: a small screen, a script).
+	Size fyne.Size
 }
 
 // Preference keys.
@@ -110,6 +116,14 @@ type Window struct {
 	Center    *centerTabs
 	Dashboard *dashboard
 	dossiers  *dossierWork
+	lastSaved *savedNotice // where the last save went (ui/saved.go)
+	// Menu is the main menu (ui/menu.go), Start the start page over the
+	// map of a store with nothing to draw (ui/start.go), shell the
+	// program's stores (ui/stores.go; nil for a window made alone).
+	Menu       *appMenu
+	Start      *startPage
+	startShown string // what Start shows (startKey)
+	shell      *Shell
 
 	panels  [2]*container.Split // the side panels | the map and the right panels
 	mapBox  *fyne.Container
@@ -150,7 +164,11 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.build()
 	w.editShortcuts()
 	w.Browser.SetData(data)
-	w.Resize(fyne.NewSize(float32(a.Preferences().FloatWithFallback(prefWidth, 1280)), float32(a.Preferences().FloatWithFallback(prefHeight, 820))))
+	size := fyne.NewSize(float32(a.Preferences().FloatWithFallback(prefWidth, 1280)), float32(a.Preferences().FloatWithFallback(prefHeight, 820)))
+	if o.Size.Width > 0 && o.Size.Height > 0 {
+		size = o.Size
+	}
+	w.Resize(size)
 	w.SetOnClosed(func() {
 		w.tasks.Cancel()
 		w.savePanels()
@@ -241,6 +259,7 @@ func (w *Window) build() {
 	w.buildEditor()
 	w.buildDossiers()
 	w.layout()
+	w.buildMenu()
 }
 
 // buildMaps makes the map and its twin of side-by-side compare.
@@ -274,7 +293,7 @@ func (w *Window) buildMaps() {
 // the middle, inspector tabs right, the status bar below.
 func (w *Window) layout() {
 	w.Left = container.NewAppTabs(
-		container.NewTabItem(tr("Plans"), w.Browser),
+		container.NewTabItem(tr("Plans"), container.NewBorder(w.planTools(), nil, nil, nil, w.Browser)), // ui/plan_dialogs.go
 		container.NewTabItem(tr("Search"), w.Search),
 		container.NewTabItem(tr("Layers"), w.Layers),
 		container.NewTabItem(tr("Checks"), w.Findings),
@@ -296,6 +315,7 @@ func (w *Window) layout() {
 		w.Site.Button,
 	)
 	mapArea := w.editArea(tools, w.mapBox, w.Site.Sketch, w.Site.Tool)
+	mapArea = w.startOver(mapArea)
 	inner := container.NewHSplit(w.centerTabs(mapArea), w.Right)
 	split := container.NewHSplit(w.Left, inner)
 	w.panels = [2]*container.Split{split, inner}
@@ -421,7 +441,8 @@ func (w *Window) show(v view) {
 	w.Layers.SetScene(v.state.Plan.Code, onMap)
 	w.applyLayerPrefs()
 	w.Map.SetScene(onMap, fit)
-	w.SetTitle("quyhoach — " + v.state.Plan.Name)
+	w.SetTitle(w.title(v.state.Plan.Name))
+	w.refreshStart()
 	w.Inspector.SetShape(nil)
 	w.Search.SetScene(v.plan)
 	w.Findings.Clear()
@@ -563,7 +584,7 @@ func (w *Window) SideBySide(before *scene.Scene) {
 		// keep the ground the map showed in view, now in half the width
 		sz := w.Map.Size()
 		seen := orb.Bound{Min: w.Map.PointAt(fyne.NewPos(0, sz.Height)), Max: w.Map.PointAt(fyne.NewPos(sz.Width, 0))}
-		w.mapBox.Objects = []fyne.CanvasObject{container.NewHSplit(w.Twin, w.Map)}
+		w.mapBox.Objects = []fyne.CanvasObject{container.NewHSplit(paneTitled(w.Twin, w.Compare.BeforePane), paneTitled(w.Map, w.Compare.AfterPane))}
 		w.mapBox.Refresh()
 		w.twinned = true
 		if sc := w.Map.Scene(); sz.Width > 0 && sz.Height > 0 && sc != nil && sc.Extent.Intersects(seen) {
@@ -662,7 +683,8 @@ func (w *Window) ShowPrint() *printDialog {
 		dialog.ShowInformation(tr("Print"), tr("Choose a plan"), w.Window)
 		return nil
 	}
-	p := newPrintDialog(w.Window, w.src, w.cat, s.Plan.Code, w.shown.node.Ref(), w.opts.Sync, w.saveFile, w.opts.OnPreview)
+	p := newPrintDialog(w.Window, w.src, w.cat, s.Plan.Code, w.shown.node.Ref(), w.opts.Sync, w.saveFile, w.opts.OnPreview,
+		w.app.Preferences(), w.showSaved)
 	p.dlg.Show()
 	p.Refresh()
 	return p
@@ -672,7 +694,7 @@ func (w *Window) ShowPrint() *printDialog {
 // (through atomicfile, off the UI goroutine); done hears where it went or
 // why it did not.
 func (w *Window) saveFile(name string, write func(io.Writer) error, done func(path string, err error)) {
-	d := dialog.NewFileSave(func(uc fyne.URIWriteCloser, err error) {
+	d := newFileSave(func(uc fyne.URIWriteCloser, err error) {
 		if err != nil || uc == nil {
 			if err != nil {
 				done("", err)
@@ -697,4 +719,5 @@ func (w *Window) saved(path string, err error) {
 		return
 	}
 	w.Status.Idle(tr("Saved {{.File}}", map[string]any{"File": path}))
+	w.showSaved(path)
 }

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -295,51 +293,7 @@ func TestFindingsListAndZoom(t *testing.T) {
 	}
 }
 
-func TestTranslationsComplete(t *testing.T) {
-	// a language's strings may be in several files: vi.json, edit.vi.json …
-	read := func(lang string) map[string]string {
-		files, err := assets.Translations.ReadDir("translations")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		for _, f := range files {
-			if f.Name() != lang+".json" && !strings.HasSuffix(f.Name(), "."+lang+".json") {
-				continue
-			}
-			b, err := assets.Translations.ReadFile("translations/" + f.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			part := map[string]string{}
-			if err := json.Unmarshal(b, &part); err != nil {
-				t.Fatalf("%s: %v", f.Name(), err)
-			}
-			for k, v := range part {
-				if _, dup := m[k]; dup {
-					t.Errorf("%s: %q is translated in two files", f.Name(), k)
-				}
-				m[k] = v
-			}
-		}
-		return m
-	}
-	vi, en := read("vi"), read("en")
-	files, _ := filepath.Glob("*.go")
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, _ := os.ReadFile(f)
-		for _, m := range trCall.FindAllStringSubmatch(string(src), -1) {
-			if vi[m[1]] == "" || en[m[1]] == "" {
-				t.Errorf("%s: %q lacks a translation (vi %q, en %q)", f, m[1], vi[m[1]], en[m[1]])
-			}
-		}
-	}
-}
-
-var trCall = regexp.MustCompile(`tr\("([^"]*)"`)
+// TestTranslationsComplete is in i18n_test.go.
 
 func TestLanguageSwitchesAndIsRemembered(t *testing.T) {
 	w := newWindow(t, sampleStore(t))

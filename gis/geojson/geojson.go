@@ -46,8 +46,8 @@ type Options struct {
 const (
 	DefaultMaxFeatureBytes = 64 << 20
 	DefaultMaxFeatures     = 10_000_000
-	DefaultMaxVertices = 1_000_000
-	DefaultMaxValue    = 1 << 20
+	DefaultMaxVertices     = 1_000_000
+	DefaultMaxValue        = 1 << 20
 )
 
 func (o Options) withDefaults() Options {

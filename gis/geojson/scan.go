@@ -38,22 +38,22 @@ type parser struct {
 	// Input. data is the window; pos the read position in it. Indices into
 	// data stay valid until the next refill, which slides the window by the
 	// returned shift; it never drops bytes at or after pos or mark.
-	data  []byte
-	pos   int
-	mark  int // -1, or a position to keep while looking ahead
-	buf   []byte
-	r     io.Reader
-	eof   bool
-	ioErr error
-	size  int64 // input size when known up front, else -1
-	read  int64 // bytes read from r
-	skipGeometry bool // geometries skipped (ParseProperties)
+	data         []byte
+	pos          int
+	mark         int // -1, or a position to keep while looking ahead
+	buf          []byte
+	r            io.Reader
+	eof          bool
+	ioErr        error
+	size         int64 // input size when known up front, else -1
+	read         int64 // bytes read from r
+	skipGeometry bool  // geometries skipped (ParseProperties)
 	// featStart is the offset of the feature being read in the input (-1:
 	// none); a feature longer than MaxFeatureBytes stops the reading.
 	featStart int64
-	base  int64 // offset of data[0] in the input
-	lines int   // newlines before data[0]
-	col   int   // characters between the last of them and data[0]
+	base      int64 // offset of data[0] in the input
+	lines     int   // newlines before data[0]
+	col       int   // characters between the last of them and data[0]
 
 	opt      Options
 	single   bool // reading one feature (ParseFeature): no interning

@@ -32,6 +32,9 @@ type Map struct {
 	Boundary  []gis.Feature // the plan boundary
 	Highlight []gis.Feature // the adjusted area, outlined over everything
 	Labels    bool          // label lots with code and area
+	// Lang is the language of the labels (LotLabel): "" or "vi" on
+	// official sheets, "en" on request.
+	Lang string
 }
 
 // Drawn reports what DrawMap put on the surface, for the legend.
@@ -117,8 +120,7 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 		pl.add(box{b.X0, b.Y0, b.X1, b.Y1})
 	}
 	for _, l := range lots {
-		// official sheets are Vietnamese
-		if placeLabel(s, pl, fr.MM, l.path, LotLabel(*l.f, l.area, "vi"), l.style.Fill) {
+		if placeLabel(s, pl, fr.MM, l.path, LotLabel(*l.f, l.area, m.Lang), l.style.Fill) {
 			d.Labels++
 		}
 	}

@@ -85,12 +85,22 @@ func LotLabel(f gis.Feature, areaM2 float64, lang string) []string {
 	return out
 }
 
+// Abbreviations are the short names of the indicators on lot labels and in
+// the legends that explain them: building density (mật độ xây dựng),
+// storeys (tầng cao) and floor-area ratio (hệ số sử dụng đất) — "MĐ", "T",
+// "HS" in Vietnamese ("vi", or any other lang), "BCR", "st", "FAR" in
+// English ("en").
+func Abbreviations(lang string) (density, storeys, far string) {
+	if lang == "en" {
+		return "BCR", "st", "FAR"
+	}
+	return "MĐ", "T", "HS"
+}
+
 // indicators writes the lot's planning indicators present on it, "" when none.
 func indicators(f gis.Feature, lang string) string {
-	density, storeys, far := "MĐ ", " T", "HS "
-	if lang == "en" {
-		density, storeys, far = "BCR ", " st", "FAR "
-	}
+	density, storeys, far := Abbreviations(lang)
+	density, storeys, far = density+" ", " "+storeys, far+" "
 	num := func(v float64) string { return gis.Format(v, decimals(v), lang) }
 	var parts []string
 	if v, ok := f.Number("matDoXayDung"); ok {

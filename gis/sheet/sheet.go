@@ -56,6 +56,9 @@ type Sheet struct {
 	Adjusted *diff.Balance
 	Tiles    []Tile // an atlas's sheets, drawn on its index sheet
 	Note     string // a line under the map, e.g. that the data are illustrative
+	// Lang is the language of the sheet's own words and numbers: "" or
+	// "vi" for the official sheet, "en" on request (words.go).
+	Lang string
 }
 
 // Document is a set of sheets printed to one PDF.
@@ -123,7 +126,9 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 		Avoid:  s.furniture(dst, grid, k),
 	}
 	dst.Clip(l.Map.X, l.Map.Y, l.Map.W, l.Map.H)
-	drawn := render.DrawMap(dst, fr, render.Symbology{Catalogue: cat}, s.Map)
+	m := s.Map
+	m.Lang = s.lang()
+	drawn := render.DrawMap(dst, fr, render.Symbology{Catalogue: cat}, m)
 	s.drawTiles(dst, fr)
 	s.drawGrid(dst, fr, grid)
 	dst.Unclip()
@@ -151,12 +156,12 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 	}
 	var tables []table
 	if s.Adjusted != nil {
-		tables = append(tables, table{s.Adjusted, "CÂN BẰNG ĐẤT KHU VỰC ĐIỀU CHỈNH"})
+		tables = append(tables, table{s.Adjusted, s.word("CÂN BẰNG ĐẤT KHU VỰC ĐIỀU CHỈNH")})
 	}
 	if s.Balance != nil {
-		title := "BẢNG CÂN BẰNG SỬ DỤNG ĐẤT"
+		title := s.word("BẢNG CÂN BẰNG SỬ DỤNG ĐẤT")
 		if s.Adjusted != nil {
-			title = "CÂN BẰNG ĐẤT TOÀN ĐỒ ÁN"
+			title = s.word("CÂN BẰNG ĐẤT TOÀN ĐỒ ÁN")
 		}
 		tables = append(tables, table{s.Balance, title})
 	}
@@ -257,7 +262,7 @@ func (s *Sheet) gridTexts(g gridLines) []render.Text {
 		if px < m.X+12 || px > m.Right()-12 {
 			continue
 		}
-		t := "Y " + gis.FormatVN(x, 0)
+		t := "Y " + s.num(x, 0)
 		out = append(out,
 			render.Text{X: px + 0.8, Y: m.Y + gridTick + 0.5, S: t, Size: gridSize, Color: gridC},
 			render.Text{X: px + 0.8, Y: m.Bottom() - gridTick, S: t, Size: gridSize, Color: gridC})
@@ -267,7 +272,7 @@ func (s *Sheet) gridTexts(g gridLines) []render.Text {
 		if py < m.Y+8 || py > m.Bottom()-8 {
 			continue
 		}
-		t := "X " + gis.FormatVN(y, 0)
+		t := "X " + s.num(y, 0)
 		if py < m.Bottom()-32 { // clear of the scale bar
 			out = append(out, render.Text{X: m.X + 1, Y: py - 0.8, S: t, Size: gridSize, Color: gridC})
 		}
@@ -281,8 +286,8 @@ func (s *Sheet) gridTexts(g gridLines) []render.Text {
 // systemNote names the coordinate system under the map.
 func (s *Sheet) systemNote() render.Text {
 	m := s.Layout.Map
-	sys := "Hệ tọa độ VN-2000, kinh tuyến trục 107°15′, múi chiếu 3° (EPSG:9215); X (N), Y (E) tính bằng mét; lưới " +
-		gis.FormatVN(gridStep(s.Layout.Scale), 0) + " m"
+	sys := fmt.Sprintf(s.word("Hệ tọa độ VN-2000, kinh tuyến trục 107°15′, múi chiếu 3° (EPSG:9215); X (N), Y (E) tính bằng mét; lưới %s m"),
+		s.num(gridStep(s.Layout.Scale), 0))
 	return render.Text{X: m.Right() - 3, Y: m.Bottom() - 9, S: sys, Size: gridSize, Color: gridC, Align: render.Right}
 }
 
@@ -380,7 +385,7 @@ func (s *Sheet) drawNorth(dst render.Surface, k float64) {
 	dst.Fill(right, white)
 	dst.Stroke(right, render.Pen{Color: black, Width: 0.25})
 	dst.Stroke(left, render.Pen{Color: black, Width: 0.25})
-	dst.Text(render.Text{X: cx, Y: top - 1.5*k, S: "B", Size: 5 * k, Bold: true, Color: black, Align: render.Center})
+	dst.Text(render.Text{X: cx, Y: top - 1.5*k, S: s.word("B"), Size: 5 * k, Bold: true, Color: black, Align: render.Center})
 }
 
 // drawScaleBar draws the graphic scale with the numeric one above it, in
@@ -400,13 +405,13 @@ func (s *Sheet) drawScaleBar(dst render.Surface, k float64) {
 		dst.Stroke(r, render.Pen{Color: black, Width: 0.2})
 	}
 	for i := 0; i <= n; i++ {
-		t := gis.FormatVN(float64(i)*seg, 0)
+		t := s.num(float64(i)*seg, 0)
 		if i == n {
 			t += " m"
 		}
 		dst.Text(render.Text{X: x0 + float64(i)*segMM, Y: y0 + h + 3.5*k, S: t, Size: 2.4 * k, Color: black, Align: render.Center})
 	}
-	dst.Text(render.Text{X: x0, Y: y0 - 3*k, S: l.ScaleText(), Size: 3.5 * k, Bold: true, Color: black})
+	dst.Text(render.Text{X: x0, Y: y0 - 3*k, S: l.ScaleTextIn(s.Lang), Size: 3.5 * k, Bold: true, Color: black})
 }
 
 // drawTiles outlines an atlas's sheets with their numbers (index sheet).
@@ -426,7 +431,7 @@ func (s *Sheet) drawTiles(dst render.Surface, fr render.Frame) {
 func (s *Sheet) drawLegend(dst render.Surface, d render.Drawn, k float64) float64 {
 	p := s.Layout.Panel
 	x, y := p.X+4*k, p.Y+9*k
-	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: "CHÚ GIẢI", Size: 4 * k, Bold: true, Color: black, Align: render.Center})
+	dst.Text(render.Text{X: p.X + p.W/2, Y: y, S: s.word("CHÚ GIẢI"), Size: 4 * k, Bold: true, Color: black, Align: render.Center})
 	y += 4 * k
 	sw, sh, row, size := 12*k, 5*k, 6.5*k, 2.6*k
 	line := func(draw func(y float64), label string) {
@@ -441,10 +446,10 @@ func (s *Sheet) drawLegend(dst render.Surface, d render.Drawn, k float64) float6
 			dst.Fill(r, c.RGB)
 			dst.Stroke(r, render.Pen{Color: render.OutlineColor, Width: 0.2})
 			dst.Text(render.Text{X: x + sw/2, Y: y + sh - 1.3*k, S: c.Code, Size: 2.2 * k, Bold: true, Color: render.Contrast(c.RGB), Align: render.Center})
-		}, fitText(dst, c.NameVI, size, p.W-sw-11*k))
+		}, fitText(dst, s.className(c), size, p.W-sw-11*k))
 	}
 	if d.Unknown {
-		line(func(y float64) { dst.Fill(render.Rect(x, y, sw, sh), render.UnknownFill) }, "Loại đất chưa có trong danh mục")
+		line(func(y float64) { dst.Fill(render.Rect(x, y, sw, sh), render.UnknownFill) }, s.word("Loại đất chưa có trong danh mục"))
 	}
 	stage := map[string]string{landuse.Existing: "Ranh giới lô hiện trạng (HT)", landuse.FirstPhase: "Ranh giới lô quy hoạch đợt đầu (QHDD)", landuse.LongTerm: "Ranh giới lô quy hoạch dài hạn (QHDH)"}
 	for _, st := range landuse.Stages {
@@ -457,25 +462,26 @@ func (s *Sheet) drawLegend(dst render.Surface, d render.Drawn, k float64) float6
 		}
 		line(func(y float64) {
 			dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.Pen{Color: render.OutlineColor, Width: o.WidthMM, Dash: o.Dash})
-		}, stage[st])
+		}, s.word(stage[st]))
 	}
 	if len(s.Map.Boundary) > 0 {
-		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.BoundaryPen) }, "Ranh giới quy hoạch")
+		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.BoundaryPen) }, s.word("Ranh giới quy hoạch"))
 	}
 	if len(s.Map.Highlight) > 0 {
-		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.HighlightPen) }, "Ranh giới khu vực điều chỉnh")
+		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.HighlightPen) }, s.word("Ranh giới khu vực điều chỉnh"))
 	}
 	if len(s.Map.Lines) > 0 {
-		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.LinePen) }, "Tim đường giao thông")
+		line(func(y float64) { dst.Stroke(render.Line(x, y+sh/2, x+sw, y+sh/2), render.LinePen) }, s.word("Tim đường giao thông"))
 	}
 	if s.Map.Labels {
 		line(func(y float64) {
 			dst.Text(render.Text{X: x + sw/2, Y: y + sh/2 - 0.2*k, S: "CN-03", Size: 2.2 * k, Bold: true, Color: black, Align: render.Center})
-			dst.Text(render.Text{X: x + sw/2, Y: y + sh + 0.6*k, S: "1,25 ha", Size: 2 * k, Color: black, Align: render.Center})
-		}, "Ký hiệu lô đất, diện tích")
+			dst.Text(render.Text{X: x + sw/2, Y: y + sh + 0.6*k, S: s.num(1.25, 2) + " ha", Size: 2 * k, Color: black, Align: render.Center})
+		}, s.word("Ký hiệu lô đất, diện tích"))
 		line(func(y float64) {
-			dst.Text(render.Text{X: x + sw/2, Y: y + sh - 1.2*k, S: "MĐ · T · HS", Size: 1.8 * k, Color: black, Align: render.Center})
-		}, fitText(dst, "Mật độ xây dựng · tầng cao · hệ số sử dụng đất", size, p.W-sw-11*k))
+			d, st, far := render.Abbreviations(s.lang())
+			dst.Text(render.Text{X: x + sw/2, Y: y + sh - 1.2*k, S: d + " · " + st + " · " + far, Size: 1.8 * k, Color: black, Align: render.Center})
+		}, fitText(dst, s.word("Mật độ xây dựng · tầng cao · hệ số sử dụng đất"), size, p.W-sw-11*k))
 	}
 	dst.Stroke(render.Line(p.X, y, p.Right(), y), render.Pen{Color: black, Width: 0.35})
 	return y + 2*k
@@ -519,7 +525,7 @@ func wrap(dst render.Surface, s string, size float64, bold bool, w float64) []st
 func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 	p := s.Layout.Panel
 	x := p.X + (p.W-size)/2
-	dst.Text(render.Text{X: p.X + p.W/2, Y: y - 1.5*k, S: "SƠ ĐỒ VỊ TRÍ", Size: 3 * k, Bold: true, Color: black, Align: render.Center})
+	dst.Text(render.Text{X: p.X + p.W/2, Y: y - 1.5*k, S: s.word("SƠ ĐỒ VỊ TRÍ"), Size: 3 * k, Bold: true, Color: black, Align: render.Center})
 	dst.Stroke(render.Rect(x, y, size, size), render.Pen{Color: black, Width: 0.25})
 	var b orb.Bound
 	first := true
@@ -588,7 +594,7 @@ func (s *Sheet) rows(dst render.Surface, k float64) []tbRow {
 	t := s.Title
 	w := s.Layout.Panel.W - 6*k
 	mk := func(label, value string, bold bool, size float64) tbRow {
-		return tbRow{label, wrap(dst, value, size*k, bold, w), bold, size, black}
+		return tbRow{s.word(label), wrap(dst, value, size*k, bold, w), bold, size, black}
 	}
 	var r []tbRow
 	r = append(r,
@@ -604,7 +610,7 @@ func (s *Sheet) rows(dst render.Surface, k float64) []tbRow {
 	if t.DecisionNo != "" {
 		d := t.DecisionNo
 		if t.DecisionDate != "" {
-			d += " ngày " + t.DecisionDate
+			d += " " + s.word("ngày") + " " + t.DecisionDate
 		}
 		r = append(r, mk("QUYẾT ĐỊNH PHÊ DUYỆT", d, false, tbValue))
 	}
@@ -664,13 +670,13 @@ func (s *Sheet) drawTitleBlock(dst render.Surface, y, k float64) {
 	cell := (tbLabel + tbValue*1.3 + 2*tbPad) * k
 	mid := p.X + p.W/2
 	pairs := [][4]string{
-		{"KÝ HIỆU BẢN VẼ", t.DrawingNo, "TỶ LỆ", s.Layout.ScaleText()},
+		{"KÝ HIỆU BẢN VẼ", t.DrawingNo, "TỶ LỆ", s.Layout.ScaleTextIn(s.Lang)},
 		{"CHỦ NHIỆM ĐỒ ÁN", t.Lead, "THIẾT KẾ", t.Designer},
 		{"KIỂM TRA", t.Checker, "NGÀY", t.Date},
 	}
 	for _, pr := range pairs {
 		for i, cx := range []float64{p.X, mid} {
-			label(cx+3*k, y, pr[2*i])
+			label(cx+3*k, y, s.word(pr[2*i]))
 			v := fitText(dst, pr[2*i+1], tbValue*k, p.W/2-6*k)
 			dst.Text(render.Text{X: cx + p.W/4, Y: y + cell - tbPad*k - 0.4*k, S: v, Size: tbValue * k, Bold: i == 1 && pr[2] == "TỶ LỆ", Color: black, Align: render.Center})
 		}
@@ -708,6 +714,9 @@ func (s *Sheet) drawBalance(dst render.Surface, bal *diff.Balance, title string,
 		cols = []float64{0.1, 0.25, 0.4, 0.25}
 		head = []string{"STT", "Ký hiệu", "Diện tích (ha)", "%"}
 	}
+	for i := range head {
+		head[i] = s.word(head[i])
+	}
 	w := p.W - 6*k
 	cellRow := func(vals []string, bold bool) {
 		x := p.X + 3*k
@@ -722,22 +731,20 @@ func (s *Sheet) drawBalance(dst render.Surface, bal *diff.Balance, title string,
 	cellRow(head, true)
 	for i, r := range b.Rows {
 		if y+3*row > bottom && i < len(b.Rows)-1 {
-			dst.Text(render.Text{X: p.X + 3*k, Y: y + row - 1*k, S: fmt.Sprintf("… và %d loại đất khác", len(b.Rows)-i), Size: size, Color: grey})
+			dst.Text(render.Text{X: p.X + 3*k, Y: y + row - 1*k, S: fmt.Sprintf(s.word("… và %d loại đất khác"), len(b.Rows)-i), Size: size, Color: grey})
 			y += row
 			break
 		}
-		vals := []string{fmt.Sprint(i + 1), r.Code, gis.FormatVN(r.Ha, 2), gis.FormatVN(r.Percent, 2)}
+		vals := []string{fmt.Sprint(i + 1), r.Code, s.num(r.Ha, 2), s.num(r.Percent, 2)}
 		if b.HasBefore {
-			vals = []string{fmt.Sprint(i + 1), r.Code, gis.FormatVN(r.BeforeHa, 2), gis.FormatVN(r.Ha, 2), signed(r.ChangeHa)}
+			vals = []string{fmt.Sprint(i + 1), r.Code, s.num(r.BeforeHa, 2), s.num(r.Ha, 2), gis.Signed(r.ChangeHa, 2, s.lang())}
 		}
 		cellRow(vals, false)
 	}
-	total := []string{"", "Tổng", gis.FormatVN(b.TotalHa, 2), "100"}
+	total := []string{"", s.word("Tổng"), s.num(b.TotalHa, 2), "100"}
 	if b.HasBefore {
-		total = []string{"", "Tổng", gis.FormatVN(b.BeforeTotalHa, 2), gis.FormatVN(b.TotalHa, 2), signed(b.TotalHa - b.BeforeTotalHa)}
+		total = []string{"", s.word("Tổng"), s.num(b.BeforeTotalHa, 2), s.num(b.TotalHa, 2), gis.Signed(b.TotalHa-b.BeforeTotalHa, 2, s.lang())}
 	}
 	cellRow(total, true)
 	return y + 2*k
 }
-
-func signed(v float64) string { return gis.Signed(v, 2, "vi") }
