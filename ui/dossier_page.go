@@ -46,7 +46,7 @@ type dossierPage struct {
 	OpenDoc   *widget.Button
 	SaveDoc   *widget.Button
 	Summary   *widget.Label
-	Balance   *widget.Table
+	Balance   *textTable
 	Compare   *widget.Button
 	Edit      *widget.Button // the draft on the map with the edit tools
 	ApplyFile *widget.Button // a file of changed lots recorded in the draft
@@ -159,20 +159,11 @@ func newDossierPage(id int64, cat *landuse.Catalogue) *dossierPage {
 	})
 	p.Summary = widget.NewLabel("")
 	p.Summary.Wrapping = fyne.TextWrapWord
-	p.Balance = widget.NewTable(func() (int, int) { return balanceSize(p.adjusted()) }, cellLabel,
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			r, _ := balanceSize(p.adjusted())
-			l.TextStyle.Bold = id.Row == 0 || id.Row == r-1
-			l.Alignment = fyne.TextAlignLeading
-			if id.Col >= 2 {
-				l.Alignment = fyne.TextAlignTrailing
-			}
-			l.SetText(balanceCell(p.adjusted(), p.cat, id.Row, id.Col))
-		})
-	for i, wd := range []float32{62, 220, 100, 100, 80} {
-		p.Balance.SetColumnWidth(i, wd)
-	}
+	// the balance fits its text as the compare panel's does (ui/fit.go)
+	p.Balance = newTextTable([]textColumn{{}, {Wrap: true}, {Right: true}, {Right: true}, {Right: true}}, true,
+		func() int { r, _ := balanceSize(p.adjusted()); return r },
+		func(row, col int) string { return balanceCell(p.adjusted(), p.cat, row, col) })
+	p.Balance.bold = func(row, _ int) bool { r, _ := balanceSize(p.adjusted()); return row == 0 || row == r-1 }
 	p.Compare = widget.NewButtonWithIcon(tr("Compare on the map"), theme.VisibilityIcon(), func() { call(p.OnCompare) })
 	p.Edit = widget.NewButtonWithIcon(tr("Edit on the map"), theme.DocumentCreateIcon(), func() { call(p.OnEdit) })
 	p.ApplyFile = widget.NewButtonWithIcon(tr("Apply a file of changes…"), theme.UploadIcon(), func() { call(p.OnApplyFile) })
@@ -203,7 +194,10 @@ func (p *dossierPage) CreateRenderer() fyne.WidgetRenderer {
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(p.Badge, p.Close), p.Title)
 	top := container.NewVBox(head, container.NewBorder(nil, nil, nil, container.NewVBox(p.Agencies), p.Facts), p.Deadline, p.Rule,
 		container.NewHScroll(p.Actions), p.Message)
-	return widget.NewSimpleRenderer(container.NewBorder(top, nil, nil, nil, p.Tabs))
+	// The page scrolls as a whole when the window is too low for its head
+	// and the tallest tab (the conflicts' form): it never makes the window
+	// grow past a 1024×640 screen.
+	return widget.NewSimpleRenderer(container.NewVScroll(container.NewBorder(top, nil, nil, nil, p.Tabs)))
 }
 
 // Page is what the page shows, nil while it loads.
@@ -242,7 +236,7 @@ func (p *dossierPage) Display(pg *plan.Page, now time.Time, writable bool) {
 	p.Docs.UnselectAll()
 	p.Docs.Refresh()
 	p.Summary.SetText(p.summaryText())
-	p.Balance.Refresh()
+	p.Balance.Update()
 	p.Conflicts.SetLots(pg.Conflicts, pg.Plan.CurrentVersion)
 	if len(pg.Conflicts) > 0 {
 		p.Tabs.Items[conflictsTab].Text = tr("Conflicts") + " ⚠ " + num(float64(len(pg.Conflicts)), 0)

@@ -131,6 +131,11 @@ type Window struct {
 	syncing bool
 	shown   view
 	framed  bool // the first frame of a plan was reported
+	// sized is the size asked for at the start, applied again once the
+	// first plan is shown: till then the start page may stand over the map
+	// and widen the window past it (the driver grows a window to its
+	// content's minimum and never shrinks it back).
+	sized fyne.Size
 }
 
 // view is what the window shows: a state of a plan, or a comparison.
@@ -169,6 +174,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 		size = o.Size
 	}
 	w.Resize(size)
+	w.sized = size
 	w.SetOnClosed(func() {
 		w.tasks.Cancel()
 		w.savePanels()
@@ -455,6 +461,12 @@ func (w *Window) show(v view) {
 	} else {
 		w.Compare.ShowState(v.state, w.Browser.Versions(v.state.Plan.Code))
 		w.SideBySide(nil)
+	}
+	if w.sized != (fyne.Size{}) {
+		if w.Canvas().Size() != w.sized {
+			w.Resize(w.sized)
+		}
+		w.sized = fyne.Size{}
 	}
 	if w.opts.OnShown != nil {
 		w.opts.OnShown(v.state)

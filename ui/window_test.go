@@ -504,6 +504,8 @@ func TestWindowRemembersPanelsAndFitsSmallScreens(t *testing.T) {
 		}
 	}
 	fits("a plan")
+	w.OpenDossier(2)
+	fits("a dossier's page")
 	w.Edit(3)
 	fits("editing a dossier")
 	w.panels[0].Offset, w.panels[1].Offset = 0.31, 0.62
