@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"strings"
 
@@ -61,6 +62,16 @@ func usageErr(format string, args ...any) error {
 }
 
 func main() {
+	// QUYHOACH_CPUPROFILE=FILE writes a CPU profile of the run (go tool
+	// pprof): for finding where a command spends its time at scale.
+	if path := os.Getenv("QUYHOACH_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			code := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -554,8 +554,21 @@ func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 	// A boundary is filled and outlined; many lots (a plan without a
 	// boundary) are only filled, so they read as one shape.
 	outline := len(s.Plan) <= 50
+	// A lot smaller than insetDot on the inset is drawn as its bounding
+	// box, all such boxes in one fill: at a province's size the inset is
+	// thousands of specks, and their twenty vertices each would make most
+	// of the page's content for nothing a reader can see.
+	var specks render.Path
+	specks.Closed = true
 	for _, f := range s.Plan {
 		if f.Geometry != nil {
+			if _, poly := f.Geometry.(orb.Polygon); poly && !outline {
+				if fb := f.Geometry.Bound(); (fb.Max[0]-fb.Min[0])*a.K < insetDot && (fb.Max[1]-fb.Min[1])*a.K < insetDot {
+					lo, hi := a.Apply(fb.Min), a.Apply(fb.Max)
+					specks.Subpaths = append(specks.Subpaths, []render.Vec{{X: lo.X, Y: lo.Y}, {X: hi.X, Y: lo.Y}, {X: hi.X, Y: hi.Y}, {X: lo.X, Y: hi.Y}})
+					continue
+				}
+			}
 			pa := render.PathOf(f.Geometry, a)
 			if pa.Closed {
 				dst.Fill(pa, color.NRGBA{0xdd, 0xd3, 0xb5, 0xff})
@@ -565,6 +578,9 @@ func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 			}
 		}
 	}
+	if len(specks.Subpaths) > 0 {
+		dst.Fill(specks, color.NRGBA{0xdd, 0xd3, 0xb5, 0xff})
+	}
 	for _, f := range s.Map.Highlight {
 		if f.Geometry != nil {
 			dst.Fill(render.PathOf(f.Geometry, a), render.HighlightColor)
@@ -573,6 +589,10 @@ func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 	dst.Stroke(render.PathOf(ext, a), render.Pen{Color: red, Width: 0.5})
 	dst.Unclip()
 }
+
+// insetDot is the size (mm) below which a lot on the location inset is
+// drawn as its bounding box.
+const insetDot = 0.5
 
 // title block rows: label height and value size, in mm at k = 1.
 const (

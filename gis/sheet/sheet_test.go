@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -378,5 +379,57 @@ func TestEveryGeometry(t *testing.T) {
 	d.Catalogue = nil // every lot then is of an unknown class
 	if err := d.Write(io.Discard); err != nil {
 		t.Fatalf("without a catalogue: %v", err)
+	}
+}
+
+// countFills is a Surface drawing nowhere that counts fills and their
+// vertices.
+type countFills struct {
+	fills, vertices int
+}
+
+func (c *countFills) Stroke(render.Path, render.Pen) {}
+func (c *countFills) Text(render.Text)               {}
+func (c *countFills) TextWidth(s string, size float64, _ bool) float64 {
+	return float64(len(s)) * size / 2
+}
+func (c *countFills) Clip(x, y, w, h float64) {}
+func (c *countFills) Unclip()                 {}
+
+func (c *countFills) Fill(p render.Path, _ color.NRGBA) {
+	c.fills++
+	for _, s := range p.Subpaths {
+		c.vertices += len(s)
+	}
+}
+
+// TestInsetSpecks: on the location inset, lots too small to see are drawn
+// as their boxes in one fill, not as thousands of 20-vertex shapes; lots
+// the inset shows at a readable size keep their outline.
+func TestInsetSpecks(t *testing.T) {
+	l, err := New(Options{Paper: "A3", Scale: 2000}, orb.Point{444100, 2430100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inset := func(plan []gis.Feature) *countFills {
+		c := &countFills{}
+		s := Sheet{Layout: l, Plan: plan}
+		s.drawInset(c, 100, 60, 1)
+		return c
+	}
+	// 200 × 200 lots of 20 m: 4 km across on a 60 mm inset, each 0.3 mm
+	many := blocks(orb.Point{442000, 2428000}, 200, 200, 20, []string{"CN", "ODT"}, 1)
+	c := inset(many)
+	if c.fills > 2 || c.vertices != 4*len(many) {
+		t.Errorf("%d lots drawn in %d fills of %d vertices, want one fill of their %d boxes", len(many), c.fills, c.vertices, 4*len(many))
+	}
+	// 3 × 3 lots of 400 m: each ~4 mm on the inset, drawn as themselves
+	few := blocks(orb.Point{442000, 2428000}, 3, 3, 400, []string{"CN"}, 1)
+	want := 0
+	for _, f := range few {
+		want += len(f.Geometry.(orb.Polygon)[0])
+	}
+	if c := inset(few); c.fills != len(few) || c.vertices != want {
+		t.Errorf("%d large lots drawn in %d fills of %d vertices, want %d of %d", len(few), c.fills, c.vertices, len(few), want)
 	}
 }
