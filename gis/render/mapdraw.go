@@ -3,6 +3,7 @@ package render
 import (
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -72,8 +73,14 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 			continue
 		}
 		st := sym.Lot(*f)
-		lots = append(lots, lot{f, p, st, 0})
 		s.Fill(p, st.Fill)
+		if !m.Labels || !holdsLabel(p, fr.MM) {
+			// too small for the smallest label: its path is made again
+			// for its outline rather than kept (a million lots' paths
+			// would be most of a province sheet's memory)
+			p = Path{}
+		}
+		lots = append(lots, lot{f, p, st, 0})
 		if st.Known {
 			seen[st.Class.Code] = true
 		} else {
@@ -82,7 +89,11 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 		d.Stages[st.Stage] = true
 	}
 	for _, l := range lots {
-		s.Stroke(l.path, l.style.Outline.scaled(fr.MM))
+		p := l.path
+		if p.Subpaths == nil {
+			p = PathOf(l.f.Geometry, fr.To)
+		}
+		s.Stroke(p, l.style.Outline.scaled(fr.MM))
 	}
 	d.Lots = len(lots)
 	stroke := func(fs []gis.Feature, pen Pen) {
@@ -106,7 +117,9 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 	if !m.Labels {
 		return d
 	}
-	// Labels: the largest lots choose first.
+	// Labels: the largest lots choose first; lots without room for one
+	// are not tried.
+	lots = slices.DeleteFunc(lots, func(l lot) bool { return l.path.Subpaths == nil })
 	for i := range lots {
 		lots[i].area = gis.Area(lots[i].f.Geometry)
 	}
@@ -125,6 +138,17 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 		}
 	}
 	return d
+}
+
+// holdsLabel tells whether the box around p has room for one line of the
+// smallest label size with its padding (placeLabel's measure): a lot
+// without it is never labelled, so its label is not even written.
+func holdsLabel(p Path, mm float64) bool {
+	x0, y0, x1, y1 := bounds(p.Subpaths)
+	em := labelSizes[len(labelSizes)-1] * mm
+	pad := 0.3 * mm
+	// one line of any width > 0: the narrowest code is a single letter
+	return x1-x0 > 2*pad && y1-y0 >= em*1.15+2*pad-1e-9
 }
 
 // box is an axis-aligned rectangle on the surface.

@@ -299,3 +299,32 @@ func TestPDFPagesStartSolid(t *testing.T) {
 		t.Fatalf("page 2 does not reset the dash before stroking:\n%s", second)
 	}
 }
+
+// TestSmallestLabelledLot: holdsLabel, which spares DrawMap the labels of
+// lots too small for one, never turns away a lot placeLabel would label:
+// lots of a single-letter code from well below to above the smallest
+// label's height are labelled exactly when placeLabel alone labels them.
+func TestSmallestLabelledLot(t *testing.T) {
+	cat, _ := landuse.Parse(assets.LandUse)
+	const mm = 4 // surface units per mm; 1 m of ground is 1 unit
+	labelled := 0
+	for h := 4.0; h <= 12; h += 0.25 {
+		lot := gis.Feature{Geometry: orb.Polygon{{{0, 0}, {60, 0}, {60, h}, {0, h}, {0, 0}}}, Properties: map[string]any{"maDoiTuong": "A", "phanLoai": "CN"}}
+		fr := Frame{To: Affine{Origin: orb.Point{0, 100}, K: 1}, MM: mm, Extent: orb.Bound{Min: orb.Point{-10, -10}, Max: orb.Point{100, 100}}}
+		d := DrawMap(newRecord(t, 120, 120), fr, Symbology{Catalogue: cat}, Map{Lots: []gis.Feature{lot}, Labels: true})
+		p := PathOf(lot.Geometry, fr.To)
+		pl := newPlacer(fr.MM * 20)
+		pl.within = box{-1e9, -1e9, 1e9, 1e9}
+		want := 0
+		if placeLabel(newRecord(t, 120, 120), pl, mm, p, LotLabel(lot, gis.Area(lot.Geometry), "vi"), UnknownFill) {
+			want = 1
+		}
+		if d.Labels != want {
+			t.Errorf("a lot %.2f mm high: %d labels, placeLabel alone gives %d", h/mm, d.Labels, want)
+		}
+		labelled += want
+	}
+	if labelled == 0 || labelled == 33 {
+		t.Fatalf("%d of 33 heights labelled: the threshold is not crossed", labelled)
+	}
+}
