@@ -21,6 +21,11 @@ const Mode os.FileMode = 0o644
 // close f. The path is taken literally: '#', '?', spaces and Vietnamese
 // letters are part of the name, never URI syntax. On error the folder is as
 // it was, apart from an existing file at path being kept unchanged.
+//
+// The temporary file is locked while it is written (where the system has
+// file locks): a write of the same path later, in this process or another,
+// removes the temporary files no live write holds — those of runs killed or
+// crashed — and leaves those of writes still going on.
 func Write(path string, write func(f *os.File) error) (err error) {
 	dir, base := filepath.Split(path)
 	if base == "" {
@@ -35,12 +40,16 @@ func Write(path string, write func(f *os.File) error) (err error) {
 		return err
 	}
 	name := tmp.Name()
+	closed := false
 	defer func() {
-		if err != nil {
+		if !closed {
 			tmp.Close()
+		}
+		if err != nil {
 			os.Remove(name)
 		}
 	}()
+	lock(tmp)
 	if err = tmp.Chmod(Mode); err != nil {
 		return err
 	}
@@ -50,6 +59,15 @@ func Write(path string, write func(f *os.File) error) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
+	if renameOpen { // the lock is held until the file has its name
+		if err = os.Rename(name, path); err != nil {
+			return err
+		}
+		closed = true
+		tmp.Close() // the data is on disk (Sync): nothing more to report
+		return nil
+	}
+	closed = true
 	if err = tmp.Close(); err != nil {
 		return err
 	}
@@ -57,16 +75,39 @@ func Write(path string, write func(f *os.File) error) (err error) {
 }
 
 // staleAfter is how old a temporary file of a write must be to count as the
-// leftover of a killed run rather than a write still going on.
-const staleAfter = time.Hour
+// leftover of a killed run whatever its lock says (a system without file
+// locks); graceAfter how old an unlocked one must be, so that a write that
+// has created its file and not yet locked it keeps it.
+const (
+	staleAfter = time.Hour
+	graceAfter = time.Second
+)
 
 // cleanLeftovers removes what killed writes of the same file left: their
 // temporary files and the journal files SQLite kept beside them.
 func cleanLeftovers(dir, base string) {
 	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".*.tmp*"))
+	live := map[string]bool{} // temporary files a write holds
+	var sides []string
 	for _, m := range matches {
-		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter {
+		fi, err := os.Lstat(m)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if !strings.HasSuffix(m, ".tmp") { // a journal beside a temporary file
+			sides = append(sides, m)
+			continue
+		}
+		age := time.Since(fi.ModTime())
+		if age > staleAfter || age > graceAfter && !held(m) {
 			os.Remove(m)
+			continue
+		}
+		live[m] = true
+	}
+	for _, m := range sides {
+		if main := m[:strings.LastIndex(m, ".tmp")+len(".tmp")]; !live[main] {
+			os.Remove(m) // its temporary file is gone, or just went
 		}
 	}
 }

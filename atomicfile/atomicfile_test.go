@@ -1,10 +1,15 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -83,5 +88,90 @@ func TestLeftoversOfKilledRunsAreCleaned(t *testing.T) {
 	}
 	if got := strings.Join(names, "|"); got != ".lô [1]*.gpkg.456.tmp|.other.gpkg.1.tmp|lô [1]*.gpkg" {
 		t.Fatalf("left: %s", got)
+	}
+}
+
+// childEnv names the file the child of TestKilledWriteIsCleanedAtOnce writes.
+const childEnv = "ATOMICFILE_TEST_CHILD"
+
+// TestKilledWriteIsCleanedAtOnce kills a process in the middle of a write
+// (SIGKILL: no deferred code runs) and writes the same file again: the
+// killed run's temporary file goes at once, not an hour later, since no
+// live process holds its lock.
+func TestKilledWriteIsCleanedAtOnce(t *testing.T) {
+	if runtime.GOOS == "windows" || os.Getenv(childEnv) != "" {
+		t.Skip("unix file locks; or in the child")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lots.geojson")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteChild$")
+	cmd.Env = append(os.Environ(), childEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if line, _ := bufio.NewReader(out).ReadString('\n'); line != "writing\n" {
+		cmd.Process.Kill()
+		t.Fatalf("child said %q", line)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	left, _ := filepath.Glob(filepath.Join(dir, ".lots.geojson.*.tmp"))
+	if len(left) != 1 {
+		t.Fatalf("the killed write left %v, want its temporary file", left)
+	}
+	past := time.Now().Add(-2 * graceAfter) // older than a file being created, far from an hour
+	os.Chtimes(left[0], past, past)
+	if err := Write(path, func(f *os.File) error { _, err := f.WriteString("whole"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "lots.geojson" {
+		t.Fatalf("folder holds %v, want only lots.geojson", entries)
+	}
+}
+
+// TestWriteChild is the child of TestKilledWriteIsCleanedAtOnce: it writes
+// half a file and waits to be killed.
+func TestWriteChild(t *testing.T) {
+	path := os.Getenv(childEnv)
+	if path == "" {
+		t.Skip("runs only as the child of TestKilledWriteIsCleanedAtOnce")
+	}
+	Write(path, func(f *os.File) error {
+		f.WriteString(`{"type":"FeatureCollection","features":[`)
+		fmt.Println("writing")
+		time.Sleep(time.Minute)
+		return nil
+	})
+	t.Fatal("not killed")
+}
+
+// TestLiveWriteKeepsItsFile: a write of a path while another write of it
+// is under way (a long export, the same file exported again) leaves the
+// other's temporary file alone, however old, up to staleAfter.
+func TestLiveWriteKeepsItsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.gpkg")
+	err := Write(path, func(outer *os.File) error {
+		past := time.Now().Add(-time.Minute)
+		os.Chtimes(outer.Name(), past, past)
+		if err := Write(path, func(f *os.File) error { _, err := f.WriteString("inner"); return err }); err != nil {
+			return err
+		}
+		if _, err := os.Stat(outer.Name()); err != nil {
+			return fmt.Errorf("the write under way lost its file: %v", err)
+		}
+		_, err := outer.WriteString("outer")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "outer" {
+		t.Fatalf("file holds %q, want the last write's", b)
 	}
 }

@@ -104,6 +104,9 @@ func Export(ctx context.Context, src Source, req ExportRequest) error {
 	if err != nil {
 		return err
 	}
+	if done, err := exportStreamed(ctx, src, req, format, target); done {
+		return err
+	}
 	snap, err := exportSnapshot(ctx, src, req)
 	if err != nil {
 		return err

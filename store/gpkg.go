@@ -40,7 +40,36 @@ func WriteGeoPackage(ctx context.Context, path string, layers []gis.Layer, c crs
 
 // writeGPKG fills the empty file at path (SQLite opens it by name).
 func writeGPKG(ctx context.Context, path string, layers []gis.Layer, srs gpkg.SRS) error {
-	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=journal_mode(DELETE)")
+	return fillGPKG(ctx, path, srs, func(g *gpkgFile) error {
+		for _, l := range layers {
+			cols, geom := columnKinds{}, geometryKind{}
+			for _, f := range l.Features {
+				cols.add(f.Properties)
+				geom.add(f.Geometry)
+			}
+			err := g.layer(ctx, l.Name, cols.columns(), geom.columnType(), func(t *gpkgTable) error {
+				return t.add(ctx, l.Features)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// gpkgFile is a GeoPackage being written, in one transaction.
+type gpkgFile struct {
+	tx    *sql.Tx
+	srsID int
+}
+
+// fillGPKG makes the empty file at path a GeoPackage in srs: its tables,
+// then what fill writes with g.layer, in one transaction. The file is a
+// temporary one (atomicfile), renamed into place only once whole: it needs
+// no journal and no sync of its own.
+func fillGPKG(ctx context.Context, path string, srs gpkg.SRS, fill func(g *gpkgFile) error) error {
+	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-16384)")
 	if err != nil {
 		return err
 	}
@@ -80,10 +109,8 @@ func writeGPKG(ctx context.Context, path string, layers []gis.Layer, srs gpkg.SR
 			return err
 		}
 	}
-	for _, l := range layers {
-		if err := writeGPKGLayer(ctx, tx, l, srs.ID); err != nil {
-			return fmt.Errorf("layer %s: %w", l.Name, err)
-		}
+	if err := fill(&gpkgFile{tx: tx, srsID: srs.ID}); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -91,81 +118,166 @@ func writeGPKG(ctx context.Context, path string, layers []gis.Layer, srs gpkg.SR
 // gpkgColumn is a property written as a column.
 type gpkgColumn struct{ key, name, kind string }
 
-func writeGPKGLayer(ctx context.Context, tx *sql.Tx, l gis.Layer, srsID int) error {
-	cols := gpkgColumns(l.Features)
-	defs := []string{`fid INTEGER PRIMARY KEY AUTOINCREMENT`, `geom ` + gpkgGeometryType(l.Features), `feature_id TEXT`}
-	for _, c := range cols {
+// gpkgTable is a layer's feature table being filled.
+type gpkgTable struct {
+	g        *gpkgFile
+	cols     []gpkgColumn
+	insert   string    // INSERT … VALUES without the rows
+	row      string    // one row's placeholders
+	group    int       // rows per INSERT
+	stmt     *sql.Stmt // for a whole group
+	extent   orb.Bound
+	features int // written so far: the index errors name
+	blobs    [][]byte
+	args     []any
+}
+
+// layer writes the feature table of a layer whose columns and geometry
+// type are known beforehand: created, filled by fill with t.add, then
+// registered in gpkg_contents with its extent.
+func (g *gpkgFile) layer(ctx context.Context, name string, cols []gpkgColumn, geomType string, fill func(t *gpkgTable) error) error {
+	t := &gpkgTable{g: g, cols: cols}
+	err := t.create(ctx, name, geomType)
+	if err == nil {
+		err = fill(t)
+	}
+	if t.stmt != nil {
+		t.stmt.Close()
+	}
+	if err == nil {
+		err = t.register(ctx, name, geomType)
+	}
+	if err != nil {
+		return fmt.Errorf("layer %s: %w", name, err)
+	}
+	return nil
+}
+
+func (t *gpkgTable) create(ctx context.Context, name, geomType string) error {
+	defs := []string{`fid INTEGER PRIMARY KEY AUTOINCREMENT`, `geom ` + geomType, `feature_id TEXT`}
+	for _, c := range t.cols {
 		defs = append(defs, quoteIdent(c.name)+" "+c.kind)
 	}
-	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+quoteIdent(l.Name)+" ("+strings.Join(defs, ", ")+")"); err != nil {
+	if _, err := t.g.tx.ExecContext(ctx, "CREATE TABLE "+quoteIdent(name)+" ("+strings.Join(defs, ", ")+")"); err != nil {
 		return err
 	}
 	names := []string{"geom", "feature_id"}
-	for _, c := range cols {
+	for _, c := range t.cols {
 		names = append(names, quoteIdent(c.name))
 	}
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+quoteIdent(l.Name)+" ("+strings.Join(names, ", ")+") VALUES ("+placeholders(len(names), 1)+")")
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	var extent orb.Bound
-	for i, f := range l.Features {
-		g, err := gpkg.Encode(f.Geometry, srsID)
-		if err != nil {
-			return fmt.Errorf("feature %d: %w", i, err)
-		}
-		if f.Geometry != nil {
-			if extent == (orb.Bound{}) {
-				extent = f.Geometry.Bound()
-			} else {
-				extent = extent.Union(f.Geometry.Bound())
+	t.insert = "INSERT INTO " + quoteIdent(name) + " (" + strings.Join(names, ", ") + ") VALUES "
+	t.row = "(" + placeholders(len(names), 1) + ")"
+	// Many rows per statement: SQLite's work per statement, not per row,
+	// is what a GeoPackage of a million lots spends its time on.
+	t.group = max(1, min(64, 30000/len(names)))
+	return nil
+}
+
+// add writes features as the table's next rows (their geometry encoded on
+// all cores).
+func (t *gpkgTable) add(ctx context.Context, fs []gis.Feature) error {
+	t.blobs = slices.Grow(t.blobs[:0], len(fs))[:len(fs)]
+	errs := make([]error, len(fs))
+	parallel(len(fs), func(i int) { t.blobs[i], errs[i] = gpkg.Encode(fs[i].Geometry, t.g.srsID) })
+	for lo := 0; lo < len(fs); lo += t.group {
+		hi := min(lo+t.group, len(fs))
+		t.args = t.args[:0]
+		for i := lo; i < hi; i++ {
+			f := fs[i]
+			if errs[i] != nil {
+				return fmt.Errorf("feature %d: %w", t.features+i, errs[i])
+			}
+			if f.Geometry != nil {
+				b, ok := gpkg.EnvelopeOf(t.blobs[i]) // the Bound Encode wrote: not computed again
+				if !ok {
+					b = f.Geometry.Bound()
+				}
+				if t.extent == (orb.Bound{}) {
+					t.extent = b
+				} else {
+					t.extent = t.extent.Union(b)
+				}
+			}
+			t.args = append(t.args, t.blobs[i], f.ID)
+			for _, c := range t.cols {
+				t.args = append(t.args, gpkgValue(f.Properties[c.key], c.kind))
 			}
 		}
-		args := []any{g, f.ID}
-		for _, c := range cols {
-			args = append(args, gpkgValue(f.Properties[c.key], c.kind))
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("feature %d: %w", i, err)
+		if err := t.exec(ctx, hi-lo); err != nil {
+			return fmt.Errorf("features %d–%d: %w", t.features+lo, t.features+hi-1, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
-		VALUES (?, 'features', ?, ?, ?, ?, ?, ?)`, l.Name, l.Name, extent.Min[0], extent.Min[1], extent.Max[0], extent.Max[1], srsID); err != nil {
+	t.features += len(fs)
+	clear(t.blobs)
+	return nil
+}
+
+// exec inserts n rows of t.args.
+func (t *gpkgTable) exec(ctx context.Context, n int) error {
+	if n < t.group {
+		_, err := t.g.tx.ExecContext(ctx, t.insert+strings.TrimSuffix(strings.Repeat(t.row+",", n), ","), t.args...)
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, l.Name, gpkgGeometryType(l.Features), srsID)
+	if t.stmt == nil {
+		var err error
+		if t.stmt, err = t.g.tx.PrepareContext(ctx, t.insert+strings.TrimSuffix(strings.Repeat(t.row+",", n), ",")); err != nil {
+			return err
+		}
+	}
+	_, err := t.stmt.ExecContext(ctx, t.args...)
 	return err
 }
 
-// gpkgColumns chooses a column per property key: REAL when every value is
-// a number, BOOLEAN for booleans, TEXT otherwise (arrays and objects as JSON).
-func gpkgColumns(fs []gis.Feature) []gpkgColumn {
-	kinds := map[string]string{}
-	for _, f := range fs {
-		for k, v := range f.Properties {
-			var kind string
-			switch v.(type) {
-			case nil:
-				continue
-			case float64:
-				kind = "REAL"
-			case bool:
-				kind = "BOOLEAN"
-			default:
-				kind = "TEXT"
-			}
-			if prev, ok := kinds[k]; ok && prev != kind && prev != "" {
-				kind = "TEXT"
-			}
-			kinds[k] = kind
-		}
-		for k := range f.Properties {
-			if _, ok := kinds[k]; !ok {
-				kinds[k] = "" // only nulls so far
-			}
-		}
+// register records the filled table in gpkg_contents and
+// gpkg_geometry_columns.
+func (t *gpkgTable) register(ctx context.Context, name, geomType string) error {
+	if _, err := t.g.tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
+		VALUES (?, 'features', ?, ?, ?, ?, ?, ?)`, name, name, t.extent.Min[0], t.extent.Min[1], t.extent.Max[0], t.extent.Max[1], t.g.srsID); err != nil {
+		return err
 	}
+	_, err := t.g.tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, name, geomType, t.g.srsID)
+	return err
+}
+
+// columnKinds gathers the property keys of a layer's features and the
+// kinds of their values, a feature at a time, to choose a column per key:
+// REAL when every value is a number, BOOLEAN for booleans, TEXT otherwise
+// (arrays and objects as JSON).
+type columnKinds map[string]string
+
+// add counts the properties of one feature.
+func (kinds columnKinds) add(props map[string]any) {
+	for k, v := range props {
+		var kind string
+		switch v.(type) {
+		case nil:
+		case float64:
+			kind = "REAL"
+		case bool:
+			kind = "BOOLEAN"
+		default:
+			kind = "TEXT"
+		}
+		kinds.addKind(k, kind)
+	}
+}
+
+// addKind counts a value of kind ("" for null) under key.
+func (kinds columnKinds) addKind(key, kind string) {
+	prev, ok := kinds[key]
+	switch {
+	case !ok:
+		kinds[key] = kind
+	case kind == "": // only nulls so far, or a kind already
+	case prev != "" && prev != kind:
+		kinds[key] = "TEXT"
+	default:
+		kinds[key] = kind
+	}
+}
+
+// columns are the table's columns, by key.
+func (kinds columnKinds) columns() []gpkgColumn {
 	keys := make([]string, 0, len(kinds))
 	for k := range kinds {
 		keys = append(keys, k)
@@ -208,26 +320,37 @@ func gpkgValue(v any, kind string) any {
 	return string(b)
 }
 
-// gpkgGeometryType is the layer's geometry type name, GEOMETRY when mixed.
-func gpkgGeometryType(fs []gis.Feature) string {
-	name := ""
-	for _, f := range fs {
-		if f.Geometry == nil {
-			continue
-		}
-		n := strings.ToUpper(f.Geometry.GeoJSONType())
-		if n == "GEOMETRYCOLLECTION" {
-			n = "GEOMCOLLECTION"
-		}
-		if name != "" && name != n {
-			return "GEOMETRY"
-		}
-		name = n
+// geometryKind gathers the geometry types of a layer's features: the
+// geom column's type, GEOMETRY when mixed.
+type geometryKind struct {
+	name  string // the one type seen so far
+	mixed bool
+}
+
+func (k *geometryKind) add(g orb.Geometry) {
+	if g != nil {
+		k.addType(g.GeoJSONType())
 	}
-	if name == "" {
+}
+
+// addType counts a geometry of GeoJSON type typ.
+func (k *geometryKind) addType(typ string) {
+	n := strings.ToUpper(typ)
+	if n == "GEOMETRYCOLLECTION" {
+		n = "GEOMCOLLECTION"
+	}
+	if k.name != "" && k.name != n {
+		k.mixed = true
+	}
+	k.name = n
+}
+
+// columnType is the type of the geom column: GEOMETRY when mixed or none.
+func (k geometryKind) columnType() string {
+	if k.mixed || k.name == "" {
 		return "GEOMETRY"
 	}
-	return name
+	return k.name
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -52,15 +52,9 @@ func (s *Store) load(ctx context.Context, code string, number int, layers []stri
 
 // loadTx is load inside a transaction (a step that reads the plan it writes).
 func loadTx(ctx context.Context, tx querier, code string, number int, layers []string, inGrid bool) (*Snapshot, error) {
-	_, verID, err := versionID(ctx, tx, code, number)
-	if err != nil {
-		return nil, err
-	}
 	snap := &Snapshot{Lineage: map[string][]string{}}
-	if snap.Plan, err = planByCode(ctx, tx, code); err != nil {
-		return nil, err
-	}
-	if snap.Version, err = versionByID(ctx, tx, verID); err != nil {
+	verID, err := versionHead(ctx, tx, code, number, &snap.Plan, &snap.Version)
+	if err != nil {
 		return nil, err
 	}
 	q := `SELECT i.feature_id, l.name, b.geojson, b.hash, NULL FROM version_item i
@@ -127,6 +121,20 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 	return snap, lin.Err()
 }
 
+// versionHead finds version number (0: the current one) of plan code: its
+// row id, and the plan's and the version's records into p and v.
+func versionHead(ctx context.Context, q querier, code string, number int, p *Plan, v *Version) (int64, error) {
+	_, verID, err := versionID(ctx, q, code, number)
+	if err != nil {
+		return 0, err
+	}
+	if *p, err = planByCode(ctx, q, code); err != nil {
+		return 0, err
+	}
+	*v, err = versionByID(ctx, q, verID)
+	return verID, err
+}
+
 // decodeBodies checks and parses stored GeoJSON bodies on all cores; in
 // the grid, the geometry comes from the grid form (a body that has a
 // geometry must have one).
@@ -144,6 +152,7 @@ func decodeBodies(rows []loadedRow, inGrid bool) ([]gis.Feature, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var scratch []byte
 			for i := lo; i < hi; i++ {
 				if err := checkBody(rows[i].id, rows[i].text, rows[i].hash[:]); err != nil {
 					errs[w] = err
@@ -152,7 +161,11 @@ func decodeBodies(rows []loadedRow, inGrid bool) ([]gis.Feature, error) {
 				var f gis.Feature
 				var err error
 				if inGrid {
-					f, err = decodeGrid(rows[i].id, rows[i].text, rows[i].grid)
+					text := rows[i].text
+					if rows[i].grid != nil {
+						text = withoutGeometry(text, &scratch)
+					}
+					f, err = decodeGrid(rows[i].id, text, rows[i].grid)
 				} else {
 					f, err = parseBody(rows[i].id, rows[i].text)
 				}
@@ -171,6 +184,23 @@ func decodeBodies(rows []loadedRow, inGrid bool) ([]gis.Feature, error) {
 		}
 	}
 	return out, nil
+}
+
+// withoutGeometry is a checked canonical body with its geometry null, for
+// reading its properties when the geometry comes from the grid form: the
+// reader then has no coordinates to step over (most of a lot's text). Any
+// other text is returned as it is. The result may live in *scratch.
+func withoutGeometry(text []byte, scratch *[]byte) []byte {
+	_, props, ok := canonicalParts(text)
+	if !ok {
+		return text
+	}
+	b := append((*scratch)[:0], bodyStart...)
+	b = append(b, `null,"properties":`...)
+	b = append(b, props...)
+	b = append(b, '}')
+	*scratch = b
+	return b
 }
 
 // DamagedError is a stored body that does not match its sha256: what every

@@ -14,7 +14,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"quyhoach/gis"
-	"quyhoach/gis/crs"
 )
 
 // Write writes c as a FeatureCollection, one feature per line. Each feature's
@@ -24,40 +23,16 @@ import (
 // does, only when c.CRS is neither WGS84 nor zero. Write does not repair
 // geometry; a NaN or infinite number is an error.
 func Write(w io.Writer, c *Collection) error {
-	buf := make([]byte, 0, 64<<10)
-	buf = append(buf, `{"type":"FeatureCollection",`...)
-	var features []gis.Feature
-	if c != nil {
-		features = c.Features
-		if c.CRS != 0 && c.CRS != crs.WGS84 {
-			buf = append(buf, `"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::`...)
-			buf = strconv.AppendInt(buf, int64(c.CRS), 10)
-			buf = append(buf, `"}},`...)
+	if c == nil {
+		return NewWriter(w, 0).Close()
+	}
+	sw := NewWriter(w, c.CRS)
+	for _, f := range c.Features {
+		if err := sw.Feature(f); err != nil {
+			return err
 		}
 	}
-	buf = append(buf, "\n\"features\":["...)
-	for i, f := range features {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, '\n')
-		e := encoder{}
-		buf = e.feature(buf, f)
-		if e.err != nil {
-			return fmt.Errorf("geojson: write: feature %d: %w", i, e.err)
-		}
-		if len(buf) >= 60<<10 {
-			if _, err := w.Write(buf); err != nil {
-				return fmt.Errorf("geojson: write: %w", err)
-			}
-			buf = buf[:0]
-		}
-	}
-	buf = append(buf, "\n]}\n"...)
-	if _, err := w.Write(buf); err != nil {
-		return fmt.Errorf("geojson: write: %w", err)
-	}
-	return nil
+	return sw.Close()
 }
 
 // Canonical returns f as one deterministic, compact GeoJSON Feature, to be
@@ -268,6 +243,10 @@ func (e *encoder) coord(b []byte, v float64) []byte {
 		} else if math.Abs(r) < 1<<52 {
 			v = r / e.scale
 		}
+	} else if r := math.Round(v * 1e9); math.Abs(r) < 1e15 && r/1e9 == v {
+		// A whole number of 1e-9 (a coordinate read from a stored body):
+		// its shortest form is that decimal (see appendFixed), made faster.
+		return appendFixed(b, int64(r), 9)
 	}
 	if v == 0 {
 		v = 0 // no -0

@@ -57,6 +57,17 @@ func Encode(g orb.Geometry, srsID int) ([]byte, error) {
 	if g == nil {
 		return nil, nil
 	}
+	b := g.Bound()
+	out := make([]byte, 8+32, 8+32+wkbSize(g))
+	out[0], out[1], out[2] = 'G', 'P', 0
+	out[3] = 1<<1 | 1 // envelope [minx, maxx, miny, maxy]; little-endian
+	binary.LittleEndian.PutUint32(out[4:], uint32(int32(srsID)))
+	for i, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
+		binary.LittleEndian.PutUint64(out[8+8*i:], math.Float64bits(v))
+	}
+	if full, ok := appendWKB(out, g); ok {
+		return full, nil
+	}
 	t, err := toGeom(g)
 	if err != nil {
 		return nil, err
@@ -64,14 +75,6 @@ func Encode(g orb.Geometry, srsID int) ([]byte, error) {
 	body, err := wkb.Marshal(t, binary.LittleEndian)
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %w", err)
-	}
-	b := g.Bound()
-	out := make([]byte, 8+32, 8+32+len(body))
-	out[0], out[1], out[2] = 'G', 'P', 0
-	out[3] = 1<<1 | 1 // envelope [minx, maxx, miny, maxy]; little-endian
-	binary.LittleEndian.PutUint32(out[4:], uint32(int32(srsID)))
-	for i, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
-		binary.LittleEndian.PutUint64(out[8+8*i:], math.Float64bits(v))
 	}
 	return append(out, body...), nil
 }

@@ -1,0 +1,298 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+
+	"github.com/paulmach/orb/project"
+
+	"quyhoach/atomicfile"
+	"quyhoach/gis"
+	"quyhoach/gis/crs"
+	"quyhoach/gis/geojson"
+	"quyhoach/gis/gpkg"
+)
+
+// ExportGeoPackage writes layers (nil: every layer) of version number (0:
+// the current one) of plan code as a GeoPackage in c: VersionWalk.GeoPackage
+// over a walk of the version. Errors are those of the whole-version path.
+func (s *Store) ExportGeoPackage(ctx context.Context, path, code string, number int, layers []string, c crs.Code) error {
+	err := s.WalkVersion(ctx, code, number, layers, func(w *VersionWalk) error {
+		return w.GeoPackage(ctx, path, w.Layers, c)
+	})
+	err, _ = ReadError(err)
+	return err
+}
+
+// GeoPackage writes layers of the walked version (or proposal) as a
+// GeoPackage in c, the same file WriteGeoPackage makes of them loaded and
+// projected, but read a batch at a time: memory follows the batch, not the
+// plan. In the plan's grid (EPSG:9215, TT 16's delivery CRS) the geometry
+// is the stored grid form, neither parsed nor projected. Each table's
+// columns and geometry type come from a first pass over the layer's bodies
+// that reads only their properties' kinds and geometry type. An error in
+// reading the version is a walk's (ReadError).
+func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []string, c crs.Code) error {
+	p, err := crs.New(crs.WGS84, c) // refused in the order the whole-version path refuses
+	if err != nil {
+		return err
+	}
+	srs, err := gpkg.SRSOf(c)
+	if err != nil {
+		return err
+	}
+	var tr func(gis.Feature) gis.Feature // from WGS84 into c, when c is neither
+	if c != crs.WGS84 && c != crs.TM3LangSon {
+		tr = func(f gis.Feature) gis.Feature {
+			if f.Geometry != nil {
+				f.Geometry = project.Geometry(f.Geometry, p)
+			}
+			return f
+		}
+	}
+	err = atomicfile.Write(path, func(f *os.File) error {
+		return fillGPKG(ctx, f.Name(), srs, func(g *gpkgFile) error {
+			for _, name := range layers {
+				cols, geom, err := w.gpkgSchema(ctx, name)
+				if err != nil {
+					return err
+				}
+				err = g.layer(ctx, name, cols.columns(), geom.columnType(), func(t *gpkgTable) error {
+					return w.Features(ctx, name, c == crs.TM3LangSon, func(fs []gis.Feature) error {
+						if tr != nil {
+							for i := range fs {
+								fs[i] = tr(fs[i])
+							}
+						}
+						return t.add(ctx, fs)
+					})
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if _, read := ReadError(err); err == nil || read {
+		return err
+	}
+	return fmt.Errorf("store: geopackage %s: %w", path, err)
+}
+
+// gpkgSchema reads what a layer's table needs before its rows: the kinds
+// of every property and the geometry types, from the stored bodies (in any
+// order: neither depends on it). A body is not checked here; the rows'
+// pass checks each one.
+func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (columnKinds, geometryKind, error) {
+	cols, geom := columnKinds{}, geometryKind{}
+	p := w.proposal
+	if layerID, ok := w.layers[layer]; ok {
+		// By key, to learn on the way whether the rows' pass needs a sort.
+		rows, err := w.tx.QueryContext(ctx, `SELECT i.feature_id, i.seq, b.geojson FROM version_item i JOIN body b ON b.id = i.body_id
+			WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`, w.verID, layerID)
+		if err != nil {
+			return nil, geom, &walkError{wrap("load "+w.Plan.Code, err)}
+		}
+		defer rows.Close()
+		var seq seqOrder
+		var id, text sql.RawBytes
+		for rows.Next() {
+			var q int64
+			if err := rows.Scan(&id, &q, &text); err != nil {
+				return nil, geom, &walkError{wrap("load "+w.Plan.Code, err)}
+			}
+			seq.add(q)
+			if p != nil {
+				if i, changed := p.changes[string(id)]; changed {
+					if c := p.d.Changes[i]; c.Op == "modify" {
+						cols.add(c.Feature.Properties)
+						geom.add(c.Feature.Geometry)
+					}
+					continue
+				}
+			}
+			bodySchema(text, cols, &geom)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, geom, &walkError{wrap("load "+w.Plan.Code, err)}
+		}
+		w.ordered[layerID] = seq.inOrder()
+	}
+	if p != nil {
+		for _, i := range p.added[layer] {
+			cols.add(p.d.Changes[i].Feature.Properties)
+			geom.add(p.d.Changes[i].Feature.Geometry)
+		}
+	}
+	return cols, geom, nil
+}
+
+// bodySchema counts a stored body's property kinds and geometry type into
+// cols and geom. A canonical body (geojson.AppendCanonical: members type,
+// geometry, properties; no space; keys sorted) is read as text: the first
+// byte of a value tells its kind as the reader would decode it. Anything
+// else is parsed; an unreadable body counts nothing (its row is refused).
+func bodySchema(text []byte, cols columnKinds, geom *geometryKind) {
+	if typ, props, ok := canonicalParts(text); ok && scanKinds(props, cols) {
+		if typ != "" {
+			geom.addType(typ)
+		}
+		return
+	}
+	f, err := geojson.ParseFeature(text)
+	if err != nil {
+		return
+	}
+	cols.add(f.Properties)
+	geom.add(f.Geometry)
+}
+
+var (
+	bodyStart    = []byte(`{"type":"Feature","geometry":`)
+	geometryType = []byte(`{"type":"`)
+	propsMember  = []byte(`,"properties":`)
+)
+
+// canonicalParts finds a canonical body's geometry type ("" for null) and
+// its properties object; ok is false for any other text.
+func canonicalParts(text []byte) (typ string, props []byte, ok bool) {
+	rest, found := bytes.CutPrefix(text, bodyStart)
+	if !found {
+		return "", nil, false
+	}
+	switch {
+	case bytes.HasPrefix(rest, []byte("null,")):
+	case bytes.HasPrefix(rest, geometryType):
+		name := rest[len(geometryType):]
+		end := bytes.IndexByte(name, '"')
+		if end <= 0 {
+			return "", nil, false
+		}
+		typ = string(name[:end])
+	default:
+		return "", nil, false
+	}
+	// A geometry holds type names and numbers only: the first
+	// "properties": is the member. (Looked for from its quote, which a
+	// geometry has few of; its commas are everywhere.)
+	at := bytes.Index(rest, propsMember[1:])
+	if at < 1 || rest[at-1] != ',' || !bytes.HasSuffix(rest, []byte("}")) {
+		return "", nil, false
+	}
+	return typ, rest[at+len(propsMember)-1 : len(rest)-1], true
+}
+
+// scanKinds counts the kinds of the members of a canonical properties
+// object; false (nothing counted) when it is not one, or a key has an
+// escape: the caller parses the body instead.
+func scanKinds(obj []byte, cols columnKinds) bool {
+	type member struct{ key, kind string }
+	var found [32]member
+	ms := found[:0]
+	if len(obj) < 2 || obj[0] != '{' {
+		return false
+	}
+	i := 1
+	if obj[i] == '}' {
+		return i == len(obj)-1
+	}
+	for {
+		if i >= len(obj) || obj[i] != '"' {
+			return false
+		}
+		end := bytes.IndexByte(obj[i+1:], '"')
+		if end < 0 {
+			return false
+		}
+		key := obj[i+1 : i+1+end]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		i += end + 2
+		if i >= len(obj) || obj[i] != ':' {
+			return false
+		}
+		i++
+		if i >= len(obj) {
+			return false
+		}
+		var kind string
+		switch c := obj[i]; {
+		case c == '"' || c == '{' || c == '[':
+			kind = "TEXT"
+		case c == 't' || c == 'f':
+			kind = "BOOLEAN"
+		case c == 'n':
+		case c == '-' || c >= '0' && c <= '9':
+			kind = "REAL"
+		default:
+			return false
+		}
+		next := skipValue(obj, i)
+		if next < 0 || next >= len(obj) {
+			return false
+		}
+		ms = append(ms, member{string(key), kind})
+		i = next
+		if obj[i] == '}' {
+			if i != len(obj)-1 {
+				return false
+			}
+			break
+		}
+		if obj[i] != ',' {
+			return false
+		}
+		i++
+	}
+	for _, m := range ms {
+		cols.addKind(m.key, m.kind)
+	}
+	return true
+}
+
+// skipValue returns the index just past the JSON value at obj[i] (a
+// canonical one: no space), or -1.
+func skipValue(obj []byte, i int) int {
+	depth := 0
+	for i < len(obj) {
+		switch c := obj[i]; c {
+		case '"':
+			i++
+			for i < len(obj) && obj[i] != '"' {
+				if obj[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i >= len(obj) {
+				return -1
+			}
+			i++
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			i++
+		case ',':
+			if depth == 0 {
+				return i
+			}
+			i++
+		default:
+			i++
+		}
+		if depth == 0 && i < len(obj) && (obj[i] == ',' || obj[i] == '}') {
+			return i
+		}
+	}
+	return -1
+}
