@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{"dossier", "adjustment dossiers: create, apply, submit … approve, rebase, attach, extract, show, list", cmdDossier})
+	register(command{"dossier", "adjustment dossiers: create, apply, submit … approve, rebase, attach, extract, show, list, pack, unpack", cmdDossier})
 }
 
 const dossierUsage = `usage:
@@ -30,7 +30,9 @@ const dossierUsage = `usage:
   quyhoach dossier attach --dossier ID --kind KIND FILE
   quyhoach dossier extract --dossier ID --attachment N -o FILE
   quyhoach dossier show --dossier ID [--json]
-  quyhoach dossier list [--plan CODE] [--overdue] [--json]`
+  quyhoach dossier list [--plan CODE] [--overdue] [--json]
+  quyhoach dossier pack --dossier ID -o FILE [--by NAME] [--json]     (the dossier as one file for another store; a GeoPackage)
+  quyhoach dossier unpack FILE [--json]                               (take a package in: new dossier, new steps, or up to date)`
 
 // strList is a repeatable string flag.
 type strList []string

@@ -192,23 +192,17 @@ func cmdDiff(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if *asGeoJSON { // in WGS84 as stored: no trip through the grid
-		var snaps [2]*store.Snapshot
-		for i, r := range refs {
-			if snaps[i], _, err = plan.Load(ctx, st, *code, r); err != nil {
-				return err
-			}
-		}
-		return writeDiffGeoJSON(c, diff.Layers(layerOf(snaps[0], *layer), layerOf(snaps[1], *layer), diff.Lineage(snaps[1].Lineage)))
+	// Only the features whose items differ are read (plan.DiffLayer): the
+	// same result as diffing the whole layers. --geojson reads them in
+	// WGS84 as stored: no trip through the grid.
+	d, err := plan.DiffLayer(ctx, st, *code, refs[0], refs[1], *layer, !*asGeoJSON)
+	if err != nil {
+		return err
 	}
-	var states [2]*plan.State
-	for i, r := range refs {
-		if states[i], err = plan.Open(ctx, st, *code, r); err != nil {
-			return err
-		}
+	if *asGeoJSON {
+		return writeDiffGeoJSON(c, d.Diff)
 	}
-	from, to := states[0], states[1]
-	res := diff.Layers(from.Layer(*layer), to.Layer(*layer), diff.Lineage(to.Lineage))
+	res := d.Diff
 	if *asJSON {
 		type mod struct {
 			ID           string            `json:"id"`
@@ -224,9 +218,9 @@ func cmdDiff(ctx context.Context, c *cli, args []string) error {
 		for _, g := range res.Groups {
 			groups = append(groups, map[string]any{"kind": g.Kind, "parents": g.Parents, "children": g.Children})
 		}
-		return writeJSON(c, map[string]any{"from": from.Ref().String(), "to": to.Ref().String(), "added": nonNil(res.Added), "removed": nonNil(res.Removed), "modified": mods, "lineage": groups})
+		return writeJSON(c, map[string]any{"from": d.From.String(), "to": d.To.String(), "added": nonNil(res.Added), "removed": nonNil(res.Removed), "modified": mods, "lineage": groups})
 	}
-	fmt.Fprintf(c.stdout, "%s → %s of plan %s: %d added, %d removed, %d modified\n", from.Ref(), to.Ref(), *code, len(res.Added), len(res.Removed), len(res.Modified))
+	fmt.Fprintf(c.stdout, "%s → %s of plan %s: %d added, %d removed, %d modified\n", d.From, d.To, *code, len(res.Added), len(res.Removed), len(res.Modified))
 	for _, ch := range res.Changes {
 		line := fmt.Sprintf("  %-8s %-10s %s", ch.Kind, plan.LotCode(ch), ch.ID)
 		if ch.Geometry || ch.Kind != diff.Modified {
@@ -241,14 +235,6 @@ func cmdDiff(ctx context.Context, c *cli, args []string) error {
 	}
 	for _, g := range res.Groups {
 		fmt.Fprintf(c.stdout, "  lineage: %s\n", g)
-	}
-	return nil
-}
-
-// layerOf is a snapshot's named layer, nil when absent.
-func layerOf(s *store.Snapshot, name string) []gis.Feature {
-	if l := s.Layer(name); l != nil {
-		return l.Features
 	}
 	return nil
 }
@@ -287,37 +273,35 @@ func cmdBalance(ctx context.Context, c *cli, args []string) error {
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
+	if *sf.plan == "" {
+		return usageErr("need --plan")
+	}
 	cat, err := catalogue()
 	if err != nil {
 		return err
 	}
-	st, now, err := sf.open(ctx, c)
+	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	base := *against
-	if base == 0 && now.Dossier != nil {
-		base = now.Dossier.Base
+	// From the measures the store keeps per body (plan.BalanceOf): the
+	// figures of plan.Compare on the loaded states, without loading them.
+	b, err := plan.BalanceOf(ctx, st, *sf.plan, sf.ref(), *against, cat)
+	if err != nil {
+		return err
 	}
-	title := fmt.Sprintf("%s of plan %s", now.Ref(), *sf.plan)
-	var cmp *plan.Comparison
-	whole := plan.Balance(now, cat)
-	if base != 0 {
-		before, err := plan.Open(ctx, st, *sf.plan, plan.Ref{Version: base})
-		if err != nil {
-			return err
-		}
-		cmp = plan.Compare(before, now, cat)
-		whole = cmp.Whole
-		title += " against " + before.Ref().String()
+	title := fmt.Sprintf("%s of plan %s", b.Of, *sf.plan)
+	whole, cmp := b.Whole, b.Compared()
+	if cmp {
+		title += " against " + b.Against.String()
 	}
 	switch {
 	case *asJSON:
 		out := balanceJSON(whole)
 		out["of"] = title
-		if cmp != nil {
-			out["adjusted_area"] = balanceJSON(cmp.Adjusted)
+		if cmp {
+			out["adjusted_area"] = balanceJSON(b.Adjusted)
 		}
 		return writeJSON(c, out)
 	case *asCSV:
@@ -325,9 +309,9 @@ func cmdBalance(ctx context.Context, c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "Bảng cân bằng sử dụng đất — %s\n", title)
 	printBalance(c, whole)
-	if cmp != nil {
+	if cmp {
 		fmt.Fprintln(c.stdout, "\nKhu vực điều chỉnh (adjusted area only):")
-		printBalance(c, cmp.Adjusted)
+		printBalance(c, b.Adjusted)
 	}
 	return nil
 }

@@ -578,7 +578,7 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resoluti
 		return err
 	}
 	now := s.Now()
-	if err := appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: now, By: by, Note: note}, id, newBase); err != nil {
+	if err := appendTransition(ctx, tx, Transition{From: d.State, To: d.State, At: now, By: by, Note: note, Due: d.Due}, id, newBase); err != nil {
 		return err
 	}
 	if d.State != Appraised {

@@ -64,23 +64,38 @@ func (e *GeometryError) Unwrap() error { return e.Err }
 // fillGeometry derives the grid geometry of every body already in a file
 // (migration 0007), on all cores, a batch at a time.
 func fillGeometry(ctx context.Context, tx *sql.Tx, _ string) error {
-	const batch = 2000
+	return fillDerived(ctx, tx, "SELECT id, geojson, NULL FROM body WHERE id > ? ORDER BY id LIMIT ?", "body_geom (body_id, geom)",
+		func(_ int64, text, _ []byte) []byte {
+			f, err := geojson.ParseFeature(text)
+			if err != nil {
+				return nil // a damaged body keeps no grid form; verify reports the body
+			}
+			return gridForm(f.Geometry)
+		})
+}
+
+// fillDerived is the fill of a migration adding what is derived from each
+// body already in a file: query (with the last id and a batch size) gives
+// rows of body id, text and grid form (or NULL), derive makes the derived
+// form (nil: none), written into table "name (body_id, column)". Bodies
+// are read a batch at a time, derived on all cores, inserted many rows per
+// statement.
+func fillDerived(ctx context.Context, tx *sql.Tx, query, table string, derive func(id int64, text, grid []byte) []byte) error {
+	const batch = 4000
 	last := int64(0)
 	for {
-		rows, err := tx.QueryContext(ctx, "SELECT id, geojson FROM body WHERE id > ? ORDER BY id LIMIT ?", last, batch)
+		rows, err := tx.QueryContext(ctx, query, last, batch)
 		if err != nil {
 			return err
 		}
 		type row struct {
-			id   int64
-			text []byte
-			bin  []byte
-			err  error
+			id               int64
+			text, grid, form []byte
 		}
 		var rs []row
 		for rows.Next() {
 			var r row
-			if err := rows.Scan(&r.id, &r.text); err != nil {
+			if err := rows.Scan(&r.id, &r.text, &r.grid); err != nil {
 				rows.Close()
 				return err
 			}
@@ -93,21 +108,28 @@ func fillGeometry(ctx context.Context, tx *sql.Tx, _ string) error {
 		if len(rs) == 0 {
 			return nil
 		}
-		parallel(len(rs), func(i int) {
-			f, err := geojson.ParseFeature(rs[i].text)
-			if err != nil {
-				rs[i].err = err // a damaged body keeps no grid form; verify reports the body
-				return
+		parallel(len(rs), func(i int) { rs[i].form = derive(rs[i].id, rs[i].text, rs[i].grid) })
+		var args []any
+		flush := func() error {
+			if len(args) == 0 {
+				return nil
 			}
-			rs[i].bin = gridForm(f.Geometry)
-		})
+			_, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+placeholders(len(args)/2, 2), args...)
+			args = args[:0]
+			return err
+		}
 		for _, r := range rs {
-			if r.err != nil || r.bin == nil {
+			if r.form == nil {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO body_geom (body_id, geom) VALUES (?, ?)", r.id, r.bin); err != nil {
-				return err
+			if args = append(args, r.id, r.form); len(args) == 2*batchRows {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		last = rs[len(rs)-1].id
 	}

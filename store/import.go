@@ -65,8 +65,9 @@ type body struct {
 	text []byte
 	hash [32]byte
 	bbox orb.Bound
-	geom bool   // has a geometry, so a bbox
-	grid []byte // the geometry's grid form (body_geom), nil without one
+	geom bool    // has a geometry, so a bbox
+	grid []byte  // the geometry's grid form (body_geom), nil without one
+	meas Measure // its land-use measure (body_measure)
 }
 
 // Import writes req as the plan's new current version in one transaction:
@@ -123,6 +124,7 @@ func encodeBody(f gis.Feature) body {
 		b.bbox, b.geom = f.Geometry.Bound(), true
 		b.grid = gridForm(f.Geometry)
 	}
+	b.meas, _ = bodyMeasure(b.text, propsOf(f), b.grid) // of what it just wrote: cannot fail
 	return b
 }
 
@@ -520,7 +522,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 			return nil, err
 		}
 	}
-	var bodyArgs, boxArgs, gridArgs []any
+	var bodyArgs, boxArgs, gridArgs, measArgs []any
 	for i, b := range bs {
 		if id, ok := known[b.hash]; ok {
 			ids[i] = id
@@ -535,6 +537,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		if b.grid != nil {
 			gridArgs = append(gridArgs, id, b.grid)
 		}
+		measArgs = append(measArgs, id, measureForm(id, b.meas))
 		if b.geom && w.bulk {
 			w.deferred = append(w.deferred, rtreeCell{id, float32Down(b.bbox.Min[0]), float32Up(b.bbox.Max[0]), float32Down(b.bbox.Min[1]), float32Up(b.bbox.Max[1])})
 		} else if b.geom {
@@ -549,6 +552,11 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 	}
 	if n := len(gridArgs) / 2; n > 0 {
 		if err := w.exec(ctx, "INSERT INTO body_geom (body_id, geom) VALUES "+placeholders(n, 2), gridArgs...); err != nil {
+			return nil, err
+		}
+	}
+	if n := len(measArgs) / 2; n > 0 {
+		if err := w.exec(ctx, "INSERT INTO body_measure (body_id, measure) VALUES "+placeholders(n, 2), measArgs...); err != nil {
 			return nil, err
 		}
 	}

@@ -19,6 +19,7 @@ import (
 var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx, now string) error{
 	2: sealHistory,
 	7: fillGeometry,
+	8: fillMeasures,
 }
 
 // sealHistory gives the history already in a file its global ids and seals

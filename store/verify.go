@@ -21,7 +21,7 @@ import (
 
 // Finding is one problem Verify found, naming where it is.
 type Finding struct {
-	Check    string `json:"check"`             // sqlite, schema, note, body, bbox, geometry, attachment, plan, version, dossier, anchor
+	Check    string `json:"check"`             // sqlite, schema, note, body, bbox, geometry, measure, attachment, plan, version, dossier, anchor
 	Plan     string `json:"plan,omitempty"`    // plan code
 	Version  int    `json:"version,omitempty"` // version number
 	Dossier  int64  `json:"dossier,omitempty"` // dossier number
@@ -271,6 +271,10 @@ func (v *verifier) bodies() error {
 	if err != nil {
 		return err
 	}
+	measures, err := v.measures()
+	if err != nil {
+		return err
+	}
 	type bad struct{ problem, expected string }
 	damaged := map[int64]bad{}
 	err = v.rows("SELECT id, hash, geojson FROM body", func(r *sql.Rows) error {
@@ -307,6 +311,11 @@ func (v *verifier) bodies() error {
 				damaged[id] = bad{"the stored grid geometry differs from the body's (altered, or derived wrongly)", "the projection of the body's geometry"}
 			}
 		}
+		if _, found := damaged[id]; !found {
+			if p := measures.problem(id, text, f, grids[id]); p != "" {
+				damaged[id] = bad{p, "the class and area of the body"}
+			}
+		}
 		delete(grids, id)
 		return nil
 	})
@@ -323,6 +332,8 @@ func (v *verifier) bodies() error {
 			check = "bbox"
 		case strings.Contains(damaged[id].problem, "grid geometry"):
 			check = "geometry"
+		case strings.Contains(damaged[id].problem, "land-use measure"):
+			check = "measure"
 		}
 		users, err := v.bodyUsers(id)
 		if err != nil {

@@ -273,6 +273,9 @@ func (w *Window) dossierMenu(m *appMenu) *fyne.Menu {
 			}
 		})),
 		sep(),
+		m.item("dossier.send", tr("Send dossier…"), nil, func() { w.ShowSendDossier() }),
+		m.item("dossier.receive", tr("Receive dossier…"), nil, func() { w.ShowReceiveDossier() }),
+		sep(),
 		m.item("dossier.agencies", tr("Agencies of the plan…"), nil, plan(func(code string) { w.ShowAgencies(code) })),
 		m.item("dossier.report", tr("Yearly report…"), ctrl(fyne.KeyR), func() { w.ShowReport() }),
 	)
@@ -323,6 +326,8 @@ func (w *Window) updateMenu() {
 		"dossier.page":      w.shown.node.Dossier != 0,
 		"dossier.new":       shown && canWrite,
 		"dossier.agencies":  shown,
+		"dossier.send":      w.packer() != nil && w.packTarget() != 0,
+		"dossier.receive":   w.packer() != nil && !w.readOnly(),
 	}
 	for k := range m.Items {
 		if strings.HasPrefix(k, "edit.") && k != "edit.undo" && k != "edit.redo" && k != "edit.start" {

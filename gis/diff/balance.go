@@ -117,26 +117,38 @@ func (t *tally) add(classOf func(gis.Feature) Class, after, before []gis.Feature
 	rows := make([]int32, n)
 	last := -1 // row of the previous lot: neighbours often share a class
 	for k := range n {
-		c := classOf(*lot(k))
-		r := last
-		if r < 0 || t.rows[r].code != c.Code {
-			var ok bool
-			r, ok = t.index[c.Code]
-			if !ok {
-				r = len(t.rows)
-				t.index[c.Code] = r
-				t.rows = append(t.rows, sum{code: c.Code})
-			}
-		}
-		if t.rows[r].name == "" {
-			t.rows[r].name = c.Name
-		}
-		rows[k] = int32(r)
-		last = r
+		last = t.row(classOf(*lot(k)), last)
+		rows[k] = int32(last)
 	}
 	done.Wait()
+	t.sum(rows, areas, len(after))
+}
+
+// row returns the row of class c, made when new; last is the row of the
+// previous lot, tried first.
+func (t *tally) row(c Class, last int) int {
+	r := last
+	if r < 0 || t.rows[r].code != c.Code {
+		var ok bool
+		r, ok = t.index[c.Code]
+		if !ok {
+			r = len(t.rows)
+			t.index[c.Code] = r
+			t.rows = append(t.rows, sum{code: c.Code})
+		}
+	}
+	if t.rows[r].name == "" {
+		t.rows[r].name = c.Name
+	}
+	return r
+}
+
+// sum adds the lots' areas to their rows in lot order, after's (the
+// first nAfter) to the plan, the rest to the approved plan: one order of
+// addition for every way in, so the sums agree to the last bit.
+func (t *tally) sum(rows []int32, areas []float64, nAfter int) {
 	for k, r := range rows {
-		if k < len(after) {
+		if k < nAfter {
 			t.rows[r].m2 += areas[k]
 		} else {
 			t.rows[r].beforeM2 += areas[k]
