@@ -432,7 +432,8 @@ func TestMeasuresOfAnOldStore(t *testing.T) {
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: lots},
 		{Name: "GhiChu", Features: []gis.Feature{{Properties: map[string]any{"phanLoai": "ONM", "ghiChu": "không có hình"}}}}}})
 	// as schema 7 left it
-	if _, err := s.db.Exec("DROP TABLE body_measure; PRAGMA user_version = 7"); err != nil {
+	if _, err := s.db.Exec(`DROP TABLE body_measure; DROP TRIGGER version_opens; DROP TRIGGER version_closes_sealed;
+		DROP TRIGGER version_closes_current; DROP TABLE version_open; PRAGMA user_version = 7`); err != nil { // and 0009's
 		t.Fatal(err)
 	}
 	s.Close()

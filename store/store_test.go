@@ -175,6 +175,10 @@ func TestVersionsImmutable(t *testing.T) {
 	if n := count(t, s, "SELECT count(*) FROM version_item"); n != 5 {
 		t.Fatalf("got %d items, want 5", n)
 	}
+	// the version written is sealed and current: none is open to items
+	if n := count(t, s, "SELECT count(*) FROM version_open"); n != 0 {
+		t.Fatalf("%d versions open to items after the import", n)
+	}
 }
 
 func TestKeyMatchingKeepsIDs(t *testing.T) {
