@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
+	"strconv"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -22,6 +24,7 @@ type PDF struct {
 	size             float64
 	hasBold          bool
 	m                *metrics
+	ops              []byte // a path's operators, written to the page at once (path)
 }
 
 // Font family names inside the PDF.
@@ -109,22 +112,53 @@ func (p *PDF) resetAlpha(c color.NRGBA) {
 	}
 }
 
-func (p *PDF) path(pa Path, closed bool) bool {
-	any := false
+func (p *PDF) path(pa Path, closed bool, paint string) {
+	// The operators fpdf's MoveTo/LineTo/ClosePath would write ("x y m",
+	// "x y l", "h": points, y up, two decimals), made here in one buffer
+	// and written at once: fpdf formats each number through a new string
+	// with strconv's exact fixed-precision path, most of a large sheet's
+	// time.
+	k := p.doc.GetConversionRatio()
+	_, h := p.doc.GetPageSize()
+	b := p.ops[:0]
 	for _, s := range pa.Subpaths {
 		if len(s) < 2 {
 			continue
 		}
-		any = true
-		p.doc.MoveTo(s[0].X, s[0].Y)
-		for _, v := range s[1:] {
-			p.doc.LineTo(v.X, v.Y)
+		for i, v := range s {
+			b = appendPt(b, v.X*k)
+			b = append(b, ' ')
+			b = appendPt(b, (h-v.Y)*k)
+			if i == 0 {
+				b = append(b, " m\n"...)
+			} else {
+				b = append(b, " l\n"...)
+			}
 		}
 		if closed {
-			p.doc.ClosePath()
+			b = append(b, "h\n"...)
 		}
 	}
-	return any
+	p.ops = b
+	if len(b) == 0 {
+		return
+	}
+	b = append(b, paint...)
+	p.doc.RawWriteStr(string(b))
+}
+
+// appendPt appends v with two decimals, as "%.2f" writes it (a value a
+// rounding error away from a half hundredth may round the other way: a
+// ten-thousandth of a point).
+func appendPt(b []byte, v float64) []byte {
+	n := int64(math.Round(v * 100))
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/100, 10)
+	f := n % 100
+	return append(b, '.', byte('0'+f/10), byte('0'+f%10))
 }
 
 // Fill fills the rings of pa with c (even-odd, so holes stay empty).
@@ -133,9 +167,7 @@ func (p *PDF) Fill(pa Path, c color.NRGBA) {
 		return
 	}
 	p.setFill(c)
-	if p.path(pa, true) {
-		p.doc.DrawPath("f*")
-	}
+	p.path(pa, true, "f*")
 	p.resetAlpha(c)
 }
 
@@ -157,9 +189,7 @@ func (p *PDF) Stroke(pa Path, pen Pen) {
 		p.doc.SetDashPattern(pen.Dash, 0)
 	}
 	p.alpha(pen.Color)
-	if p.path(pa, pa.Closed) {
-		p.doc.DrawPath("S")
-	}
+	p.path(pa, pa.Closed, "S")
 	p.resetAlpha(pen.Color)
 }
 

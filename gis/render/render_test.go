@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
+	"math/rand"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -326,5 +329,32 @@ func TestSmallestLabelledLot(t *testing.T) {
 	}
 	if labelled == 0 || labelled == 33 {
 		t.Fatalf("%d of 33 heights labelled: the threshold is not crossed", labelled)
+	}
+}
+
+// TestAppendPt: a path's numbers are written as fpdf's "%.2f" writes them,
+// but for values within a rounding error of a half hundredth.
+func TestAppendPt(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 200000; i++ {
+		v := (r.Float64() - 0.1) * 4000
+		if i%7 == 0 {
+			v = math.Round(v*100) / 100 // exact hundredths
+		}
+		got, want := string(appendPt(nil, v)), strconv.FormatFloat(v, 'f', 2, 64)
+		if want == "-0.00" {
+			want = "0.00"
+		}
+		if got != want {
+			frac := math.Abs(v*100 - math.Trunc(v*100))
+			if math.Abs(frac-0.5) > 1e-6 {
+				t.Fatalf("%v: %s, want %s", v, got, want)
+			}
+		}
+	}
+	for v, want := range map[float64]string{0: "0.00", 1: "1.00", -2.5: "-2.50", 0.004: "0.00", 0.006: "0.01", 3370.999: "3371.00", -0.3: "-0.30"} {
+		if got := string(appendPt(nil, v)); got != want {
+			t.Errorf("%v: %s, want %s", v, got, want)
+		}
 	}
 }
