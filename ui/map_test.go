@@ -372,3 +372,25 @@ func TestScaleIsTrueToTheScreen(t *testing.T) {
 		t.Fatalf("1:%v at 144 dpi, want 1:1500", n)
 	}
 }
+
+// TestCursorOnlyOverAPlan: the status bar hears the ground under the mouse
+// only when a plan is drawn (an empty store's start page shows no
+// coordinates of nowhere).
+func TestCursorOnlyOverAPlan(t *testing.T) {
+	heard := 0
+	move := func(m *MapView) {
+		m.OnCursor = func(orb.Point) { heard++ }
+		m.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(150, 100)}})
+	}
+	m := NewMapView()
+	m.Resize(fyne.NewSize(300, 200))
+	move(m)
+	if heard != 0 {
+		t.Fatalf("the cursor reported %d times over no plan", heard)
+	}
+	w := newWindow(t, fakeSource{}) // a plan shown
+	move(w.Map)
+	if heard != 1 {
+		t.Fatalf("the cursor reported %d times over a plan, want 1", heard)
+	}
+}

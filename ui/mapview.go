@@ -391,7 +391,7 @@ func (m *MapView) MouseIn(e *desktop.MouseEvent) { m.MouseMoved(e) }
 // MouseMoved reports the cursor and highlights the lot under it.
 func (m *MapView) MouseMoved(e *desktop.MouseEvent) {
 	p := m.PointAt(e.Position)
-	if m.OnCursor != nil {
+	if m.OnCursor != nil && m.Scene() != nil { // no plan drawn: no ground under the mouse
 		m.OnCursor(p)
 	}
 	var sh *scene.Shape
