@@ -81,7 +81,7 @@ func (w *Window) ShowAgencies(code string) *agenciesForm {
 	if f.Plan.SelectedIndex() < 0 && len(f.plans) > 0 {
 		f.Plan.SetSelectedIndex(0)
 	}
-	f.dlg.Show()
+	showDialog(f.dlg, w.Window)
 	return f
 }
 

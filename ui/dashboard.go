@@ -17,7 +17,7 @@ import (
 // overdue, with a count per state. A row opens its dossier's page.
 type dashboard struct {
 	widget.BaseWidget
-	Search   *widget.Entry
+	Search   *escEntry
 	Plan     *widget.Select
 	State    *widget.Select
 	Overdue  *widget.Check
@@ -59,7 +59,7 @@ func newDashboard() *dashboard {
 	d.Counts.Wrapping = fyne.TextWrapWord
 	d.Message.Importance = widget.DangerImportance
 	d.Message.Hide()
-	d.Search = widget.NewEntry()
+	d.Search = newEntry()
 	d.Search.SetPlaceHolder(tr("Search plan, title, code or document number"))
 	d.Search.OnChanged = func(string) { d.refilter() }
 	d.Plan = newSelect(nil, func(string) { d.refilter() })

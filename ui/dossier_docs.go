@@ -115,7 +115,7 @@ func (w *Window) askAttach(path string) *attachForm {
 	content := container.NewVBox(widget.NewLabel(filepath.Base(path)), widget.NewForm(widget.NewFormItem(tr("Kind of document"), f.Kind)))
 	f.dlg = dialog.NewCustomWithoutButtons(tr("Attach a document"), content, w.Window)
 	f.dlg.SetButtons([]fyne.CanvasObject{cancel, f.Attach})
-	f.dlg.Show()
+	showDialog(f.dlg, w.Window)
 	return f
 }
 

@@ -22,13 +22,13 @@ import (
 type stepForm struct {
 	action  string
 	page    *plan.Page
-	DocNo   *widget.Entry
-	DocDate *widget.Entry // dd/mm/yyyy
+	DocNo   *escEntry
+	DocDate *escEntry // dd/mm/yyyy
 	Agency  *widget.SelectEntry
-	Signer  *widget.Entry
-	Ma      *widget.Entry // maThongTinQH, proposed
+	Signer  *escEntry
+	Ma      *escEntry // maThongTinQH, proposed
 	Propose *widget.Button
-	Note    *widget.Entry
+	Note    *escEntry
 	// Ack acknowledges the warnings the store found in the change set
 	// (shown when a submission was refused for them alone).
 	Ack     *widget.Check
@@ -55,7 +55,7 @@ type stepForm struct {
 func newStepForm(action string, pg *plan.Page, now time.Time, parent fyne.Window) *stepForm {
 	f := &stepForm{action: action, page: pg}
 	def := pg.Defaults(action, now)
-	f.DocNo, f.DocDate, f.Signer, f.Ma = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	f.DocNo, f.DocDate, f.Signer, f.Ma = newEntry(), newEntry(), newEntry(), newEntry()
 	f.DocDate.SetPlaceHolder("dd/mm/yyyy")
 	f.DocDate.SetText(dateText(def.DocDate))
 	f.Agency = widget.NewSelectEntry(pg.Agencies.List())
@@ -66,7 +66,7 @@ func newStepForm(action string, pg *plan.Page, now time.Time, parent fyne.Window
 			f.Ma.SetText(pg.ProposeMa(d))
 		}
 	})
-	f.Note = widget.NewMultiLineEntry()
+	f.Note = newMultiLineEntry()
 	f.Note.SetMinRowsVisible(2)
 	f.Note.Wrapping = fyne.TextWrapWord
 	f.Ack = widget.NewCheck(tr("I have looked at these warnings: submit anyway"), func(bool) { f.validate() })
@@ -90,10 +90,10 @@ func newStepForm(action string, pg *plan.Page, now time.Time, parent fyne.Window
 			widget.NewFormItem("maThongTinQH", container.NewBorder(nil, nil, nil, f.Propose, f.Ma)))
 	}
 	items = append(items, widget.NewFormItem(noteLabel(action), f.Note))
-	for _, e := range []*widget.Entry{f.DocNo, f.DocDate, f.Signer, f.Ma, f.Note, &f.Agency.Entry} {
+	for _, e := range []*widget.Entry{&f.DocNo.Entry, &f.DocDate.Entry, &f.Signer.Entry, &f.Ma.Entry, &f.Note.Entry, &f.Agency.Entry} {
 		e.OnChanged = func(string) { f.validate() }
 	}
-	for field, e := range map[string]*widget.Entry{"doc_no": f.DocNo, "doc_date": f.DocDate, "signer": f.Signer, "ma": f.Ma, "note": f.Note} {
+	for field, e := range map[string]*escEntry{"doc_no": f.DocNo, "doc_date": f.DocDate, "signer": f.Signer, "ma": f.Ma, "note": f.Note} {
 		field := field
 		e.Validator = func(string) error { return f.fieldErr(field) }
 	}
@@ -370,7 +370,7 @@ func (w *Window) ShowStep(action string) *stepForm {
 			w.trace("refused "+action+" "+strings.ReplaceAll(f.Message.Text, "\n", " "), nil)
 		}
 	}
-	f.dlg.Show()
+	showDialog(f.dlg, w.Window)
 	w.trace("form "+action, map[string]fyne.CanvasObject{"doc": f.DocNo, "date": f.DocDate, "agency": f.Agency, "signer": f.Signer,
 		"ma": f.Ma, "note": f.Note, "next": f.Next, "cancel": f.Cancel})
 	return f

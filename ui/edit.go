@@ -405,7 +405,7 @@ func (e *editor) run(gesture func(context.Context) (*plan.Result, error)) bool {
 					e.run(gesture)
 				}
 			}, e.w.Window)
-		e.Offer.Show()
+		showDialog(e.Offer, e.w.Window)
 		return true // asked; the draft is not needed again
 	}
 	e.show(res, err)
@@ -706,7 +706,7 @@ func (e *editor) sideChosen(side int) {
 
 // askText asks for one value in a small form.
 func (e *editor) askText(title, label, value string, done func(string)) {
-	in := widget.NewEntry()
+	in := newEntry()
 	in.SetText(value)
 	d := dialog.NewForm(title, tr("OK"), tr("Cancel"), []*widget.FormItem{widget.NewFormItem(label, in)}, func(ok bool) {
 		if ok {
@@ -715,7 +715,7 @@ func (e *editor) askText(title, label, value string, done func(string)) {
 	}, e.w.Window)
 	in.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(480, 160))
-	d.Show()
+	showDialog(d, e.w.Window)
 	e.w.Canvas().Focus(in)
 	e.Ask = func(s string) { in.SetText(s); d.Submit() }
 }
@@ -750,6 +750,9 @@ func newTypedInput(e *editor) *typedInput {
 
 // TypedKey implements fyne.Focusable.
 func (in *typedInput) TypedKey(k *fyne.KeyEvent) {
+	if keyBehindDialog(in, k) {
+		return
+	}
 	t := in.e.Tool
 	switch {
 	case k.Name == fyne.KeyEscape:
@@ -783,7 +786,7 @@ func (e *editor) typed(s string) {
 // tableDialog draws a lot from a coordinate table pasted in or read from a
 // CSV file.
 func (e *editor) tableDialog() {
-	in := widget.NewMultiLineEntry()
+	in := newMultiLineEntry()
 	in.SetPlaceHolder("X;Y\n2430566,951;444122,778\n…")
 	if Lang() == "en" {
 		in.SetPlaceHolder("X,Y\n2430566.951,444122.778\n…")
@@ -816,7 +819,7 @@ func (e *editor) tableDialog() {
 			}
 		}, e.w.Window)
 	d.Resize(fyne.NewSize(560, 420))
-	d.Show()
+	showDialog(d, e.w.Window)
 }
 
 // drawTable draws the lot a coordinate table gives.
@@ -900,8 +903,11 @@ func (w *Window) editShortcuts() {
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault}, func(e *editor) { e.merge() })
 	// keys typed with nothing focused (the window just opened, a panel
 	// clicked) reach the tools as if the map had them: F1, the tool
-	// letters, Esc, Enter
+	// letters, Esc, Enter; Esc first closes a dialog that is up
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && dismissTopDialog(w.Canvas()) {
+			return
+		}
 		if e := w.Editor; e != nil && e.sess != nil {
 			e.Tool.TypedKey(k)
 		}

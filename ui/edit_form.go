@@ -28,9 +28,9 @@ type attrForm struct {
 	cat *landuse.Catalogue
 
 	Title     *widget.Label
-	Entries   map[string]*widget.Entry // text and number fields
-	Class     *widget.Button           // the class picker: the class's colour and code
-	ClassName *widget.Label            // and its name
+	Entries   map[string]*escEntry // text and number fields
+	Class     *widget.Button       // the class picker: the class's colour and code
+	ClassName *widget.Label        // and its name
 	Stage     *widget.Select
 	Reasons   map[string]*widget.Label
 	Apply     *widget.Button
@@ -46,7 +46,7 @@ type attrForm struct {
 }
 
 func newAttrForm(cat *landuse.Catalogue) *attrForm {
-	f := &attrForm{cat: cat, Title: widget.NewLabel(""), Entries: map[string]*widget.Entry{}, Reasons: map[string]*widget.Label{}, typed: map[string]string{}}
+	f := &attrForm{cat: cat, Title: widget.NewLabel(""), Entries: map[string]*escEntry{}, Reasons: map[string]*widget.Label{}, typed: map[string]string{}}
 	f.Title.Wrapping = fyne.TextWrapWord
 	form := container.New(layoutFormRows{})
 	for _, fd := range plan.LotFields {
@@ -67,7 +67,7 @@ func newAttrForm(cat *landuse.Catalogue) *attrForm {
 			f.Stage.PlaceHolder = "—"
 			input = f.Stage
 		default:
-			e := widget.NewEntry()
+			e := newEntry()
 			name := fd.Name
 			e.OnChanged = func(s string) { f.changed(name, s) }
 			e.OnSubmitted = func(string) { f.apply() }
@@ -291,7 +291,7 @@ func (f *attrForm) pickClass() {
 	d := dialog.NewCustom(tr("Land-use class"), tr("Close"), f.Picker, windowOf(c))
 	f.Picker.close = d.Hide
 	d.Resize(fyne.NewSize(520, 480))
-	d.Show()
+	showDialog(d, windowOf(c))
 	c.Focus(f.Picker.Search)
 }
 
@@ -309,7 +309,7 @@ func windowOf(c fyne.Canvas) fyne.Window {
 // and case ignored) and shows each with its colour.
 type classPicker struct {
 	widget.BaseWidget
-	Search  *widget.Entry
+	Search  *escEntry
 	List    *widget.List
 	Matches []landuse.Class
 	pick    func(landuse.Class)
@@ -317,7 +317,7 @@ type classPicker struct {
 }
 
 func newClassPicker(cat *landuse.Catalogue, pick func(landuse.Class)) *classPicker {
-	p := &classPicker{Search: widget.NewEntry(), pick: pick}
+	p := &classPicker{Search: newEntry(), pick: pick}
 	p.Search.SetPlaceHolder(tr("Code or name: CN, cong nghiep, đất ở…"))
 	p.Matches = plan.MatchClasses(cat, "")
 	p.List = widget.NewList(func() int { return len(p.Matches) },

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 
@@ -562,8 +561,8 @@ func TestEditReadOnlyOffersADossier(t *testing.T) {
 	}
 	w.Editor.Offer.(*dialog.ConfirmDialog).Confirm()
 	f := w.Editor.CreateFields
-	f[1].(*widget.Entry).SetText("Điều chỉnh lô L0-0")
-	f[2].(*widget.Entry).SetText("Đề nghị của nhà đầu tư")
+	f[1].(*escEntry).SetText("Điều chỉnh lô L0-0")
+	f[2].(*escEntry).SetText("Đề nghị của nhà đầu tư")
 	w.Editor.Create.Submit()
 	if !w.Editor.Editing() {
 		t.Fatalf("the new dossier is not open for editing: %q", w.Status.Text.Text)

@@ -415,6 +415,9 @@ func (t *editTool) TypedRune(r rune) {
 
 // TypedKey ends, shortens or drops what is drawn, deletes, or pans.
 func (t *editTool) TypedKey(e *fyne.KeyEvent) {
+	if keyBehindDialog(t, e) {
+		return
+	}
 	ed := t.e
 	switch e.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:

@@ -101,7 +101,7 @@ func (w *Window) offerDossier(s *plan.State) {
 		}
 	}, w.Window)
 	w.Editor.Offer.Resize(fyne.NewSize(480, 200))
-	w.Editor.Offer.Show()
+	showDialog(w.Editor.Offer, w.Window)
 }
 
 // NewDossier asks for a new dossier's kind, title and reason, creates it
@@ -110,14 +110,14 @@ func (w *Window) NewDossier(code string, base int) *dialog.FormDialog {
 	kind := widget.NewRadioGroup([]string{tr("local adjustment"), tr("overall adjustment")}, nil)
 	kind.SetSelected(tr("local adjustment"))
 	kind.Required = true
-	title := widget.NewEntry()
+	title := newEntry()
 	title.Validator = func(s string) error {
 		if len(s) == 0 {
 			return errors.New(tr("a title is required"))
 		}
 		return nil
 	}
-	reason := widget.NewMultiLineEntry()
+	reason := newMultiLineEntry()
 	reason.SetMinRowsVisible(3)
 	d := dialog.NewForm(tr("New adjustment dossier"), tr("Create and edit"), tr("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(tr("Kind"), kind),
@@ -144,7 +144,7 @@ func (w *Window) NewDossier(code string, base int) *dialog.FormDialog {
 	d.Resize(fyne.NewSize(520, 320))
 	w.Editor.Create = d
 	w.Editor.CreateFields = [3]fyne.CanvasObject{kind, title, reason}
-	d.Show()
+	showDialog(d, w.Window)
 	return d
 }
 

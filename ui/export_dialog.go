@@ -95,7 +95,7 @@ func (w *Window) ShowExport() *exportDialog {
 	if i := slices.Index(d.refs, ref); i >= 0 {
 		d.State.SetSelectedIndex(i)
 	}
-	d.dlg.Show()
+	showDialog(d.dlg, w.Window)
 	return d
 }
 

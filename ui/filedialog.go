@@ -187,7 +187,7 @@ func (d *fileDialog) Show() {
 		start = homeDir()
 	}
 	d.cd(start)
-	d.dlg.Show()
+	showDialog(d.dlg, d.parent)
 	d.shown = true
 	d.dlg.Resize(d.size())
 	d.parent.Canvas().Focus(d.Name)

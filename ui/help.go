@@ -113,7 +113,7 @@ func showHelp(parent fyne.Window, a fyne.App, menu *fyne.MainMenu, info dataInfo
 	)
 	h.dlg = dialog.NewCustom(tr("Help"), tr("Close"), h.Tabs, parent)
 	h.dlg.Resize(dialogSize(parent, 760, 560))
-	h.dlg.Show()
+	showDialog(h.dlg, parent)
 	return h
 }
 
@@ -328,7 +328,7 @@ func showAbout(parent fyne.Window, version string, d dataInfo) *aboutDialog {
 	body.Selectable = true
 	a.dlg = dialog.NewCustom(tr("About quyhoach"), tr("Close"), container.NewVBox(title, body), parent)
 	a.dlg.Resize(dialogSize(parent, 560, 320))
-	a.dlg.Show()
+	showDialog(a.dlg, parent)
 	return a
 }
 

@@ -385,6 +385,11 @@ func visibleTexts(o fyne.CanvasObject) []string {
 			if x.Text == "" {
 				add(x.PlaceHolder)
 			}
+		case *escEntry:
+			add(x.Text)
+			if x.Text == "" {
+				add(x.PlaceHolder)
+			}
 		case *widget.Hyperlink:
 			add(x.Text)
 		}

@@ -48,7 +48,7 @@ type importDialog struct {
 	Key      *widget.Select
 	Repair   *widget.Check
 	Partial  *widget.Check // a drawing: take the valid lots
-	Message  *widget.Entry
+	Message  *escEntry
 	CAD      []*cadRow         // a drawing's CAD layers and what each becomes
 	edits    map[string]string // CAD layer → the target typed for it
 	KeepCAD  *widget.Check
@@ -154,7 +154,7 @@ func (w *Window) ImportFile(path, code string) *importDialog {
 		d.Plan.SetSelectedIndex(0)
 	}
 	d.building = false
-	d.dlg.Show()
+	showDialog(d.dlg, w.Window)
 	d.Refresh()
 	return d
 }
@@ -197,7 +197,7 @@ func (d *importDialog) build() {
 	d.Key.SetSelectedIndex(0)
 	d.Repair = widget.NewCheck(tr("Repair invalid lots where it needs no guess"), func(bool) { d.Refresh() })
 	d.Partial = widget.NewCheck(tr("Take the valid lots of a drawing, leave the others out"), func(bool) { d.Refresh() })
-	d.Message = widget.NewEntry()
+	d.Message = newEntry()
 	d.Message.SetPlaceHolder("import " + filepath.Base(d.path))
 	d.KeepCAD = widget.NewCheck(tr("Keep these rows for every drawing import"), nil)
 	d.cadBox = container.NewVBox()

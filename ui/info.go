@@ -29,17 +29,17 @@ type infoPanel struct {
 	Mode      *widget.RadioGroup
 	Finish    *widget.Button
 	Clear     *widget.Button
-	Lots      *widget.Entry
+	Lots      *escEntry
 	Ask       *widget.Button
 	Import    *widget.Button
 	Summary   *widget.Label
 	Table     *widget.Table
 	Pending   *widget.Label
-	Requester *widget.Entry
-	Address   *widget.Entry
-	Purpose   *widget.Entry
-	Requested *widget.Entry // dd/mm/yyyy
-	Signer    *widget.Entry
+	Requester *escEntry
+	Address   *escEntry
+	Purpose   *escEntry
+	Requested *escEntry // dd/mm/yyyy
+	Signer    *escEntry
 	Request   *widget.Accordion // the request form, folded until needed
 	Save      *widget.Button
 	SaveJSON  *widget.Button
@@ -98,7 +98,7 @@ func newInfoPanel() *infoPanel {
 		p.ShowInfo(nil)
 		call(p.OnClear)
 	})
-	p.Lots = widget.NewEntry()
+	p.Lots = newEntry()
 	p.Lots.SetPlaceHolder(tr("Lot codes, e.g. CN-01, DV-03"))
 	p.Lots.OnSubmitted = func(string) { p.askLots() }
 	p.Ask = widget.NewButtonWithIcon("", theme.SearchIcon(), p.askLots)
@@ -121,7 +121,7 @@ func newInfoPanel() *infoPanel {
 			p.OnPick(p.info.Lots[id.Row-1])
 		}
 	}
-	p.Requester, p.Address, p.Purpose, p.Requested, p.Signer = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	p.Requester, p.Address, p.Purpose, p.Requested, p.Signer = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	p.Requested.SetPlaceHolder("dd/mm/yyyy")
 	p.Save = widget.NewButtonWithIcon(tr("Sheet PDF…"), theme.DocumentSaveIcon(), p.save)
 	p.Save.Importance = widget.HighImportance
@@ -137,7 +137,7 @@ func newInfoPanel() *infoPanel {
 }
 
 // requestForm lays out who asked, where, why, when, and who answers.
-func requestForm(requester, address, purpose, requested, signer *widget.Entry) *widget.Form {
+func requestForm(requester, address, purpose, requested, signer *escEntry) *widget.Form {
 	return widget.NewForm(
 		widget.NewFormItem(tr("Requested by"), requester),
 		widget.NewFormItem(tr("Address"), address),
@@ -338,7 +338,7 @@ func (p *infoPanel) Meta() (plan.IssueMeta, error) {
 
 // requestMeta reads a request form: who asked is required; a date is
 // dd/mm/yyyy (or yyyy-mm-dd).
-func requestMeta(requester, address, purpose, requested, signer *widget.Entry) (plan.IssueMeta, error) {
+func requestMeta(requester, address, purpose, requested, signer *escEntry) (plan.IssueMeta, error) {
 	m := plan.IssueMeta{Requester: strings.TrimSpace(requester.Text), Address: strings.TrimSpace(address.Text),
 		Purpose: strings.TrimSpace(purpose.Text), By: strings.TrimSpace(signer.Text)}
 	if m.Requester == "" {

@@ -29,20 +29,20 @@ type conformPanel struct {
 	Import     *widget.Button
 	File       *widget.Label
 	Use        *widget.Select
-	Density    *widget.Entry
-	Storeys    *widget.Entry
-	FAR        *widget.Entry
-	Setback    *widget.Entry
-	Population *widget.Entry
+	Density    *escEntry
+	Storeys    *escEntry
+	FAR        *escEntry
+	Setback    *escEntry
+	Population *escEntry
 	Check      *widget.Button
 	Verdict    *widget.Label
 	Table      *widget.Table
 	Flags      *widget.Label
-	Requester  *widget.Entry
-	Address    *widget.Entry
-	Purpose    *widget.Entry
-	Requested  *widget.Entry
-	Signer     *widget.Entry
+	Requester  *escEntry
+	Address    *escEntry
+	Purpose    *escEntry
+	Requested  *escEntry
+	Signer     *escEntry
 	Request    *widget.Accordion
 	Proposed   *widget.Accordion
 	Save       *widget.Button
@@ -88,9 +88,9 @@ func newConformPanel(cat *landuse.Catalogue) *conformPanel {
 	}
 	c.Use = newSelect(codes, nil)
 	c.Use.SetSelectedIndex(0)
-	c.Density, c.Storeys, c.FAR, c.Setback, c.Population = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	c.Density, c.Storeys, c.FAR, c.Setback, c.Population = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	c.Storeys.SetPlaceHolder("3-9")
-	for _, e := range []*widget.Entry{c.Density, c.FAR, c.Setback, c.Population} {
+	for _, e := range []*escEntry{c.Density, c.FAR, c.Setback, c.Population} {
 		e.SetPlaceHolder(tr("as in the file"))
 	}
 	c.Check = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
@@ -111,7 +111,7 @@ func newConformPanel(cat *landuse.Catalogue) *conformPanel {
 	for i, col := range conformColumns {
 		c.Table.SetColumnWidth(i, col.width)
 	}
-	c.Requester, c.Address, c.Purpose, c.Requested, c.Signer = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	c.Requester, c.Address, c.Purpose, c.Requested, c.Signer = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	c.Requested.SetPlaceHolder("dd/mm/yyyy")
 	c.Save = widget.NewButtonWithIcon(tr("Report PDF…"), theme.DocumentSaveIcon(), func() {
 		m, err := requestMeta(c.Requester, c.Address, c.Purpose, c.Requested, c.Signer)
@@ -157,7 +157,7 @@ func (c *conformPanel) Proposal() (string, plan.Indicators, error) {
 	if c.Use.SelectedIndex() > 0 {
 		use = c.Use.Selected
 	}
-	parse := func(e *widget.Entry, name string) (*float64, error) {
+	parse := func(e *escEntry, name string) (*float64, error) {
 		s := strings.TrimSpace(e.Text)
 		if s == "" {
 			return nil, nil
@@ -170,7 +170,7 @@ func (c *conformPanel) Proposal() (string, plan.Indicators, error) {
 	}
 	var err error
 	for _, f := range []struct {
-		e    *widget.Entry
+		e    *escEntry
 		name string
 		dst  **float64
 	}{{c.Density, tr("Density %"), &in.Density}, {c.FAR, tr("FAR"), &in.FAR}, {c.Setback, tr("Setback m"), &in.Setback}, {c.Population, tr("Population"), &in.Population}} {

@@ -263,6 +263,9 @@ func (t *siteTool) TypedRune(r rune) { t.Map.TypedRune(r) }
 // TypedKey closes, shortens or drops the site being drawn; other keys pan
 // and zoom the map.
 func (t *siteTool) TypedKey(e *fyne.KeyEvent) {
+	if keyBehindDialog(t, e) {
+		return
+	}
 	switch e.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		t.Finish()

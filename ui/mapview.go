@@ -443,6 +443,9 @@ func (m *MapView) TypedRune(r rune) {
 
 // TypedKey pans with the arrow keys by an eighth of the view.
 func (m *MapView) TypedKey(e *fyne.KeyEvent) {
+	if keyBehindDialog(m, e) {
+		return
+	}
 	s := m.Size()
 	dx, dy := s.Width/8, s.Height/8
 	switch e.Name {

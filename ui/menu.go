@@ -21,14 +21,25 @@ import (
 // appMenu is the window's main menu. Its items are kept by key, so the
 // state of the moment can enable and check them, and tests can use them.
 type appMenu struct {
-	Main  *fyne.MainMenu
-	Items map[string]*fyne.MenuItem
-	state string // the enabled and checked state last shown
+	Main   *fyne.MainMenu
+	Items  map[string]*fyne.MenuItem
+	state  string      // the enabled and checked state last shown
+	canvas fyne.Canvas // the window's: while a dialog is up there, shortcuts wait
 }
 
-// item makes a menu item kept under key.
+// item makes a menu item kept under key. With a dialog up, the menu bar
+// is behind it, so an item's action can only come from its shortcut: it
+// does nothing then (a second dialog would open behind the first).
 func (m *appMenu) item(key, label string, sc fyne.Shortcut, do func()) *fyne.MenuItem {
-	it := fyne.NewMenuItem(label, do)
+	act := do
+	if do != nil && sc != nil {
+		act = func() {
+			if !dialogUp(m.canvas) {
+				do()
+			}
+		}
+	}
+	it := fyne.NewMenuItem(label, act)
 	it.Shortcut = sc
 	m.Items[key] = it
 	return it
@@ -52,7 +63,7 @@ func key(k fyne.KeyName) fyne.Shortcut { return &desktop.CustomShortcut{KeyName:
 // buildMenu makes the main menu in the language of the moment (build and
 // a change of the recent list make it again).
 func (w *Window) buildMenu() {
-	m := &appMenu{Items: map[string]*fyne.MenuItem{}}
+	m := &appMenu{Items: map[string]*fyne.MenuItem{}, canvas: w.Canvas()}
 	w.Menu = m
 	m.Main = fyne.NewMainMenu(w.fileMenu(m), w.editMenu(m), w.viewMenu(m), w.dossierMenu(m), w.helpMenu(m))
 	w.SetMainMenu(m.Main)
@@ -406,7 +417,7 @@ func (w *Window) watchMenu() (stop func()) {
 
 // startMenu is the menu of the start window: stores, language, help.
 func (s *Shell) startMenu() *fyne.MainMenu {
-	m := &appMenu{Items: map[string]*fyne.MenuItem{}}
+	m := &appMenu{Items: map[string]*fyne.MenuItem{}, canvas: s.StartWindow.Canvas()}
 	file := append(storeItems(m, s), sep(), quitItem(m))
 	lang := func(code string) func() {
 		return func() {

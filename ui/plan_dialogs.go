@@ -39,8 +39,8 @@ func (w *Window) planTools() fyne.CanvasObject {
 // agencies, which follow the zone's defaults for the level until edited —
 // the same plan as `quyhoach plan create`.
 type newPlanForm struct {
-	Code       *widget.Entry
-	Name       *widget.Entry
+	Code       *escEntry
+	Name       *escEntry
 	Level      *widget.Select
 	Scale      *widget.SelectEntry
 	Area       *widget.SelectEntry
@@ -76,7 +76,7 @@ func (w *Window) ShowNewPlan() *newPlanForm {
 		dialog.ShowError(errors.New(tr("This store cannot make plans")), w.Window)
 		return nil
 	}
-	f := &newPlanForm{Code: widget.NewEntry(), Name: widget.NewEntry(), Message: widget.NewLabel("")}
+	f := &newPlanForm{Code: newEntry(), Name: newEntry(), Message: widget.NewLabel("")}
 	f.Message.Wrapping = fyne.TextWrapWord
 	f.Message.Importance = widget.DangerImportance
 	f.Code.SetPlaceHolder("kcn-dong-banh-2")
@@ -107,7 +107,7 @@ func (w *Window) ShowNewPlan() *newPlanForm {
 	}
 	f.Approver, f.Appraiser, f.Proposer, f.Consultant = agency(), agency(), agency(), agency()
 	f.Consultant.SetOptions(nil)
-	for _, e := range []*widget.Entry{f.Code, f.Name} {
+	for _, e := range []*escEntry{f.Code, f.Name} {
 		e.OnChanged = func(string) { f.validate() }
 	}
 	f.Scale.OnChanged = func(string) { f.validate() }
@@ -126,7 +126,7 @@ func (w *Window) ShowNewPlan() *newPlanForm {
 	f.dlg.Resize(fyne.NewSize(680, 540))
 	f.Level.SetSelectedIndex(slices.Index(store.Levels, "detailed"))
 	f.validate()
-	f.dlg.Show()
+	showDialog(f.dlg, w.Window)
 	return f
 }
 

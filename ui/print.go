@@ -37,14 +37,14 @@ type printDialog struct {
 	dlg       dialog.Dialog
 	Paper     *widget.Select
 	Landscape *widget.Check
-	Scale     *widget.Entry
+	Scale     *escEntry
 	Adjusted  *widget.Check
 	Atlas     *widget.Check
 	Compare   *widget.Check
 	Balance   *widget.Check
 	Lang      *widget.Select // the sheet's words: Vietnamese (official, the default) or English
-	Title     *widget.Entry
-	DrawingNo *widget.Entry
+	Title     *escEntry
+	DrawingNo *escEntry
 	Preview   *canvas.Image
 	Info      *widget.Label
 	Progress  *widget.ProgressBar
@@ -89,7 +89,7 @@ func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue,
 	p.Paper = widget.NewSelect([]string{"A0", "A1", "A2", "A3", "A4"}, nil)
 	p.Paper.SetSelected("A3")
 	p.Landscape = widget.NewCheck(tr("Landscape"), nil)
-	p.Scale = widget.NewEntry()
+	p.Scale = newEntry()
 	p.Scale.SetPlaceHolder(tr("automatic"))
 	p.Adjusted = widget.NewCheck(tr("Fit the adjusted area"), nil)
 	p.Atlas = widget.NewCheck(tr("Atlas of sheets at the scale (1/500 when none) with an index"), nil)
@@ -101,9 +101,9 @@ func newPrintDialog(parent fyne.Window, src plan.Source, cat *landuse.Catalogue,
 		p.Adjusted.Disable()
 		p.Compare.Disable()
 	}
-	p.Title = widget.NewEntry()
+	p.Title = newEntry()
 	p.Title.SetPlaceHolder(plan.DefaultDrawingName)
-	p.DrawingNo = widget.NewEntry()
+	p.DrawingNo = newEntry()
 	p.DrawingNo.SetText("QH-01")
 	p.Preview = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
 	p.Preview.FillMode = canvas.ImageFillContain

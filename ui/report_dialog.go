@@ -21,8 +21,8 @@ import (
 // the same report as `quyhoach report`.
 type reportDialog struct {
 	Year    *widget.Select
-	From    *widget.Entry // dd/mm/yyyy
-	To      *widget.Entry
+	From    *escEntry // dd/mm/yyyy
+	To      *escEntry
 	Make    *widget.Button
 	Summary *widget.Label
 	Preview *canvas.Image
@@ -42,7 +42,7 @@ func (w *Window) ShowReport() *reportDialog {
 		dialog.ShowError(errors.New(tr("This store cannot make the report")), w.Window)
 		return nil
 	}
-	d := &reportDialog{Summary: widget.NewLabel(tr("Choose a period.")), From: widget.NewEntry(), To: widget.NewEntry()}
+	d := &reportDialog{Summary: widget.NewLabel(tr("Choose a period.")), From: newEntry(), To: newEntry()}
 	d.tasks = runner{sync: w.opts.Sync, slow: func() { d.Summary.SetText(tr("Making the report…")) }, done: func(_ string, err error) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			d.Summary.SetText(tr("Error: {{.Err}}", map[string]any{"Err": errText(err)}))
@@ -77,7 +77,7 @@ func (w *Window) ShowReport() *reportDialog {
 	d.dlg = dialog.NewCustom(tr("The board's report on adjustment dossiers"), tr("Close"), container.NewHSplit(left, d.Preview), w.Window)
 	d.dlg.SetOnClosed(d.tasks.Cancel)
 	d.dlg.Resize(fyne.NewSize(900, 620))
-	d.dlg.Show()
+	showDialog(d.dlg, w.Window)
 	d.Year.SetSelectedIndex(1) // last year
 	return d
 }

@@ -24,7 +24,7 @@ func (w *Window) showSaved(path string) {
 	w.lastSaved = newSavedNotice(w.Window, path, func(dir string) error {
 		return w.app.OpenURL(&url.URL{Scheme: "file", Path: dir})
 	})
-	w.lastSaved.dlg.Show()
+	showDialog(w.lastSaved.dlg, w.Window)
 }
 
 func newSavedNotice(parent fyne.Window, path string, open func(dir string) error) *savedNotice {

@@ -14,7 +14,7 @@ import (
 // ignored ("dong dang" finds "Đồng Đăng").
 type searchPanel struct {
 	widget.BaseWidget
-	Entry   *widget.Entry
+	Entry   *escEntry
 	Results *widget.List
 	Hits    []scene.Hit
 	scene   *scene.Scene
@@ -23,7 +23,7 @@ type searchPanel struct {
 }
 
 func newSearchPanel() *searchPanel {
-	p := &searchPanel{Entry: widget.NewEntry()}
+	p := &searchPanel{Entry: newEntry()}
 	p.Entry.SetPlaceHolder(tr("Find a lot by code or name"))
 	p.Entry.OnChanged = func(string) { p.search() }
 	p.Entry.OnSubmitted = func(string) {

@@ -14,8 +14,8 @@ import (
 type settingsPanel struct {
 	widget.BaseWidget
 	Language *widget.Select
-	DPI      *widget.Entry // the screen's real resolution, for a true 1:N
-	Snap     *widget.Entry // snapping tolerance of the edit tools, pixels
+	DPI      *escEntry // the screen's real resolution, for a true 1:N
+	Snap     *escEntry // snapping tolerance of the edit tools, pixels
 	prefs    fyne.Preferences
 	// OnLanguage is called with "vi" or "en" when the language changes;
 	// OnDPI with the resolution (0: automatic).
@@ -25,7 +25,7 @@ type settingsPanel struct {
 }
 
 func newSettingsPanel(prefs fyne.Preferences) *settingsPanel {
-	s := &settingsPanel{prefs: prefs, Language: widget.NewSelect([]string{"Tiếng Việt", "English"}, nil), DPI: widget.NewEntry()}
+	s := &settingsPanel{prefs: prefs, Language: widget.NewSelect([]string{"Tiếng Việt", "English"}, nil), DPI: newEntry()}
 	if prefs.StringWithFallback(prefLanguage, "vi") == "en" {
 		s.Language.SetSelectedIndex(1)
 	} else {
@@ -57,7 +57,7 @@ func newSettingsPanel(prefs fyne.Preferences) *settingsPanel {
 			s.OnDPI(d)
 		}
 	}
-	s.Snap = widget.NewEntry()
+	s.Snap = newEntry()
 	s.Snap.SetText(strconv.FormatFloat(prefs.FloatWithFallback(prefSnap, 10), 'f', -1, 64))
 	s.Snap.OnChanged = func(text string) {
 		if px, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(text), ",", "."), 64); err == nil && px >= 0 && px <= 100 {

@@ -560,7 +560,7 @@ func newStoreDialog(parent fyne.Window, title, text string, ways []way) *storeDi
 	}
 	d.dlg.SetButtons(buttons)
 	d.dlg.Resize(dialogSize(parent, 600, 10))
-	d.dlg.Show()
+	showDialog(d.dlg, parent)
 	return d
 }
 
@@ -592,8 +592,8 @@ func (s *Shell) chooseFile(title string, open func(path string)) {
 // storeForm asks where a new store file goes: a folder and a name. It
 // refuses a file that exists (a store is never replaced from here).
 type storeForm struct {
-	Folder  *widget.Entry
-	Name    *widget.Entry
+	Folder  *escEntry
+	Name    *escEntry
 	Samples *widget.Check // new stores only
 	Error   *widget.Label
 	Confirm *widget.Button
@@ -626,7 +626,7 @@ func (f *storeForm) Path() (string, error) {
 
 // newStoreForm makes the form; create is called with the path it names.
 func (s *Shell) newStoreForm(title, confirm, dir, name string, samples bool, create func(f *storeForm, path string)) *storeForm {
-	f := &storeForm{Folder: widget.NewEntry(), Name: widget.NewEntry(), Error: widget.NewLabel("")}
+	f := &storeForm{Folder: newEntry(), Name: newEntry(), Error: widget.NewLabel("")}
 	f.Folder.SetText(dir)
 	f.Name.SetText(name)
 	f.Error.Wrapping = fyne.TextWrapWord
@@ -662,7 +662,7 @@ func (s *Shell) newStoreForm(title, confirm, dir, name string, samples bool, cre
 	f.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(widget.NewForm(items...), f.Error), s.parent())
 	f.dlg.SetButtons([]fyne.CanvasObject{cancel, f.Confirm})
 	f.dlg.Resize(dialogSize(s.parent(), 560, 10))
-	f.dlg.Show()
+	showDialog(f.dlg, s.parent())
 	s.Form = f
 	return f
 }

@@ -60,7 +60,7 @@ func cutTexts(c fyne.Canvas, within ...fyne.CanvasObject) []string {
 		}
 		sides := rect{max(hard.x0, r.x0), r.y0, min(hard.x1, r.x1), r.y1}
 		switch o := o.(type) {
-		case *widget.Entry, *widget.SelectEntry:
+		case *widget.Entry, *escEntry, *widget.SelectEntry:
 			return
 		case *widget.RichText:
 			checkRichText(o, p, sides, view, func(f string, a ...any) { report(inside, f, a...) })

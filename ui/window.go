@@ -697,7 +697,7 @@ func (w *Window) ShowPrint() *printDialog {
 	}
 	p := newPrintDialog(w.Window, w.src, w.cat, s.Plan.Code, w.shown.node.Ref(), w.opts.Sync, w.saveFile, w.opts.OnPreview,
 		w.app.Preferences(), w.showSaved)
-	p.dlg.Show()
+	showDialog(p.dlg, w.Window)
 	p.Refresh()
 	return p
 }
