@@ -47,6 +47,9 @@ type Dossier struct {
 	Due      string    `json:"due,omitempty"` // YYYY-MM-DD the current step is due
 	Overdue  bool      `json:"overdue"`
 	Approved int       `json:"approved_version,omitempty"` // version written by approval
+	// OfficeNumber is its short number at the office store (replica.go), 0
+	// before it was first pushed.
+	OfficeNumber int64 `json:"office_number,omitempty"`
 	// Filled by Dossier (not by Dossiers):
 	Changes     []Change     `json:"changes,omitempty"`
 	Transitions []Transition `json:"transitions,omitempty"`
@@ -227,12 +230,13 @@ func openRecord(ctx context.Context, q querier, id, baseID int64) (content []byt
 }
 
 const dossierColumns = `d.id, coalesce(d.uid, ''), p.code, d.kind, (SELECT number FROM version WHERE id = d.base_version_id), d.title, d.reason, d.code,
-	d.state, d.created, d.due, coalesce((SELECT number FROM version WHERE id = d.approved_version_id), 0)`
+	d.state, d.created, d.due, coalesce((SELECT number FROM version WHERE id = d.approved_version_id), 0),
+	coalesce((SELECT office_number FROM sync_dossier WHERE dossier_id = d.id), 0)`
 
 func (s *Store) scanDossier(sc interface{ Scan(...any) error }) (Dossier, error) {
 	var d Dossier
 	var created string
-	err := sc.Scan(&d.ID, &d.UID, &d.Plan, &d.Kind, &d.Base, &d.Title, &d.Reason, &d.Code, &d.State, &created, &d.Due, &d.Approved)
+	err := sc.Scan(&d.ID, &d.UID, &d.Plan, &d.Kind, &d.Base, &d.Title, &d.Reason, &d.Code, &d.State, &created, &d.Due, &d.Approved, &d.OfficeNumber)
 	d.Created = parseTime(created)
 	d.Overdue = d.Due != "" && d.Due < s.Now().Format(time.DateOnly)
 	return d, err

@@ -23,7 +23,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -31,15 +30,12 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
 	"quyhoach/atomicfile"
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
-	"quyhoach/gis/geojson"
 	"quyhoach/gis/gpkg"
 )
 
@@ -66,7 +62,12 @@ type PackageError struct {
 	Reason string
 	Key    string
 	Data   map[string]any
+	// Err is the typed error behind Reason, when there is one (a
+	// *DivergedError: the dossier moved on both sides).
+	Err error
 }
+
+func (e *PackageError) Unwrap() error { return e.Err }
 
 func (e *PackageError) Error() string {
 	if e.File == "" {
@@ -134,46 +135,6 @@ func (r UnpackResult) NeedsRebase() bool {
 	return r.Base != r.Current && r.State != Approved && r.State != Published && r.State != Withdrawn
 }
 
-// dossierPackage is a package in memory.
-type dossierPackage struct {
-	meta    map[string]string
-	bodies  []pkgBody
-	changes []pkgChange
-	steps   []pkgStep
-	links   []pkgLink
-	atts    []pkgAttachment
-}
-
-type pkgBody struct {
-	hash []byte
-	text []byte
-}
-
-type pkgChange struct {
-	feature, layer, op, parents string
-	body                        []byte // the body's hash; nil for a deletion
-}
-
-type pkgStep struct {
-	ref                                                         int64 // its id in the store it came from: links name it
-	from, to, at, by, docNo, docDate, note, due, agency, signer string
-	changes, made, prev, hash                                   []byte
-}
-
-type pkgLink struct {
-	seq                 int
-	kind                string
-	ref                 int64
-	content, prev, hash []byte
-}
-
-type pkgAttachment struct {
-	ref               int64
-	kind, name, added string
-	size              int64
-	sum, data         []byte
-}
-
 // PackDossier writes dossier id as a package at path (whole or not at
 // all). A dossier whose chain does not verify here is not packed.
 func (s *Store) PackDossier(ctx context.Context, id int64, path string, opt PackOptions) (PackResult, error) {
@@ -182,7 +143,7 @@ func (s *Store) PackDossier(ctx context.Context, id int64, path string, opt Pack
 		return PackResult{}, err
 	}
 	defer tx.Rollback()
-	p, layers, res, err := s.readDossierPackage(ctx, tx, id, opt)
+	b, layers, res, err := s.readDossierPackage(ctx, tx, id, opt)
 	if err != nil {
 		return res, wrapPack(fmt.Sprintf("pack dossier %d", id), err)
 	}
@@ -191,11 +152,12 @@ func (s *Store) PackDossier(ctx context.Context, id int64, path string, opt Pack
 	if err != nil {
 		return res, err
 	}
+	meta := packageMeta(b, timeText(s.Now()))
 	err = atomicfile.Write(path, func(f *os.File) error {
 		if err := writeGPKG(ctx, f.Name(), layers, srs); err != nil {
 			return err
 		}
-		return writePackageTables(ctx, f.Name(), p)
+		return writePackageTables(ctx, f.Name(), meta, b)
 	})
 	if err != nil {
 		return res, fmt.Errorf("store: pack dossier %d: %s: %w", id, path, err)
@@ -214,182 +176,55 @@ func wrapPack(op string, err error) error {
 
 // readDossierPackage reads everything a package of dossier id holds, and
 // the feature tables that show its lots (EPSG:9215).
-func (s *Store) readDossierPackage(ctx context.Context, tx *sql.Tx, id int64, opt PackOptions) (*dossierPackage, []gis.Layer, PackResult, error) {
+func (s *Store) readDossierPackage(ctx context.Context, tx *sql.Tx, id int64, opt PackOptions) (*DossierBundle, []gis.Layer, PackResult, error) {
 	var res PackResult
-	d, err := s.dossierTx(ctx, tx, id)
+	b, err := s.readDossierBundle(ctx, tx, id)
 	if err != nil {
 		return nil, nil, res, err
 	}
-	c, err := checkChain(ctx, tx, id)
-	if err != nil {
-		return nil, nil, res, err
-	}
-	if problem := chainProblem(c); problem != "" {
-		return nil, nil, res, packageErr("", "dossier {{.ID}}: its chain does not verify here ({{.Problem}}); run quyhoach verify",
-			map[string]any{"ID": id, "Problem": problem})
-	}
-	var planUID, planName, baseSeal, openSeal string
-	var planID, baseID int64
-	err = tx.QueryRowContext(ctx, `SELECT p.id, coalesce(p.uid, ''), p.name, d.base_version_id, hex(coalesce(v.seal, x'')) FROM dossier d
-		JOIN plan p ON p.id = d.plan_id JOIN version v ON v.id = d.base_version_id WHERE d.id = ?`, id).Scan(&planID, &planUID, &planName, &baseID, &baseSeal)
-	if err != nil {
-		return nil, nil, res, err
-	}
-	if openSeal, err = openBaseSeal(ctx, tx, id, c.steps); err != nil {
-		return nil, nil, res, err
-	}
-	var created string
-	if err := tx.QueryRowContext(ctx, "SELECT created FROM dossier WHERE id = ?", id).Scan(&created); err != nil {
-		return nil, nil, res, err
-	}
-	head, err := dossierHead(ctx, tx, id)
-	if err != nil {
-		return nil, nil, res, err
-	}
-	p := &dossierPackage{meta: map[string]string{
-		"format": PackageFormat, "format_version": strconv.Itoa(packageVersion),
-		"dossier_uid": d.UID, "dossier_number": strconv.FormatInt(d.ID, 10),
-		"plan_uid": planUID, "plan_code": d.Plan, "plan_name": planName,
-		"base_number": strconv.Itoa(d.Base), "base_seal": strings.ToLower(baseSeal), "open_base_seal": openSeal,
-		"kind": d.Kind, "title": d.Title, "reason": d.Reason, "code": d.Code, "state": d.State, "created": created, "due": d.Due,
-		"author": opt.Author, "packed_at": timeText(s.Now()), "head": hex.EncodeToString(head),
-	}}
-	if p.changes, p.bodies, err = packChanges(ctx, tx, id); err != nil {
-		return nil, nil, res, err
-	}
-	if p.steps, err = packSteps(ctx, tx, id); err != nil {
-		return nil, nil, res, err
-	}
-	for _, l := range c.links {
-		p.links = append(p.links, pkgLink{seq: l.seq, kind: l.kind, ref: l.ref, content: l.content, prev: l.prev, hash: l.hash})
-	}
-	if p.atts, err = packAttachments(ctx, tx, id); err != nil {
+	b.Author = opt.Author
+	var baseID int64
+	if err := tx.QueryRowContext(ctx, "SELECT base_version_id FROM dossier WHERE id = ?", id).Scan(&baseID); err != nil {
 		return nil, nil, res, err
 	}
 	layers, err := proposedLots(ctx, tx, id, baseID)
 	if err != nil {
 		return nil, nil, res, err
 	}
-	res = PackResult{Dossier: id, UID: d.UID, Plan: d.Plan, State: d.State, Changes: len(p.changes), Steps: len(p.steps),
-		Attachments: len(p.atts), Head: hex.EncodeToString(head)}
+	res = PackResult{Dossier: id, UID: b.UID, Plan: b.PlanCode, State: b.State, Changes: len(b.Changes), Steps: len(b.Steps),
+		Attachments: len(b.Attachments), Head: hex.EncodeToString(b.Head)}
 	for _, l := range layers {
 		res.Layers = append(res.Layers, l.Name)
 	}
-	return p, layers, res, nil
+	return b, layers, res, nil
 }
 
-// chainProblem is the first thing wrong with a dossier's chain, "" when
-// every link holds and every step is sealed.
-func chainProblem(c chainCheck) string {
-	if c.broken != 0 {
-		p, _ := c.brokenProblem()
-		return p
+// packageMeta is a package's record (its quyhoach_package table).
+func packageMeta(b *DossierBundle, packedAt string) map[string]string {
+	return map[string]string{
+		"format": PackageFormat, "format_version": strconv.Itoa(packageVersion),
+		"dossier_uid": b.UID, "dossier_number": strconv.FormatInt(b.Number, 10),
+		"plan_uid": b.PlanUID, "plan_code": b.PlanCode, "plan_name": b.PlanName,
+		"base_number": strconv.Itoa(b.BaseNumber), "base_seal": hex.EncodeToString(b.BaseSeal), "open_base_seal": hex.EncodeToString(b.OpenBaseSeal),
+		"kind": b.Kind, "title": b.Title, "reason": b.Reason, "code": b.Code, "state": b.State, "created": b.Created, "due": b.Due,
+		"author": b.Author, "packed_at": packedAt, "head": hex.EncodeToString(b.Head),
 	}
-	for _, l := range c.checks {
-		if !l.OK {
-			return l.Problem
-		}
-	}
-	if len(c.unsealed) > 0 {
-		return unsealedProblem(c.unsealed[0])
-	}
-	if len(c.links) == 0 || c.links[0].kind != "open" {
-		return "its chain has no opening link"
-	}
-	return ""
 }
 
-// openBaseSeal is the seal (hex) of the version a dossier was opened on:
-// its base, or the version its first rebase moved it from.
-func openBaseSeal(ctx context.Context, q querier, id int64, steps map[int64]stepRow) (string, error) {
-	var first *stepRow
-	for _, s := range steps {
-		if s.From == s.To && rebaseNote.MatchString(s.Note) && (first == nil || s.ID < first.ID) {
-			first = &s
+// bundleOfMeta fills a bundle's record from a package's.
+func bundleOfMeta(m map[string]string) *DossierBundle {
+	unhex := func(s string) []byte {
+		if b, err := hex.DecodeString(s); err == nil {
+			return b
 		}
+		return []byte("\x00bad hex") // matches no hash: the checks name it
 	}
-	var seal []byte
-	var err error
-	if first == nil {
-		err = q.QueryRowContext(ctx, "SELECT coalesce(v.seal, x'') FROM dossier d JOIN version v ON v.id = d.base_version_id WHERE d.id = ?", id).Scan(&seal)
-	} else {
-		n, _ := strconv.Atoi(rebaseNote.FindStringSubmatch(first.Note)[1])
-		err = q.QueryRowContext(ctx, "SELECT coalesce(v.seal, x'') FROM version v JOIN dossier d ON d.plan_id = v.plan_id WHERE d.id = ? AND v.number = ?", id, n).Scan(&seal)
-	}
-	return hex.EncodeToString(seal), err
-}
-
-// packChanges reads a dossier's change set and the bodies it names.
-func packChanges(ctx context.Context, q querier, id int64) ([]pkgChange, []pkgBody, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, c.op, c.parents, b.hash, b.geojson
-		FROM dossier_change c JOIN layer l ON l.id = c.layer_id LEFT JOIN body b ON b.id = c.body_id
-		WHERE c.dossier_id = ? ORDER BY c.feature_id`, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var cs []pkgChange
-	var bs []pkgBody
-	seen := map[string]bool{}
-	for rows.Next() {
-		var c pkgChange
-		var text []byte
-		if err := rows.Scan(&c.feature, &c.layer, &c.op, &c.parents, &c.body, &text); err != nil {
-			return nil, nil, err
-		}
-		if c.body != nil {
-			if err := checkBody(c.feature, text, c.body); err != nil {
-				return nil, nil, err
-			}
-			if !seen[string(c.body)] {
-				seen[string(c.body)] = true
-				bs = append(bs, pkgBody{hash: c.body, text: text})
-			}
-		}
-		cs = append(cs, c)
-	}
-	return cs, bs, rows.Err()
-}
-
-// packSteps reads a dossier's transitions in order, as stored.
-func packSteps(ctx context.Context, q querier, id int64) ([]pkgStep, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer, changes, version_seal, prev_hash, hash
-		FROM transition WHERE dossier_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []pkgStep
-	for rows.Next() {
-		var s pkgStep
-		if err := rows.Scan(&s.ref, &s.from, &s.to, &s.at, &s.by, &s.docNo, &s.docDate, &s.note, &s.due, &s.agency, &s.signer,
-			&s.changes, &s.made, &s.prev, &s.hash); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
-// packAttachments reads a dossier's documents with their bytes, checked.
-func packAttachments(ctx context.Context, q querier, id int64) ([]pkgAttachment, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, kind, name, size, sha256, added, data FROM attachment WHERE dossier_id = ? ORDER BY id", id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []pkgAttachment
-	for rows.Next() {
-		var a pkgAttachment
-		if err := rows.Scan(&a.ref, &a.kind, &a.name, &a.size, &a.sum, &a.added, &a.data); err != nil {
-			return nil, err
-		}
-		if sum := sha256.Sum256(a.data); !sameHash(sum[:], a.sum) {
-			return nil, fmt.Errorf("attachment %d %q is damaged (sha256 mismatch); run quyhoach verify", a.ref, a.name)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	b := &DossierBundle{UID: m["dossier_uid"], PlanUID: m["plan_uid"], PlanCode: m["plan_code"], PlanName: m["plan_name"],
+		Kind: m["kind"], Title: m["title"], Reason: m["reason"], Code: m["code"], State: m["state"], Created: m["created"], Due: m["due"],
+		BaseSeal: unhex(m["base_seal"]), OpenBaseSeal: unhex(m["open_base_seal"]), Author: m["author"], Head: unhex(m["head"])}
+	b.Number, _ = strconv.ParseInt(m["dossier_number"], 10, 64)
+	b.BaseNumber, _ = strconv.Atoi(m["base_number"])
+	return b
 }
 
 // proposedLots are the feature tables of a package: per layer the dossier
@@ -454,7 +289,7 @@ var packageTables = []struct{ name, columns, description string }{
 }
 
 // writePackageTables adds the attribute tables to the GeoPackage at path.
-func writePackageTables(ctx context.Context, path string, p *dossierPackage) error {
+func writePackageTables(ctx context.Context, path string, meta map[string]string, p *DossierBundle) error {
 	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
 	if err != nil {
 		return err
@@ -479,27 +314,27 @@ func writePackageTables(ctx context.Context, path string, p *dossierPackage) err
 			_, err = tx.ExecContext(ctx, q, args...)
 		}
 	}
-	for _, k := range sortedKeys(p.meta) {
-		exec("INSERT INTO quyhoach_package (key, value) VALUES (?, ?)", k, p.meta[k])
+	for _, k := range sortedKeys(meta) {
+		exec("INSERT INTO quyhoach_package (key, value) VALUES (?, ?)", k, meta[k])
 	}
-	for _, b := range p.bodies {
-		exec("INSERT INTO quyhoach_body (hash, geojson) VALUES (?, ?)", hex.EncodeToString(b.hash), string(b.text))
+	for _, b := range p.Bodies {
+		exec("INSERT INTO quyhoach_body (hash, geojson) VALUES (?, ?)", hex.EncodeToString(b.Hash), string(b.GeoJSON))
 	}
-	for _, c := range p.changes {
-		exec("INSERT INTO quyhoach_change (feature_id, layer, op, body_hash, parents) VALUES (?, ?, ?, ?, ?)", c.feature, c.layer, c.op, hex.EncodeToString(c.body), c.parents)
+	for _, c := range p.Changes {
+		exec("INSERT INTO quyhoach_change (feature_id, layer, op, body_hash, parents) VALUES (?, ?, ?, ?, ?)", c.Feature, c.Layer, c.Op, hex.EncodeToString(c.Body), c.Parents)
 	}
-	for _, s := range p.steps {
+	for _, s := range p.Steps {
 		exec(`INSERT INTO quyhoach_step (ref, from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer, changes, version_seal, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ref, s.from, s.to, s.at, s.by, s.docNo, s.docDate, s.note, s.due, s.agency, s.signer,
-			hex.EncodeToString(s.changes), hex.EncodeToString(s.made), hex.EncodeToString(s.prev), hex.EncodeToString(s.hash))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.Ref, s.From, s.To, s.At, s.By, s.DocNo, s.DocDate, s.Note, s.Due, s.Agency, s.Signer,
+			hex.EncodeToString(s.Changes), hex.EncodeToString(s.Made), hex.EncodeToString(s.Prev), hex.EncodeToString(s.Hash))
 	}
-	for _, l := range p.links {
-		exec("INSERT INTO quyhoach_link (seq, kind, ref, content, prev, hash) VALUES (?, ?, ?, ?, ?, ?)", l.seq, l.kind, nullID(l.ref),
-			hex.EncodeToString(l.content), hex.EncodeToString(l.prev), hex.EncodeToString(l.hash))
+	for _, l := range p.Links {
+		exec("INSERT INTO quyhoach_link (seq, kind, ref, content, prev, hash) VALUES (?, ?, ?, ?, ?, ?)", l.Seq, l.Kind, nullID(l.Ref),
+			hex.EncodeToString(l.Content), hex.EncodeToString(l.Prev), hex.EncodeToString(l.Hash))
 	}
-	for _, a := range p.atts {
+	for _, a := range p.Attachments {
 		exec("INSERT INTO quyhoach_attachment (ref, kind, name, size, sha256, added, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			a.ref, a.kind, a.name, a.size, hex.EncodeToString(a.sum), a.added, nonNilBytes(a.data))
+			a.Ref, a.Kind, a.Name, a.Size, hex.EncodeToString(a.Sum), a.Added, nonNilBytes(a.Data))
 	}
 	if err != nil {
 		return err
@@ -510,17 +345,14 @@ func writePackageTables(ctx context.Context, path string, p *dossierPackage) err
 // ReadPackageInfo reads a package's record (format, dossier, plan, base
 // version, author, …) without taking it in: what a dialog shows first.
 func ReadPackageInfo(ctx context.Context, path string) (map[string]string, error) {
-	p, err := readPackage(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	return p.meta, nil
+	_, meta, err := readPackage(ctx, path)
+	return meta, err
 }
 
 // readPackage reads a package file and checks what it can by itself: its
 // format, every body and document against its hash, and its chain link by
 // link against the rows it seals.
-func readPackage(ctx context.Context, path string) (*dossierPackage, error) {
+func readPackage(ctx context.Context, path string) (*DossierBundle, map[string]string, error) {
 	name := baseName(path)
 	notPackage := func(why string) error {
 		return packageErr(name, "not a dossier package ({{.Why}})", map[string]any{"Why": why})
@@ -528,12 +360,12 @@ func readPackage(ctx context.Context, path string) (*dossierPackage, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, packageErr(name, "no such file", nil)
+			return nil, nil, packageErr(name, "no such file", nil)
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if fi.IsDir() {
-		return nil, notPackage("a folder")
+		return nil, nil, notPackage("a folder")
 	}
 	head := make([]byte, 16)
 	if f, err := os.Open(path); err == nil {
@@ -542,46 +374,47 @@ func readPackage(ctx context.Context, path string) (*dossierPackage, error) {
 		head = head[:n]
 	}
 	if !bytes.Equal(head, []byte("SQLite format 3\x00")) {
-		return nil, notPackage("not a GeoPackage")
+		return nil, nil, notPackage("not a GeoPackage")
 	}
 	q := url.Values{}
 	q.Set("mode", "ro")
 	q.Set("immutable", "1")
 	db, err := sql.Open("sqlite", fileURI(path)+"?"+q.Encode())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer db.Close()
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'quyhoach_package' AND type = 'table'").Scan(&n); err != nil {
-		return nil, notPackage("not a GeoPackage")
+		return nil, nil, notPackage("not a GeoPackage")
 	}
 	if n == 0 {
 		var app int64
 		if db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&app); app != 0x47504B47 { // "GPKG"
-			return nil, notPackage("not a GeoPackage")
+			return nil, nil, notPackage("not a GeoPackage")
 		}
-		return nil, notPackage("a GeoPackage without a quyhoach dossier in it")
+		return nil, nil, notPackage("a GeoPackage without a quyhoach dossier in it")
 	}
-	p := &dossierPackage{meta: map[string]string{}}
-	if err := readPackageRows(ctx, db, p); err != nil {
-		return nil, packageErr(name, "the package is damaged ({{.Err}})", map[string]any{"Err": err.Error()})
+	meta := map[string]string{}
+	p, err := readPackageRows(ctx, db, meta)
+	if err != nil {
+		return nil, nil, packageErr(name, "the package is damaged ({{.Err}})", map[string]any{"Err": err.Error()})
 	}
-	if p.meta["format"] != PackageFormat {
-		return nil, notPackage("a GeoPackage without a quyhoach dossier in it")
+	if meta["format"] != PackageFormat {
+		return nil, nil, notPackage("a GeoPackage without a quyhoach dossier in it")
 	}
-	if v, err := strconv.Atoi(p.meta["format_version"]); err != nil || v > packageVersion {
-		return nil, packageErr(name, "written by a newer quyhoach (package format {{.Version}}); update quyhoach to read it", map[string]any{"Version": p.meta["format_version"]})
+	if v, err := strconv.Atoi(meta["format_version"]); err != nil || v > packageVersion {
+		return nil, nil, packageErr(name, "written by a newer quyhoach (package format {{.Version}}); update quyhoach to read it", map[string]any{"Version": meta["format_version"]})
 	}
 	if err := p.check(); err != nil {
 		err.File = name
-		return nil, err
+		return nil, nil, err
 	}
-	return p, nil
+	return p, meta, nil
 }
 
 // readPackageRows reads the attribute tables of a package.
-func readPackageRows(ctx context.Context, db *sql.DB, p *dossierPackage) error {
+func readPackageRows(ctx context.Context, db *sql.DB, meta map[string]string) (*DossierBundle, error) {
 	unhex := func(s string, into *[]byte) {
 		if b, err := hex.DecodeString(s); err == nil {
 			*into = b
@@ -605,194 +438,85 @@ func readPackageRows(ctx context.Context, db *sql.DB, p *dossierPackage) error {
 	err := read("SELECT key, value FROM quyhoach_package", func(r *sql.Rows) error {
 		var k, v string
 		err := r.Scan(&k, &v)
-		p.meta[k] = v
+		meta[k] = v
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	p := bundleOfMeta(meta)
 	if err := read("SELECT hash, CAST(geojson AS BLOB) FROM quyhoach_body ORDER BY id", func(r *sql.Rows) error {
-		var b pkgBody
+		var b Body
 		var h string
-		err := r.Scan(&h, &b.text)
-		unhex(h, &b.hash)
-		p.bodies = append(p.bodies, b)
+		err := r.Scan(&h, &b.GeoJSON)
+		unhex(h, &b.Hash)
+		p.Bodies = append(p.Bodies, b)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := read("SELECT feature_id, layer, op, body_hash, parents FROM quyhoach_change ORDER BY id", func(r *sql.Rows) error {
-		var c pkgChange
+		var c ChangeBundle
 		var h string
-		err := r.Scan(&c.feature, &c.layer, &c.op, &h, &c.parents)
+		err := r.Scan(&c.Feature, &c.Layer, &c.Op, &h, &c.Parents)
 		if h != "" {
-			unhex(h, &c.body)
+			unhex(h, &c.Body)
 		}
-		p.changes = append(p.changes, c)
+		p.Changes = append(p.Changes, c)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := read(`SELECT ref, from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer, changes, version_seal, prev_hash, hash
 		FROM quyhoach_step ORDER BY id`, func(r *sql.Rows) error {
-		var s pkgStep
+		var s StepBundle
 		var ch, made, prev, h string
-		err := r.Scan(&s.ref, &s.from, &s.to, &s.at, &s.by, &s.docNo, &s.docDate, &s.note, &s.due, &s.agency, &s.signer, &ch, &made, &prev, &h)
-		unhex(ch, &s.changes)
-		unhex(made, &s.made)
-		unhex(prev, &s.prev)
-		unhex(h, &s.hash)
-		p.steps = append(p.steps, s)
+		err := r.Scan(&s.Ref, &s.From, &s.To, &s.At, &s.By, &s.DocNo, &s.DocDate, &s.Note, &s.Due, &s.Agency, &s.Signer, &ch, &made, &prev, &h)
+		unhex(ch, &s.Changes)
+		unhex(made, &s.Made)
+		unhex(prev, &s.Prev)
+		unhex(h, &s.Hash)
+		p.Steps = append(p.Steps, s)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := read("SELECT seq, kind, coalesce(ref, 0), content, prev, hash FROM quyhoach_link ORDER BY seq", func(r *sql.Rows) error {
-		var l pkgLink
+		var l LinkBundle
 		var content, prev, h string
-		err := r.Scan(&l.seq, &l.kind, &l.ref, &content, &prev, &h)
-		unhex(content, &l.content)
-		unhex(prev, &l.prev)
-		unhex(h, &l.hash)
-		p.links = append(p.links, l)
+		err := r.Scan(&l.Seq, &l.Kind, &l.Ref, &content, &prev, &h)
+		unhex(content, &l.Content)
+		unhex(prev, &l.Prev)
+		unhex(h, &l.Hash)
+		p.Links = append(p.Links, l)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	return read("SELECT ref, kind, name, size, sha256, added, data FROM quyhoach_attachment ORDER BY id", func(r *sql.Rows) error {
-		var a pkgAttachment
+	return p, read("SELECT ref, kind, name, size, sha256, added, data FROM quyhoach_attachment ORDER BY id", func(r *sql.Rows) error {
+		var a AttachmentBundle
 		var sum string
-		err := r.Scan(&a.ref, &a.kind, &a.name, &a.size, &sum, &a.added, &a.data)
-		unhex(sum, &a.sum)
-		p.atts = append(p.atts, a)
+		err := r.Scan(&a.Ref, &a.Kind, &a.Name, &a.Size, &sum, &a.Added, &a.Data)
+		unhex(sum, &a.Sum)
+		p.Attachments = append(p.Attachments, a)
 		return err
 	})
-}
-
-// check holds a package's bodies and documents to their hashes and its
-// chain to itself: each link hashed over the one before it, each step and
-// document link sealing the row the package carries. The opening link and
-// the change set are checked against the store they arrive in (unpack).
-func (p *dossierPackage) check() *PackageError {
-	altered := func(key string, data map[string]any) *PackageError {
-		return packageErr("", key, data)
-	}
-	bodies := map[string]bool{}
-	for _, b := range p.bodies {
-		if sum := sha256.Sum256(b.text); !sameHash(sum[:], b.hash) {
-			id := ""
-			for _, c := range p.changes {
-				if sameHash(c.body, b.hash) {
-					id = c.feature
-				}
-			}
-			return altered("the body of feature {{.Feature}} does not match its sha256: the package was altered", map[string]any{"Feature": id})
-		}
-		bodies[string(b.hash)] = true
-	}
-	for _, c := range p.changes {
-		switch {
-		case !slices.Contains([]string{"add", "modify", "delete"}, c.op):
-			return altered("feature {{.Feature}}: unknown change {{.Op}}", map[string]any{"Feature": c.feature, "Op": c.op})
-		case (c.op == "delete") != (c.body == nil):
-			return altered("feature {{.Feature}}: a {{.Op}} with the wrong body", map[string]any{"Feature": c.feature, "Op": c.op})
-		case c.body != nil && !bodies[string(c.body)]:
-			return altered("feature {{.Feature}}: its body is not in the package", map[string]any{"Feature": c.feature})
-		}
-	}
-	atts := map[int64]pkgAttachment{}
-	for _, a := range p.atts {
-		if sum := sha256.Sum256(a.data); !sameHash(sum[:], a.sum) || a.size != int64(len(a.data)) {
-			return altered("document {{.Name}} does not match its sha256: the package was altered", map[string]any{"Name": a.name})
-		}
-		if !slices.Contains(AttachmentKinds, a.kind) {
-			return altered("document {{.Name}} is of an unknown kind {{.Kind}}", map[string]any{"Name": a.name, "Kind": a.kind})
-		}
-		atts[a.ref] = a
-	}
-	steps := map[int64]pkgStep{}
-	for _, s := range p.steps {
-		steps[s.ref] = s
-	}
-	broken := func(seq int) *PackageError {
-		return altered("the dossier's chain does not verify at link {{.Seq}} of {{.N}}: the package was altered", map[string]any{"Seq": seq, "N": len(p.links)})
-	}
-	if len(p.links) == 0 || p.links[0].kind != "open" {
-		return altered("the dossier's chain has no opening link: the package was altered", nil)
-	}
-	prev := zeroHash
-	sealed := map[int64]bool{}
-	for i, l := range p.links {
-		if l.seq != i+1 || !sameHash(l.prev, prev) || !sameHash(linkHash(prev, l.kind, l.content, ""), l.hash) {
-			return broken(i + 1)
-		}
-		prev = l.hash
-		switch l.kind {
-		case "open":
-			if i != 0 {
-				return broken(i + 1)
-			}
-		case "step":
-			s, ok := steps[l.ref]
-			if !ok || sealed[l.ref] {
-				return broken(i + 1)
-			}
-			sealed[l.ref] = true
-			t := Transition{From: s.from, To: s.to, By: s.by, DocNo: s.docNo, DocDate: s.docDate, Note: s.note, Due: s.due, Agency: s.agency, Signer: s.signer}
-			if !sameHash(stepDigest(t, s.at, s.changes, s.made), l.content) || !sameHash(s.prev, l.prev) || !sameHash(s.hash, l.hash) {
-				return altered("step {{.From}} → {{.To}} of {{.At}} was altered after it was sealed: the package was altered",
-					map[string]any{"From": s.from, "To": s.to, "At": s.at})
-			}
-		case "attach":
-			a, ok := atts[l.ref]
-			if !ok || !sameHash(attachDigest(a.kind, a.name, a.size, a.sum, a.added), l.content) {
-				return broken(i + 1)
-			}
-		default:
-			return broken(i + 1)
-		}
-	}
-	if len(sealed) != len(p.steps) {
-		return altered("the package carries a step its chain does not seal: the package was altered", nil)
-	}
-	if hex.EncodeToString(prev) != p.meta["head"] {
-		return broken(len(p.links))
-	}
-	t := p.meta
-	base, _ := hex.DecodeString(t["open_base_seal"])
-	if !sameHash(openDigest(t["dossier_uid"], t["plan_uid"], t["kind"], base, t["title"], t["reason"], t["code"], t["created"]), p.links[0].content) {
-		return altered("the dossier's record (title, reason, kind, code, base version) is not the one its chain opened with: the package was altered", nil)
-	}
-	return nil
-}
-
-// state is where the package's last step left the dossier, and its due date.
-func (p *dossierPackage) state() (state, due string) {
-	state = Draft
-	for _, l := range p.links {
-		if l.kind != "step" {
-			continue
-		}
-		for _, s := range p.steps {
-			if s.ref == l.ref {
-				state, due = s.to, s.due
-			}
-		}
-	}
-	return state, due
 }
 
 // UnpackDossier takes the dossier of the package at path into the store,
 // in one transaction: all of it, or nothing with the reason.
 func (s *Store) UnpackDossier(ctx context.Context, path string) (UnpackResult, error) {
-	p, err := readPackage(ctx, path)
+	p, _, err := readPackage(ctx, path)
 	if err != nil {
 		return UnpackResult{}, err
 	}
 	var res UnpackResult
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		res, err = s.unpackTx(ctx, tx, p)
+		t := &taking{s: s, tx: tx, now: timeText(s.Now())}
+		if err := t.dossierRecord(ctx, p); err != nil {
+			return err
+		}
+		res, err = t.dossier(ctx, p)
 		return err
 	})
 	if err != nil {
@@ -804,280 +528,6 @@ func (s *Store) UnpackDossier(ctx context.Context, path string) (UnpackResult, e
 		return UnpackResult{}, wrap("unpack "+baseName(path), err)
 	}
 	return res, nil
-}
-
-func (s *Store) unpackTx(ctx context.Context, tx *sql.Tx, p *dossierPackage) (UnpackResult, error) {
-	m := p.meta
-	res := UnpackResult{UID: m["dossier_uid"], Title: m["title"], Author: m["author"], Changes: len(p.changes)}
-	var planID int64
-	err := tx.QueryRowContext(ctx, "SELECT id, code FROM plan WHERE uid = ?", m["plan_uid"]).Scan(&planID, &res.Plan)
-	if errors.Is(err, sql.ErrNoRows) {
-		return res, packageErr("", "its plan {{.Plan}} ({{.Name}}, id {{.UID}}) is not in this store", map[string]any{"Plan": m["plan_code"], "Name": m["plan_name"], "UID": m["plan_uid"]})
-	}
-	if err != nil {
-		return res, err
-	}
-	baseSeal, _ := hex.DecodeString(m["base_seal"])
-	var baseID int64
-	err = tx.QueryRowContext(ctx, "SELECT id, number FROM version WHERE plan_id = ? AND seal = ?", planID, baseSeal).Scan(&baseID, &res.Base)
-	if errors.Is(err, sql.ErrNoRows) {
-		return res, packageErr("", "its base, version {{.Version}} of plan {{.Plan}} (seal {{.Seal}}), is not in this store: it holds another history of the plan",
-			map[string]any{"Version": m["base_number"], "Plan": res.Plan, "Seal": short(baseSeal)})
-	}
-	if err != nil {
-		return res, err
-	}
-	// An approval made a version where it was recorded; a package does not
-	// carry versions, so the store must hold that one already.
-	var approvedID int64
-	for _, st := range p.steps {
-		if st.to != Approved || st.from == Approved {
-			continue
-		}
-		err := tx.QueryRowContext(ctx, "SELECT id FROM version WHERE plan_id = ? AND seal = ?", planID, st.made).Scan(&approvedID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return res, packageErr("", "the dossier was approved in another store, as a version of plan {{.Plan}} (seal {{.Seal}}) this store does not hold",
-				map[string]any{"Plan": res.Plan, "Seal": short(st.made)})
-		}
-		if err != nil {
-			return res, err
-		}
-	}
-	state, due := p.state()
-	var id int64
-	var localState string
-	err = tx.QueryRowContext(ctx, "SELECT id, state FROM dossier WHERE uid = ?", res.UID).Scan(&id, &localState)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		r, err := tx.ExecContext(ctx, `INSERT INTO dossier (uid, plan_id, kind, base_version_id, title, reason, code, state, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?)`, res.UID, planID, m["kind"], baseID, m["title"], m["reason"], m["code"], m["created"])
-		if err != nil {
-			return res, err
-		}
-		id, _ = r.LastInsertId()
-		localState, res.Status = Draft, UnpackNew
-	case err != nil:
-		return res, err
-	}
-	res.Dossier = id
-	local, err := readLinks(ctx, tx, "SELECT seq, kind, ref, content, prev, hash FROM dossier_link WHERE dossier_id = ? ORDER BY seq", id, false)
-	if err != nil {
-		return res, err
-	}
-	for i := range min(len(local), len(p.links)) {
-		if !sameHash(local[i].hash, p.links[i].hash) {
-			return res, packageErr("", "dossier {{.ID}} here and the package part at link {{.Seq}}: steps or documents were recorded on both sides since they last met",
-				map[string]any{"ID": id, "Seq": i + 1})
-		}
-	}
-	digest, err := changesDigest(ctx, tx, id)
-	if err != nil {
-		return res, err
-	}
-	sameChanges := sameHash(digest, p.changesDigest())
-	if len(local) >= len(p.links) {
-		res.Status, res.Ahead, res.State = UnpackUpToDate, len(local)-len(p.links), localState
-		if localState == Draft && len(local) == len(p.links) && !sameChanges {
-			// a draft the officer kept editing: its change set, unsealed, follows the package
-			if err := s.replaceChanges(ctx, tx, id, planID, p); err != nil {
-				return res, err
-			}
-			res.Status = UnpackUpdated
-		}
-		return s.unpackDone(ctx, tx, p, res, id, planID, baseID)
-	}
-	if res.Status == "" {
-		res.Status = UnpackAppended
-	}
-	if !sameChanges {
-		if err := s.replaceChanges(ctx, tx, id, planID, p); err != nil {
-			return res, err
-		}
-	}
-	steps := map[int64]pkgStep{}
-	for _, st := range p.steps {
-		steps[st.ref] = st
-	}
-	atts := map[int64]pkgAttachment{}
-	for _, a := range p.atts {
-		atts[a.ref] = a
-	}
-	for _, l := range p.links[len(local):] {
-		var ref int64
-		switch l.kind {
-		case "step":
-			st := steps[l.ref]
-			r, err := tx.ExecContext(ctx, `INSERT INTO transition (dossier_id, from_state, to_state, at, by, doc_no, doc_date, note, due, agency, signer, changes, version_seal, prev_hash, hash)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, st.from, st.to, st.at, st.by, st.docNo, st.docDate, st.note, st.due, st.agency, st.signer,
-				nonNilBytes(st.changes), nonNilBytes(st.made), st.prev, st.hash)
-			if err != nil {
-				return res, err
-			}
-			ref, _ = r.LastInsertId()
-			res.Steps++
-		case "attach":
-			a := atts[l.ref]
-			r, err := tx.ExecContext(ctx, `INSERT INTO attachment (dossier_id, kind, name, size, sha256, data, added) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				id, a.kind, a.name, a.size, a.sum, nonNilBytes(a.data), a.added)
-			if err != nil {
-				return res, err
-			}
-			ref, _ = r.LastInsertId()
-			res.Attachments++
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO dossier_link (dossier_id, seq, kind, ref, content, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			id, l.seq, l.kind, nullID(ref), l.content, l.prev, l.hash); err != nil {
-			return res, err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE dossier SET base_version_id = ?, state = ?, due = ?, approved_version_id = ? WHERE id = ?",
-		baseID, state, due, nullID(approvedID), id); err != nil {
-		return res, err
-	}
-	// the plan's journal records the dossier's new head, as each step does
-	head := p.links[len(p.links)-1].hash
-	if _, err := appendPlanLink(ctx, tx, planID, "dossier", id, head, timeText(s.Now())); err != nil {
-		return res, err
-	}
-	res.State = state
-	return s.unpackDone(ctx, tx, p, res, id, planID, baseID)
-}
-
-// unpackDone checks the dossier as it now stands here with the store's
-// own rules — its chain link by link, its change set against the one its
-// last step sealed — and says where it stands against the plan.
-func (s *Store) unpackDone(ctx context.Context, tx *sql.Tx, p *dossierPackage, res UnpackResult, id, planID, baseID int64) (UnpackResult, error) {
-	c, err := checkChain(ctx, tx, id)
-	if err != nil {
-		return res, err
-	}
-	if problem := chainProblem(c); problem != "" {
-		return res, packageErr("", "the dossier's chain does not verify here ({{.Problem}})", map[string]any{"Problem": problem})
-	}
-	var last *stepRow
-	for _, l := range c.links {
-		if st, ok := c.steps[l.ref]; ok && l.kind == "step" {
-			last = &st
-		}
-	}
-	if last != nil && last.To != Draft && len(last.changes) > 0 {
-		now, err := changesDigest(ctx, tx, id)
-		if err != nil {
-			return res, err
-		}
-		if !sameHash(now, last.changes) {
-			return res, packageErr("", "its change set is not the one sealed at its last step ({{.State}}): the package was altered", map[string]any{"State": last.To})
-		}
-	}
-	var curID int64
-	if err := tx.QueryRowContext(ctx, "SELECT v.id, v.number FROM plan p JOIN version v ON v.id = p.current_version WHERE p.id = ?", planID).Scan(&curID, &res.Current); err != nil {
-		return res, err
-	}
-	if err := tx.QueryRowContext(ctx, "SELECT v.number, d.state FROM dossier d JOIN version v ON v.id = d.base_version_id WHERE d.id = ?", id).Scan(&res.Base, &res.State); err != nil {
-		return res, err
-	}
-	if res.NeedsRebase() {
-		_, bID, err := versionID(ctx, tx, res.Plan, res.Base)
-		if err != nil {
-			return res, err
-		}
-		ids, codes, err := conflicts(ctx, tx, id, bID, curID)
-		if err != nil {
-			return res, err
-		}
-		for i := range ids {
-			res.Conflicts = append(res.Conflicts, Conflict{Feature: ids[i], Code: codes[i]})
-		}
-	}
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossier_change WHERE dossier_id = ?", id).Scan(&n); err != nil {
-		return res, err
-	}
-	res.Changes = n
-	return res, nil
-}
-
-// changesDigest is the digest of the package's change set, as the store's
-// changesDigest makes it of a dossier's rows.
-func (p *dossierPackage) changesDigest() []byte {
-	cs := slices.Clone(p.changes)
-	sort.Slice(cs, func(i, j int) bool { return cs[i].feature < cs[j].feature })
-	h := sha256.New()
-	for _, c := range cs {
-		line := jsonLine(c.feature, c.layer, c.op, hex.EncodeToString(c.body), c.parents)
-		h.Write(line)
-	}
-	return h.Sum(nil)
-}
-
-// replaceChanges makes a dossier's change set the package's: its bodies
-// stored (once each, with their derived forms), its layers made.
-func (s *Store) replaceChanges(ctx context.Context, tx *sql.Tx, id, planID int64, p *dossierPackage) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM dossier_change WHERE dossier_id = ?", id); err != nil {
-		return err
-	}
-	w, err := newBodyWriter(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer w.close()
-	bodyIDs := map[string]int64{}
-	for lo := 0; lo < len(p.bodies); lo += batchRows {
-		hi := min(lo+batchRows, len(p.bodies))
-		bs := make([]*body, hi-lo)
-		errs := make([]error, hi-lo)
-		parallel(hi-lo, func(i int) { bs[i], errs[i] = bodyOfText(p.bodies[lo+i].text) })
-		for _, err := range errs {
-			if err != nil {
-				return packageErr("", "a body of the package cannot be read ({{.Err}})", map[string]any{"Err": err.Error()})
-			}
-		}
-		ids, err := w.putMany(ctx, bs)
-		if err != nil {
-			return err
-		}
-		for i, b := range bs {
-			bodyIDs[string(b.hash[:])] = ids[i]
-		}
-	}
-	if err := w.finish(ctx); err != nil {
-		return err
-	}
-	layers := map[string]int64{}
-	for _, c := range p.changes {
-		lid, ok := layers[c.layer]
-		if !ok {
-			if lid, err = ensureLayer(ctx, tx, planID, gis.Layer{Name: c.layer}); err != nil {
-				return err
-			}
-			layers[c.layer] = lid
-		}
-		var b any
-		if c.body != nil {
-			b = bodyIDs[string(c.body)]
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO dossier_change (dossier_id, feature_id, layer_id, op, body_id, parents) VALUES (?, ?, ?, ?, ?, ?)",
-			id, c.feature, lid, c.op, b, c.parents); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bodyOfText is a stored body made of its canonical text, kept byte for
-// byte, with what the store derives from it (box, grid form, measure).
-func bodyOfText(text []byte) (*body, error) {
-	f, err := geojson.ParseFeature(text)
-	if err != nil {
-		return nil, err
-	}
-	b := &body{text: text, hash: sha256.Sum256(text)}
-	if f.Geometry != nil {
-		b.bbox, b.geom = f.Geometry.Bound(), true
-		b.grid = gridForm(f.Geometry)
-	}
-	b.meas, err = bodyMeasure(b.text, propsOf(f), b.grid)
-	return b, err
 }
 
 // jsonLine is one line of a change set's digest (see changesDigest).

@@ -31,6 +31,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"quyhoach/lthash"
@@ -72,15 +74,27 @@ type item struct {
 
 // addItems adds (or with remove, removes) items to h, on every core.
 func addItems(h *lthash.Hash, items []item, remove bool) {
-	workers := min(runtime.GOMAXPROCS(0), 1+len(items)/2000)
+	addElements(h, len(items), func(i int) []byte { return itemElement(items[i].feature, items[i].layer, items[i].body) }, remove)
+}
+
+// AddVersionItems adds (or with remove, removes) a bundle's items to the
+// LtHash of a version's items, as the store seals them: the office keeps
+// the same state of its versions.
+func AddVersionItems(h *lthash.Hash, items []VersionItem, remove bool) {
+	addElements(h, len(items), func(i int) []byte { return itemElement(items[i].Feature, items[i].Layer, items[i].Body) }, remove)
+}
+
+// addElements adds (or removes) n elements to h, on every core.
+func addElements(h *lthash.Hash, n int, element func(i int) []byte, remove bool) {
+	workers := min(runtime.GOMAXPROCS(0), 1+n/2000)
 	parts := make([]lthash.Hash, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(items); i += workers {
-				parts[w].Insert(itemElement(items[i].feature, items[i].layer, items[i].body))
+			for i := w; i < n; i += workers {
+				parts[w].Insert(element(i))
 			}
 		}()
 	}
@@ -106,18 +120,26 @@ func planRecord(ctx context.Context, q querier, planID int64) (content []byte, c
 // versionSeal recomputes the seal of version verID from its record, its
 // parent's stored seal and the given digests of its items and lineage.
 func versionSeal(ctx context.Context, q querier, verID int64, items, lineage []byte) ([]byte, error) {
-	var uid, planUID, created, source, message, dossierUID, decNo, decDate, ma string
-	var number int
+	var v VersionBundle
 	var parentSeal []byte
 	err := q.QueryRowContext(ctx, `SELECT coalesce(v.uid, ''), coalesce(p.uid, ''), v.number, coalesce(pv.seal, x''), v.created, v.source, v.message,
 		coalesce(d.uid, ''), v.decision_no, v.decision_date, v.ma_thong_tin_qh
 		FROM version v JOIN plan p ON p.id = v.plan_id LEFT JOIN version pv ON pv.id = v.parent_id LEFT JOIN dossier d ON d.id = v.dossier_id
-		WHERE v.id = ?`, verID).Scan(&uid, &planUID, &number, &parentSeal, &created, &source, &message, &dossierUID, &decNo, &decDate, &ma)
+		WHERE v.id = ?`, verID).Scan(&v.UID, &v.PlanUID, &v.Number, &parentSeal, &v.Created, &v.Source, &v.Message, &v.Dossier,
+		&v.DecisionNo, &v.DecisionDate, &v.MaThongTinQH)
 	if err != nil {
 		return nil, err
 	}
-	return digestOf("quyhoach version", uid, planUID, number, hex.EncodeToString(parentSeal), created, source, message,
-		dossierUID, decNo, decDate, ma, hex.EncodeToString(items), hex.EncodeToString(lineage)), nil
+	return VersionSeal(&v, parentSeal, items, lineage), nil
+}
+
+// VersionSeal is the seal of version v's record (its uid, plan, number,
+// date, source, message, dossier, decision and maThongTinQH) over its
+// parent's seal and the digests of its items (LtHash state) and lineage
+// (LineageDigest): the one rule the store and the office seal by.
+func VersionSeal(v *VersionBundle, parentSeal, items, lineage []byte) []byte {
+	return digestOf("quyhoach version", v.UID, v.PlanUID, v.Number, hex.EncodeToString(parentSeal), v.Created, v.Source, v.Message,
+		v.Dossier, v.DecisionNo, v.DecisionDate, v.MaThongTinQH, hex.EncodeToString(items), hex.EncodeToString(lineage))
 }
 
 // versionItems reads a version's items.
@@ -147,20 +169,37 @@ func queryItems(ctx context.Context, q querier, query string, args ...any) ([]it
 
 // lineageDigest is the digest of a version's lineage rows.
 func lineageDigest(ctx context.Context, q querier, verID int64) ([]byte, error) {
-	rows, err := q.QueryContext(ctx, "SELECT feature_id, parent_id FROM lineage WHERE version_id = ? ORDER BY feature_id, parent_id", verID)
+	rows, err := q.QueryContext(ctx, "SELECT feature_id, parent_id FROM lineage WHERE version_id = ?", verID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	h := sha256.New()
+	var ls []LineageBundle
 	for rows.Next() {
-		var f, p string
-		if err := rows.Scan(&f, &p); err != nil {
+		var l LineageBundle
+		if err := rows.Scan(&l.Feature, &l.Parent); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(h, "%s\x00%s\n", f, p)
+		ls = append(ls, l)
 	}
-	return h.Sum(nil), rows.Err()
+	return LineageDigest(ls), rows.Err()
+}
+
+// LineageDigest is the digest of a version's lineage, in (feature, parent)
+// order whatever order it is given in.
+func LineageDigest(lineage []LineageBundle) []byte {
+	ls := slices.Clone(lineage)
+	slices.SortFunc(ls, func(a, b LineageBundle) int {
+		if c := strings.Compare(a.Feature, b.Feature); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Parent, b.Parent)
+	})
+	h := sha256.New()
+	for _, l := range ls {
+		fmt.Fprintf(h, "%s\x00%s\n", l.Feature, l.Parent)
+	}
+	return h.Sum(nil)
 }
 
 // sealVersion stores a new version's items state and seal and journals it.

@@ -163,9 +163,13 @@ func TestSendAndReceiveDossier(t *testing.T) {
 // refused package has both translations (they are not tr literals, so
 // TestTranslationsComplete cannot see them).
 func TestPackageRefusalsTranslated(t *testing.T) {
-	src, err := os.ReadFile("../store/package.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte // the package's reasons, and the bundle code they share (store/bundle*.go)
+	for _, f := range []string{"../store/package.go", "../store/bundle.go", "../store/bundle_read.go", "../store/bundle_take.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	vi, en := translations(t, "vi"), translations(t, "en")
 	keys := regexp.MustCompile(`(?:packageErr\([^,]*,|altered\()\s*"([^"]+)"`).FindAllStringSubmatch(string(src), -1)

@@ -1,0 +1,45 @@
+package pgtest
+
+import (
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestMain(m *testing.M) { os.Exit(Main(m)) }
+
+// TestCluster: the cluster answers on 127.0.0.1, has PostGIS, and a role
+// logs in only with its password.
+func TestCluster(t *testing.T) {
+	c := Start(t)
+	u, err := url.Parse(DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	sql := func(user, pass, q string) (string, error) {
+		cmd := exec.Command(filepath.Join(Bin, "psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", user, "-d", name, "-c", q)
+		cmd.Env = append(os.Environ(), "PGPASSWORD="+pass)
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	if out, err := sql("postgres", "", "CREATE EXTENSION postgis; SELECT postgis_lib_version()"); err != nil || !strings.HasPrefix(out, "3.") {
+		t.Fatalf("postgis: %v %s", err, out)
+	}
+	if out, err := sql("postgres", "", "CREATE ROLE alice LOGIN PASSWORD 'secret'"); err != nil {
+		t.Fatal(err, out)
+	}
+	if out, err := sql("alice", "wrong", "SELECT 1"); err == nil || !strings.Contains(out, "password authentication failed") {
+		t.Fatalf("a wrong password logged in: %v %s", err, out)
+	}
+	if out, err := sql("alice", "secret", "SELECT current_user"); err != nil || out != "alice" {
+		t.Fatalf("alice: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(c.Dir), ".s.PGSQL."+strconv.Itoa(c.Port))); err != nil {
+		t.Errorf("the unix socket is not in the cluster's folder: %v", err)
+	}
+}
