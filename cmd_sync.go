@@ -16,7 +16,7 @@ import (
 
 func init() {
 	register(command{"clone", "clone URL --db FILE: a new store holding the office's plans, versions and dossiers, to work on offline", cmdClone})
-	register(command{"pull", "pull --db FILE [--json]: bring what changed at the office since the last pull", cmdPull})
+	register(command{"pull", "pull --db FILE [--replay] [--json]: bring what changed at the office since the last pull", cmdPull})
 	register(command{"push", "push --db FILE [--json]: send the dossiers changed here (changes, steps, documents) and the versions approved here", cmdPush})
 	register(command{"remote", "remote --db FILE [--set URL] [--json]: the office this store syncs with, and how far apart they are", cmdRemote})
 }
@@ -68,8 +68,9 @@ func cmdClone(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdPull(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("pull --db FILE [--json]")
+	fs := c.flags("pull --db FILE [--replay] [--json]")
 	asJSON := fs.Bool("json", false, "print what the pull brought as JSON")
+	replay := fs.Bool("replay", false, "for a dossier whose steps or documents moved on both here and at the office: record this store's again after the office's")
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func cmdPull(ctx context.Context, c *cli, args []string) error {
 	if !*asJSON {
 		progress = progressLine(c)
 	}
-	res, err := plan.Pull(ctx, st, progress)
+	res, err := plan.PullWith(ctx, st, plan.PullOptions{Replay: *replay}, progress)
 	if err != nil {
 		return syncErr(err)
 	}
@@ -118,9 +119,17 @@ func pullLines(r plan.PullResult) []string {
 		if d.Status != store.UnpackUpToDate {
 			out = append(out, unpackLines(d)...)
 		}
+		if d.Replayed > 0 {
+			out = append(out, fmt.Sprintf("dossier %d: %s of this store recorded again after the office's; it is now %s (push sends them)",
+				d.Dossier, plural(d.Replayed, "step or document"), d.State))
+		}
 	}
 	for _, d := range r.Diverged {
-		out = append(out, fmt.Sprintf("dossier %d: left as it is here: %s", d.Dossier, d.Reason))
+		line := fmt.Sprintf("dossier %d: left as it is here: %s", d.Dossier, d.Reason)
+		if d.Steps {
+			line += " (quyhoach pull --replay records this store's steps and documents again after the office's)"
+		}
+		out = append(out, line)
 	}
 	if len(out) == 0 {
 		out = append(out, "already up to date with "+r.Office)

@@ -205,6 +205,40 @@ func TestCloneEditPushPullConverge(t *testing.T) {
 	if out := b.must("verify"); !strings.HasPrefix(out, "ok") {
 		t.Fatalf("verify after a diverged pull: %s", out)
 	}
+	// asked to, B records its document again after the office's, and pushes
+	if out := b.must("pull", "--replay"); !strings.Contains(out, "1 step or document of this store recorded again") {
+		t.Fatalf("pull --replay: %s", out)
+	}
+	b.must("push")
+	a.must("pull")
+	for _, r := range []replica{a, b} {
+		if out := r.must("verify"); !strings.HasPrefix(out, "ok") {
+			t.Fatalf("verify %s after the replay: %s", r.db, out)
+		}
+	}
+	if !bytes.Equal(contentHash(t, a.db), contentHash(t, b.db)) {
+		t.Fatal("the replicas differ after a replayed pull")
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(a.must("dossier", "show", "--dossier", ida, "--json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(doc["attachments"].([]any)); n != 3 {
+		t.Fatalf("A's dossier holds %d documents after both sides' were pushed, want 3", n)
+	}
+
+	// a step that cannot follow the office's is not replayed: nothing changes
+	a.must("dossier", "appraised", "--dossier", ida, "--doc", "12/BC-SXD")
+	b.must("dossier", "return", "--dossier", onB, "--note", "bổ sung hồ sơ")
+	a.must("push")
+	beforeB, _ := os.ReadFile(b.db)
+	_, e, code = b.run("pull", "--replay")
+	if code == 0 || !strings.Contains(e, "cannot follow the office's") {
+		t.Fatalf("replay of a step that cannot follow: exit %d: %s", code, e)
+	}
+	if afterB, _ := os.ReadFile(b.db); !bytes.Equal(beforeB, afterB) {
+		t.Fatal("a refused replay changed the replica")
+	}
 }
 
 func jsonNumber(v any) string {
@@ -326,6 +360,33 @@ func BenchmarkClone100k(b *testing.B) {
 		}
 		if res.Versions != 1 {
 			b.Fatalf("cloned %d versions", res.Versions)
+		}
+	}
+}
+
+// BenchmarkEmptyPull is `quyhoach pull` with nothing new at the office, end
+// to end: connect, read the change log's head, note the pull.
+func BenchmarkEmptyPull(b *testing.B) {
+	ctx := context.Background()
+	url := pgtest.DB(b)
+	src := filepath.Join(b.TempDir(), "src.db")
+	clone := filepath.Join(b.TempDir(), "clone.db")
+	for _, args := range [][]string{{"init", "--db", src, "--sample"}, {"office", "init", url, "--from", src}, {"clone", url, "--db", clone, "-q"}} {
+		var o, e bytes.Buffer
+		if code := run(ctx, args, strings.NewReader(""), &o, &e); code != 0 {
+			b.Fatalf("%v: exit %d: %s", args, code, e.String())
+		}
+	}
+	st, err := store.Open(ctx, clone, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	b.ResetTimer()
+	for range b.N {
+		res, err := plan.Pull(ctx, st, nil)
+		if err != nil || res.Brought() {
+			b.Fatalf("%v %+v", err, res)
 		}
 	}
 }

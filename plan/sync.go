@@ -173,6 +173,18 @@ type Diverged struct {
 	Dossier int64  `json:"dossier"` // its number here
 	UID     string `json:"uid"`
 	Reason  string `json:"reason"`
+	// Steps is true when steps or documents were recorded on both sides
+	// (PullOptions.Replay records this store's again after the office's);
+	// false when a draft's change set was edited on both sides.
+	Steps bool `json:"steps"`
+}
+
+// PullOptions tune a pull.
+type PullOptions struct {
+	// Replay takes the dossiers whose steps or documents moved on both at
+	// the office and here: this replica's own (never pushed) are recorded
+	// again after the office's, each step still one the dossier may take.
+	Replay bool
 }
 
 // PullResult is what a pull brought.
@@ -195,6 +207,11 @@ func (r PullResult) Brought() bool {
 // transaction, each checked against its seals. A dossier changed on both
 // sides stays as it is here (Diverged says which and why).
 func Pull(ctx context.Context, s Replica, progress SyncProgress) (PullResult, error) {
+	return PullWith(ctx, s, PullOptions{}, progress)
+}
+
+// PullWith is Pull with options.
+func PullWith(ctx context.Context, s Replica, opt PullOptions, progress SyncProgress) (PullResult, error) {
 	r, err := remoteOf(ctx, s)
 	if err != nil {
 		return PullResult{}, err
@@ -231,11 +248,11 @@ func Pull(ctx context.Context, s Replica, progress SyncProgress) (PullResult, er
 	}
 	progress.say("write", 0, len(b.Versions)+len(b.Dossiers))
 	for {
-		taken, err := s.TakeBatch(ctx, b, store.TakeOptions{Synced: true})
+		taken, err := s.TakeBatch(ctx, b, store.TakeOptions{Synced: true, Replay: opt.Replay})
 		var div *store.DivergedError
 		if errors.As(err, &div) && div.Dossier != 0 {
 			// that dossier stays as it is here; the rest comes
-			res.Diverged = append(res.Diverged, Diverged{Dossier: div.Dossier, UID: div.UID, Reason: div.Error()})
+			res.Diverged = append(res.Diverged, Diverged{Dossier: div.Dossier, UID: div.UID, Reason: div.Error(), Steps: div.Seq != 0})
 			b.Dossiers = without(b.Dossiers, div.UID)
 			continue
 		}

@@ -40,6 +40,12 @@ type TakeOptions struct {
 	// dossier edited here since the last pull keeps its edits; one edited
 	// both here and at the office is refused (*DivergedError).
 	Synced bool
+	// Replay, with Synced, takes a dossier whose chain moved on both at
+	// the office and here: the links only this store holds are set aside,
+	// the office's taken, and the set-aside steps and documents recorded
+	// again after them (sync_replay.go). Without it such a dossier is
+	// refused (*DivergedError).
+	Replay bool
 }
 
 // TakeStatus is what TakeBatch did with one plan or version.
@@ -697,8 +703,16 @@ func (t *taking) dossier(ctx context.Context, b *DossierBundle) (UnpackResult, e
 	if err != nil {
 		return res, err
 	}
+	var aside []asideLink // this replica's own links, to record again after the bundle's
 	for i := range min(len(local), len(b.Links)) {
 		if !sameHash(local[i].hash, b.Links[i].Hash) {
+			if t.opt.Synced && t.opt.Replay && i > 0 {
+				if aside, err = t.setAside(ctx, id, i, code); err != nil {
+					return res, err
+				}
+				local = local[:i]
+				break
+			}
 			return res, &PackageError{Key: "dossier {{.ID}} here and the package part at link {{.Seq}}: steps or documents were recorded on both sides since they last met",
 				Data:   map[string]any{"ID": id, "Seq": i + 1},
 				Reason: fmt.Sprintf("dossier %d here and the package part at link %d: steps or documents were recorded on both sides since they last met", id, i+1),
@@ -791,6 +805,15 @@ func (t *taking) dossier(ctx context.Context, b *DossierBundle) (UnpackResult, e
 		return res, err
 	}
 	res.State = state
+	if len(aside) > 0 {
+		if err := t.replay(ctx, id, aside); err != nil {
+			return res, err
+		}
+		res.Replayed = len(aside)
+		if err := t.tx.QueryRowContext(ctx, "SELECT state FROM dossier WHERE id = ?", id).Scan(&res.State); err != nil {
+			return res, err
+		}
+	}
 	return t.dossierDone(ctx, res, id, planID)
 }
 

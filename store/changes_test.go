@@ -433,8 +433,8 @@ func TestMeasuresOfAnOldStore(t *testing.T) {
 		{Name: "GhiChu", Features: []gis.Feature{{Properties: map[string]any{"phanLoai": "ONM", "ghiChu": "không có hình"}}}}}})
 	// as schema 7 left it
 	if _, err := s.db.Exec(`DROP TABLE body_measure; DROP TRIGGER version_opens; DROP TRIGGER version_closes_sealed;
-		DROP TRIGGER version_closes_current; DROP TABLE version_open; DROP TABLE remote; DROP TABLE sync_dossier; DROP TABLE sync_version;
-		PRAGMA user_version = 7`); err != nil { // and 0009's and 0010's
+		DROP TRIGGER version_closes_current; DROP TABLE version_open; DROP TABLE remote; DROP TABLE sync_dossier; DROP TABLE sync_version; DROP TABLE replay_open;
+		PRAGMA user_version = 7`); err != nil { // and 0009's, 0010's and 0011's
 		t.Fatal(err)
 	}
 	s.Close()

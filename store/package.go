@@ -120,6 +120,9 @@ type UnpackResult struct {
 	Base      int        `json:"base"`
 	Current   int        `json:"current"`
 	Conflicts []Conflict `json:"conflicts,omitempty"`
+	// Replayed counts this store's own steps and documents recorded again
+	// after the other store's (a pull with TakeOptions.Replay).
+	Replayed int `json:"replayed,omitempty"`
 }
 
 // Status values of UnpackResult.
