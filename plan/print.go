@@ -123,6 +123,31 @@ type printState struct {
 	adj     *Comparison    // what its dossier changes, or nil
 	dossier *store.Dossier // the dossier behind it (its own, or the one that made its version)
 	changed []gis.Feature  // the adjusted area outlined
+
+	// A plan walked rather than loaded (print_walk.go): State holds its
+	// boundary and line layers, its lots are walked for each sheet.
+	walk           render.Walk
+	lotCount       int
+	lotsExt        orb.Bound
+	lotsEmpty      bool // no lot has geometry
+	walkedBalances *sheetBalances
+	lotsMemo       *lotsMemo
+}
+
+// lots is how many lots the state has.
+func (s printState) lots() int {
+	if s.walk != nil {
+		return s.lotCount
+	}
+	return len(s.Lots())
+}
+
+// extent is State.Extent, a walked plan's lots included.
+func (s printState) extent() (orb.Bound, bool) {
+	if s.walk != nil && len(s.BoundaryFeatures()) == 0 {
+		return s.lotsExt, !s.lotsEmpty
+	}
+	return s.Extent()
 }
 
 func openPrintState(ctx context.Context, src Source, cat *landuse.Catalogue, code string, ref Ref) (printState, error) {
@@ -173,11 +198,14 @@ func SheetsFit(ctx context.Context, src Source, cat *landuse.Catalogue, fonts re
 	if err := r.Check(); err != nil {
 		return nil, Fit{}, err
 	}
-	now, err := openPrintState(ctx, src, cat, r.Plan, r.Ref)
+	now, walked, err := openPrintWalk(ctx, src, cat, r)
+	if err == nil && !walked {
+		now, err = openPrintState(ctx, src, cat, r.Plan, r.Ref)
+	}
 	if err != nil {
 		return nil, Fit{}, err
 	}
-	if len(now.Lots()) == 0 {
+	if now.lots() == 0 {
 		return nil, Fit{}, badRequest(nil, "%s of plan %s has no lots (%s) to print", now.Ref(), r.Plan, gis.LandUseLayer)
 	}
 	layouts, err := r.layouts(now)
@@ -235,8 +263,8 @@ func (r PrintRequest) sheets(ctx context.Context, src Source, cat *landuse.Catal
 	tb := r.titleBlock(now, clock())
 	doc := &sheet.Document{Title: tb.DrawingName + " – " + now.Plan.Name, Created: clock(), Catalogue: cat, Fonts: fonts}
 	page := func(l sheet.Layout, s printState, t sheet.TitleBlock) sheet.Sheet {
-		return sheet.Sheet{Layout: l, Title: t, Plan: s.Outline(), Balance: b.whole, Adjusted: b.adjusted, Note: r.word(illustrative(s.Plan)), Lang: r.Lang,
-			Map: render.Map{Lots: s.Lots(), Lines: s.Lines(), Boundary: s.BoundaryFeatures(), Highlight: s.changed, Labels: !r.NoLabels}}
+		return sheet.Sheet{Layout: l, Title: t, Plan: s.Outline(), LotsExtent: s.lotsExt, Balance: b.whole, Adjusted: b.adjusted,
+			Note: r.word(illustrative(s.Plan)), Lang: r.Lang, Map: s.mapOf(!r.NoLabels)}
 	}
 	switch {
 	case r.Atlas:
@@ -291,12 +319,15 @@ func (r PrintRequest) atlas(doc *sheet.Document, s printState, layouts []sheet.L
 // to the plan, the adjusted area or chosen lots.
 func (r PrintRequest) layouts(s printState) ([]sheet.Layout, error) {
 	o := sheet.Options{Paper: r.Paper, Landscape: r.Landscape, Scale: r.Scale}
-	planExt, _ := s.Extent()
+	planExt, _ := s.extent()
 	var ls []sheet.Layout
 	var err error
 	switch {
 	case r.Atlas:
 		ls, err = sheet.Atlas(o, planExt, func(e orb.Bound) bool {
+			if s.walk != nil { // a walked plan offers an atlas by its extent (Fit.AtlasSheets)
+				return s.lotsExt.Intersects(e)
+			}
 			return slices.ContainsFunc(s.Lots(), func(f gis.Feature) bool { return sheet.Touches(f.Geometry, e) })
 		})
 	case r.Center != nil:
@@ -330,6 +361,8 @@ func (r PrintRequest) layouts(s printState) ([]sheet.Layout, error) {
 // chosen lots or the dossier's adjusted area.
 func (r PrintRequest) ground(s printState) (orb.Bound, error) {
 	switch {
+	case len(r.Lots) > 0 && s.walk != nil:
+		return s.walkedLotsExtent(r.Lots)
 	case len(r.Lots) > 0:
 		return lotsExtent(s.Lots(), r.Lots)
 	case r.Adjusted:
@@ -339,7 +372,7 @@ func (r PrintRequest) ground(s printState) (orb.Bound, error) {
 		}
 		return ext, nil
 	}
-	ext, _ := s.Extent()
+	ext, _ := s.extent()
 	return ext, nil
 }
 
@@ -379,6 +412,9 @@ type sheetBalances struct{ whole, adjusted *diff.Balance }
 func (r PrintRequest) balances(s printState, cat *landuse.Catalogue) sheetBalances {
 	if !r.Balance {
 		return sheetBalances{}
+	}
+	if s.walkedBalances != nil {
+		return *s.walkedBalances
 	}
 	if s.adj == nil {
 		b := Balance(s.State, cat)

@@ -3,7 +3,6 @@ package render
 import (
 	"image/color"
 	"math"
-	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -28,7 +27,11 @@ type Box struct{ X0, Y0, X1, Y1 float64 }
 
 // Map is what DrawMap draws, projected to EPSG:9215 metres.
 type Map struct {
-	Lots      []gis.Feature // land-use lots: fills, stage outlines, labels
+	Lots []gis.Feature // land-use lots: fills, stage outlines, labels
+	// LotWalk, when set, gives the lots instead of Lots, a batch at a time
+	// (a plan too large to hold): a Layered surface takes them in one walk,
+	// fills and outlines on two layers; another surface walks them twice.
+	LotWalk   Walk
 	Lines     []gis.Feature // line layers (road centre lines)
 	Boundary  []gis.Feature // the plan boundary
 	Highlight []gis.Feature // the adjusted area, outlined over everything
@@ -38,8 +41,13 @@ type Map struct {
 	Lang string
 }
 
+// Walk hands features to fn a batch at a time, all of them in one order,
+// on each call; fn's batch is its own only until it returns.
+type Walk func(fn func([]gis.Feature) error) error
+
 // Drawn reports what DrawMap put on the surface, for the legend.
 type Drawn struct {
+	Err     error           // the walk of the lots failed: the map is incomplete
 	Classes []landuse.Class // classes of the lots drawn, in catalogue order
 	Stages  map[string]bool // stages of the lots drawn
 	Unknown bool            // some lot has a class outside the catalogue
@@ -56,46 +64,63 @@ var labelSizes = []float64{3.5, 3.0, 2.5, 2.0, 1.6, 1.25}
 func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 	d := Drawn{Stages: map[string]bool{}}
 	seen := map[string]bool{}
-	type lot struct {
-		f     *gis.Feature
-		path  Path
-		style LotStyle
-		area  float64
+	var labelled []lotLabel // the lots with room for a label
+	ls, layered := s.(Layered)
+	layered = layered && m.LotWalk != nil
+	// draw fills and/or outlines a batch of lots; the fill pass notes
+	// what the legend and the labels need.
+	draw := func(fs []gis.Feature, fills, outlines bool) {
+		for i := range fs {
+			f := &fs[i]
+			if f.Geometry == nil || !f.Geometry.Bound().Intersects(fr.Extent) {
+				continue
+			}
+			p := PathOf(f.Geometry, fr.To)
+			if !p.Closed {
+				continue
+			}
+			st := sym.Lot(*f)
+			if fills {
+				if layered {
+					ls.Layer(0)
+				}
+				s.Fill(p, st.Fill)
+				if m.Labels && holdsLabel(p, fr.MM) {
+					area := gis.Area(f.Geometry)
+					labelled = append(labelled, lotLabel{p, LotLabel(*f, area, m.Lang), st.Fill, area})
+				}
+				if st.Known {
+					seen[st.Class.Code] = true
+				} else {
+					d.Unknown = true
+				}
+				d.Stages[st.Stage] = true
+				d.Lots++
+			}
+			if outlines {
+				if layered {
+					ls.Layer(1)
+				}
+				s.Stroke(p, fitPen(st.Outline.scaled(fr.MM), p, fr.MM))
+			}
+		}
 	}
-	lots := make([]lot, 0, len(m.Lots))
-	for i := range m.Lots {
-		f := &m.Lots[i]
-		if f.Geometry == nil || !f.Geometry.Bound().Intersects(fr.Extent) {
-			continue
+	switch {
+	case layered:
+		ls.BeginLayers(2)
+		d.Err = m.LotWalk(func(fs []gis.Feature) error { draw(fs, true, true); return nil })
+	case m.LotWalk != nil:
+		d.Err = m.LotWalk(func(fs []gis.Feature) error { draw(fs, true, false); return nil })
+		if d.Err == nil {
+			d.Err = m.LotWalk(func(fs []gis.Feature) error { draw(fs, false, true); return nil })
 		}
-		p := PathOf(f.Geometry, fr.To)
-		if !p.Closed {
-			continue
-		}
-		st := sym.Lot(*f)
-		s.Fill(p, st.Fill)
-		if !m.Labels || !holdsLabel(p, fr.MM) {
-			// too small for the smallest label: its path is made again
-			// for its outline rather than kept (a million lots' paths
-			// would be most of a province sheet's memory)
-			p = Path{}
-		}
-		lots = append(lots, lot{f, p, st, 0})
-		if st.Known {
-			seen[st.Class.Code] = true
-		} else {
-			d.Unknown = true
-		}
-		d.Stages[st.Stage] = true
+	default:
+		// All fills, then all outlines: a lot's fill never covers its
+		// neighbour's outline. A path is made again for its outline rather
+		// than kept (a million lots' paths would be most of the memory).
+		draw(m.Lots, true, false)
+		draw(m.Lots, false, true)
 	}
-	for _, l := range lots {
-		p := l.path
-		if p.Subpaths == nil {
-			p = PathOf(l.f.Geometry, fr.To)
-		}
-		s.Stroke(p, l.style.Outline.scaled(fr.MM))
-	}
-	d.Lots = len(lots)
 	stroke := func(fs []gis.Feature, pen Pen) {
 		pen = pen.scaled(fr.MM)
 		for _, f := range fs {
@@ -104,9 +129,15 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 			}
 		}
 	}
+	if layered {
+		ls.Layer(1) // over every fill
+	}
 	stroke(m.Lines, LinePen)
 	stroke(m.Boundary, BoundaryPen)
 	stroke(m.Highlight, HighlightPen)
+	if layered {
+		ls.EndLayers()
+	}
 	if sym.Catalogue != nil {
 		for _, c := range sym.Catalogue.Classes() {
 			if seen[c.Code] {
@@ -114,16 +145,11 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 			}
 		}
 	}
-	if !m.Labels {
+	if !m.Labels || d.Err != nil {
 		return d
 	}
-	// Labels: the largest lots choose first; lots without room for one
-	// are not tried.
-	lots = slices.DeleteFunc(lots, func(l lot) bool { return l.path.Subpaths == nil })
-	for i := range lots {
-		lots[i].area = gis.Area(lots[i].f.Geometry)
-	}
-	sort.SliceStable(lots, func(i, j int) bool { return lots[i].area > lots[j].area })
+	// Labels: the largest lots choose first.
+	sort.SliceStable(labelled, func(i, j int) bool { return labelled[i].area > labelled[j].area })
 	pl := newPlacer(fr.MM * 20)
 	// Labels stay whole inside the frame: a lot cut by the frame's edge is
 	// labelled on its visible part or not at all.
@@ -132,12 +158,35 @@ func DrawMap(s Surface, fr Frame, sym Symbology, m Map) Drawn {
 	for _, b := range fr.Avoid {
 		pl.add(box{b.X0, b.Y0, b.X1, b.Y1})
 	}
-	for _, l := range lots {
-		if placeLabel(s, pl, fr.MM, l.path, LotLabel(*l.f, l.area, m.Lang), l.style.Fill) {
+	for _, l := range labelled {
+		if placeLabel(s, pl, fr.MM, l.path, l.lines, l.fill) {
 			d.Labels++
 		}
 	}
 	return d
+}
+
+// lotLabel is a lot that may be labelled: its path on the surface, its
+// label's lines, its fill (the text's contrast) and its area.
+type lotLabel struct {
+	path  Path
+	lines []string
+	fill  color.NRGBA
+	area  float64
+}
+
+// fitPen thins an outline pen to a quarter of the lot's size (its box's
+// longer side): on a sheet of a whole province a lot is a fraction of a
+// millimetre each way, and its stage outline (0.25 mm and more) would
+// cover its colour. The width is cut to hundredths of a millimetre, so
+// that lots of a size share one pen. A lot a few millimetres long (a road
+// too) keeps its pen.
+func fitPen(pen Pen, p Path, mm float64) Pen {
+	x0, y0, x1, y1 := bounds(p.Subpaths)
+	if w := math.Max(x1-x0, y1-y0) / 4; pen.Width > w {
+		pen.Width = math.Max(math.Floor(w/mm*100)/100, 0.01) * mm
+	}
+	return pen
 }
 
 // holdsLabel tells whether the box around p has room for one line of the

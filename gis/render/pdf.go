@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
@@ -24,7 +25,15 @@ type PDF struct {
 	size             float64
 	hasBold          bool
 	m                *metrics
-	ops              []byte // a path's operators, written to the page at once (path)
+	ops              []byte     // a path's operators, written to the page at once (path)
+	pts              [][2]int64 // a subpath's vertices as written, hundredths of a point (path)
+
+	// Layers (pdflayers.go): those being drawn, the one drawn on, and
+	// those finished, spliced in at Output.
+	layers []*form
+	layer  *form
+	forms  []placedForm
+	state  []byte // a layer path's state operators
 }
 
 // Font family names inside the PDF.
@@ -42,6 +51,7 @@ func NewPDF(fonts Fonts) (*PDF, error) {
 	doc.SetAutoPageBreak(false, 0)
 	doc.SetMargins(0, 0, 0)
 	doc.SetCompression(true)
+	doc.SetCatalogSort(true) // fonts and objects in a fixed order: the same request, the same bytes
 	doc.AddUTF8FontFromBytes(pdfFamily, "", fonts.Regular)
 	m, err := newMetrics(fonts)
 	if err != nil {
@@ -81,13 +91,35 @@ func (p *PDF) AddPage(w, h float64) {
 	p.doc.SetDashPattern(nil, 0) // fpdf carries the last page's dash over: solid, as p.dash says
 }
 
-// Output writes the document.
+// Output writes the document, the map layers spliced in.
 func (p *PDF) Output(w io.Writer) error {
-	if err := p.doc.Output(w); err != nil {
+	defer p.Close()
+	if len(p.forms) == 0 {
+		if err := p.doc.Output(w); err != nil {
+			return fmt.Errorf("render: pdf: %w", err)
+		}
+		return nil
+	}
+	var doc bytes.Buffer
+	if err := p.doc.Output(&doc); err != nil {
 		return fmt.Errorf("render: pdf: %w", err)
 	}
-	return nil
+	return spliceForms(w, doc.Bytes(), p.forms)
 }
+
+// Close lets go of the map layers' temporary files (Output does it).
+func (p *PDF) Close() {
+	for _, l := range p.layers {
+		l.finish()
+		l.discard()
+	}
+	for _, f := range p.forms {
+		f.discard()
+	}
+	p.layers, p.layer, p.forms = nil, nil, nil
+}
+
+func (p *PDF) fail(err error) { p.doc.SetError(err) }
 
 // Err is the first error met while drawing.
 func (p *PDF) Err() error { return p.doc.Error() }
@@ -112,12 +144,16 @@ func (p *PDF) resetAlpha(c color.NRGBA) {
 	}
 }
 
-func (p *PDF) path(pa Path, closed bool, paint string) {
+func (p *PDF) path(pa Path, closed bool, paint string, fill *color.NRGBA, pen *Pen) {
 	// The operators fpdf's MoveTo/LineTo/ClosePath would write ("x y m",
 	// "x y l", "h": points, y up, two decimals), made here in one buffer
 	// and written at once: fpdf formats each number through a new string
 	// with strconv's exact fixed-precision path, most of a large sheet's
-	// time.
+	// time. In a layer (a walked plan's bulk), a vertex that the output's
+	// precision cannot tell from the straight line between its neighbours
+	// is left out (onLine): a fifth of the vertices of lots whose sides
+	// carry their neighbours' corners. The page's own paths keep every
+	// vertex (the same bytes as before layers).
 	k := p.doc.GetConversionRatio()
 	_, h := p.doc.GetPageSize()
 	b := p.ops[:0]
@@ -125,10 +161,20 @@ func (p *PDF) path(pa Path, closed bool, paint string) {
 		if len(s) < 2 {
 			continue
 		}
-		for i, v := range s {
-			b = appendPt(b, v.X*k)
+		q := p.pts[:0]
+		for _, v := range s {
+			q = append(q, [2]int64{hundredths(v.X * k), hundredths((h - v.Y) * k)})
+		}
+		p.pts = q
+		last, thin := 0, p.layer != nil
+		for i, v := range q {
+			if thin && i > 0 && i < len(q)-1 && i-last <= maxDropped && between(q[last:i+2]) {
+				continue
+			}
+			last = i
+			b = appendHundredths(b, v[0])
 			b = append(b, ' ')
-			b = appendPt(b, (h-v.Y)*k)
+			b = appendHundredths(b, v[1])
 			if i == 0 {
 				b = append(b, " m\n"...)
 			} else {
@@ -144,14 +190,56 @@ func (p *PDF) path(pa Path, closed bool, paint string) {
 		return
 	}
 	b = append(b, paint...)
+	if p.layer != nil {
+		p.layerPath(append(b, '\n'), fill, pen)
+		return
+	}
 	p.doc.RawWriteStr(string(b))
 }
+
+// maxDropped bounds a run of vertices left out in a row (between checks
+// each of them against the run's chord).
+const maxDropped = 64
+
+// between tells whether the vertices inside q all lie on the chord from
+// its first to its last (onLine): the chord drawn instead of them.
+func between(q [][2]int64) bool {
+	a, c := q[0], q[len(q)-1]
+	for _, v := range q[1 : len(q)-1] {
+		if !onLine(a, v, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// onLine tells whether v, between a and c on a path (in hundredths of a
+// point, as written), lies on the segment a–c within half a hundredth:
+// leaving it out moves the drawing by less than writing it rounds it. A
+// vertex that turns back (a spike) is kept.
+func onLine(a, v, c [2]int64) bool {
+	dx, dy := c[0]-a[0], c[1]-a[1]
+	px, py := v[0]-a[0], v[1]-a[1]
+	if dx == 0 && dy == 0 {
+		return px == 0 && py == 0
+	}
+	if px*dx+py*dy < 0 || (v[0]-c[0])*dx+(v[1]-c[1])*dy > 0 {
+		return false
+	}
+	cross := float64(dx*py - dy*px)
+	return 4*cross*cross <= float64(dx*dx+dy*dy)
+}
+
+// hundredths is v rounded to hundredths, as appendPt writes it.
+func hundredths(v float64) int64 { return int64(math.Round(v * 100)) }
 
 // appendPt appends v with two decimals, as "%.2f" writes it (a value a
 // rounding error away from a half hundredth may round the other way: a
 // ten-thousandth of a point).
-func appendPt(b []byte, v float64) []byte {
-	n := int64(math.Round(v * 100))
+func appendPt(b []byte, v float64) []byte { return appendHundredths(b, hundredths(v)) }
+
+// appendHundredths appends n hundredths with two decimals.
+func appendHundredths(b []byte, n int64) []byte {
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
@@ -166,14 +254,22 @@ func (p *PDF) Fill(pa Path, c color.NRGBA) {
 	if c.A == 0 {
 		return
 	}
+	if p.layer != nil {
+		p.path(pa, true, "f*", &c, nil)
+		return
+	}
 	p.setFill(c)
-	p.path(pa, true, "f*")
+	p.path(pa, true, "f*", nil, nil)
 	p.resetAlpha(c)
 }
 
 // Stroke draws pa with pen.
 func (p *PDF) Stroke(pa Path, pen Pen) {
 	if pen.Color.A == 0 || pen.Width <= 0 {
+		return
+	}
+	if p.layer != nil {
+		p.path(pa, pa.Closed, "S", nil, &pen)
 		return
 	}
 	if pen.Color != p.draw {
@@ -189,7 +285,7 @@ func (p *PDF) Stroke(pa Path, pen Pen) {
 		p.doc.SetDashPattern(pen.Dash, 0)
 	}
 	p.alpha(pen.Color)
-	p.path(pa, pa.Closed, "S")
+	p.path(pa, pa.Closed, "S", nil, nil)
 	p.resetAlpha(pen.Color)
 }
 

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"io"
@@ -46,11 +47,14 @@ type Tile struct {
 // Sheet is one page: its layout and what it shows. Geometry is projected
 // (EPSG:9215 metres).
 type Sheet struct {
-	Layout  Layout
-	Title   TitleBlock
-	Map     render.Map
-	Plan    []gis.Feature // the whole plan for the location inset: its boundary, else its lots
-	Balance *diff.Balance // optional land-use balance table of the whole plan
+	Layout Layout
+	Title  TitleBlock
+	Map    render.Map
+	Plan   []gis.Feature // the whole plan for the location inset: its boundary, else its lots
+	// LotsExtent is, with Map.LotWalk, the extent of the lots walked: the
+	// ground of the inset's silhouette when Plan is empty (silhouette.go).
+	LotsExtent orb.Bound
+	Balance    *diff.Balance // optional land-use balance table of the whole plan
 	// Adjusted is the optional balance of the adjusted area alone, drawn
 	// above the whole plan's.
 	Adjusted *diff.Balance
@@ -83,6 +87,7 @@ func (d *Document) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer pdf.Close() // the map layers' temporary files, whatever happens
 	created := d.Created
 	if created.IsZero() {
 		created = time.Now()
@@ -94,8 +99,8 @@ func (d *Document) Write(w io.Writer) error {
 			return ErrScale
 		}
 		pdf.AddPage(s.Layout.Width, s.Layout.Height)
-		s.Draw(pdf, d.Catalogue)
-		if err := pdf.Err(); err != nil {
+		drawn := s.Draw(pdf, d.Catalogue)
+		if err := cmp.Or(drawn.Err, pdf.Err()); err != nil {
 			return fmt.Errorf("sheet %d: %w", i+1, err)
 		}
 		if d.Progress != nil {
@@ -128,7 +133,17 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 	dst.Clip(l.Map.X, l.Map.Y, l.Map.W, l.Map.H)
 	m := s.Map
 	m.Lang = s.lang()
+	var sil *silhouette
+	if m.LotWalk != nil && len(s.Plan) == 0 {
+		if sil = newSilhouette(s.LotsExtent.Union(l.Extent())); sil != nil {
+			m.LotWalk = sil.gather(m.LotWalk)
+		}
+	}
 	drawn := render.DrawMap(dst, fr, render.Symbology{Catalogue: cat}, m)
+	if drawn.Err != nil {
+		dst.Unclip()
+		return drawn
+	}
 	s.drawTiles(dst, fr)
 	s.drawGrid(dst, fr, grid)
 	dst.Unclip()
@@ -188,7 +203,7 @@ func (s *Sheet) Draw(dst render.Surface, cat *landuse.Catalogue) render.Drawn {
 		}
 	}
 	if inset > 25*k {
-		s.drawInset(dst, bottom-inset-4*k, inset, k)
+		s.drawInset(dst, bottom-inset-4*k, inset, k, sil)
 	}
 	s.drawTitleBlock(dst, bottom, k)
 	return drawn
@@ -522,7 +537,7 @@ func wrap(dst render.Surface, s string, size float64, bold bool, w float64) []st
 }
 
 // drawInset draws the whole plan small with the map frame's extent on it.
-func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
+func (s *Sheet) drawInset(dst render.Surface, y, size, k float64, sil *silhouette) {
 	p := s.Layout.Panel
 	x := p.X + (p.W-size)/2
 	dst.Text(render.Text{X: p.X + p.W/2, Y: y - 1.5*k, S: s.word("SƠ ĐỒ VỊ TRÍ"), Size: 3 * k, Bold: true, Color: black, Align: render.Center})
@@ -540,9 +555,12 @@ func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 		}
 	}
 	ext := s.Layout.Extent()
-	if first {
+	switch {
+	case sil != nil:
+		b = sil.ground
+	case first:
 		b = ext
-	} else {
+	default:
 		b = b.Union(ext)
 	}
 	span := math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])
@@ -560,6 +578,9 @@ func (s *Sheet) drawInset(dst render.Surface, y, size, k float64) {
 	// of the page's content for nothing a reader can see.
 	var specks render.Path
 	specks.Closed = true
+	if sil != nil && sil.done {
+		sil.draw(dst, a, color.NRGBA{0xdd, 0xd3, 0xb5, 0xff})
+	}
 	for _, f := range s.Plan {
 		if f.Geometry != nil {
 			if _, poly := f.Geometry.(orb.Polygon); poly && !outline {

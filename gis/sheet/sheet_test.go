@@ -414,7 +414,7 @@ func TestInsetSpecks(t *testing.T) {
 	inset := func(plan []gis.Feature) *countFills {
 		c := &countFills{}
 		s := Sheet{Layout: l, Plan: plan}
-		s.drawInset(c, 100, 60, 1)
+		s.drawInset(c, 100, 60, 1, nil)
 		return c
 	}
 	// 200 × 200 lots of 20 m: 4 km across on a 60 mm inset, each 0.3 mm
