@@ -341,14 +341,32 @@ func dossierList(ctx context.Context, c *cli, args []string) error {
 	if *fs.asJSON {
 		return writeJSON(c, nonNil(ds))
 	}
+	// a replica shows the office's short numbers beside its own ("-"
+	// until a dossier's first push)
+	office := false
+	for _, d := range ds {
+		office = office || d.OfficeNumber != 0
+	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPLAN\tKIND\tBASE\tSTATE\tDUE\tCODE\tTITLE")
+	head := "ID\tPLAN\tKIND\tBASE\tSTATE\tDUE\tCODE\tTITLE"
+	if office {
+		head = "ID\tOFFICE\tPLAN\tKIND\tBASE\tSTATE\tDUE\tCODE\tTITLE"
+	}
+	fmt.Fprintln(tw, head)
 	for _, d := range ds {
 		due := d.Due
 		if d.Overdue {
 			due += " OVERDUE"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Plan, d.Kind, d.Base, d.State, due, gis.OneLine(d.Code), gis.OneLine(d.Title))
+		id := strconv.FormatInt(d.ID, 10)
+		if office {
+			no := "-"
+			if d.OfficeNumber != 0 {
+				no = strconv.FormatInt(d.OfficeNumber, 10)
+			}
+			id += "\t" + no
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", id, d.Plan, d.Kind, d.Base, d.State, due, gis.OneLine(d.Code), gis.OneLine(d.Title))
 	}
 	return tw.Flush()
 }

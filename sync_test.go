@@ -137,8 +137,30 @@ func TestCloneEditPushPullConverge(t *testing.T) {
 	if out := a.must("remote"); !strings.Contains(out, "1 change to push") {
 		t.Fatalf("remote after an offline dossier: %s", out)
 	}
+	officeNo := func(r replica, title string) any {
+		var ds []map[string]any
+		if err := json.Unmarshal([]byte(r.must("dossier", "list", "--json")), &ds); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d["title"] == title {
+				return d["office_number"]
+			}
+		}
+		t.Fatalf("no dossier %q", title)
+		return nil
+	}
+	if n := officeNo(a, "Điều chỉnh lô A"); n != nil {
+		t.Fatalf("a dossier never pushed has office number %v", n)
+	}
+	if out := a.must("dossier", "list"); !strings.Contains(out, "OFFICE") {
+		t.Fatalf("a replica's dossier list has no office numbers: %s", out)
+	}
 	if out := a.must("push"); !strings.Contains(out, "new at the office as number") {
 		t.Fatalf("push A: %s", out)
+	}
+	if n := officeNo(a, "Điều chỉnh lô A"); n == nil {
+		t.Fatal("a pushed dossier has no office number")
 	}
 	if out := b.must("push"); !strings.Contains(out, "new at the office as number") {
 		t.Fatalf("push B: %s", out)
