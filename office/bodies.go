@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -14,6 +13,7 @@ import (
 	"github.com/paulmach/orb/encoding/ewkb"
 	"github.com/paulmach/orb/project"
 
+	"quyhoach/gis"
 	"quyhoach/gis/crs"
 	"quyhoach/gis/geojson"
 	"quyhoach/store"
@@ -92,7 +92,7 @@ func putBodies(ctx context.Context, tx pgx.Tx, bodies []store.Body) error {
 	geoms := make([][]byte, len(todo))
 	props := make([]string, len(todo))
 	errs := make([]error, len(todo))
-	parallel(len(todo), func(i int) {
+	gis.Parallel(len(todo), func(i int) {
 		b := todo[i]
 		if sum := sha256.Sum256(b.GeoJSON); string(sum[:]) != string(b.Hash) {
 			errs[i] = fmt.Errorf("body %s does not match its sha256: refused", hex.EncodeToString(b.Hash[:min(8, len(b.Hash))]))
@@ -119,22 +119,6 @@ func putBodies(ctx context.Context, tx pgx.Tx, bodies []store.Body) error {
 			return []any{todo[i].Hash, string(todo[i].GeoJSON), props[i], geom}, nil
 		}))
 	return err
-}
-
-// parallel runs fn(i) for i in [0, n) on all cores.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // readBodies reads bodies by hash.

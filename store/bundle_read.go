@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"quyhoach/gis"
 	"strconv"
 )
 
@@ -213,7 +214,7 @@ func readVersionBundle(ctx context.Context, q querier, uid string, delta bool) (
 		return nil, err
 	}
 	errs := make([]error, len(b.Bodies))
-	parallel(len(b.Bodies), func(i int) {
+	gis.Parallel(len(b.Bodies), func(i int) {
 		if sum := sha256.Sum256(b.Bodies[i].GeoJSON); !sameHash(sum[:], b.Bodies[i].Hash) {
 			errs[i] = damagedBody(b.Put, b.Bodies[i])
 		}
@@ -251,11 +252,7 @@ func damagedBody(items []VersionItem, x Body) error {
 func (s *Store) ReadDossierBundle(ctx context.Context, uid string) (*DossierBundle, error) {
 	var b *DossierBundle
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM dossier WHERE uid = ?", uid).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kindErr(ErrNotFound, "no dossier of id %s", uid)
-		}
+		id, err := dossierByUID(ctx, tx, uid)
 		if err != nil {
 			return err
 		}

@@ -583,7 +583,7 @@ func (t *taking) bodies(ctx context.Context, given []Body, items []VersionItem, 
 		chunk := fresh[lo:min(lo+batchRows, len(fresh))]
 		bs := make([]*body, len(chunk))
 		errs := make([]error, len(chunk))
-		parallel(len(chunk), func(i int) {
+		gis.Parallel(len(chunk), func(i int) {
 			if sum := sha256.Sum256(chunk[i].GeoJSON); !sameHash(sum[:], chunk[i].Hash) {
 				errs[i] = damagedBody(items, chunk[i])
 				return
@@ -889,7 +889,7 @@ func (t *taking) replaceChanges(ctx context.Context, id, planID int64, p *Dossie
 		hi := min(lo+batchRows, len(p.Bodies))
 		bs := make([]*body, hi-lo)
 		errs := make([]error, hi-lo)
-		parallel(hi-lo, func(i int) { bs[i], errs[i] = bodyOfText(p.Bodies[lo+i].GeoJSON) })
+		gis.Parallel(hi-lo, func(i int) { bs[i], errs[i] = bodyOfText(p.Bodies[lo+i].GeoJSON) })
 		for _, err := range errs {
 			if err != nil {
 				return packageErr("", "a body of the package cannot be read ({{.Err}})", map[string]any{"Err": err.Error()})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -108,7 +107,7 @@ func fillDerived(ctx context.Context, tx *sql.Tx, query, table string, derive fu
 		if len(rs) == 0 {
 			return nil
 		}
-		parallel(len(rs), func(i int) { rs[i].form = derive(rs[i].id, rs[i].text, rs[i].grid) })
+		gis.Parallel(len(rs), func(i int) { rs[i].form = derive(rs[i].id, rs[i].text, rs[i].grid) })
 		var args []any
 		flush := func() error {
 			if len(args) == 0 {
@@ -133,22 +132,6 @@ func fillDerived(ctx context.Context, tx *sql.Tx, query, table string, derive fu
 		}
 		last = rs[len(rs)-1].id
 	}
-}
-
-// parallel runs fn(i) for i in [0, n) on all cores.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // decodeGrid reads a feature from its body's properties and its binary

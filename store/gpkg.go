@@ -178,7 +178,7 @@ func (t *gpkgTable) create(ctx context.Context, name, geomType string) error {
 func (t *gpkgTable) add(ctx context.Context, fs []gis.Feature) error {
 	t.blobs = slices.Grow(t.blobs[:0], len(fs))[:len(fs)]
 	errs := make([]error, len(fs))
-	parallel(len(fs), func(i int) { t.blobs[i], errs[i] = gpkg.Encode(fs[i].Geometry, t.g.srsID) })
+	gis.Parallel(len(fs), func(i int) { t.blobs[i], errs[i] = gpkg.Encode(fs[i].Geometry, t.g.srsID) })
 	for lo := 0; lo < len(fs); lo += t.group {
 		hi := min(lo+t.group, len(fs))
 		t.args = t.args[:0]

@@ -105,11 +105,7 @@ func (s *Store) SetPullCursor(ctx context.Context, n int64) error {
 // its short number there.
 func (s *Store) MarkDossierSynced(ctx context.Context, uid string, rev, number int64) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM dossier WHERE uid = ?", uid).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kindErr(ErrNotFound, "no dossier of id %s", uid)
-		}
+		id, err := dossierByUID(ctx, tx, uid)
 		if err != nil {
 			return err
 		}
@@ -124,6 +120,16 @@ func (s *Store) MarkDossierSynced(ctx context.Context, uid string, rev, number i
 		return markDossier(ctx, tx, id, rev, number, head, changes)
 	})
 	return wrapNil("mark dossier "+uid+" synced", err)
+}
+
+// dossierByUID is the number here of the dossier of global id uid.
+func dossierByUID(ctx context.Context, q querier, uid string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, "SELECT id FROM dossier WHERE uid = ?", uid).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, kindErr(ErrNotFound, "no dossier of id %s", uid)
+	}
+	return id, err
 }
 
 func markDossier(ctx context.Context, tx *sql.Tx, id, rev, number int64, head, changes []byte) error {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 )
 
 // MarkBundleSynced records that the office holds dossier b as b holds it
@@ -12,11 +11,7 @@ import (
 // edit made while the push ran stays to push.
 func (s *Store) MarkBundleSynced(ctx context.Context, b *DossierBundle, rev, number int64) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM dossier WHERE uid = ?", b.UID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kindErr(ErrNotFound, "no dossier of id %s", b.UID)
-		}
+		id, err := dossierByUID(ctx, tx, b.UID)
 		if err != nil {
 			return err
 		}
