@@ -117,15 +117,20 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, s, err := sf.open(ctx, c)
+	if *sf.plan == "" {
+		return usageErr("need --plan")
+	}
+	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	findings, err := plan.Check(ctx, s, cat, *tol)
+	// the lots and the boundary read a batch at a time, not the whole state
+	rep, err := plan.CheckStored(ctx, st, *sf.plan, sf.ref(), cat, *tol)
 	if err != nil {
 		return err
 	}
+	findings := rep.Findings
 	back, _ := crs.New(crs.TM3LangSon, crs.WGS84)
 	type jsonFinding struct {
 		Kind    string     `json:"kind"`
@@ -139,7 +144,7 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		p := back(f.At)
 		out[i] = jsonFinding{f.Kind, nonNil(f.IDs), round2(f.AreaM2), [2]float64{round9(p[0]), round9(p[1])}, f.Message}
 	}
-	cov := plan.CheckCoverage(s, cat)
+	cov := rep.Coverage
 	if *asJSON {
 		type skip struct {
 			Kind string `json:"kind"`
@@ -156,7 +161,7 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		for _, f := range out {
 			fmt.Fprintf(c.stdout, "%-9s %10s m²  at %.6f,%.6f  %s\n", f.Kind, gis.FormatVN(f.AreaM2, 2), f.At[0], f.At[1], f.Message)
 		}
-		fmt.Fprintf(c.stdout, "%s in %s of plan %s (%d lots, tolerance %g m²)\n", plural(len(out), "finding"), s.Ref(), *sf.plan, len(s.Lots()), *tol)
+		fmt.Fprintf(c.stdout, "%s in %s of plan %s (%d lots, tolerance %g m²)\n", plural(len(out), "finding"), rep.Ref(), *sf.plan, rep.Lots, *tol)
 		fmt.Fprintf(c.stdout, "checked: %s\n", strings.Join(cov.Ran, ", "))
 		for _, k := range cov.Skipped {
 			fmt.Fprintf(c.stdout, "not checked: %s (%s)\n", k.Kind, k.Why)

@@ -3,10 +3,14 @@ package plan
 import (
 	"context"
 	"fmt"
+	"slices"
+
+	"github.com/paulmach/orb"
 
 	"quyhoach/gis"
 	"quyhoach/gis/landuse"
 	"quyhoach/gis/topo"
+	"quyhoach/store"
 )
 
 // NoLayerError is a state without a layer the work needs.
@@ -31,7 +35,11 @@ func (r Ref) String() string {
 // CheckCoverage tells which checks Check makes on a state and why it
 // leaves any out (no boundary layer: no gaps, no lots outside).
 func CheckCoverage(s *State, cat *landuse.Catalogue) topo.Coverage {
-	c := topo.CoverageOf(s.Boundary(), checkOptions(cat, 0))
+	return coverage(s.Boundary(), cat)
+}
+
+func coverage(boundary orb.Geometry, cat *landuse.Catalogue) topo.Coverage {
+	c := topo.CoverageOf(boundary, checkOptions(cat, 0))
 	for i, sk := range c.Skipped {
 		if sk.Why == "no plan boundary" {
 			c.Skipped[i].Why = fmt.Sprintf("no plan boundary (layer %s)", gis.BoundaryLayer)
@@ -55,4 +63,118 @@ func Check(ctx context.Context, s *State, cat *landuse.Catalogue, tolerance floa
 		return nil, &NoLayerError{s.Plan.Code, s.Ref(), gis.LandUseLayer}
 	}
 	return topo.Check(ctx, s.Lots(), s.Boundary(), checkOptions(cat, tolerance))
+}
+
+// CheckReport is what CheckStored found in a stored state.
+type CheckReport struct {
+	Plan     store.Plan
+	Version  store.Version  // the version checked; for a proposal, its base
+	Dossier  *store.Dossier // the dossier whose proposal was checked, or nil
+	Lots     int            // the land-use lots checked
+	Findings []topo.Finding
+	Coverage topo.Coverage
+}
+
+// Ref names the state checked as Open names it.
+func (r *CheckReport) Ref() Ref {
+	if r.Dossier != nil {
+		return Ref{Dossier: r.Dossier.ID}
+	}
+	return Ref{Version: r.Version.Number}
+}
+
+// CheckStored is Check (with CheckCoverage) of a state in the store, for a
+// command: only the lots and the plan boundary are read, in the grid, a
+// batch at a time, and of each lot only what the checks read is kept
+// (topo.CheckedProperties): no layer is loaded whole and nothing sorted.
+// A source that cannot walk is opened and checked whole. code may be ""
+// for a dossier's proposal; otherwise it must be the dossier's plan.
+func CheckStored(ctx context.Context, src Source, code string, ref Ref, cat *landuse.Catalogue, tolerance float64) (*CheckReport, error) {
+	vw, ok := src.(versionWalker)
+	if !ok {
+		s, err := Open(ctx, src, code, ref)
+		if err != nil {
+			return nil, err
+		}
+		fs, err := Check(ctx, s, cat, tolerance)
+		if err != nil {
+			return nil, err
+		}
+		return &CheckReport{Plan: s.Plan, Version: s.Version, Dossier: s.Dossier, Lots: len(s.Lots()), Findings: fs, Coverage: CheckCoverage(s, cat)}, nil
+	}
+	r := &CheckReport{}
+	var lots, bounds []gis.Feature
+	read := func(w *store.VersionWalk) error {
+		r.Plan, r.Version = w.Plan, w.Version
+		if !slices.Contains(w.Layers, gis.LandUseLayer) {
+			return &NoLayerError{r.Plan.Code, r.Ref(), gis.LandUseLayer}
+		}
+		keep := topo.CheckedProperties()
+		err := w.Features(ctx, gis.LandUseLayer, true, func(fs []gis.Feature) error {
+			for _, f := range fs {
+				lots = append(lots, slimFeature(f, keep))
+			}
+			return nil
+		})
+		if err != nil || !slices.Contains(w.Layers, gis.BoundaryLayer) {
+			return err
+		}
+		return w.Features(ctx, gis.BoundaryLayer, true, func(fs []gis.Feature) error {
+			for _, f := range fs {
+				bounds = append(bounds, gis.Feature{ID: f.ID, Geometry: f.Geometry})
+			}
+			return nil
+		})
+	}
+	var err error
+	if ref.Dossier == 0 {
+		err = vw.WalkVersion(ctx, code, ref.Version, nil, read)
+	} else {
+		err = vw.WalkProposal(ctx, ref.Dossier, func(w *store.VersionWalk, d store.Dossier) error {
+			r.Dossier = &d
+			if code != "" && d.Plan != code {
+				return &WrongPlanError{d.ID, d.Plan, code}
+			}
+			return read(w)
+		})
+	}
+	if err != nil {
+		err, _ = store.ReadError(err) // as Open says it
+		return nil, err
+	}
+	boundary := gis.Boundary(bounds)
+	r.Lots = len(lots)
+	if r.Findings, err = topo.Check(ctx, lots, boundary, checkOptions(cat, tolerance)); err != nil {
+		return nil, err
+	}
+	r.Coverage = coverage(boundary, cat)
+	return r, nil
+}
+
+// slimFeature is f with only the properties keep names (its own map
+// when it has no others).
+func slimFeature(f gis.Feature, keep []string) gis.Feature {
+	out := gis.Feature{ID: f.ID, Geometry: f.Geometry, Properties: f.Properties}
+	if len(f.Properties) <= len(keep) {
+		only := true
+		for k := range f.Properties {
+			if !slices.Contains(keep, k) {
+				only = false
+				break
+			}
+		}
+		if only {
+			return out
+		}
+	}
+	out.Properties = nil
+	for _, k := range keep {
+		if v, ok := f.Properties[k]; ok {
+			if out.Properties == nil {
+				out.Properties = make(map[string]any, len(keep))
+			}
+			out.Properties[k] = v
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,9 +18,11 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 
 	"quyhoach/gis"
 	"quyhoach/gis/geojson"
+	"quyhoach/gis/geombin"
 )
 
 // ImportRequest is a set of layers that becomes a plan's new current version.
@@ -113,7 +117,10 @@ func prepareBodies(layers []gis.Layer) [][]body {
 // encodeBody is the canonical GeoJSON of f without its id and lineage: the
 // id is the feature's identity, lineage is recorded beside the version, the
 // body is its content.
-func encodeBody(f gis.Feature) body {
+func encodeBody(f gis.Feature) body { return encodeBodyWith(f, nil) }
+
+// encodeBodyWith is encodeBody projecting through cache (nil: none).
+func encodeBodyWith(f gis.Feature, cache *gridCache) body {
 	f.ID = ""
 	if _, ok := f.Properties["parents"]; ok {
 		f.Properties = withoutKeys(f.Properties, "parents")
@@ -122,7 +129,11 @@ func encodeBody(f gis.Feature) body {
 	b.hash = sha256.Sum256(b.text)
 	if f.Geometry != nil {
 		b.bbox, b.geom = f.Geometry.Bound(), true
-		b.grid = gridForm(f.Geometry)
+		if cache != nil {
+			b.grid = geombin.Append(nil, cache.toGridForm(f.Geometry))
+		} else {
+			b.grid = gridForm(f.Geometry)
+		}
 	}
 	b.meas, _ = bodyMeasure(b.text, propsOf(f), b.grid) // of what it just wrote: cannot fail
 	return b
@@ -162,11 +173,12 @@ func incomingOf(fs []gis.Feature, bodies []body, key string) []incoming {
 
 // writeVersion writes an import's version row after the current version
 // curID (0: none), carrying over the current version's items of the layers
-// not imported. It returns the new version's id.
-func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (int64, error) {
+// not imported. It returns the new version's id and how many items it
+// carried over.
+func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (int64, int64, error) {
 	var number int
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM version WHERE plan_id = ?", planID).Scan(&number); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var parent any
 	if curID != 0 {
@@ -175,19 +187,35 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	r, err := tx.ExecContext(ctx, `INSERT INTO version (uid, plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	verID, _ := r.LastInsertId()
 	if curID == 0 {
-		return verID, nil
+		return verID, 0, nil
 	}
 	args := []any{verID, curID}
 	for _, id := range imported {
 		args = append(args, id)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
+	r, err = tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
 		SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...)
-	return verID, err
+	if err != nil {
+		return 0, 0, err
+	}
+	carried, err := r.RowsAffected()
+	return verID, carried, err
+}
+
+// writtenVersion is version id as versionByID reads it, when the version
+// holds exactly the features of layers (n in all, each layer some): its
+// items are not counted again (two scans of them, half a second at a
+// million lots).
+func writtenVersion(ctx context.Context, q querier, id int64, n int, layers []string) (Version, error) {
+	names := slices.Clone(layers)
+	slices.Sort(names) // as versionColumns lists them: ORDER BY name, binary
+	var vid int64
+	return scanVersion(q.QueryRowContext(ctx, `SELECT v.id, `+versionRecordColumns+`, ?, ? FROM version v WHERE v.id = ?`,
+		n, strings.Join(slices.Compact(names), "\n"), id), &vid)
 }
 
 // writeItemBatch writes one batch (at most batchRows) of a layer's
@@ -582,8 +610,14 @@ func placeholders(n, k int) string {
 // one import are written in key order.
 func newID() string {
 	var u [16]byte
-	rand.Read(u[:])
 	idMu.Lock()
+	if idRandom.Len() < len(u) { // crypto/rand read for 256 ids at once, not once per id
+		var b [4096]byte
+		rand.Read(b[:])
+		idRandom.Reset()
+		idRandom.Write(b[:])
+	}
+	idRandom.Read(u[:])
 	ms := uint64(time.Now().UnixMilli())
 	if ms <= lastMS { // keep ids of one process strictly increasing
 		ms = lastMS
@@ -603,9 +637,10 @@ func newID() string {
 }
 
 var (
-	idMu   sync.Mutex
-	lastMS uint64
-	seqID  uint64
+	idMu     sync.Mutex
+	lastMS   uint64
+	seqID    uint64
+	idRandom bytes.Buffer // random bytes not yet used by newID
 )
 
 // editedFeature is an incoming feature matched to a stored one whose body
@@ -669,4 +704,35 @@ func keepStoredShapes(ctx context.Context, q querier, layers []gis.Layer, bodies
 		}
 	}
 	return nil
+}
+
+// gridCache remembers the grid positions of the stored positions projected
+// last (direct-mapped, by the position's bits): neighbouring lots share
+// their corners and sides, and a file lists neighbours near each other, so
+// about half the vertices of a tiling read in order were projected for a
+// lot before (the projection is most of the CPU a lot costs an import).
+// The positions given are toGridForm's, bit for bit. One per goroutine.
+type gridCache struct {
+	keys [gridCacheSize][2]uint64
+	vals [gridCacheSize]orb.Point
+	used [gridCacheSize]bool
+}
+
+const gridCacheBits = 14
+const gridCacheSize = 1 << gridCacheBits
+
+// toGridForm is toGridForm (geom.go) through the cache.
+func (c *gridCache) toGridForm(g orb.Geometry) orb.Geometry {
+	p := grid()
+	return project.Geometry(orb.Clone(g), func(q orb.Point) orb.Point {
+		q = orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])}
+		k := [2]uint64{math.Float64bits(q[0]), math.Float64bits(q[1])}
+		h := (k[0]*0x9E3779B97F4A7C15 ^ k[1]) * 0xBF58476D1CE4E5B9 >> (64 - gridCacheBits)
+		if c.used[h] && c.keys[h] == k {
+			return c.vals[h]
+		}
+		v := p(q)
+		c.keys[h], c.vals[h], c.used[h] = k, v, true
+		return v
+	})
 }

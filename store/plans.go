@@ -146,10 +146,14 @@ func (s *Store) Versions(ctx context.Context, code string) ([]Version, error) {
 	return out, rows.Err()
 }
 
-const versionColumns = `coalesce(v.uid, ''), lower(hex(coalesce(v.seal, x''))), v.number, v.created, v.source, v.message, coalesce((SELECT number FROM version p WHERE p.id = v.parent_id), 0),
-	coalesce(v.dossier_id, 0), v.decision_no, v.decision_date, v.ma_thong_tin_qh,
+const versionColumns = versionRecordColumns + `,
 	(SELECT count(*) FROM version_item i WHERE i.version_id = v.id),
 	(SELECT coalesce(group_concat(name, char(10)), '') FROM (SELECT DISTINCT l.name FROM version_item i JOIN layer l ON l.id = i.layer_id WHERE i.version_id = v.id ORDER BY l.name))`
+
+// versionRecordColumns are versionColumns but the two that count the
+// version's items (a scan of them), for a caller that knows those.
+const versionRecordColumns = `coalesce(v.uid, ''), lower(hex(coalesce(v.seal, x''))), v.number, v.created, v.source, v.message, coalesce((SELECT number FROM version p WHERE p.id = v.parent_id), 0),
+	coalesce(v.dossier_id, 0), v.decision_no, v.decision_date, v.ma_thong_tin_qh`
 
 func scanVersion(sc interface{ Scan(...any) error }, id *int64) (Version, error) {
 	var v Version

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -111,9 +113,12 @@ func rebuildRTree(ctx context.Context, tx *sql.Tx, extra []rtreeCell) error {
 		}
 	}
 	depth := len(levels) - 1
-	w := newRowBatcher(ctx, tx)
-	for li, nodes := range levels {
-		for _, n := range nodes {
+	// The shadow tables are written in key order, so that each insert
+	// appends to its B-tree instead of splitting pages all over it.
+	var rowids, parents [][2]int64 // (body id, leaf) and (node, parent)
+	var nodes [][2]any             // (node number, blob), in number order but the root
+	for li, level := range levels {
+		for _, n := range level {
 			blob := make([]byte, nodeSize)
 			if n.no == 1 {
 				binary.BigEndian.PutUint16(blob[0:], uint16(depth))
@@ -126,16 +131,32 @@ func rebuildRTree(ctx context.Context, tx *sql.Tx, extra []rtreeCell) error {
 					binary.BigEndian.PutUint32(blob[o+8+4*j:], math.Float32bits(v))
 				}
 				if li == 0 {
-					if err := w.add("body_bbox_rowid (rowid, nodeno)", c.id, n.no); err != nil {
-						return err
-					}
-				} else if err := w.add("body_bbox_parent (nodeno, parentnode)", c.id, n.no); err != nil {
-					return err
+					rowids = append(rowids, [2]int64{c.id, n.no})
+				} else {
+					parents = append(parents, [2]int64{c.id, n.no})
 				}
 			}
-			if err := w.add("body_bbox_node (nodeno, data)", n.no, blob); err != nil {
-				return err
-			}
+			nodes = append(nodes, [2]any{n.no, blob})
+		}
+	}
+	byKey := func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) }
+	slices.SortFunc(rowids, byKey)
+	slices.SortFunc(parents, byKey)
+	w := newRowBatcher(ctx, tx)
+	defer w.close()
+	for _, r := range rowids {
+		if err := w.add("body_bbox_rowid (rowid, nodeno)", r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	for _, r := range parents {
+		if err := w.add("body_bbox_parent (nodeno, parentnode)", r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	for _, r := range nodes {
+		if err := w.add("body_bbox_node (nodeno, data)", r[0], r[1]); err != nil {
+			return err
 		}
 	}
 	return w.flush()
@@ -172,20 +193,25 @@ func strPack(cells []rtreeCell, m int) [][]rtreeCell {
 	return out
 }
 
-// rowBatcher inserts two-column rows into a few tables with multi-row statements.
+// rowBatcher inserts two-column rows into a few tables with multi-row
+// statements, each prepared once.
 type rowBatcher struct {
-	ctx  context.Context
-	tx   *sql.Tx
-	rows map[string][]any
+	ctx   context.Context
+	tx    *sql.Tx
+	rows  map[string][]any
+	stmts map[string]*sql.Stmt // full batches, by table
 }
 
+// rowBatch is how many rows one statement of a rowBatcher writes.
+const rowBatch = 500
+
 func newRowBatcher(ctx context.Context, tx *sql.Tx) *rowBatcher {
-	return &rowBatcher{ctx: ctx, tx: tx, rows: map[string][]any{}}
+	return &rowBatcher{ctx: ctx, tx: tx, rows: map[string][]any{}, stmts: map[string]*sql.Stmt{}}
 }
 
 func (b *rowBatcher) add(table string, a, c any) error {
 	b.rows[table] = append(b.rows[table], a, c)
-	if len(b.rows[table]) >= 2*500 {
+	if len(b.rows[table]) >= 2*rowBatch {
 		return b.flushTable(table)
 	}
 	return nil
@@ -197,7 +223,20 @@ func (b *rowBatcher) flushTable(table string) error {
 		return nil
 	}
 	b.rows[table] = args[:0]
-	_, err := b.tx.ExecContext(b.ctx, "INSERT INTO "+table+" VALUES "+placeholders(len(args)/2, 2), args...)
+	q := "INSERT INTO " + table + " VALUES " + placeholders(len(args)/2, 2)
+	if len(args) < 2*rowBatch {
+		_, err := b.tx.ExecContext(b.ctx, q, args...)
+		return err
+	}
+	st, ok := b.stmts[table]
+	if !ok {
+		var err error
+		if st, err = b.tx.PrepareContext(b.ctx, q); err != nil {
+			return err
+		}
+		b.stmts[table] = st
+	}
+	_, err := st.ExecContext(b.ctx, args...)
 	return err
 }
 
@@ -208,4 +247,10 @@ func (b *rowBatcher) flush() error {
 		}
 	}
 	return nil
+}
+
+func (b *rowBatcher) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
 }

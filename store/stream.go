@@ -47,7 +47,7 @@ func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []Laye
 		req.Source = "import"
 	}
 	var res ImportResult
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.txCache(ctx, importCache, func(tx *sql.Tx) error {
 		var err error
 		if res, err = importTx(ctx, tx, req, layers, timeText(s.Now())); err == nil && res.Unchanged {
 			return errUnchanged // roll back the version row and what matching wrote
@@ -61,6 +61,46 @@ func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []Laye
 		return ImportResult{}, wrap("import into "+req.Plan, err)
 	}
 	return res, nil
+}
+
+// importCache is the page cache of an import's connection (PRAGMA
+// cache_size: negative is KiB), smaller than the store's. An import
+// appends nearly all it writes: a page spilled to the WAL before the
+// commit is written once, as it would be at the commit, and only the
+// indexes written all over (body hashes, interior pages) need to stay in
+// the cache. SQLite's allocator takes about twice a cache's size: with the
+// store's 256 MiB, 1 000 000 lots took 1.09 GB, with this 0.83 GB, in the
+// same time.
+const importCache = -131072
+
+// txCache is tx on a connection whose page cache is cache while fn runs;
+// the connection gets its own size back before it returns to the pool.
+func (s *Store) txCache(ctx context.Context, cache int64, fn func(*sql.Tx) error) error {
+	if s.readOnly {
+		return s.tx(ctx, fn) // refused, as every write is
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var was int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", cache)); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", was))
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // streaming is an import under way.
@@ -99,7 +139,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err != nil {
 		return ImportResult{}, err
 	}
-	verID, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
+	verID, carried, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -152,7 +192,15 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if _, err := tx.ExecContext(ctx, "UPDATE plan SET current_version = ? WHERE id = ?", verID, planID); err != nil {
 		return st.res, err
 	}
-	st.res.Version, err = versionByID(ctx, tx, verID)
+	if carried == 0 { // the version holds what was imported: no need to count it
+		imported := make([]string, len(layers))
+		for i, l := range layers {
+			imported[i] = l.Name
+		}
+		st.res.Version, err = writtenVersion(ctx, tx, verID, st.done, imported)
+	} else {
+		st.res.Version, err = versionByID(ctx, tx, verID)
+	}
 	st.res.Version.Current = true
 	return st.res, err
 }
@@ -239,8 +287,9 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cache := new(gridCache)
 			for j := range jobs {
-				j.out <- prepare(j.fs, src.Name, st.req)
+				j.out <- prepare(j.fs, src.Name, st.req, cache)
 			}
 		}()
 	}
@@ -295,7 +344,7 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 }
 
 // prepare validates (and repairs) and encodes a chunk of features.
-func prepare(fs []gis.Feature, layer string, req ImportRequest) []prepared {
+func prepare(fs []gis.Feature, layer string, req ImportRequest, cache *gridCache) []prepared {
 	out := make([]prepared, len(fs))
 	area := gis.KindOfName(layer) == gis.AreaKind
 	for i, f := range fs {
@@ -316,7 +365,7 @@ func prepare(fs []gis.Feature, layer string, req ImportRequest) []prepared {
 			p.in.key = f.String(req.Key)
 		}
 		p.f, p.in.id, p.in.parents = f, f.ID, parentsOf(f)
-		p.body = encodeBody(f)
+		p.body = encodeBodyWith(f, cache)
 		p.in.hash = p.body.hash
 	}
 	return out

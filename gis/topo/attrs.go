@@ -9,6 +9,12 @@ import (
 	"quyhoach/gis"
 )
 
+// The lot's code (named in messages) and land-use class (TT16 property names).
+const (
+	propCode  = "maDoiTuong"
+	propClass = "phanLoai"
+)
+
 // Numeric planning indicators of a lot (TT16 property names).
 const (
 	propDensity = "matDoXayDung"  // building density, %
@@ -21,15 +27,26 @@ const (
 
 var numericProps = []string{propDensity, propFARatio, propMinFl, propMaxFl, propSetback, propPop}
 
+// CheckedProperties are the properties of a lot Check reads (its name in
+// messages, its class, its indicators): a caller holding many lots for a
+// check may keep only these.
+func CheckedProperties() []string {
+	return append([]string{propCode, propClass}, numericProps...)
+}
+
 // attributes checks classes and indicators of every feature, valid or not.
 func (c *checker) attributes() {
 	for i := range c.feats {
 		ft := &c.feats[i]
+		probs := Attributes(ft.f.Properties, c.opt.KnownClass)
+		if len(probs) == 0 {
+			continue
+		}
 		at := ft.at
 		if ft.lot >= 0 {
-			at = c.lotPoint(ft.lot)
+			at = c.lotPoint(ft.lot) // an overlay of its own: only for a lot at fault
 		}
-		for _, p := range Attributes(ft.f.Properties, c.opt.KnownClass) {
+		for _, p := range probs {
 			c.add(Finding{Kind: p.Kind, IDs: []string{ft.id}, At: at, Message: fmt.Sprintf("lot %s %s", ft.name, p.Message)})
 		}
 	}
@@ -64,7 +81,7 @@ func Attributes(props map[string]any, knownClass func(string) bool) []AttrProble
 		out = append(out, AttrProblem{Kind: kind, Fields: fields, Message: msg, Key: key, Data: data, Short: short})
 	}
 	if knownClass != nil {
-		switch cls := strings.TrimSpace(gis.Text(props["phanLoai"])); {
+		switch cls := strings.TrimSpace(gis.Text(props[propClass])); {
 		case cls == "":
 			add(KindClass, "has no land-use class (phanLoai)", "a land-use class is needed", nil, "phanLoai")
 		case !knownClass(cls):

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/peterstace/simplefeatures/geom"
@@ -63,55 +64,63 @@ func (c *checker) classifyLots() error {
 // minus boundary over it" cannot change, so a tile without free edges whose
 // coverage is 0 at one point is clean: no gap, overlap or outside part.
 func (c *checker) freeEdges() []seg {
-	type key struct{ a, b ipt }
-	n := len(c.bdEdges)
-	for _, l := range c.lots {
-		for _, p := range l.polys {
-			for _, r := range p.rings {
-				n += len(r)
+	// Each worker counts the edges of one shard of keys (every edge and its
+	// reverse fall in the same shard), dropping a count as soon as it
+	// cancels: in a tiling read in order a neighbour's reverse edge comes
+	// soon, so the maps stay near the width of the layer, not its size.
+	shards := runtime.GOMAXPROCS(0)
+	counts := make([]map[ekey]int32, shards)
+	parallel(c.ctx, shards, func(sh int) {
+		m := map[ekey]int32{}
+		add := func(a, b ipt) {
+			k, s := edgeKey(a, b, 1)
+			if k.shard(shards) != sh {
+				return
+			}
+			if n := m[k] + s; n != 0 {
+				m[k] = n
+			} else {
+				delete(m, k)
 			}
 		}
-	}
-	counts := make(map[key]int32, n)
-	add := func(m map[key]int32, a, b ipt, s int32) {
-		if less(b, a) {
-			a, b, s = b, a, -s
-		}
-		m[key{a, b}] += s
-	}
-	for _, l := range c.lots {
-		for _, p := range l.polys {
-			for _, r := range p.rings {
-				prev := r[len(r)-1]
-				for _, v := range r {
-					add(counts, prev, v, 1)
-					prev = v
+		for _, l := range c.lots {
+			for _, p := range l.polys {
+				for _, r := range p.rings {
+					prev := r[len(r)-1]
+					for _, v := range r {
+						add(prev, v)
+						prev = v
+					}
 				}
 			}
 		}
-	}
-	for _, e := range c.bdEdges {
-		add(counts, e.a, e.b, 1) // already reversed
-	}
+		for _, e := range c.bdEdges {
+			add(e.a, e.b) // already reversed
+		}
+		counts[sh] = m
+	})
 	type pending struct {
-		k key
+		k ekey
 		n int32
 	}
 	var left []pending
-	for k, v := range counts {
-		if v != 0 {
+	for _, m := range counts {
+		for k, v := range m {
 			left = append(left, pending{k, v})
 		}
 	}
 	slices.SortFunc(left, func(p, q pending) int {
-		return cmp.Or(cmp.Compare(p.k.a.x, q.k.a.x), cmp.Compare(p.k.a.y, q.k.a.y),
-			cmp.Compare(p.k.b.x, q.k.b.x), cmp.Compare(p.k.b.y, q.k.b.y))
+		return cmp.Or(cmp.Compare(p.k.a, q.k.a), cmp.Compare(p.k.b, q.k.b))
 	})
-	again := make(map[key]int32, len(left)*2)
+	again := make(map[ekey]int32, len(left)*2)
+	add := func(a, b ipt, n int32) {
+		k, s := edgeKey(a, b, n)
+		again[k] += s
+	}
 	var cuts []ipt
 	var es []seg
 	for _, p := range left {
-		s := seg{p.k.a, p.k.b}
+		s := p.k.seg()
 		sb := s.box()
 		cuts = cuts[:0]
 		on := func(v ipt) {
@@ -140,20 +149,48 @@ func (c *checker) freeEdges() []seg {
 		prev := s.a
 		for _, v := range sortAlong(s, cuts) {
 			if v != prev {
-				add(again, prev, v, p.n)
+				add(prev, v, p.n)
 				prev = v
 			}
 		}
-		add(again, prev, s.b, p.n)
+		add(prev, s.b, p.n)
 	}
 	var free []seg
 	for k, v := range again {
 		if v != 0 {
-			free = append(free, seg{k.a, k.b})
+			free = append(free, k.seg())
 		}
 	}
 	return free
 }
+
+// ekey is an undirected edge as a map key: its two ends packed (packPt),
+// the lesser first.
+type ekey struct{ a, b uint64 }
+
+// edgeKey is the key of the edge a→b and the count n it adds: n as
+// given, or −n when the key runs the other way (b→a).
+func edgeKey(a, b ipt, n int32) (ekey, int32) {
+	pa, pb := packPt(a), packPt(b)
+	if pb < pa {
+		return ekey{pb, pa}, -n
+	}
+	return ekey{pa, pb}, n
+}
+
+// shard spreads keys over n workers.
+func (k ekey) shard(n int) int {
+	h := (k.a*0x9E3779B97F4A7C15 ^ k.b) * 0xBF58476D1CE4E5B9
+	return int((h >> 32) % uint64(n))
+}
+
+func (k ekey) seg() seg { return seg{unpackPt(k.a), unpackPt(k.b)} }
+
+// packPt packs a grid point into 64 bits, keeping the order of less: x and
+// y (|v| < maxCoord < 2^30) offset by 2^30 into the high and low 32 bits.
+func packPt(p ipt) uint64 { return uint64(p.x+1<<30)<<32 | uint64(p.y+1<<30) }
+
+func unpackPt(u uint64) ipt { return ipt{int64(u>>32) - 1<<30, int64(u&0xffffffff) - 1<<30} }
 
 // grid is the tiling of the plan's extent used for the gap overlay.
 type grid struct {

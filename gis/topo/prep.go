@@ -159,7 +159,9 @@ func (f frame) convert(g orb.Geometry) (shape, *problem) {
 	var err error
 	if len(sfPolys) == 1 {
 		sh.sf = sfPolys[0].AsGeometry()
-		err = sfPolys[0].Validate()
+		if !simpleShell(sh.polys) {
+			err = sfPolys[0].Validate()
+		}
 	} else {
 		mp := geom.NewMultiPolygon(sfPolys)
 		sh.sf = mp.AsGeometry()
@@ -183,6 +185,66 @@ func (f frame) convert(g orb.Geometry) (shape, *problem) {
 	}
 	sh.area = geomArea(sh.sf)
 	return sh, nil
+}
+
+// maxSimpleShell is the largest shell simpleShell decides; larger ones
+// go to simplefeatures' validation.
+const maxSimpleShell = 256
+
+// simpleShell tells, exactly on the grid, that ps is one polygon of one
+// ring (at least 3 distinct points, none repeated in a row) that touches
+// or crosses itself nowhere: then the polygon is valid, and simplefeatures'
+// validation (which would also say so, at four times the cost) is not
+// needed. Anything else is left to it, for its reason.
+func simpleShell(ps []ipoly) bool {
+	if len(ps) != 1 || len(ps[0].rings) != 1 || len(ps[0].rings[0]) > maxSimpleShell {
+		return false
+	}
+	r := ps[0].rings[0]
+	n := len(r)
+	// selfCrossing's test of every pair of sides, on the pairs a sweep by x
+	// brings together (sides whose x ranges overlap), sorted in place
+	var buf [maxSimpleShell]int16
+	order := buf[:n]
+	for i := range order {
+		order[i] = int16(i)
+	}
+	side := func(i int16) seg { return seg{r[i], r[(int(i)+1)%n]} }
+	minX := func(i int16) int64 { return min(r[i].x, r[(int(i)+1)%n].x) }
+	for i := 1; i < n; i++ { // insertion sort: a lot has a few dozen sides
+		o, x := order[i], minX(order[i])
+		j := i
+		for ; j > 0 && minX(order[j-1]) > x; j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = o
+	}
+	for oi, i := range order {
+		a := side(i)
+		maxX := max(a.a.x, a.b.x)
+		for _, j := range order[oi+1:] {
+			if minX(j) > maxX {
+				break
+			}
+			lo, hi := min(i, j), max(i, j)
+			a, b := side(lo), side(hi)
+			switch {
+			case hi == lo+1 || lo == 0 && int(hi) == n-1:
+				v, o, w := a.a, a.b, b.b // the shared vertex o = a.b = b.a
+				if hi != lo+1 {
+					v, o, w = b.a, a.a, a.b // o = a.a = b.b
+				}
+				if orient(v, o, w) == 0 && (o.x-v.x)*(w.x-o.x)+(o.y-v.y)*(w.y-o.y) < 0 {
+					return false // folds back over its neighbour
+				}
+			default:
+				if _, ok := touch(a, b); ok {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 func ringName(multi bool, pi, ri int) string {

@@ -160,7 +160,7 @@ func newChecker(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, 
 
 // lotName names a lot in messages: its code (maDoiTuong), else its id.
 func lotName(f gis.Feature, id string) string {
-	if name := strings.TrimSpace(f.String("maDoiTuong")); name != "" {
+	if name := strings.TrimSpace(f.String(propCode)); name != "" {
 		return name
 	}
 	return id

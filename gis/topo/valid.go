@@ -98,7 +98,13 @@ func crossing(ps []orb.Polygon) (orb.Point, bool) {
 			n += len(r)
 		}
 	}
-	segs := make([]segment, 0, n)
+	// a lot's sides fit on the stack: an import validates every lot
+	var segBuf [64]segment
+	var orderBuf [64]int32
+	segs := segBuf[:0]
+	if n > len(segBuf) {
+		segs = make([]segment, 0, n)
+	}
 	ring := 0
 	for _, p := range ps {
 		for _, r := range p {
@@ -118,11 +124,25 @@ func crossing(ps []orb.Polygon) (orb.Point, bool) {
 			ring++
 		}
 	}
-	order := make([]int32, len(segs))
-	for i := range order {
-		order[i] = int32(i)
+	order := orderBuf[:0]
+	if len(segs) > len(orderBuf) {
+		order = make([]int32, 0, len(segs))
 	}
-	slices.SortFunc(order, func(i, j int32) int { return cmp.Compare(segs[i].x0, segs[j].x0) })
+	for i := range segs {
+		order = append(order, int32(i))
+	}
+	if len(order) <= len(orderBuf) {
+		for i := 1; i < len(order); i++ { // insertion sort: no call per comparison
+			o := order[i]
+			j := i
+			for ; j > 0 && segs[order[j-1]].x0 > segs[o].x0; j-- {
+				order[j] = order[j-1]
+			}
+			order[j] = o
+		}
+	} else {
+		slices.SortFunc(order, func(i, j int32) int { return cmp.Compare(segs[i].x0, segs[j].x0) })
+	}
 	for oi, i := range order {
 		s := &segs[i]
 		for _, j := range order[oi+1:] {
