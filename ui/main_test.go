@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"quyhoach/office/pgtest"
 )
 
 // uiQueue holds what background goroutines hand to the UI goroutine: in
@@ -23,6 +25,7 @@ func TestMain(m *testing.M) {
 		uiQueue.mu.Unlock()
 	}
 	code := m.Run()
+	pgtest.Stop() // the office tests' throw-away PostgreSQL (remote_test.go)
 	// a string Fyne could not translate in any test fails the run (i18n_test.go)
 	if f := translationFailures(fyneLog.String()); len(f) > 0 && code == 0 {
 		os.Stderr.WriteString("FAIL: translation failures (add the keys to assets/translations/AREA.vi.json and AREA.en.json):\n  " + strings.Join(f, "\n  ") + "\n")

@@ -286,6 +286,9 @@ func (w *Window) dossierMenu(m *appMenu) *fyne.Menu {
 		sep(),
 		m.item("dossier.send", tr("Send dossier…"), nil, func() { w.ShowSendDossier() }),
 		m.item("dossier.receive", tr("Receive dossier…"), nil, func() { w.ShowReceiveDossier() }),
+		m.item("dossier.pull", tr("Pull from the office"), nil, w.Pull),
+		m.item("dossier.push", tr("Push to the office"), nil, w.Push),
+		m.item("dossier.office", tr("Office…"), nil, func() { w.ShowOffice() }),
 		sep(),
 		m.item("dossier.agencies", tr("Agencies of the plan…"), nil, plan(func(code string) { w.ShowAgencies(code) })),
 		m.item("dossier.report", tr("Yearly report…"), ctrl(fyne.KeyR), func() { w.ShowReport() }),
@@ -339,6 +342,9 @@ func (w *Window) updateMenu() {
 		"dossier.agencies":  shown,
 		"dossier.send":      w.packer() != nil && w.packTarget() != 0,
 		"dossier.receive":   w.packer() != nil && !w.readOnly(),
+		"dossier.pull":      w.Office.CanSync(),
+		"dossier.push":      w.Office.CanSync(),
+		"dossier.office":    w.Office.HasOffice(),
 	}
 	for k := range m.Items {
 		if strings.HasPrefix(k, "edit.") && k != "edit.undo" && k != "edit.redo" && k != "edit.start" {

@@ -23,6 +23,7 @@ type statusBar struct {
 	Scale    *widget.Label // 1:N
 	Progress *widget.ProgressBarInfinite
 	Cancel   *widget.Button
+	Remote   *officeSegment // the office's state (ui/remote.go); hidden for a store with no office
 	progress *fyne.Container
 	back     orb.Projection // EPSG:9215 → WGS84
 	// OnCancel is called when Cancel is tapped.
@@ -42,6 +43,7 @@ func newStatusBar() *statusBar {
 	})
 	s.progress = container.NewHBox(s.Progress, s.Cancel)
 	s.progress.Hide()
+	s.Remote = newOfficeSegment()
 	s.back, _ = crs.New(crs.TM3LangSon, crs.WGS84)
 	s.ExtendBaseWidget(s)
 	return s
@@ -49,7 +51,7 @@ func newStatusBar() *statusBar {
 
 // CreateRenderer implements fyne.Widget.
 func (s *statusBar) CreateRenderer() fyne.WidgetRenderer {
-	right := container.NewHBox(s.Cursor, widget.NewSeparator(), s.Scale, s.progress)
+	right := container.NewHBox(s.Remote, s.Cursor, widget.NewSeparator(), s.Scale, s.progress)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, right, s.Text))
 }
 

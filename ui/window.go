@@ -116,6 +116,9 @@ type Window struct {
 	Center    *centerTabs
 	Dashboard *dashboard
 	dossiers  *dossierWork
+	// Office is the office a cloned store syncs with: its state in the
+	// status bar, Pull and Push (ui/remote.go).
+	Office    *officeSync
 	lastSaved *savedNotice // where the last save went (ui/saved.go)
 	// Menu is the main menu (ui/menu.go), Start the start page over the
 	// map of a store with nothing to draw (ui/start.go), shell the
@@ -177,6 +180,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.sized = size
 	w.SetOnClosed(func() {
 		w.tasks.Cancel()
+		w.Office.Close()
 		w.savePanels()
 		if s := w.Canvas().Size(); s.Width > 0 && s.Height > 0 {
 			a.Preferences().SetFloat(prefWidth, float64(s.Width))
@@ -264,6 +268,7 @@ func (w *Window) build() {
 	w.buildInfo()
 	w.buildEditor()
 	w.buildDossiers()
+	w.buildOffice()
 	w.layout()
 	w.buildMenu()
 }
