@@ -145,7 +145,7 @@ func syncErr(err error) error {
 	case errors.Is(err, plan.ErrNoRemote):
 		return &exitError{2, err}
 	case errors.As(err, &conflict):
-		return &exitError{1, fmt.Errorf("%v: pull, then push again", err)}
+		return &exitError{1, err} // it says what to do
 	case errors.As(err, &div):
 		return &exitError{1, err}
 	}

@@ -31,8 +31,8 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("office: dossier %d %q changed at the office since your last pull (by %s, %s): pull, then push again",
-		e.Number, e.Title, e.By, e.At.Local().Format("2006-01-02 15:04"))
+	return fmt.Sprintf("office: dossier %q (number %d at the office) changed at the office since your last pull (by %s, %s): pull, then push again",
+		e.Title, e.Number, e.By, e.At.Local().Format("2006-01-02 15:04"))
 }
 
 // DossierResult is what a push or a load did to one dossier.

@@ -362,6 +362,26 @@ func Push(ctx context.Context, s Replica, progress SyncProgress) (PushResult, er
 		res.Dossiers = append(res.Dossiers, PushedDossier{Dossier: p.ID, Number: d.Number, UID: d.UID, Title: p.Title, Plan: p.Plan,
 			State: b.State, Status: d.State})
 	}
+	// The office's log now holds this push. When it grew by this push
+	// alone (one entry per version or dossier that changed there; writes
+	// there go one at a time), the replica holds everything up to its head
+	// and takes it as its cursor: its own push is not "to pull".
+	written := 0
+	for _, v := range sent.Versions {
+		if v.New {
+			written++
+		}
+	}
+	for _, d := range sent.Dossiers {
+		if d.State != "up to date" {
+			written++
+		}
+	}
+	if written > 0 && r.PullCursor+int64(written) == sent.Cursor {
+		if err := s.SetPullCursor(ctx, sent.Cursor); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -51,7 +52,7 @@ type officeSync struct {
 	err    string // the last ask failed (the store itself, not the office)
 	asks   runner // the state, asked in the background
 	work   runner // a pull or a push
-	busy   string // "pull" or "push" while one runs
+	busy   string // "pull", "replay" (a pull recording this replica's steps again) or "push" while one runs
 	step   string // what it is doing, translated (UI goroutine)
 	later  *time.Timer
 	stop   func()
@@ -289,7 +290,7 @@ func (o *officeSync) show() {
 	}
 	text := o.StateText()
 	switch o.busy { // the step itself is the status bar's text, with its progress
-	case "pull":
+	case "pull", "replay":
 		text = tr("Office: pulling…")
 	case "push":
 		text = tr("Office: pushing…")
@@ -420,16 +421,13 @@ func (o *officeSync) run(op string) {
 	o.progress(op, "connect", 0, 0)
 	w.Status.Busy(o.step)
 	rep := o.rep
-	// nothing to pull before the push, or not known: the push's own echo
-	// is taken back after it (see below)
-	settle := !o.known || o.state.Offline || o.state.ToPull == 0
 	progress := func(step string, done, total int) {
 		onUI(func() { o.told(op, step, done, total) })
 	}
 	o.show()
 	o.work.Run(op, func(ctx context.Context) (func(), error) {
-		if op == "pull" {
-			res, err := plan.Pull(ctx, rep, progress)
+		if op == "pull" || op == "replay" {
+			res, err := plan.PullWith(ctx, rep, plan.PullOptions{Replay: op == "replay"}, progress)
 			titles := o.titles(ctx, res.Diverged)
 			return func() { o.pulled(res, err, titles) }, nil
 		}
@@ -439,14 +437,7 @@ func (o *officeSync) run(op string) {
 		if errors.As(err, &conflict) {
 			local = o.localNumber(ctx, conflict.UID)
 		}
-		var echo plan.PullResult
-		if err == nil && settle {
-			// the office's change log now holds this push, which would
-			// show as "to pull": a pull takes it back (the same, so nothing
-			// changes here) and whatever else came in the meantime
-			echo, _ = plan.Pull(ctx, rep, progress)
-		}
-		return func() { o.pushed(res, err, local, echo) }, nil
+		return func() { o.pushed(res, err, local) }, nil
 	})
 }
 
@@ -486,7 +477,7 @@ func (o *officeSync) progress(op, step string, done, total int) {
 	if total > 0 {
 		what += fmt.Sprintf(" (%d/%d)", done, total)
 	}
-	if op == "pull" {
+	if op == "pull" || op == "replay" {
 		o.step = tr("Pulling from the office: {{.Step}}…", map[string]any{"Step": what})
 	} else {
 		o.step = tr("Pushing to the office: {{.Step}}…", map[string]any{"Step": what})
@@ -513,7 +504,7 @@ func (o *officeSync) pulled(res plan.PullResult, err error, titles map[int64]str
 		o.refused(tr("Not pulled"), err, 0)
 		return
 	}
-	rows := pullRows(res, titles)
+	rows := pullRows(res, titles, func() { o.run("replay") })
 	if len(rows) == 0 {
 		w.Status.Idle(tr("Already up to date with the office"))
 		return
@@ -560,17 +551,13 @@ func (o *officeSync) reread(res plan.PullResult) {
 
 // pushed shows what a push sent (and what the pull after it brought, when
 // others pushed in the meantime), or why the office refused it.
-func (o *officeSync) pushed(res plan.PushResult, err error, local int64, echo plan.PullResult) {
+func (o *officeSync) pushed(res plan.PushResult, err error, local int64) {
 	w := o.w
 	if err != nil {
 		o.refused(tr("Not pushed"), err, local)
 		return
 	}
 	rows := pushRows(res)
-	if echo.Brought() {
-		o.reread(echo)
-		rows = append(rows, pullRows(echo, nil)...)
-	}
 	if len(rows) == 0 {
 		w.Status.Idle(tr("Nothing to push: the office has everything made here"))
 		return
@@ -663,13 +650,17 @@ type syncRow struct {
 	Text    string
 	Icon    fyne.Resource
 	Dossier int64
+	// Act, when set, is a button's label and Do what it does (the list
+	// closes first): recording this replica's steps again after the office's.
+	Act string
+	Do  func()
 }
 
 // pullRows says what a pull brought, one row each: new plans, new
 // versions, dossiers new or with new steps, documents or changes (and
 // whether they need a rebase), and the dossiers left as they are here
 // (titles: theirs, by number).
-func pullRows(r plan.PullResult, titles map[int64]string) []syncRow {
+func pullRows(r plan.PullResult, titles map[int64]string, replay func()) []syncRow {
 	var rows []syncRow
 	for _, p := range r.Plans {
 		switch p.Status {
@@ -690,12 +681,23 @@ func pullRows(r plan.PullResult, titles map[int64]string) []syncRow {
 			if d.NeedsRebase() {
 				icon = theme.WarningIcon()
 			}
-			rows = append(rows, syncRow{Title: d.Title, Text: receivedText(d), Icon: icon, Dossier: d.Dossier})
+			text := receivedText(d)
+			if d.Replayed > 0 {
+				text += "\n" + tr("{{.N}} of your steps or documents recorded again after the office's: Push sends them", map[string]any{"N": d.Replayed})
+			}
+			rows = append(rows, syncRow{Title: d.Title, Text: text, Icon: icon, Dossier: d.Dossier})
 		}
 	}
 	for _, d := range r.Diverged {
-		rows = append(rows, syncRow{Title: titles[d.Dossier], Text: tr("Dossier {{.ID}} was left as it is here: it was changed both here and at the office since the last pull.",
-			map[string]any{"ID": d.Dossier}), Icon: theme.ErrorIcon(), Dossier: d.Dossier})
+		row := syncRow{Title: titles[d.Dossier], Text: tr("Dossier {{.ID}} was left as it is here: it was changed both here and at the office since the last pull.",
+			map[string]any{"ID": d.Dossier}), Icon: theme.ErrorIcon(), Dossier: d.Dossier}
+		if d.Steps && replay != nil {
+			// steps or documents on both sides: this replica's own, never
+			// pushed, may be recorded again after the office's
+			row.Text += "\n" + tr("Steps or documents were recorded on both sides: yours can be recorded again after the office's, each step if it may still follow.")
+			row.Act, row.Do = tr("Record mine after the office's"), replay
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -755,11 +757,12 @@ func showSyncResult(w *Window, title string, rows []syncRow) *syncResult {
 			box.Add(widget.NewSeparator())
 		}
 		var open fyne.CanvasObject
+		openIt := func() {}
 		if id := row.Dossier; id != 0 {
-			open = container.NewCenter(widget.NewButtonWithIcon(tr("Open"), theme.NavigateNextIcon(), func() {
+			openIt = func() {
 				r.Close()
 				w.OpenDossier(id)
-			}))
+			}
 		}
 		var segs []widget.RichTextSegment
 		if row.Title != "" {
@@ -770,11 +773,29 @@ func showSyncResult(w *Window, title string, rows []syncRow) *syncResult {
 		}
 		words := widget.NewRichText(segs...)
 		words.Wrapping = fyne.TextWrapWord
-		box.Add(container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(row.Icon)), open, words))
+		var body fyne.CanvasObject = words
+		if row.Do != nil {
+			// an action under the words, which keep the row's width
+			do := row.Do
+			acts := container.NewHBox(layout.NewSpacer(), widget.NewButtonWithIcon(row.Act, theme.ViewRefreshIcon(), func() {
+				r.Close()
+				do()
+			}))
+			if row.Dossier != 0 {
+				acts.Add(widget.NewButtonWithIcon(tr("Open"), theme.NavigateNextIcon(), openIt))
+			}
+			body = container.NewVBox(words, acts)
+		} else if row.Dossier != 0 {
+			open = container.NewCenter(widget.NewButtonWithIcon(tr("Open"), theme.NavigateNextIcon(), openIt))
+		}
+		box.Add(container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(row.Icon)), open, body))
 	}
 	r.dlg = dialog.NewCustom(title, tr("Close"), container.NewVScroll(box), w.Window)
-	h := float32(120 + 70*len(rows))
-	r.dlg.Resize(dialogSize(w.Window, 640, min(h, 520)))
+	// as high as the rows wrapped at the dialog's width (up to 520): laid
+	// out once at that width, the words say how many lines they take
+	size := dialogSize(w.Window, 640, 520)
+	box.Resize(fyne.NewSize(size.Width-2*theme.Padding()-40, box.MinSize().Height))
+	r.dlg.Resize(fyne.NewSize(size.Width, min(box.MinSize().Height+130, size.Height)))
 	showDialog(r.dlg, w.Window)
 	return r
 }

@@ -240,11 +240,15 @@ func TestOfficeInTheWindow(t *testing.T) {
 	}
 	tapButton(t, w.Window, "Kéo về ngay")
 	res = w.Office.Result
-	if res == nil || !slices.Contains(res.Texts(), "Hồ sơ 4 được giữ nguyên như ở máy này: hồ sơ đã thay đổi cả ở đây và ở văn phòng kể từ lần kéo về trước.") {
+	if res == nil || len(res.Rows) == 0 || !strings.HasPrefix(res.Rows[0].Text, "Hồ sơ 4 được giữ nguyên như ở máy này: hồ sơ đã thay đổi cả ở đây và ở văn phòng kể từ lần kéo về trước.\n") {
 		t.Fatalf("the pull after the refusal: %v", res)
 	}
 	if res.Rows[0].Title != "Điều chỉnh tầng cao lô đầu" || res.Rows[0].Dossier != id {
 		t.Errorf("the row of the dossier left as it is: %+v", res.Rows[0])
+	}
+	replay := res.Rows[0].Do // both recorded a document: A's may go after B's
+	if replay == nil || res.Rows[0].Act != "Ghi lại của tôi sau của văn phòng" {
+		t.Fatalf("no way to record A's document again after the office's: %+v", res.Rows[0])
 	}
 	res.Close()
 
@@ -268,6 +272,25 @@ func TestOfficeInTheWindow(t *testing.T) {
 		t.Errorf("after the pull: %q, progress shown %v", got, d.progress.Visible())
 	}
 	d.Close()
+
+	// settled: A's document recorded again after B's, then pushed
+	replay()
+	res = w.Office.Result
+	want := "1 bước hoặc tài liệu của bạn đã được ghi lại sau của văn phòng: Đẩy lên để gửi chúng"
+	if res == nil || len(res.Rows) == 0 || !strings.Contains(res.Rows[0].Text, want) {
+		t.Fatalf("the replayed pull lists %v", res)
+	}
+	res.Close()
+	push.Action()
+	if w.Office.Refusal != "" {
+		t.Fatalf("the push after the replay was refused: %q", w.Office.Refusal)
+	}
+	if got := segment(w); got != "Văn phòng: đã cập nhật" {
+		t.Errorf("after the replay and its push: %q", got)
+	}
+	if v, err := a.Verify(ctx, store.VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+		t.Errorf("verify after the replay: %v %+v", err, v.Findings)
+	}
 }
 
 // TestOfficeOfflineAndDialog: an office out of reach is "offline", with
