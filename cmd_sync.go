@@ -64,6 +64,9 @@ func cmdClone(ctx context.Context, c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "cloned %s into %s: %s, %s, %s (%.1f s)\n", res.Office, res.Path, plural(res.Plans, "plan"),
 		plural(res.Versions, "version"), plural(res.Dossiers, "dossier"), time.Since(start).Seconds())
+	for _, d := range res.Unverified {
+		fmt.Fprintf(c.stdout, "dossier %q (number %d at the office): not taken, it does not verify at the office: %s\n", d.Title, d.Number, d.Reason)
+	}
 	return nil
 }
 
@@ -93,8 +96,11 @@ func cmdPull(ctx context.Context, c *cli, args []string) error {
 	for _, line := range pullLines(res) {
 		fmt.Fprintln(c.stdout, line)
 	}
+	if len(res.Unverified) > 0 {
+		return &exitError{1, fmt.Errorf("dossiers not taken, as they do not verify at the office: %d (ask the office to mend them)", len(res.Unverified))}
+	}
 	if len(res.Diverged) > 0 {
-		return &exitError{1, fmt.Errorf("%s changed both here and at the office since the last pull", plural(len(res.Diverged), "dossier"))}
+		return &exitError{1, fmt.Errorf("%s changed both here and at the office since the last pull", plural(len(res.Diverged), "dossier or plan"))}
 	}
 	return nil
 }
@@ -125,11 +131,18 @@ func pullLines(r plan.PullResult) []string {
 		}
 	}
 	for _, d := range r.Diverged {
+		if d.Dossier == 0 {
+			out = append(out, fmt.Sprintf("plan %s: its new versions at the office not taken: %s", d.Plan, d.Reason))
+			continue
+		}
 		line := fmt.Sprintf("dossier %d: left as it is here: %s", d.Dossier, d.Reason)
 		if d.Steps {
 			line += " (quyhoach pull --replay records this store's steps and documents again after the office's)"
 		}
 		out = append(out, line)
+	}
+	for _, d := range r.Unverified {
+		out = append(out, fmt.Sprintf("dossier %q (number %d at the office): not taken, it does not verify at the office: %s", d.Title, d.Number, d.Reason))
 	}
 	if len(out) == 0 {
 		out = append(out, "already up to date with "+r.Office)
@@ -200,15 +213,7 @@ func cmdRemote(ctx context.Context, c *cli, args []string) error {
 	}
 	defer st.Close()
 	if *set != "" {
-		if err := office.CheckAddress(*set); err != nil {
-			return &exitError{2, err}
-		}
-		r, _, err := st.Remote(ctx)
-		if err != nil {
-			return err
-		}
-		r.URL = *set
-		if err := st.SetRemote(ctx, r); err != nil {
+		if err := plan.SetRemote(ctx, st, *set); err != nil {
 			return &exitError{2, err}
 		}
 	}

@@ -412,3 +412,112 @@ func BenchmarkEmptyPull(b *testing.B) {
 		}
 	}
 }
+
+// approveHere takes a draft of r through to approval.
+func (r replica) approveHere(title, class, decision string) string {
+	r.t.Helper()
+	id := r.draft(title, class)
+	r.must("dossier", "submit", "--dossier", id, "--doc", "1/TTr", "--date", "2026-11-20")
+	r.must("dossier", "appraise", "--dossier", id, "--by", "Sở Xây dựng")
+	r.must("dossier", "appraised", "--dossier", id, "--doc", "2/BC")
+	r.must("dossier", "approve", "--dossier", id, "--doc", decision, "--date", "2026-12-01")
+	return id
+}
+
+// Two replicas approve a dossier of one plan each: the second to pull is
+// told the plan moved on both sides, and takes the rest of what came.
+func TestTwoApprovalsOfOnePlan(t *testing.T) {
+	url, _ := officeFromSamples(t)
+	dir := t.TempDir()
+	a, b := replica{t, filepath.Join(dir, "a.db")}, replica{t, filepath.Join(dir, "b.db")}
+	for _, r := range []replica{a, b} {
+		if _, e, code := quyhoach(t, "", "clone", url, "--db", r.db, "-q"); code != 0 {
+			t.Fatalf("clone: %s", e)
+		}
+	}
+	a.approveHere("Điều chỉnh A", "BTX", "10/QĐ")
+	b.approveHere("Điều chỉnh B", "CXCC", "11/QĐ")
+	other := b.draft("Hồ sơ khác của B", "DV")
+	a.must("push")
+	a.draft("Hồ sơ mới của A", "DV")
+	a.must("push")
+	out, _, code := b.run("pull")
+	if code != 1 || !strings.Contains(out, "plan huu-nghi: its new versions at the office not taken") {
+		t.Fatalf("pull after two approvals of one plan: exit %d: %s", code, out)
+	}
+	if out := b.must("verify"); !strings.HasPrefix(out, "ok") {
+		t.Fatalf("verify: %s", out)
+	}
+	_, e, code := b.run("push")
+	if code == 0 || !strings.Contains(e, "pull first") {
+		t.Fatalf("push of the second approval: exit %d: %s", code, e)
+	}
+	_ = other
+}
+
+// A replica is tied to the office it was cloned from: another office's
+// address is refused, the same office's new address taken.
+func TestRemoteSetRefusesAnotherOffice(t *testing.T) {
+	url1, _ := officeFromSamples(t)
+	url2, _ := officeFromSamples(t)
+	r := replica{t, filepath.Join(t.TempDir(), "r.db")}
+	if _, e, code := quyhoach(t, "", "clone", url1, "--db", r.db, "-q"); code != 0 {
+		t.Fatalf("clone: %s", e)
+	}
+	_, e, code := r.run("remote", "--set", url2)
+	if code != 2 || !strings.Contains(e, "is not the one this store was cloned from") {
+		t.Fatalf("remote --set another office: exit %d: %s", code, e)
+	}
+	same := strings.Replace(url1, "127.0.0.1", "localhost", 1)
+	if out := r.must("remote", "--set", same); !strings.Contains(out, "localhost") || !strings.Contains(out, "up to date") {
+		t.Fatalf("remote --set the same office's other address: %s", out)
+	}
+	_, e, code = r.run("remote", "--set", "postgres://u:secret@127.0.0.1/x")
+	if code != 2 || strings.Contains(e, "secret") {
+		t.Fatalf("remote --set with a password: exit %d: %s", code, e)
+	}
+}
+
+// A dossier that does not verify at the office (written there around every
+// check) is left out of a pull, and holds up nothing else.
+func TestPullLeavesOutWhatDoesNotVerify(t *testing.T) {
+	url, _ := officeFromSamples(t)
+	dir := t.TempDir()
+	a, b := replica{t, filepath.Join(dir, "a.db")}, replica{t, filepath.Join(dir, "b.db")}
+	for _, r := range []replica{a, b} {
+		if _, e, code := quyhoach(t, "", "clone", url, "--db", r.db, "-q"); code != 0 {
+			t.Fatalf("clone: %s", e)
+		}
+	}
+	bad := a.draft("Hồ sơ bị sửa ở văn phòng", "BTX")
+	a.draft("Hồ sơ lành", "DV")
+	a.must("push")
+	_ = bad
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// the superuser, guards off, appends a link no step stands behind
+	for _, q := range []string{
+		"ALTER TABLE dossier_link DISABLE TRIGGER USER",
+		`INSERT INTO dossier_link (dossier, seq, kind, content, prev, hash)
+		 SELECT l.dossier, l.seq + 1, 'attach', 'x', l.hash, sha256(l.hash || 'attach'::bytea || '\x00'::bytea || 'x'::bytea)
+		 FROM dossier_link l JOIN dossier d ON d.uid = l.dossier WHERE d.title = 'Hồ sơ bị sửa ở văn phòng' ORDER BY l.seq DESC LIMIT 1`,
+		"UPDATE dossier SET rev = rev + 1 WHERE title = 'Hồ sơ bị sửa ở văn phòng'",
+		"SELECT office_log('dossier', uid) FROM dossier WHERE title = 'Hồ sơ bị sửa ở văn phòng'",
+		"ALTER TABLE dossier_link ENABLE TRIGGER USER",
+	} {
+		if _, err := conn.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	out, e, code := b.run("pull")
+	if code != 1 || !strings.Contains(out, `"Hồ sơ bị sửa ở văn phòng"`) || !strings.Contains(out, "does not verify at the office") ||
+		!strings.Contains(out, "received (huu-nghi, draft") {
+		t.Fatalf("pull with a dossier that does not verify: exit %d: %s %s", code, out, e)
+	}
+	if out := b.must("verify"); !strings.HasPrefix(out, "ok") {
+		t.Fatalf("verify: %s", out)
+	}
+}

@@ -169,7 +169,7 @@ func putDossier(ctx context.Context, tx pgx.Tx, b *store.DossierBundle, baseRev 
 			return res, err
 		}
 	}
-	if err := logChange(ctx, tx, "dossier", b.UID, rev); err != nil {
+	if err := logChange(ctx, tx, "dossier", b.UID); err != nil {
 		return res, err
 	}
 	res.Number, res.Rev = number, rev

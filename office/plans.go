@@ -25,7 +25,7 @@ func putPlan(ctx context.Context, tx pgx.Tx, p *store.PlanBundle) (bool, error) 
 			p.UID, p.Code, p.Name, p.Level, p.Scale, p.CRS, p.Area, p.Note, p.Created); err != nil {
 			return false, during("add plan "+p.Code, err)
 		}
-		if err := logChange(ctx, tx, "plan", p.UID, 0); err != nil {
+		if err := logChange(ctx, tx, "plan", p.UID); err != nil {
 			return false, err
 		}
 	case err != nil:

@@ -42,6 +42,8 @@ type CloneResult struct {
 	Versions int    `json:"versions"`
 	Dossiers int    `json:"dossiers"`
 	Cursor   int64  `json:"cursor"`
+	// Unverified are the office's dossiers left out: they do not verify.
+	Unverified []Unverified `json:"unverified,omitempty"`
 }
 
 // Clone makes a new store at path holding everything the office at addr
@@ -67,7 +69,7 @@ func Clone(ctx context.Context, addr, path string, progress SyncProgress) (Clone
 	if res.Cursor, err = o.Cursor(ctx); err != nil {
 		return res, err
 	}
-	b, err := officeBatch(ctx, o, nil, 0, progress)
+	b, err := officeBatch(ctx, o, nil, 0, &res.Unverified, progress)
 	if err != nil {
 		return res, err
 	}
@@ -109,7 +111,7 @@ func Clone(ctx context.Context, addr, path string, progress SyncProgress) (Clone
 // officeBatch reads what a replica lacks: every plan, the versions after
 // the ones it holds (have: plan uid → its versions' count), and the
 // dossiers changed after cursor since.
-func officeBatch(ctx context.Context, o *office.Office, have map[string]int, since int64, progress SyncProgress) (store.Batch, error) {
+func officeBatch(ctx context.Context, o *office.Office, have map[string]int, since int64, bad *[]Unverified, progress SyncProgress) (store.Batch, error) {
 	var b store.Batch
 	progress.say("plans", 0, 0)
 	plans, err := o.Plans(ctx)
@@ -132,15 +134,31 @@ func officeBatch(ctx context.Context, o *office.Office, have map[string]int, sin
 	}
 	for _, d := range ds {
 		d.Bundle.Rev, d.Bundle.Number = d.Rev, d.Number
+		if err := d.Bundle.Check(); err != nil {
+			// written at the office around its checks (by SQL): not taken,
+			// and it does not hold up the rest
+			*bad = append(*bad, Unverified{Number: d.Number, UID: d.Bundle.UID, Title: d.Bundle.Title, Reason: err.Error()})
+			continue
+		}
 		b.Dossiers = append(b.Dossiers, d.Bundle)
 	}
 	return b, nil
+}
+
+// Unverified is a dossier the office holds that does not verify (its
+// chain, bodies or documents): a pull or clone leaves it out and says so.
+type Unverified struct {
+	Number int64  `json:"number"` // its number at the office
+	UID    string `json:"uid"`
+	Title  string `json:"title"`
+	Reason string `json:"reason"`
 }
 
 // Replica is what pull and push need of the local store; *store.Store
 // satisfies it.
 type Replica interface {
 	Remote(ctx context.Context) (store.Remote, bool, error)
+	SetRemote(ctx context.Context, r store.Remote) error
 	SetPullCursor(ctx context.Context, n int64) error
 	PlanBundles(ctx context.Context) ([]*store.PlanBundle, error)
 	VersionUIDs(ctx context.Context, planUID string) ([]string, error)
@@ -167,10 +185,61 @@ func remoteOf(ctx context.Context, s Replica) (store.Remote, error) {
 	return r, nil
 }
 
+// openOffice connects to the replica's office and makes sure it is the
+// one the replica was cloned from: another office's change log and
+// numbers mean nothing here.
+func openOffice(ctx context.Context, r store.Remote) (*office.Office, error) {
+	o, err := office.Open(ctx, r.URL)
+	if err != nil {
+		return nil, err
+	}
+	if r.OfficeUID == "" {
+		return o, nil
+	}
+	uid, err := o.UID(ctx)
+	if err == nil && uid != r.OfficeUID {
+		err = fmt.Errorf("the office at %s is not the one this store was cloned from (office %s; this store's is %s): give the right address with quyhoach remote --set, or clone that office anew",
+			office.Redact(r.URL), short8(uid), short8(r.OfficeUID))
+	}
+	if err != nil {
+		o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+func short8(uid string) string { return uid[:min(8, len(uid))] }
+
+// SetRemote points the replica at another address of its office (a new
+// server name, port or login). The office there must be the one it was
+// cloned from; a store that never had one takes the office found there.
+func SetRemote(ctx context.Context, s Replica, addr string) error {
+	if err := office.CheckAddress(addr); err != nil {
+		return err
+	}
+	r, _, err := s.Remote(ctx)
+	if err != nil {
+		return err
+	}
+	r.URL = addr
+	o, err := openOffice(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	if r.OfficeUID == "" {
+		if r.OfficeUID, err = o.UID(ctx); err != nil {
+			return err
+		}
+	}
+	return s.SetRemote(ctx, r)
+}
+
 // Diverged is a dossier changed both here and at the office since this
 // replica last pulled: a pull leaves it as it is here.
 type Diverged struct {
-	Dossier int64  `json:"dossier"` // its number here
+	Dossier int64  `json:"dossier"`        // its number here; 0 for a plan
+	Plan    string `json:"plan,omitempty"` // the plan's code, for a plan whose versions diverged
 	UID     string `json:"uid"`
 	Reason  string `json:"reason"`
 	// Steps is true when steps or documents were recorded on both sides
@@ -194,7 +263,9 @@ type PullResult struct {
 	Versions []store.TakeStatus   `json:"versions,omitempty"`
 	Dossiers []store.UnpackResult `json:"dossiers,omitempty"`
 	Diverged []Diverged           `json:"diverged,omitempty"`
-	Cursor   int64                `json:"cursor"`
+	// Unverified are the office's dossiers not taken: they do not verify.
+	Unverified []Unverified `json:"unverified,omitempty"`
+	Cursor     int64        `json:"cursor"`
 }
 
 // Brought reports whether the pull took anything in.
@@ -218,7 +289,7 @@ func PullWith(ctx context.Context, s Replica, opt PullOptions, progress SyncProg
 	}
 	res := PullResult{Office: office.Redact(r.URL), Cursor: r.PullCursor}
 	progress.say("connect", 0, 0)
-	o, err := office.Open(ctx, r.URL)
+	o, err := openOffice(ctx, r)
 	if err != nil {
 		return res, err
 	}
@@ -230,6 +301,17 @@ func PullWith(ctx context.Context, s Replica, opt PullOptions, progress SyncProg
 	if cursor == r.PullCursor {
 		return res, s.SetPullCursor(ctx, cursor) // nothing new: only the time of the pull
 	}
+	// the versions asked for are those after the ones the office knows
+	// this replica holds: one approved here and not pushed yet is not the
+	// office's, which may have another in its place
+	pend, err := s.Pending(ctx)
+	if err != nil {
+		return res, err
+	}
+	unsent := map[string]bool{}
+	for _, uid := range pend.Versions {
+		unsent[uid] = true
+	}
 	have := map[string]int{}
 	local, err := s.PlanBundles(ctx)
 	if err != nil {
@@ -240,9 +322,14 @@ func PullWith(ctx context.Context, s Replica, opt PullOptions, progress SyncProg
 		if err != nil {
 			return res, err
 		}
-		have[p.UID] = len(uids)
+		for _, uid := range uids {
+			if unsent[uid] {
+				break
+			}
+			have[p.UID]++
+		}
 	}
-	b, err := officeBatch(ctx, o, have, r.PullCursor, progress)
+	b, err := officeBatch(ctx, o, have, r.PullCursor, &res.Unverified, progress)
 	if err != nil {
 		return res, err
 	}
@@ -256,19 +343,44 @@ func PullWith(ctx context.Context, s Replica, opt PullOptions, progress SyncProg
 			b.Dossiers = without(b.Dossiers, div.UID)
 			continue
 		}
+		if errors.As(err, &div) && div.UID != "" {
+			// a version approved here and another at the office on the same
+			// parent: neither is taken over the other; the plan's new
+			// versions and dossiers stay at the office, the rest comes
+			res.Diverged = append(res.Diverged, Diverged{UID: div.UID, Plan: div.Plan,
+				Reason: div.Error() + ": the version approved here cannot be pushed; the office decides which approval stands"})
+			b = withoutPlan(b, div.UID)
+			continue
+		}
 		if err != nil {
 			return res, err
 		}
 		res.Plans, res.Versions, res.Dossiers = taken.Plans, taken.Versions, taken.Dossiers
 		break
 	}
-	if len(res.Diverged) > 0 {
+	if len(res.Diverged) > 0 || len(res.Unverified) > 0 {
 		// the cursor stays: the next pull brings those dossiers again,
-		// once their divergence is settled
+		// once settled here or mended at the office
 		return res, nil
 	}
 	res.Cursor = cursor
 	return res, s.SetPullCursor(ctx, cursor)
+}
+
+// withoutPlan is b without plan uid's versions and dossiers.
+func withoutPlan(b store.Batch, uid string) store.Batch {
+	out := store.Batch{Plans: b.Plans}
+	for _, v := range b.Versions {
+		if v.PlanUID != uid {
+			out.Versions = append(out.Versions, v)
+		}
+	}
+	for _, d := range b.Dossiers {
+		if d.PlanUID != uid {
+			out.Dossiers = append(out.Dossiers, d)
+		}
+	}
+	return out
 }
 
 func without(ds []*store.DossierBundle, uid string) []*store.DossierBundle {
@@ -333,7 +445,7 @@ func Push(ctx context.Context, s Replica, progress SyncProgress) (PushResult, er
 		byUID[d.UID] = d
 	}
 	progress.say("connect", 0, 0)
-	o, err := office.Open(ctx, r.URL)
+	o, err := openOffice(ctx, r)
 	if err != nil {
 		return res, err
 	}
@@ -414,7 +526,7 @@ func StateOf(ctx context.Context, s Replica, timeout time.Duration) (RemoteState
 	st.ToPush = len(pend.Dossiers) + len(pend.Versions)
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	o, err := office.Open(cctx, r.URL)
+	o, err := openOffice(cctx, r)
 	if err == nil {
 		defer o.Close()
 		st.ToPull, err = o.ChangesSince(cctx, r.PullCursor)

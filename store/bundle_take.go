@@ -731,10 +731,15 @@ func (t *taking) dossier(ctx context.Context, b *DossierBundle) (UnpackResult, e
 	if t.opt.Synced && !sameChanges && res.Status != UnpackNew {
 		var synced []byte
 		err := t.tx.QueryRowContext(ctx, "SELECT coalesce(changes, x'') FROM sync_dossier WHERE dossier_id = ?", id).Scan(&synced)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if errors.Is(err, sql.ErrNoRows) {
+			// never synced (a store pointed at the office with remote --set):
+			// which side edited it is unknown, so neither is taken over the other
+			return res, &DivergedError{Plan: code, UID: b.UID, Dossier: id}
+		}
+		if err != nil {
 			return res, err
 		}
-		if err == nil && !sameHash(digest, synced) {
+		if !sameHash(digest, synced) {
 			if len(local) < len(b.Links) || !sameHash(theirs, synced) {
 				return res, &DivergedError{Plan: code, UID: b.UID, Dossier: id}
 			}

@@ -558,11 +558,14 @@ func TestPullKeepsLocalEdits(t *testing.T) {
 	if !errors.As(err, &de) || de.Dossier != draft || de.Seq != 0 || !strings.Contains(err.Error(), "edited both here and at the other store") {
 		t.Fatalf("edited on both sides: %v", err)
 	}
-	// without the officer's edits, the office's come in
-	if _, err := other.TakeBatch(ctx, readBatch(t, office, true), TakeOptions{Synced: true}); err != nil {
-		t.Fatal(err)
+	// a store of the same history that never synced cannot tell whose edit
+	// it is: neither side's is taken over the other
+	before := dossierDump(t, other, draft)
+	_, err = other.TakeBatch(ctx, readBatch(t, office, true), TakeOptions{Synced: true})
+	if !errors.As(err, &de) || de.Dossier != draft {
+		t.Fatalf("a never-synced store's draft against the office's: %v", err)
 	}
-	if dossierDump(t, other, draft) != dossierDump(t, office, draft) {
-		t.Fatal("the office's edits did not come in")
+	if dossierDump(t, other, draft) != before {
+		t.Fatal("a refused pull changed the draft")
 	}
 }

@@ -689,6 +689,11 @@ func pullRows(r plan.PullResult, titles map[int64]string, replay func()) []syncR
 		}
 	}
 	for _, d := range r.Diverged {
+		if d.Dossier == 0 {
+			rows = append(rows, syncRow{Text: tr("Plan {{.Plan}}: a version was approved both here and at the office; the office's was not taken and the one here cannot be pushed: the office decides which approval stands.",
+				map[string]any{"Plan": d.Plan}), Icon: theme.ErrorIcon()})
+			continue
+		}
 		row := syncRow{Title: titles[d.Dossier], Text: tr("Dossier {{.ID}} was left as it is here: it was changed both here and at the office since the last pull.",
 			map[string]any{"ID": d.Dossier}), Icon: theme.ErrorIcon(), Dossier: d.Dossier}
 		if d.Steps && replay != nil {
@@ -698,6 +703,10 @@ func pullRows(r plan.PullResult, titles map[int64]string, replay func()) []syncR
 			row.Act, row.Do = tr("Record mine after the office's"), replay
 		}
 		rows = append(rows, row)
+	}
+	for _, d := range r.Unverified {
+		rows = append(rows, syncRow{Title: d.Title, Text: tr("Not taken: number {{.N}} at the office does not verify there ({{.Reason}}); ask the office to mend it.",
+			map[string]any{"N": d.Number, "Reason": d.Reason}), Icon: theme.ErrorIcon()})
 	}
 	return rows
 }
