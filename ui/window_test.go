@@ -310,8 +310,8 @@ func TestLanguageSwitchesAndIsRemembered(t *testing.T) {
 		t.Fatalf("English dossier node %q", got)
 	}
 	// lot labels follow the language on screen
-	if l := w.shown.plan.Layer(gis.LandUseLayer); l == nil || !strings.Contains(strings.Join(l.Shapes[0].Label, "|"), ".") {
-		t.Fatalf("English lot label %v", l.Shapes[0].Label)
+	if l := w.shown.plan.Layer(gis.LandUseLayer); l == nil || !strings.Contains(strings.Join(l.Shapes[0].Label(), "|"), ".") {
+		t.Fatalf("English lot label %v", l.Shapes[0].Label())
 	}
 }
 

@@ -38,7 +38,7 @@ func Compare(from []gis.Layer, to []gis.Layer, res diff.Result, cat *landuse.Cat
 			sh := &pl.Shapes[i]
 			sh.Fill = mix(sh.Fill, fadedWhite)
 			sh.Stroke.Color = mix(sh.Stroke.Color, 0.5)
-			sh.Label = nil
+			sh.lang = "" // no label
 		}
 		s.Add(pl)
 	}

@@ -113,12 +113,9 @@ func (s *Scene) place(v render.View, o Options, layers []*Layer) []Label {
 		}
 		l.Search(vb, func(i int) bool {
 			sh := &l.Shapes[i]
-			if len(sh.Label) == 0 {
-				return true
-			}
 			w := (sh.Bound.Max[0] - sh.Bound.Min[0]) / v.Scale
 			h := (sh.Bound.Max[1] - sh.Bound.Min[1]) / v.Scale
-			if w >= minW && h >= lh {
+			if w >= minW && h >= lh && len(sh.Label()) > 0 { // a label made only for a lot with room
 				cands = append(cands, cand{sh, op})
 			}
 			return true
@@ -151,12 +148,13 @@ func (s *Scene) place(v render.View, o Options, layers []*Layer) []Label {
 		if len(out) >= maxLabels {
 			break
 		}
-		ax, ay := v.Pixel(c.sh.Anchor)
+		ax, ay := v.Pixel(c.sh.Anchor())
 		if ax < -100 || ay < -100 || ax > float64(v.Width)+100 || ay > float64(v.Height)+100 {
 			continue
 		}
-		for n := len(c.sh.Label); n >= 1; n-- {
-			lines := c.sh.Label[:n]
+		label := c.sh.Label()
+		for n := len(label); n >= 1; n-- {
+			lines := label[:n]
 			w := 0.0
 			for _, s := range lines {
 				w = math.Max(w, f.measure(fc, px, s))

@@ -18,6 +18,10 @@ func TestOverviewDrawsWhatTheShapesDraw(t *testing.T) {
 	s := Plan(synthetic(4000), catalogue(t), "vi")
 	o := Options{Background: color.NRGBA{0xf7, 0xf7, 0xf2, 0xff}}
 	v := render.Fit(s.Extent, 300, 200, 0) // each lot about 4 px: coarser than the overview
+	if s.overviewFor(v, o) != nil {
+		t.Fatal("an overview before one was drawn")
+	}
+	s.waitOverview() // drawn in the background
 	if s.overviewFor(v, o) == nil {
 		t.Fatal("no overview for a whole-extent view of a large scene")
 	}

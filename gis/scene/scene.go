@@ -6,8 +6,10 @@ package scene
 import (
 	"image/color"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
@@ -46,10 +48,46 @@ type Shape struct {
 	Bound   orb.Bound
 	Fill    color.NRGBA // zero: not filled
 	Stroke  Stroke
-	Class   string   // land-use class code of a lot
-	AreaM2  float64  // planar area (official, EPSG:9215)
-	Label   []string // label lines of a lot: code, area, density, storeys
-	Anchor  orb.Point
+	Class   string  // land-use class code of a lot
+	AreaM2  float64 // planar area (official, EPSG:9215)
+
+	// A lot's label and its anchor are made the first time a frame has
+	// room for them (see Label, Anchor): most lots of a large plan are
+	// never labelled, and the label's text and scan lines were half of
+	// styling a lot and a tenth of the memory of a million.
+	lang     string   // the label's language ("vi", "en"); "": no label
+	label    []string // code, area, density, storeys, once made
+	anchor   orb.Point
+	anchored bool
+}
+
+// lazyMu guards every shape's label and anchor: frames are drawn on
+// several goroutines (map, twin, overview) and may want the same lot's.
+var lazyMu sync.Mutex
+
+// Label returns the lines of a lot's label (render.LotLabel: code, area,
+// density, storeys), nil for a shape without one.
+func (s *Shape) Label() []string {
+	if s.lang == "" {
+		return nil
+	}
+	lazyMu.Lock()
+	defer lazyMu.Unlock()
+	if s.label == nil {
+		s.label = render.LotLabel(*s.Feature, s.AreaM2, s.lang)
+	}
+	return s.label
+}
+
+// Anchor returns the point of the shape's label (scene.Anchor of its
+// geometry), found once.
+func (s *Shape) Anchor() orb.Point {
+	lazyMu.Lock()
+	defer lazyMu.Unlock()
+	if !s.anchored {
+		s.anchor, s.anchored = Anchor(s.Feature.Geometry), true
+	}
+	return s.anchor
 }
 
 // Geometry returns the shape's projected geometry.
@@ -160,20 +198,37 @@ func Plan(layers []gis.Layer, cat *landuse.Catalogue, lang string) *Scene {
 	return s
 }
 
-// PlanLayer styles one projected layer.
+// PlanLayer styles one projected layer, on all cores.
 func PlanLayer(l gis.Layer, cat *landuse.Catalogue, lang string) *Layer {
-	out := &Layer{Name: l.Name}
+	var at []int32 // the features that have a geometry
 	for i := range l.Features {
-		if f := &l.Features[i]; f.Geometry != nil {
-			out.Shapes = append(out.Shapes, StyleShape(l.Name, f, cat, lang))
+		if l.Features[i].Geometry != nil {
+			at = append(at, int32(i))
 		}
 	}
+	out := &Layer{Name: l.Name, Shapes: make([]Shape, len(at))}
+	workers := runtime.GOMAXPROCS(0)
+	if len(at) < 4096 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(at)*w/workers, len(at)*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := lo; k < hi; k++ {
+				out.Shapes[k] = StyleShape(l.Name, &l.Features[at[k]], cat, lang)
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }
 
 // StyleShape styles one projected feature of the named layer.
 func StyleShape(layer string, f *gis.Feature, cat *landuse.Catalogue, lang string) Shape {
-	sh := Shape{ID: f.ID, Feature: f, Bound: f.Geometry.Bound()}
+	sh := Shape{ID: f.ID, Feature: f, Bound: bound(f.Geometry)}
 	switch {
 	case layer == gis.LandUseLayer:
 		StyleLot(&sh, cat, lang)
@@ -203,6 +258,37 @@ func StyleLot(sh *Shape, cat *landuse.Catalogue, lang string) {
 	}
 	sh.Stroke = screenPen(st.Outline)
 	sh.AreaM2 = gis.Area(f.Geometry)
-	sh.Label = render.LotLabel(*f, sh.AreaM2, lang)
-	sh.Anchor = Anchor(f.Geometry)
+	sh.lang, sh.label = lang, nil
+}
+
+// bound is g.Bound() for the polygons of a plan in one tight loop over the
+// outer rings (orb's extends a bound point by point: a tenth of styling).
+func bound(g orb.Geometry) orb.Bound {
+	var polys []orb.Polygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{g}
+	case orb.MultiPolygon:
+		polys = g
+	default:
+		return g.Bound()
+	}
+	b, some := orb.Bound{}, false
+	for _, p := range polys {
+		if len(p) == 0 || len(p[0]) == 0 {
+			continue
+		}
+		r := p[0]
+		if !some {
+			b, some = orb.Bound{Min: r[0], Max: r[0]}, true
+		}
+		for _, q := range r {
+			b.Min[0], b.Max[0] = min(b.Min[0], q[0]), max(b.Max[0], q[0])
+			b.Min[1], b.Max[1] = min(b.Min[1], q[1]), max(b.Max[1], q[1])
+		}
+	}
+	if !some {
+		return g.Bound()
+	}
+	return b
 }

@@ -74,7 +74,7 @@ func TestFoldAndSearch(t *testing.T) {
 
 func TestLotLabel(t *testing.T) {
 	s := Plan(holed(), catalogue(t), "vi")
-	got := fmt.Sprint(s.Layers[0].Shapes[1].Label)
+	got := fmt.Sprint(s.Layers[0].Shapes[1].Label())
 	if got != "[ONM-02 1,00 ha MĐ 60% · 3–5 T]" {
 		t.Fatalf("label %s", got)
 	}
@@ -82,7 +82,7 @@ func TestLotLabel(t *testing.T) {
 		t.Fatalf("area %v", a)
 	}
 	// the anchor of the holed lot is inside it, not in the hole
-	if p := s.Layers[0].Shapes[0].Anchor; !Contains(s.Layers[0].Shapes[0].Feature.Geometry, p) {
+	if p := s.Layers[0].Shapes[0].Anchor(); !Contains(s.Layers[0].Shapes[0].Feature.Geometry, p) {
 		t.Fatalf("anchor %v outside", p)
 	}
 }
@@ -143,6 +143,7 @@ func benchFrameN(b *testing.B, lots int, zoom float64) {
 	n := 0
 	s.Layers[0].Search(v.Bound(), func(int) bool { n++; return true })
 	dst := s.Frame(v, o)
+	s.waitOverview() // a whole-extent view of a large scene: from its overview
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -199,7 +200,7 @@ func TestLabelsInsideLotsNeverOverlap(t *testing.T) {
 			if !fits(a.Shape.Feature.Geometry, v, a) {
 				t.Errorf("zoom %v: label %v not inside its lot", zoom, a.Lines)
 			}
-			if len(a.Lines) == len(a.Shape.Label) {
+			if len(a.Lines) == len(a.Shape.Label()) {
 				full++
 			}
 			for _, b := range labels[i+1:] {
@@ -209,5 +210,23 @@ func TestLabelsInsideLotsNeverOverlap(t *testing.T) {
 			}
 		}
 		t.Logf("zoom %v: %d labels, %d with every line", zoom, len(labels), full)
+	}
+}
+
+// TestBoundIsOrbs: the fast bound of polygons is orb's.
+func TestBoundIsOrbs(t *testing.T) {
+	for _, l := range synthetic(50) {
+		for _, f := range l.Features {
+			if got, want := bound(f.Geometry), f.Geometry.Bound(); got != want {
+				t.Fatalf("bound %v, orb %v", got, want)
+			}
+		}
+	}
+	mp := orb.MultiPolygon{{{{0, 0}, {2, 0}, {2, 1}, {0, 0}}}, {}, {{{-3, 5}, {-1, 5}, {-1, 7}, {-3, 5}}}}
+	if got, want := bound(mp), mp.Bound(); got != want {
+		t.Fatalf("multipolygon bound %v, orb %v", got, want)
+	}
+	if got, want := bound(orb.LineString{{1, 1}, {4, -2}}), (orb.Bound{Min: orb.Point{1, -2}, Max: orb.Point{4, 1}}); got != want {
+		t.Fatalf("line bound %v", got)
 	}
 }
