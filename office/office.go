@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -391,6 +392,13 @@ func oneLine(err error) string {
 			s += " (" + pe.Detail + ")"
 		}
 		return strings.Join(strings.Fields(s), " ")
+	}
+	// a connection that could not be made: the network's own reason
+	// ("connection refused", "no such host", "i/o timeout") says it all;
+	// the caller has named the server
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Err != nil {
+		return strings.Join(strings.Fields(ne.Err.Error()), " ")
 	}
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
