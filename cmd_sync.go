@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"time"
 
@@ -70,22 +71,28 @@ func cmdClone(ctx context.Context, c *cli, args []string) error {
 	return nil
 }
 
+// syncStore parses a pull's or push's flags and opens its store; its
+// steps go to stderr unless the result is asked as JSON.
+func (c *cli) syncStore(ctx context.Context, fs *flag.FlagSet, args []string, asJSON bool) (*store.Store, plan.SyncProgress, error) {
+	if err := parseNone(fs, args); err != nil {
+		return nil, nil, err
+	}
+	st, err := c.open(ctx)
+	if err != nil || asJSON {
+		return st, nil, err
+	}
+	return st, progressLine(c), nil
+}
+
 func cmdPull(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("pull --db FILE [--replay] [--json]")
 	asJSON := fs.Bool("json", false, "print what the pull brought as JSON")
 	replay := fs.Bool("replay", false, "for a dossier whose steps or documents moved on both here and at the office: record this store's again after the office's")
-	if err := parseNone(fs, args); err != nil {
-		return err
-	}
-	st, err := c.open(ctx)
+	st, progress, err := c.syncStore(ctx, fs, args, *asJSON)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	var progress plan.SyncProgress
-	if !*asJSON {
-		progress = progressLine(c)
-	}
 	res, err := plan.PullWith(ctx, st, plan.PullOptions{Replay: *replay}, progress)
 	if err != nil {
 		return syncErr(err)
@@ -168,18 +175,11 @@ func syncErr(err error) error {
 func cmdPush(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("push --db FILE [--json]")
 	asJSON := fs.Bool("json", false, "print what the push sent as JSON")
-	if err := parseNone(fs, args); err != nil {
-		return err
-	}
-	st, err := c.open(ctx)
+	st, progress, err := c.syncStore(ctx, fs, args, *asJSON)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	var progress plan.SyncProgress
-	if !*asJSON {
-		progress = progressLine(c)
-	}
 	res, err := plan.Push(ctx, st, progress)
 	if err != nil {
 		return syncErr(err)
