@@ -79,7 +79,7 @@ func BenchmarkLoadProjected100k(b *testing.B) {
 
 var (
 	lotsFile = flag.String("write-lots", "", "write the benchmark lots as GeoJSON to this file (for the import comparison scripts)")
-	lotsN    = flag.Int("lots", 100000, "how many lots -write-lots writes")
+	lotsN    = flag.Int("lots", 100000, "how many lots -write-lots writes, and BenchmarkApprove1000's plan holds")
 )
 
 // TestWriteBenchLots writes the benchmark lots to a file when -write-lots is given.
@@ -98,12 +98,13 @@ func TestWriteBenchLots(t *testing.T) {
 }
 
 // BenchmarkApprove1000 approves a dossier of 1 000 changed lots on a
-// 100 000-lot plan (the version is written whole: 99 000 items carried over).
+// 100 000-lot plan (-lots N for another size; the version is written
+// whole: 99 000 items carried over).
 func BenchmarkApprove1000(b *testing.B) {
 	ctx := context.Background()
 	s := openTemp(b)
 	mustPlan(b, s, "p")
-	lots := genLots(100000, 1)
+	lots := genLots(*lotsN, 1)
 	mustImport(b, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: lots}}})
 	snap, err := s.Load(ctx, "p", 0)
 	if err != nil {

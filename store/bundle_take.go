@@ -503,6 +503,9 @@ func (t *taking) version(ctx context.Context, v *VersionBundle) (TakeStatus, err
 	if !sameHash(seal, v.Seal) {
 		return st, refuse("its record (number, parent, date, decision, maThongTinQH, dossier) or lineage is not the one it was sealed with")
 	}
+	if err := countLayers(ctx, t.tx, verID); err != nil {
+		return st, err
+	}
 	if _, err := t.tx.ExecContext(ctx, "UPDATE version SET items_hash = ?, seal = ? WHERE id = ?", state.Bytes(), seal, verID); err != nil {
 		return st, err
 	}

@@ -434,7 +434,8 @@ func TestMeasuresOfAnOldStore(t *testing.T) {
 	// as schema 7 left it
 	if _, err := s.db.Exec(`DROP TABLE body_measure; DROP TRIGGER version_opens; DROP TRIGGER version_closes_sealed;
 		DROP TRIGGER version_closes_current; DROP TABLE version_open; DROP TABLE remote; DROP TABLE sync_dossier; DROP TABLE sync_version; DROP TABLE replay_open;
-		PRAGMA user_version = 7`); err != nil { // and 0009's, 0010's and 0011's
+		DROP TABLE version_layer; DROP TRIGGER version_sealed_with_layers;
+		PRAGMA user_version = 7`); err != nil { // and 0009's to 0012's
 		t.Fatal(err)
 	}
 	s.Close()

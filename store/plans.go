@@ -147,8 +147,8 @@ func (s *Store) Versions(ctx context.Context, code string) ([]Version, error) {
 }
 
 const versionColumns = versionRecordColumns + `,
-	(SELECT count(*) FROM version_item i WHERE i.version_id = v.id),
-	(SELECT coalesce(group_concat(name, char(10)), '') FROM (SELECT DISTINCT l.name FROM version_item i JOIN layer l ON l.id = i.layer_id WHERE i.version_id = v.id ORDER BY l.name))`
+	(SELECT coalesce(sum(features), 0) FROM version_layer s WHERE s.version_id = v.id),
+	(SELECT coalesce(group_concat(name, char(10)), '') FROM (SELECT l.name FROM version_layer s JOIN layer l ON l.id = s.layer_id WHERE s.version_id = v.id ORDER BY l.name))`
 
 // versionRecordColumns are versionColumns but the two that count the
 // version's items (a scan of them), for a caller that knows those.

@@ -186,6 +186,9 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err := writeLineage(ctx, tx, verID, st.lineage); err != nil {
 		return st.res, err
 	}
+	if err := countLayers(ctx, tx, verID); err != nil {
+		return st.res, err
+	}
 	if _, err := sealVersion(ctx, tx, planID, verID, state, now); err != nil {
 		return st.res, err
 	}

@@ -143,6 +143,17 @@ func (v *verifier) version(planID int64, code string, verID int64, number int, s
 			v.add(Finding{Check: "version", Plan: code, Version: number, Feature: it.feature, Problem: "an item lost its layer or its body"})
 		}
 	}
+	counts, err := layerCounts(v.ctx, v.s.db, verID)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.layer
+	}
+	if diff := layerCountsDiffer(counts, names); diff != "" {
+		bad("its layer counts are not its items': "+diff, "")
+	}
 	itemsOK := sameHashState(stored, state.Bytes())
 	if !itemsOK {
 		bad("its items are not the ones it was sealed with (a lot added, removed, swapped, re-layered or its body changed)", "")

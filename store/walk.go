@@ -191,9 +191,8 @@ func (p *proposal) additions(layer string, grid bool, fn func([]gis.Feature) err
 // versionLayers lists the layers the version holds features of (those of
 // want, when given), by row id as Load orders them.
 func (w *VersionWalk) versionLayers(ctx context.Context, want []string) ([]string, error) {
-	rows, err := w.tx.QueryContext(ctx, `SELECT l.id, l.name FROM layer l
-		WHERE l.plan_id = (SELECT plan_id FROM version WHERE id = ?)
-		AND EXISTS (SELECT 1 FROM version_item i WHERE i.version_id = ? AND i.layer_id = l.id) ORDER BY l.id`, w.verID, w.verID)
+	rows, err := w.tx.QueryContext(ctx, `SELECT l.id, l.name FROM version_layer s JOIN layer l ON l.id = s.layer_id
+		WHERE s.version_id = ? ORDER BY l.id`, w.verID)
 	if err != nil {
 		return nil, err
 	}
