@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"quyhoach/assets"
@@ -79,15 +80,18 @@ func (s *Store) checkProposal(ctx context.Context, q querier, dossier int64) (to
 	if d.Changes, err = loadChanges(ctx, q, dossier); err != nil {
 		return topo.EditCheck{}, err
 	}
-	before, err := loadTx(ctx, q, d.Plan, d.Base, nil, true)
+	_, baseID, err := versionID(ctx, q, d.Plan, d.Base)
 	if err != nil {
 		return topo.EditCheck{}, err
 	}
-	prop, err := loadTx(ctx, q, d.Plan, d.Base, nil, true)
+	d = inGrid(d)
+	lots, boundary, err := aroundChanges(ctx, q, baseID, d)
 	if err != nil {
 		return topo.EditCheck{}, err
 	}
-	propose(prop, inGrid(d))
+	before := &Snapshot{Layers: []gis.Layer{{Name: gis.LandUseLayer, Features: lots}, {Name: gis.BoundaryLayer, Features: boundary}}}
+	prop := &Snapshot{Layers: []gis.Layer{{Name: gis.LandUseLayer, Features: slices.Clone(lots)}, {Name: gis.BoundaryLayer, Features: slices.Clone(boundary)}}}
+	propose(prop, d)
 	cat, err := landuse.Parse(assets.LandUse)
 	if err != nil {
 		return topo.EditCheck{}, err
