@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
 
 	"quyhoach/gis"
 	"quyhoach/gis/crs"
@@ -324,12 +324,11 @@ func (r PrintRequest) layouts(s printState) ([]sheet.Layout, error) {
 	var err error
 	switch {
 	case r.Atlas:
-		ls, err = sheet.Atlas(o, planExt, func(e orb.Bound) bool {
-			if s.walk != nil { // a walked plan offers an atlas by its extent (Fit.AtlasSheets)
-				return s.lotsExt.Intersects(e)
-			}
-			return slices.ContainsFunc(s.Lots(), func(f gis.Feature) bool { return sheet.Touches(f.Geometry, e) })
-		})
+		keep := func(e orb.Bound) bool { return s.lotsExt.Intersects(e) } // a walked plan offers an atlas by its extent (Fit.AtlasSheets)
+		if s.walk == nil {
+			keep = touchesLots(s.Lots())
+		}
+		ls, err = sheet.Atlas(o, planExt, keep)
 	case r.Center != nil:
 		if o.Scale == 0 {
 			o.Scale = float64(s.Plan.Scale)
@@ -495,4 +494,25 @@ func VNDate(iso string) string {
 		return iso
 	}
 	return fmt.Sprintf("%02d/%d/%d", d.Day(), int(d.Month()), d.Year())
+}
+
+// touchesLots says whether a tile has a lot on it, through an R-tree of
+// the lots' bounds: asking every lot for every tile took 20 s for the
+// 960 tiles of 100 000 lots before the atlas was refused as too large.
+func touchesLots(lots []gis.Feature) func(orb.Bound) bool {
+	var tree rtree.RTreeG[int32]
+	for i, f := range lots {
+		if f.Geometry != nil {
+			b := f.Geometry.Bound()
+			tree.Insert(b.Min, b.Max, int32(i))
+		}
+	}
+	return func(e orb.Bound) bool {
+		on := false
+		tree.Search(e.Min, e.Max, func(_, _ [2]float64, i int32) bool {
+			on = sheet.Touches(lots[i].Geometry, e)
+			return !on
+		})
+		return on
+	}
 }

@@ -69,3 +69,45 @@ func mustState(t *testing.T, src Source, code string) *State {
 	}
 	return s
 }
+
+// TestAtlasTilesTouchingLots: the tiles an atlas keeps through the
+// R-tree are those on which some lot lies, as asking every lot says —
+// tiles over lots, between them, on a corner, and far away.
+func TestAtlasTilesTouchingLots(t *testing.T) {
+	lots := mustState(t, sampleStore(t), "chi-ma").Lots()
+	keep := touchesLots(lots)
+	var ext orb.Bound
+	for i, f := range lots {
+		if i == 0 {
+			ext = f.Geometry.Bound()
+		} else {
+			ext = ext.Union(f.Geometry.Bound())
+		}
+	}
+	w, h := ext.Max[0]-ext.Min[0], ext.Max[1]-ext.Min[1]
+	kept, dropped := 0, 0
+	for i := -2; i < 14; i++ {
+		for j := -2; j < 14; j++ {
+			tile := orb.Bound{Min: orb.Point{ext.Min[0] + float64(i)*w/10, ext.Min[1] + float64(j)*h/10}}
+			tile.Max = orb.Point{tile.Min[0] + w/23, tile.Min[1] + h/23}
+			want := false
+			for _, f := range lots {
+				if sheet.Touches(f.Geometry, tile) {
+					want = true
+					break
+				}
+			}
+			if keep(tile) != want {
+				t.Fatalf("tile %v: kept %v, a lot on it %v", tile, !want, want)
+			}
+			if want {
+				kept++
+			} else {
+				dropped++
+			}
+		}
+	}
+	if kept == 0 || dropped == 0 {
+		t.Fatalf("%d tiles kept, %d dropped: the test tests nothing", kept, dropped)
+	}
+}
