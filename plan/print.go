@@ -270,7 +270,7 @@ func (r PrintRequest) sheets(ctx context.Context, src Source, cat *landuse.Catal
 	case r.Atlas:
 		return r.atlas(doc, now, layouts, tb, page)
 	case r.Compare:
-		base, err := openPrintState(ctx, src, cat, r.Plan, Ref{Version: now.Dossier.Base})
+		base, err := r.openBase(ctx, src, cat, now)
 		if err != nil {
 			return nil, err
 		}
@@ -287,6 +287,22 @@ func (r PrintRequest) sheets(ctx context.Context, src Source, cat *landuse.Catal
 		doc.Sheets = append(doc.Sheets, page(layouts[0], now, tb))
 	}
 	return doc, nil
+}
+
+// openBase opens the approved version a compared dossier adjusts: walked
+// as its proposal is, when that is walked (a million-lot base was loaded
+// whole to draw the adjusted area's few hundred lots).
+func (r PrintRequest) openBase(ctx context.Context, src Source, cat *landuse.Catalogue, now printState) (printState, error) {
+	ref := Ref{Version: now.Dossier.Base}
+	if now.walk != nil {
+		b := r
+		b.Ref, b.Compare, b.Balance, b.Adjusted = ref, false, false, false
+		base, walked, err := openPrintWalk(ctx, src, cat, b)
+		if err != nil || walked {
+			return base, err
+		}
+	}
+	return openPrintState(ctx, src, cat, r.Plan, ref)
 }
 
 // atlas adds the index sheet and the tiles of an atlas.

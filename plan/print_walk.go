@@ -23,7 +23,7 @@ import (
 // balances come from the stored measures (BalanceOf) and the adjusted area
 // from the changed lots alone (DiffLayer): the same tables and outlines as
 // the loaded path's. Memory follows the batch and the sheet, not the plan.
-// Atlases and comparisons load the plan.
+// Atlases load the plan.
 
 // printWalkLots is the number of lots from which a print walks the plan.
 // Below it the plan is loaded: the sheet looks the same either way (the
@@ -45,7 +45,7 @@ type printSource interface {
 // the plan must be loaded (openPrintState).
 func openPrintWalk(ctx context.Context, src Source, cat *landuse.Catalogue, r PrintRequest) (ps printState, ok bool, err error) {
 	ws, can := src.(printSource)
-	if !can || r.Atlas || r.Compare {
+	if !can || r.Atlas {
 		return ps, false, nil
 	}
 	code := r.Plan

@@ -39,6 +39,7 @@ func TestWalkedPrintIsTheLoadedOne(t *testing.T) {
 		"english":  {Plan: "huu-nghi", Paper: "A2", Landscape: true, Lang: "en", Balance: true},
 		"scale":    {Plan: "truc-trung-tam", Paper: "A4", Scale: 5000},
 		"unlabels": {Plan: "dong-banh", Paper: "A3", NoLabels: true},
+		"compare":  {Plan: "chi-ma", Ref: Ref{Dossier: 2}, Paper: "A3", Compare: true},
 	} {
 		r.Now = at
 		var text [2][]byte
@@ -67,6 +68,11 @@ func TestWalkedPrintIsTheLoadedOne(t *testing.T) {
 			if out, err := exec.Command("pdftoppm", "-png", "-r", "50", "-singlefile", file[i]+".pdf", file[i]).CombinedOutput(); err != nil || len(out) > 0 {
 				t.Fatalf("%s: pdftoppm: %v %s", name, err, out)
 			}
+			if len(doc.Sheets) == 2 { // the adjustment beside the base
+				if out, err := exec.Command("pdftoppm", "-png", "-r", "50", "-f", "2", "-singlefile", file[i]+".pdf", file[i]+"-2").CombinedOutput(); err != nil || len(out) > 0 {
+					t.Fatalf("%s: pdftoppm: %v %s", name, err, out)
+				}
+			}
 		}
 		if !bytes.Equal(text[0], text[1]) {
 			t.Errorf("%s: the walked sheet's text differs:\n%s\n---\n%s", name, text[0], text[1])
@@ -75,6 +81,13 @@ func TestWalkedPrintIsTheLoadedOne(t *testing.T) {
 		t.Logf("%s: %d bytes of text, pages differ by %.3f/255 on average, %.4f%% pixels off", name, len(text[0]), mean, 100*off)
 		if mean > 0.3 || off > 0.0005 {
 			t.Errorf("%s: the walked page differs: mean %.3f/255, %.3f%% pixels off", name, mean, 100*off)
+		}
+		if _, err := os.Stat(file[0] + "-2.png"); err == nil {
+			if mean, off := pageDiff(t, file[0]+"-2.png", file[1]+"-2.png"); mean > 0.3 || off > 0.0005 {
+				t.Errorf("%s: the walked second page differs: mean %.3f/255, %.3f%% pixels off", name, mean, 100*off)
+			}
+		} else if r.Compare {
+			t.Errorf("%s: no second page compared", name)
 		}
 	}
 }
