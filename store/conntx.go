@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-// txPragmas is tx on a connection of its own with pragma set to value
+// txPragma is tx on a connection of its own with pragma set to value
 // while fn runs (set before the transaction begins: foreign_keys, for
 // one, is a no-op inside one); the connection gets its own value back
 // before it returns to the pool, however fn ends, or is thrown away when
