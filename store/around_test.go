@@ -80,6 +80,8 @@ func TestProposalCheckReadsOnlyAround(t *testing.T) {
 		"class":         {at(605, map[string]any{"phanLoai": "KHONGCO"})},
 		"indicator":     {at(606, map[string]any{"matDoXayDung": 180.0})},
 		"many, spread":  {at(5, map[string]any{"ghiChu": "a"}), at(355, map[string]any{"ghiChu": "b"}), moved(899, rectLonLat(106.70+299*0.0005, 21.90+2*0.0005, 106.70+300*0.0005+0.0002, 21.90+3*0.0005))},
+		// lot 0 drawn in lot 899's cell, on its top, right and bottom sides (collinear, not vertex for vertex)
+		"inside, along the boundary": {moved(0, rectLonLat(106.70+299*0.0005+0.0001, 21.90+2*0.0005, 106.70+300*0.0005, 21.90+3*0.0005))},
 	}
 	for name, changes := range cases {
 		t.Run(name, func(t *testing.T) {

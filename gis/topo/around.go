@@ -184,24 +184,54 @@ func clipTo(boundary orb.Geometry, box orb.Bound) (orb.Geometry, error) {
 
 // Introduced are the findings of now that was lacks: the same kind about
 // the same lots with the same area (within the tolerance of areas) is the
-// same finding; a gap or overlap that grew is introduced.
+// same finding; a gap or overlap that grew is introduced. A gap of the same
+// area whose lots are those it had and more is the same gap too: a lot
+// drawn along one of its sides joins its neighbours and leaves it as it
+// was.
 func Introduced(was, now []Finding) []Finding {
-	seen := map[string][]float64{}
-	for _, f := range was {
+	used := make([]bool, len(was))
+	byKey := map[string][]int{}
+	for i, f := range was {
 		k := findingKey(f)
-		seen[k] = append(seen[k], f.AreaM2)
+		byKey[k] = append(byKey[k], i)
 	}
-	var out []Finding
-	for _, f := range now {
-		k := findingKey(f)
-		i := slices.IndexFunc(seen[k], func(a float64) bool { return f.AreaM2 <= a+AreaTolerance })
-		if i >= 0 {
-			seen[k] = slices.Delete(seen[k], i, i+1)
+	matched := make([]bool, len(now))
+	for j, f := range now {
+		for _, i := range byKey[findingKey(f)] {
+			if !used[i] && f.AreaM2 <= was[i].AreaM2+AreaTolerance {
+				used[i], matched[j] = true, true
+				break
+			}
+		}
+	}
+	for j, f := range now {
+		if matched[j] || f.Kind != KindGap {
 			continue
 		}
-		out = append(out, f)
+		for i, w := range was {
+			if !used[i] && w.Kind == KindGap && math.Abs(f.AreaM2-w.AreaM2) <= AreaTolerance && subset(w.IDs, f.IDs) {
+				used[i], matched[j] = true, true
+				break
+			}
+		}
+	}
+	var out []Finding
+	for j, f := range now {
+		if !matched[j] {
+			out = append(out, f)
+		}
 	}
 	return out
+}
+
+// subset reports whether every element of the sorted a is in the sorted b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func findingKey(f Finding) string {

@@ -113,8 +113,22 @@ func (c *checker) measureOverlap(i, j int) (*overlapRec, error) {
 }
 
 // checkedIntersection returns a∩b and its area after checking that
-// area(a∩b) + area(a−b) = area(a).
+// area(a∩b) + area(a−b) = area(a). Failing that, it tries again on both
+// operands moved (see overlay).
 func checkedIntersection(a geom.Geometry, areaA float64, b geom.Geometry) (geom.Geometry, float64, error) {
+	in, ai, err := checkedIntersectionOnce(a, areaA, b)
+	for _, d := range retryShifts {
+		if err == nil {
+			break
+		}
+		if in, ai, err = checkedIntersectionOnce(move(a, d), areaA, move(b, d)); err == nil {
+			in = move(in, geom.XY{X: -d.X, Y: -d.Y})
+		}
+	}
+	return in, ai, err
+}
+
+func checkedIntersectionOnce(a geom.Geometry, areaA float64, b geom.Geometry) (geom.Geometry, float64, error) {
 	in, err := overlay(geom.Intersection, a, b)
 	if err != nil {
 		return in, 0, err

@@ -10,13 +10,33 @@ import (
 // overlayOp is one of geom.Intersection, geom.Difference, geom.Union.
 type overlayOp func(a, b geom.Geometry) (geom.Geometry, error)
 
-// overlay runs op and keeps only the polygonal part of its result.
+// overlay runs op and keeps only the polygonal part of its result. When
+// op fails (simplefeatures' "no rings to extract" where a side passes
+// nanometres from a vertex of a thin polygon), it is tried again on both
+// operands moved by whole metres: the degeneracy lies in the last bits of
+// the coordinates, which a move changes. Callers check results by area.
 func overlay(op overlayOp, a, b geom.Geometry) (geom.Geometry, error) {
 	g, err := overlayAll(op, a, b)
+	for _, d := range retryShifts {
+		if err == nil {
+			break
+		}
+		var h geom.Geometry
+		if h, err = overlayAll(op, move(a, d), move(b, d)); err == nil {
+			g = move(h, geom.XY{X: -d.X, Y: -d.Y})
+		}
+	}
 	if err != nil {
 		return geom.Geometry{}, err
 	}
 	return polygonal(g), nil
+}
+
+// retryShifts are the moves overlay tries after a failure.
+var retryShifts = []geom.XY{{X: 1000, Y: 1000}, {X: -700, Y: 300}, {X: 250, Y: -1500}}
+
+func move(g geom.Geometry, d geom.XY) geom.Geometry {
+	return g.TransformXY(func(p geom.XY) geom.XY { return p.Add(d) })
 }
 
 // overlayAll runs op; a panic inside simplefeatures (it has a few for

@@ -45,7 +45,8 @@ type Options struct {
 	KnownClass func(phanLoai string) bool
 
 	// hook, for tests, may alter the operands of the gap overlay to mimic a
-	// union that silently drops a polygon.
+	// union that silently drops a polygon ("union", "each"), or those of a
+	// term's overlay with the boundary ("within": g and bnd).
 	hook func(stage string, gs []geom.Geometry) []geom.Geometry
 	// everyTile, for tests, runs the overlay in every tile, even those the
 	// exact edge count proves clean.
