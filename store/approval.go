@@ -151,7 +151,7 @@ func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, e
 		// the approval. Those references are the current version's,
 		// which bodies and layers never leave (neither is ever deleted);
 		// approveTx checks the references of what it adds itself.
-		err = s.txPragma(ctx, "foreign_keys", 0, step)
+		err = s.txPragmas(ctx, []pragma{{"foreign_keys", 0}}, step)
 	} else {
 		err = s.tx(ctx, step)
 	}

@@ -7,13 +7,19 @@ import (
 	"fmt"
 )
 
-// txPragma is tx on a connection of its own with pragma set to value
-// while fn runs (set before the transaction begins: foreign_keys, for
-// one, is a no-op inside one); the connection gets its own value back
-// before it returns to the pool, however fn ends, or is thrown away when
-// it cannot be given back — a pooled connection never keeps another
-// writer's setting.
-func (s *Store) txPragma(ctx context.Context, pragma string, value int64, fn func(*sql.Tx) error) error {
+// pragma is a connection's setting: PRAGMA name = value.
+type pragma struct {
+	name  string
+	value int64
+}
+
+// txPragmas is tx on a connection of its own set with pragmas while fn
+// runs (set before the transaction begins: foreign_keys, for one, is a
+// no-op inside one); the connection gets its own settings back before it
+// returns to the pool, however fn ends, or is thrown away when it cannot
+// be given them back — a pooled connection never keeps another writer's
+// settings.
+func (s *Store) txPragmas(ctx context.Context, pragmas []pragma, fn func(*sql.Tx) error) error {
 	if s.readOnly {
 		return s.tx(ctx, fn) // refused, as every write is
 	}
@@ -22,18 +28,20 @@ func (s *Store) txPragma(ctx context.Context, pragma string, value int64, fn fun
 		return err
 	}
 	defer conn.Close()
-	var was int64
-	if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&was); err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA %s = %d", pragma, value)); err != nil {
-		return err
-	}
-	defer func() {
-		if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA %s = %d", pragma, was)); err != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn }) // closed, not pooled
+	for _, p := range pragmas {
+		var was int64
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&was); err != nil {
+			return err
 		}
-	}()
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA %s = %d", p.name, p.value)); err != nil {
+			return err
+		}
+		defer func() {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA %s = %d", p.name, was)); err != nil {
+				conn.Raw(func(any) error { return driver.ErrBadConn }) // closed, not pooled
+			}
+		}()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err

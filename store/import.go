@@ -125,17 +125,27 @@ func encodeBodyWith(f gis.Feature, cache *gridCache) body {
 	if _, ok := f.Properties["parents"]; ok {
 		f.Properties = withoutKeys(f.Properties, "parents")
 	}
-	b := body{text: geojson.AppendCanonical(nil, f, true)}
+	var b body
+	if cache != nil { // written into the worker's buffers, then copied at their size
+		cache.text = geojson.AppendCanonical(cache.text[:0], f, true)
+		b.text = bytes.Clone(cache.text)
+	} else {
+		b.text = geojson.AppendCanonical(nil, f, true)
+	}
 	b.hash = sha256.Sum256(b.text)
+	var g orb.Geometry // the grid form's geometry
 	if f.Geometry != nil {
 		b.bbox, b.geom = f.Geometry.Bound(), true
 		if cache != nil {
-			b.grid = geombin.Append(nil, cache.toGridForm(f.Geometry))
+			g = cache.toGridForm(f.Geometry)
+			cache.grid = geombin.Append(cache.grid[:0], g)
+			b.grid = bytes.Clone(cache.grid)
 		} else {
-			b.grid = gridForm(f.Geometry)
+			g = toGridForm(f.Geometry)
+			b.grid = geombin.Append(nil, g)
 		}
 	}
-	b.meas, _ = bodyMeasure(b.text, propsOf(f), b.grid) // of what it just wrote: cannot fail
+	b.meas, _ = measureOf(b.text, propsOf(f), g) // of what it just wrote: cannot fail
 	return b
 }
 
@@ -418,7 +428,10 @@ func (w *bodyWriter) exec(ctx context.Context, query string, args ...any) error 
 	if err != nil {
 		return err
 	}
-	_, err = st.ExecContext(ctx, args...)
+	// Not interruptible: the driver watches a context that can end with a
+	// goroutine and a progress handler per statement. These statements are
+	// short (a batch); the import checks its context between batches.
+	_, err = st.ExecContext(context.WithoutCancel(ctx), args...)
 	return err
 }
 
@@ -716,23 +729,52 @@ type gridCache struct {
 	keys [gridCacheSize][2]uint64
 	vals [gridCacheSize]orb.Point
 	used [gridCacheSize]bool
+	// the worker's buffers for a body's text and grid form, and for the
+	// grid geometry of a polygon
+	text, grid []byte
+	pts        []orb.Point
+	rings      []orb.Ring
 }
 
 const gridCacheBits = 14
 const gridCacheSize = 1 << gridCacheBits
 
-// toGridForm is toGridForm (geom.go) through the cache.
+// toGridForm is toGridForm (geom.go) through the cache. A polygon, what
+// nearly every lot is, is projected into the worker's buffers: the result
+// is read (encoded, measured) before the worker's next lot.
 func (c *gridCache) toGridForm(g orb.Geometry) orb.Geometry {
-	p := grid()
-	return project.Geometry(orb.Clone(g), func(q orb.Point) orb.Point {
-		q = orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])}
-		k := [2]uint64{math.Float64bits(q[0]), math.Float64bits(q[1])}
-		h := (k[0]*0x9E3779B97F4A7C15 ^ k[1]) * 0xBF58476D1CE4E5B9 >> (64 - gridCacheBits)
-		if c.used[h] && c.keys[h] == k {
-			return c.vals[h]
+	if poly, ok := g.(orb.Polygon); ok {
+		n := 0
+		for _, r := range poly {
+			n += len(r)
 		}
-		v := p(q)
-		c.keys[h], c.vals[h], c.used[h] = k, v, true
-		return v
-	})
+		if cap(c.pts) < n {
+			c.pts = make([]orb.Point, 0, 2*n)
+		}
+		pts, rings := c.pts[:0], c.rings[:0]
+		for _, r := range poly {
+			lo := len(pts)
+			for _, q := range r {
+				pts = append(pts, c.point(q))
+			}
+			rings = append(rings, orb.Ring(pts[lo:len(pts):len(pts)]))
+		}
+		c.pts, c.rings = pts, rings
+		return orb.Polygon(rings)
+	}
+	return project.Geometry(orb.Clone(g), c.point)
+}
+
+// point is the grid position of a stored position q, from the cache or
+// projected (and remembered).
+func (c *gridCache) point(q orb.Point) orb.Point {
+	q = orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])}
+	k := [2]uint64{math.Float64bits(q[0]), math.Float64bits(q[1])}
+	h := (k[0]*0x9E3779B97F4A7C15 ^ k[1]) * 0xBF58476D1CE4E5B9 >> (64 - gridCacheBits)
+	if c.used[h] && c.keys[h] == k {
+		return c.vals[h]
+	}
+	v := grid()(q)
+	c.keys[h], c.vals[h], c.used[h] = k, v, true
+	return v
 }

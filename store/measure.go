@@ -12,6 +12,8 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/paulmach/orb"
+
 	"quyhoach/gis"
 	"quyhoach/gis/geojson"
 	"quyhoach/gis/geombin"
@@ -103,6 +105,22 @@ func bodyMeasure(text []byte, props map[string]any, grid []byte) (Measure, error
 		m.M2 = gis.Area(g)
 	}
 	return m, nil
+}
+
+// measureOf is bodyMeasure of a body just made, given the grid geometry
+// its grid form was written from instead of the form: the form holds its
+// coordinates exactly (float64), so the area is the same, bit for bit,
+// without decoding what was just encoded.
+func measureOf(text []byte, props map[string]any, g orb.Geometry) (Measure, error) {
+	switch g.(type) {
+	case orb.Ring, orb.Bound: // the form holds these as polygons: measured as read
+		return bodyMeasure(text, props, geombin.Append(nil, g))
+	}
+	m, err := bodyMeasure(text, props, nil)
+	if err == nil && g != nil {
+		m.M2 = gis.Area(g)
+	}
+	return m, err
 }
 
 // fillMeasures derives the measure of every body already in a file

@@ -47,7 +47,7 @@ func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []Laye
 		req.Source = "import"
 	}
 	var res ImportResult
-	err := s.txCache(ctx, importCache, func(tx *sql.Tx) error {
+	err := s.txPragmas(ctx, importPragmas, func(tx *sql.Tx) error {
 		var err error
 		if res, err = importTx(ctx, tx, req, layers, timeText(s.Now())); err == nil && res.Unchanged {
 			return errUnchanged // roll back the version row and what matching wrote
@@ -73,35 +73,17 @@ func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []Laye
 // same time.
 const importCache = -131072
 
-// txCache is tx on a connection whose page cache is cache while fn runs;
-// the connection gets its own size back before it returns to the pool.
-func (s *Store) txCache(ctx context.Context, cache int64, fn func(*sql.Tx) error) error {
-	if s.readOnly {
-		return s.tx(ctx, fn) // refused, as every write is
-	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	var was int64
-	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", cache)); err != nil {
-		return err
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", was))
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
+// importPragmas are the settings of an import's connection while it runs.
+// Foreign keys are not looked up: an import refers only to rows it has
+// just read or written in its own transaction (the plan, its current
+// version, layers found or made, bodies found by hash or written, the
+// version it writes), so each child row's lookups of its parents (five a
+// lot: version, layer and body of an item, body of a grid form and of a
+// measure) could only find what is there: a tenth of the writing
+// goroutine's CPU.
+// TestImportKeepsForeignKeys holds an import to PRAGMA foreign_key_check,
+// and verify keeps checking the references of every store.
+var importPragmas = []pragma{{"cache_size", importCache}, {"foreign_keys", 0}}
 
 // streaming is an import under way.
 type streaming struct {
@@ -111,6 +93,7 @@ type streaming struct {
 	verID    int64
 	w        *bodyWriter
 	lineage  [][2]string
+	counts   map[int64]int // features written per layer id
 	changed  bool
 	res      ImportResult
 	done     int // features written, for progress
@@ -143,7 +126,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err != nil {
 		return ImportResult{}, err
 	}
-	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40}
+	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40, counts: map[int64]int{}}
 	expect := 0
 	for _, l := range layers {
 		st.total += l.Count
@@ -186,7 +169,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err := writeLineage(ctx, tx, verID, st.lineage); err != nil {
 		return st.res, err
 	}
-	if err := countLayers(ctx, tx, verID); err != nil {
+	if err := importedLayerCounts(ctx, tx, verID, curID, st.counts); err != nil {
 		return st.res, err
 	}
 	if _, err := sealVersion(ctx, tx, planID, verID, state, now); err != nil {
@@ -232,6 +215,7 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, from: "the current version"})
 		st.noKey, st.firstNoKey = 0, -1
 		n, err := st.layer(src, layerIDs[li], m)
+		st.counts[layerIDs[li]] = n
 		switch {
 		case err != nil:
 		case n == 0:

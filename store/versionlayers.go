@@ -19,6 +19,31 @@ func countLayers(ctx context.Context, tx *sql.Tx, verID int64) error {
 	return err
 }
 
+// importedLayerCounts writes the layer counts of version verID, written
+// by an import over version curID (0: none): the imported layers' as
+// written (layer id → features), the others' as curID has them.
+func importedLayerCounts(ctx context.Context, tx *sql.Tx, verID, curID int64, imported map[int64]int) error {
+	if curID != 0 {
+		args := []any{verID, curID}
+		for id := range imported {
+			args = append(args, id)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features)
+			SELECT ?, layer_id, features FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...); err != nil {
+			return err
+		}
+	}
+	for id, n := range imported {
+		if n == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO version_layer (version_id, layer_id, features) VALUES (?, ?, ?)", verID, id, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // countApprovedLayers writes the layer counts of version verID, written by
 // approving dossier over version curID: curID's counts less the items the
 // change set replaces or deletes, plus the ones it writes — the change
