@@ -287,6 +287,15 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 	}
 	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
 		o.OnFirstFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") }
+		prev := o.OnTaskDone
+		o.OnTaskDone = func(name string, err error) { // a large plan's attributes, read behind its first frame
+			if prev != nil {
+				prev(name, err)
+			}
+			if name == "attributes" && err == nil {
+				fmt.Fprintln(c.stderr, "quyhoach: attributes read")
+			}
+		}
 	}
 	if os.Getenv("QUYHOACH_TRACE") != "" { // .ci/window-dossier: what is shown, where the controls are
 		o.OnTrace = func(line string) { fmt.Fprintln(c.stderr, "quyhoach: "+line) }

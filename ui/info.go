@@ -507,6 +507,9 @@ func (w *Window) showSiteTab(i int) {
 // AskInfo asks what the current version of the plan shown says about a
 // site, in the background, and shows the answer in the panel and on the map.
 func (w *Window) AskInfo(site plan.Site) {
+	if w.awaitAttributes(func() { w.AskInfo(site) }) { // (ui/attributes.go)
+		return
+	}
 	s := w.shown.state
 	p := w.Site.Panel
 	if s == nil {

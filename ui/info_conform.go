@@ -372,6 +372,9 @@ func (w *Window) wireConform() {
 // version of the plan shown, in the background, with the proposal set in
 // the panel; the results go to the panel and the project's lots on the map.
 func (w *Window) CheckProject(path string) {
+	if w.awaitAttributes(func() { w.CheckProject(path) }) { // (ui/attributes.go)
+		return
+	}
 	c := w.Conform
 	s := w.shown.state
 	if s == nil {

@@ -148,6 +148,15 @@ func (m *MapView) SetScene(s *scene.Scene, fit bool) {
 	m.changed()
 }
 
+// Redraw draws the scene shown again: it was completed in place
+// (scene.Scene.Complete), so the frames made before are stale.
+func (m *MapView) Redraw() {
+	m.mu.Lock()
+	m.gen++
+	m.mu.Unlock()
+	m.changed()
+}
+
 // Scene returns the scene shown.
 func (m *MapView) Scene() *scene.Scene {
 	m.mu.Lock()

@@ -89,6 +89,11 @@ type Window struct {
 	font  *scene.Font
 	opts  Options
 	tasks runner
+	// attrs reads the attributes of a large version behind its first
+	// frame, attrLoad how far (ui/attributes.go).
+	attrs        runner
+	attrLoad     *attributeLoad
+	frameWaiters []func() // run after the map's next frame
 
 	Browser   *planBrowser
 	Map       *MapView
@@ -150,6 +155,9 @@ type view struct {
 	// compare mode: the base styled as a plan, and the changes drawn over it
 	before, overlay *scene.Scene
 	label           string // how the status names the state
+	// drawing is the version drawn while its attributes are read (state
+	// has none of its layers yet: ui/attributes.go), else nil.
+	drawing *store.Drawing
 }
 
 // New builds the main window over src and opens the plan last shown.
@@ -165,6 +173,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	}
 	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font, opts: o}
 	w.tasks = runner{sync: o.Sync, slow: func() { w.Status.Slow() }, done: w.taskDone}
+	w.attrs = runner{sync: o.Sync, done: w.attributesDone}
 	data, err := loadBrowserData(context.Background(), src)
 	if err != nil {
 		return nil, err
@@ -180,6 +189,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.sized = size
 	w.SetOnClosed(func() {
 		w.tasks.Cancel()
+		w.attrs.Cancel()
 		w.Office.Close()
 		w.savePanels()
 		if s := w.Canvas().Size(); s.Width > 0 && s.Height > 0 {
@@ -287,6 +297,7 @@ func (w *Window) buildMaps() {
 		}
 	}
 	w.Map.Rendered = func() {
+		w.frameRendered()
 		if !w.framed && w.opts.OnFirstFrame != nil && !w.Map.frameEmpty() {
 			w.framed = true
 			w.opts.OnFirstFrame()
@@ -384,16 +395,9 @@ func (w *Window) Open(n node) {
 
 // Show loads version num of plan code (0: the current one) and shows it.
 func (w *Window) Show(code string, num int) {
-	lang := Lang()
 	w.Status.Busy(tr("Loading {{.Plan}}…", map[string]any{"Plan": code}))
-	w.tasks.Run("load", func(ctx context.Context) (func(), error) {
-		s, err := plan.Open(ctx, w.src, code, plan.Ref{Version: num})
-		if err != nil {
-			return nil, err
-		}
-		v := view{node: node{Plan: code, Version: num}, state: s, plan: scene.Plan(s.Layers, w.cat, lang)}
-		return func() { w.show(v) }, nil
-	})
+	w.attrs.Cancel() // the attributes of the version shown are not wanted now
+	w.tasks.Run("load", w.loadVersion(node{Plan: code, Version: num}, Lang()))
 }
 
 // CompareVersions shows version b of a plan against version a.
@@ -442,6 +446,8 @@ func (w *Window) compare(n node, load func(ctx context.Context) (before, after *
 // show puts a loaded view on the map and in every panel (UI goroutine).
 func (w *Window) show(v view) {
 	fit := w.shown.state == nil || w.shown.state.Plan.Code != v.state.Plan.Code
+	w.attrs.Cancel()
+	w.attrLoad = nil
 	w.shown = v
 	w.shown.label = w.stateLabel()
 	onMap := v.plan
@@ -455,7 +461,11 @@ func (w *Window) show(v view) {
 	w.SetTitle(w.title(v.state.Plan.Name))
 	w.refreshStart()
 	w.Inspector.SetShape(nil)
-	w.Search.SetScene(v.plan)
+	if v.drawing == nil {
+		w.Search.SetScene(v.plan)
+	} else {
+		w.Search.SetScene(nil) // nothing to find before the attributes
+	}
 	w.Findings.Clear()
 	w.Legend.SetScene(onMap, v.cmp != nil)
 	w.Status.SetScale(w.Map.ScaleDenominator())
@@ -515,8 +525,12 @@ func (w *Window) statusText() string {
 			}
 		}
 	}
-	return tr("{{.Plan}} · {{.State}} · {{.Lots}} lots · {{.Area}} ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
+	text := tr("{{.Plan}} · {{.State}} · {{.Lots}} lots · {{.Area}} ha · VN-2000 / TM-3 107°15′ (EPSG:9215)",
 		map[string]any{"Plan": v.state.Plan.Code, "State": v.label, "Lots": lots, "Area": num(area/10000, 2)})
+	if v.drawing != nil && w.attrLoad != nil && w.attrLoad.err == nil {
+		text = w.attributesNote() + " · " + text
+	}
+	return text
 }
 
 // taskDone ends a background task in the status bar.
@@ -616,6 +630,9 @@ func (w *Window) SideBySide(before *scene.Scene) {
 
 // Inspect shows a shape's attributes in the inspector (nil: none).
 func (w *Window) Inspect(sh *scene.Shape) {
+	if sh != nil && w.awaitAttributes(func() { w.Inspect(w.Map.Selected()) }) {
+		return
+	}
 	w.Inspector.SetShape(sh)
 	if sh != nil {
 		w.Right.SelectIndex(0)
@@ -651,7 +668,7 @@ func (w *Window) showChange(r plan.ChangeRow) {
 // check runs the topology and attribute checks on the shown state.
 func (w *Window) check() {
 	s := w.shown.state
-	if s == nil {
+	if s == nil || w.awaitAttributes(w.check) {
 		return
 	}
 	w.Status.Busy(tr("Checking…"))

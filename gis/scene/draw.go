@@ -151,7 +151,7 @@ func (p *painter) layer(l *Layer, op float64) {
 	vb := bandBound(p.v, p.clip, 2*p.ratio*p.v.Scale*4)
 	l.Search(vb, func(i int) bool {
 		sh := &l.Shapes[i]
-		p.shape(sh, sh.Fill, sh.Stroke, op, true)
+		p.shape(sh, sh.Fill, l.stroke(i), op, true)
 		return true
 	})
 }

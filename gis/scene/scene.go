@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
@@ -59,6 +60,9 @@ type Shape struct {
 	label    []string // code, area, density, storeys, once made
 	anchor   orb.Point
 	anchored bool
+	// ready, for a shape of a Builder, tells whether its feature has its
+	// properties (Scene.Complete): no label before.
+	ready *atomic.Bool
 }
 
 // lazyMu guards every shape's label and anchor: frames are drawn on
@@ -68,7 +72,7 @@ var lazyMu sync.Mutex
 // Label returns the lines of a lot's label (render.LotLabel: code, area,
 // density, storeys), nil for a shape without one.
 func (s *Shape) Label() []string {
-	if s.lang == "" {
+	if s.lang == "" || s.ready != nil && !s.ready.Load() {
 		return nil
 	}
 	lazyMu.Lock()
@@ -98,6 +102,9 @@ type Layer struct {
 	Name   string
 	Shapes []Shape
 	tree   rtree.RTreeG[int32]
+	// restroke holds the outlines of lots that Scene.Complete outlines
+	// otherwise than they were built, by shape index (see stroke).
+	restroke atomic.Pointer[map[int32]Stroke]
 }
 
 // index builds the layer's R-tree.
@@ -131,6 +138,7 @@ type Scene struct {
 	Extent orb.Bound
 	empty  bool
 	ov     overviewCache // the coarse image of a large scene seen whole
+	ready  *atomic.Bool  // a Builder's scene: Complete was called
 }
 
 // Layer returns the named layer, or nil.

@@ -46,6 +46,11 @@ func (s *Scene) With(updates []Update, cat *landuse.Catalogue, lang string) *Sce
 		} else {
 			old := out.Layers[li]
 			l = &Layer{Name: name, Shapes: append([]Shape(nil), old.Shapes...), tree: *old.tree.Copy()}
+			if m := old.restroke.Load(); m != nil { // the copy is nobody else's: its outlines in place
+				for i, st := range *m {
+					l.Shapes[i].Stroke = st
+				}
+			}
 			out.Layers[li] = l
 		}
 		l.apply(byLayer[name], cat, lang)

@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"quyhoach/gis"
+	"quyhoach/gis/scene"
+	"quyhoach/plan"
+	"quyhoach/store"
+)
+
+// gatedAttributes holds each reading of a drawing's attributes until the
+// test lets one go (release), then reads them, or fails with fail.
+type gatedAttributes struct {
+	*store.Store
+	released atomic.Int32
+	fail     error
+}
+
+func (g *gatedAttributes) release() { g.released.Add(1) }
+
+func (g *gatedAttributes) Attributes(ctx context.Context, d *store.Drawing, progress func(int)) (*store.Snapshot, error) {
+	for {
+		if n := g.released.Load(); n > 0 && g.released.CompareAndSwap(n, n-1) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	if g.fail != nil {
+		return nil, g.fail
+	}
+	return g.Store.Attributes(ctx, d, progress)
+}
+
+// twoPhaseWindow opens the window over the samples, every plan opened in
+// two phases and the attributes held by the source till the test lets
+// them go; it returns when the first plan is drawn.
+func twoPhaseWindow(t *testing.T, fail error) (*Window, *gatedAttributes, *[]string) {
+	t.Helper()
+	old := twoPhaseFrom
+	twoPhaseFrom = 0
+	t.Cleanup(func() { twoPhaseFrom = old })
+	src := &gatedAttributes{Store: sampleStore(t), fail: fail}
+	a := test.NewApp()
+	t.Cleanup(a.Quit)
+	a.Preferences().SetFloat(prefWidth, 1200)
+	a.Preferences().SetFloat(prefHeight, 800)
+	ended := &[]string{}
+	w, err := New(a, src, Options{OnTaskDone: func(name string, err error) {
+		if err != nil {
+			name += ": " + err.Error()
+		}
+		*ended = append(*ended, name)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Resize(fyne.NewSize(1200, 800))
+	pump(t, "the first plan drawn", func() bool { return w.shown.state != nil })
+	if w.shown.drawing == nil || len(w.shown.state.Layers) != 0 {
+		t.Fatal("the plan was not shown before its attributes")
+	}
+	return w, src, ended
+}
+
+// TestAttributesComeBehindTheFirstFrame: a plan is on the map before its
+// attributes; the status bar says they are being read; inspecting and
+// checking wait for them and then run; the view and the selection the
+// user made meanwhile stay when they land, and the labels come.
+func TestAttributesComeBehindTheFirstFrame(t *testing.T) {
+	w, src, ended := twoPhaseWindow(t, nil)
+	if !strings.Contains(w.Status.Text.Text, "đang tải thuộc tính") {
+		t.Fatalf("status while the attributes are read: %q", w.Status.Text.Text)
+	}
+	lots := w.Map.Scene().Layer(gis.LandUseLayer)
+	if lots == nil || len(lots.Shapes) == 0 || lots.Shapes[0].Label() != nil {
+		t.Fatal("no lots drawn, or labelled before their attributes")
+	}
+	w.Map.ZoomIn()
+	w.Map.pan(40, -25)
+	center, res := w.Map.Center()
+	sh := &lots.Shapes[3]
+	w.Map.Select(sh)
+	w.Inspect(sh) // waits
+	if len(w.Inspector.Rows) != 0 {
+		t.Fatal("inspected before the attributes")
+	}
+	w.Search.Entry.SetText(sh.ID)
+	if len(w.Search.Hits) != 0 {
+		t.Fatal("search answered from a drawing")
+	}
+	src.release()
+	pump(t, "the attributes", func() bool { return w.shown.drawing == nil })
+	if c, r := w.Map.Center(); c != center || r != res {
+		t.Fatalf("view moved: %v %v, was %v %v", c, r, center, res)
+	}
+	if w.Map.Selected() != sh || w.Map.Scene() != w.shown.plan {
+		t.Fatal("selection lost")
+	}
+	code := sh.Feature.String("maDoiTuong")
+	if code == "" || len(w.Inspector.Rows) < 5 || !strings.Contains(rowsOf(w.Inspector.Rows), code) {
+		t.Fatalf("the waiting inspection did not run: %v", w.Inspector.Rows)
+	}
+	if l := sh.Label(); len(l) == 0 || l[0] != code {
+		t.Fatalf("label after the attributes: %q", l)
+	}
+	want, err := plan.Open(context.Background(), src.Store, w.shown.state.Plan.Code, plan.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.shown.state.Lots()); n != len(want.Lots()) || n == 0 {
+		t.Fatalf("state of %d lots, want %d", n, len(want.Lots()))
+	}
+	if strings.Contains(w.Status.Text.Text, "thuộc tính") {
+		t.Fatalf("status after: %q", w.Status.Text.Text)
+	}
+	// a check asked while they are read runs when they land
+	w.Show(w.shown.state.Plan.Code, 0)
+	pump(t, "drawn again", func() bool { return w.shown.drawing != nil && w.attrLoad != nil })
+	w.check()
+	if len(w.Findings.Items) != 0 || slicesContain(*ended, "check") {
+		t.Fatal("checked before the attributes")
+	}
+	src.release()
+	pump(t, "the waiting check", func() bool { return slicesContain(*ended, "check") })
+}
+
+func rowsOf(rows [][2]string) string {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(r[0] + "=" + r[1] + "\n")
+	}
+	return b.String()
+}
+
+func slicesContain(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAttributesFailingLeaveAViewer: when the attributes cannot be read
+// the map stays (drawn, pannable), the status bar says why in one line,
+// and what needs them says so instead of waiting.
+func TestAttributesFailingLeaveAViewer(t *testing.T) {
+	w, src, ended := twoPhaseWindow(t, errors.New("the disk went away"))
+	src.release()
+	pump(t, "the attributes failing", func() bool {
+		return slicesContain(*ended, "attributes: the disk went away")
+	})
+	if w.shown.drawing == nil || w.Map.Scene().Empty() {
+		t.Fatal("the drawing is gone")
+	}
+	line := w.Status.Text.Text
+	if !strings.Contains(line, "the disk went away") || strings.Contains(line, "\n") {
+		t.Fatalf("status: %q", line)
+	}
+	sh := &w.Map.Scene().Layer(gis.LandUseLayer).Shapes[0]
+	w.Inspect(sh)
+	w.check()
+	if len(w.Inspector.Rows) != 0 || w.attrLoad.pending != nil || !strings.Contains(w.Status.Text.Text, "the disk went away") {
+		t.Fatal("a tool waits for attributes that will not come")
+	}
+	w.Map.ZoomIn()
+	if img := w.Map.Render(300, 200); catalogueColours(img, w.cat) == 0 {
+		t.Fatal("the viewer draws nothing")
+	}
+}
+
+// TestFirstFrameIsTheFullStatesFrame: the first frame of a sample plan,
+// drawn from its drawing alone, is the frame of the full state drawn as
+// it always was (scene.Plan) without labels, every lot outlined as a
+// first-phase lot — the stage is an attribute; once the attributes are
+// read, the frame is the full state's, labels and outlines, pixel for
+// pixel.
+func TestFirstFrameIsTheFullStatesFrame(t *testing.T) {
+	w, src, _ := twoPhaseWindow(t, nil)
+	for _, code := range []string{"truc-trung-tam", "chi-ma"} {
+		w.Show(code, 0)
+		pump(t, "drawn", func() bool { return w.shown.drawing != nil && w.shown.state.Plan.Code == code })
+		w.Map.ZoomIn()
+		first := w.Map.Render(1000, 700)
+		full, err := plan.Open(context.Background(), src.Store, code, plan.Ref{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		firstPhase := make([]gis.Layer, len(full.Layers))
+		for i, l := range full.Layers {
+			firstPhase[i] = gis.Layer{Name: l.Name, Features: make([]gis.Feature, len(l.Features))}
+			for k, f := range l.Features {
+				props := map[string]any{}
+				for key, v := range f.Properties {
+					if key != "giaiDoan" {
+						props[key] = v
+					}
+				}
+				f.Properties = props
+				firstPhase[i].Features[k] = f
+			}
+		}
+		o := w.Map.Options()
+		o.Font = nil
+		if !samePixels(first, frameOf(w, scene.Plan(firstPhase, w.cat, Lang()), o)) {
+			t.Fatalf("%s: the first frame is not the full state's without labels", code)
+		}
+		src.release()
+		pump(t, "the attributes", func() bool { return w.shown.drawing == nil })
+		after := w.Map.Render(1000, 700)
+		if !samePixels(after, frameOf(w, scene.Plan(full.Layers, w.cat, Lang()), w.Map.Options())) {
+			t.Fatalf("%s: the frame after the attributes is not the full state's", code)
+		}
+		if samePixels(first, after) {
+			t.Fatalf("%s: no labels came", code)
+		}
+	}
+}
+
+// frameOf draws sc with options o at w's map view.
+func frameOf(w *Window, sc *scene.Scene, o scene.Options) *image.RGBA {
+	m := NewMapView()
+	m.Resize(w.Map.Size())
+	m.SetOptions(o)
+	m.SetScene(sc, false)
+	c, r := w.Map.Center()
+	m.SetCenter(c, r)
+	return m.Render(1000, 700)
+}
+
+func samePixels(a, b *image.RGBA) bool {
+	return a.Rect == b.Rect && bytes.Equal(a.Pix, b.Pix)
+}
