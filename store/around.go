@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -91,25 +90,10 @@ func lonLatOf(b orb.Bound) (orb.Bound, error) {
 // version's own condition, over items i and layers l) keeps, in the grid,
 // checked and decoded as Load decodes them, by layer name.
 func loadLayers(ctx context.Context, q querier, verID int64, where string, args ...any) (map[string][]gis.Feature, error) {
-	rows, err := q.QueryContext(ctx, `SELECT i.feature_id, l.name, b.geojson, b.hash, g.geom FROM version_item i
+	all, err := queryLoadedRows(ctx, q, `SELECT i.feature_id, l.name, b.geojson, b.hash, g.geom FROM version_item i
 		JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id LEFT JOIN body_geom g ON g.body_id = b.id
 		WHERE i.version_id = ? `+where+` ORDER BY l.id, i.seq`, append([]any{verID}, args...)...)
 	if err != nil {
-		return nil, err
-	}
-	var all []loadedRow
-	var hash sql.RawBytes
-	for rows.Next() {
-		var r loadedRow
-		if err := rows.Scan(&r.id, &r.layer, &r.text, &hash, &r.grid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		copy(r.hash[:], hash)
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	fs, err := decodeBodies(all, true)

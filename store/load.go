@@ -85,23 +85,8 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 			args = append(args, l)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, q+" ORDER BY l.id, i.seq", args...)
+	all, err := queryLoadedRows(ctx, tx, q+" ORDER BY l.id, i.seq", args...)
 	if err != nil {
-		return nil, err
-	}
-	var all []loadedRow
-	var hash sql.RawBytes // copied into the row: no allocation per body
-	for rows.Next() {
-		var r loadedRow
-		if err := rows.Scan(&r.id, &r.layer, &r.text, &hash, &r.grid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		copy(r.hash[:], hash)
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	features, err := decodeBodies(all, inGrid)
@@ -121,6 +106,27 @@ func loadTx(ctx context.Context, tx querier, code string, number int, layers []s
 		}
 	}
 	return snap, readLineage(ctx, tx, verID, snap.Lineage)
+}
+
+// queryLoadedRows reads the rows of query (feature id, layer name, body
+// text, its hash, its grid form or NULL) whole.
+func queryLoadedRows(ctx context.Context, q querier, query string, args ...any) ([]loadedRow, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var all []loadedRow
+	var hash sql.RawBytes // copied into the row: no allocation per body
+	for rows.Next() {
+		var r loadedRow
+		if err := rows.Scan(&r.id, &r.layer, &r.text, &hash, &r.grid); err != nil {
+			return nil, err
+		}
+		copy(r.hash[:], hash)
+		all = append(all, r)
+	}
+	return all, rows.Err()
 }
 
 // readLineage adds version verID's lineage (feature → parents) to into.
