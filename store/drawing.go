@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"sync"
 
@@ -105,6 +106,10 @@ func (s *Store) Drawing(ctx context.Context, code string, number int, fn func(Dr
 // whether its items read by key come in their order (inSeqOrder): one pass
 // over the items for every layer.
 func (w *VersionWalk) itemsByLayer(ctx context.Context) (map[int64]int, error) {
+	if order, counts, known, err := layerOrder(ctx, w.tx, w.verID); err != nil || known {
+		maps.Copy(w.ordered, order) // the order stored with the counts: no scan
+		return counts, err
+	}
 	rows, err := w.tx.QueryContext(ctx, `SELECT layer_id, seq FROM version_item WHERE version_id = ? ORDER BY feature_id`, w.verID)
 	if err != nil {
 		return nil, err

@@ -93,7 +93,7 @@ type streaming struct {
 	verID    int64
 	w        *bodyWriter
 	lineage  [][2]string
-	counts   map[int64]int // features written per layer id
+	counts   map[int64]*layerWritten // per layer id: features written, in key order or not
 	changed  bool
 	res      ImportResult
 	done     int // features written, for progress
@@ -126,7 +126,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err != nil {
 		return ImportResult{}, err
 	}
-	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40, counts: map[int64]int{}}
+	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40, counts: map[int64]*layerWritten{}}
 	expect := 0
 	for _, l := range layers {
 		st.total += l.Count
@@ -214,8 +214,8 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 		addItems(state, old, true)
 		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, from: "the current version"})
 		st.noKey, st.firstNoKey = 0, -1
+		st.counts[layerIDs[li]] = &layerWritten{}
 		n, err := st.layer(src, layerIDs[li], m)
-		st.counts[layerIDs[li]] = n
 		switch {
 		case err != nil:
 		case n == 0:
@@ -454,6 +454,7 @@ func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, laye
 		if err := writeItemBatch(st.ctx, st.w, st.verID, layerID, ids[lo:hi], bodies[lo:hi], st.seq+st.done); err != nil {
 			return err
 		}
+		st.counts[layerID].add(ids[lo:hi])
 		st.done += hi - lo
 	}
 	st.hashes <- items

@@ -154,6 +154,11 @@ func (v *verifier) version(planID int64, code string, verID int64, number int, s
 	if diff := layerCountsDiffer(counts, names); diff != "" {
 		bad("its layer counts are not its items': "+diff, "")
 	}
+	if name, err := layerOutOfOrder(v.ctx, v.s.db, verID); err != nil {
+		return err
+	} else if name != "" {
+		bad("its layer "+name+" says its items come in their order by id; they do not", "")
+	}
 	itemsOK := sameHashState(stored, state.Bytes())
 	if !itemsOK {
 		bad("its items are not the ones it was sealed with (a lot added, removed, swapped, re-layered or its body changed)", "")

@@ -21,42 +21,97 @@ func countLayers(ctx context.Context, tx *sql.Tx, verID int64) error {
 
 // importedLayerCounts writes the layer counts of version verID, written
 // by an import over version curID (0: none): the imported layers' as
-// written (layer id → features), the others' as curID has them.
-func importedLayerCounts(ctx context.Context, tx *sql.Tx, verID, curID int64, imported map[int64]int) error {
+// written (layer id → features, and whether their ids came in increasing
+// order), the others' as curID has them.
+func importedLayerCounts(ctx context.Context, tx *sql.Tx, verID, curID int64, imported map[int64]*layerWritten) error {
 	if curID != 0 {
 		args := []any{verID, curID}
 		for id := range imported {
 			args = append(args, id)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features)
-			SELECT ?, layer_id, features FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order)
+			SELECT ?, layer_id, features, in_key_order FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...); err != nil {
 			return err
 		}
 	}
-	for id, n := range imported {
-		if n == 0 {
+	for id, l := range imported {
+		if l.n == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO version_layer (version_id, layer_id, features) VALUES (?, ?, ?)", verID, id, n); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO version_layer (version_id, layer_id, features, in_key_order) VALUES (?, ?, ?, ?)",
+			verID, id, l.n, !l.mixed); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// layerWritten follows the items an import writes to a layer, in their
+// order (seq): how many, and whether their ids ever went down.
+type layerWritten struct {
+	n     int
+	last  string
+	mixed bool
+}
+
+func (l *layerWritten) add(ids []string) {
+	for _, id := range ids {
+		if l.n > 0 && id <= l.last {
+			l.mixed = true
+		}
+		l.last = id
+		l.n++
+	}
+}
+
 // countApprovedLayers writes the layer counts of version verID, written by
 // approving dossier over version curID: curID's counts less the items the
 // change set replaces or deletes, plus the ones it writes — the change
-// set's size, whatever the plan's.
+// set's size, whatever the plan's. A layer stays in key order when it was
+// and nothing comes into it from another layer, and what is added to it
+// (numbered after every item, in id order) has ids above every id of
+// curID; one that was not stays "not known to be" (read sorted: always
+// right); else its order is left unknown.
 func countApprovedLayers(ctx context.Context, tx *sql.Tx, verID, curID, dossier int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features)
-		SELECT ?, layer_id, sum(n) FROM (
-			SELECT layer_id, features AS n FROM version_layer WHERE version_id = ?
-			UNION ALL SELECT k.layer_id, -1 FROM dossier_change c
+	_, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order)
+		SELECT ?, layer_id, sum(n), CASE WHEN count(ordered) = count(*) AND min(ordered) = 1 THEN 1 WHEN min(ordered) = 0 THEN 0 END FROM (
+			SELECT layer_id, features AS n, in_key_order AS ordered FROM version_layer WHERE version_id = ?
+			UNION ALL SELECT k.layer_id, -1, 1 FROM dossier_change c
 				JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id WHERE c.dossier_id = ?
-			UNION ALL SELECT layer_id, 1 FROM dossier_change WHERE dossier_id = ? AND op <> 'delete')
-		GROUP BY layer_id HAVING sum(n) > 0`, verID, curID, curID, dossier, dossier)
+			UNION ALL SELECT c.layer_id, 1, CASE
+				WHEN k.layer_id = c.layer_id THEN 1
+				WHEN k.layer_id IS NULL AND c.feature_id > (SELECT max(feature_id) FROM version_item WHERE version_id = ?) THEN 1
+				END
+				FROM dossier_change c LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
+				WHERE c.dossier_id = ? AND c.op <> 'delete')
+		GROUP BY layer_id HAVING sum(n) > 0`, verID, curID, curID, dossier, curID, curID, dossier)
 	return err
+}
+
+// layerOrder reads whether each layer of version verID is in key order
+// (layer id → in order); ok is false when some layer's order is not known.
+func layerOrder(ctx context.Context, q querier, verID int64) (order map[int64]bool, counts map[int64]int, ok bool, err error) {
+	rows, err := q.QueryContext(ctx, "SELECT layer_id, features, in_key_order FROM version_layer WHERE version_id = ?", verID)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer rows.Close()
+	order, counts, ok = map[int64]bool{}, map[int64]int{}, true
+	for rows.Next() {
+		var layer int64
+		var n int
+		var in sql.NullBool
+		if err := rows.Scan(&layer, &n, &in); err != nil {
+			return nil, nil, false, err
+		}
+		counts[layer] = n
+		if in.Valid {
+			order[layer] = in.Bool
+		} else {
+			ok = false
+		}
+	}
+	return order, counts, ok, rows.Err()
 }
 
 // layerCounts reads version verID's layer counts by layer name.
@@ -96,4 +151,55 @@ func layerCountsDiffer(stored map[string]int, layers []string) string {
 		}
 	}
 	return ""
+}
+
+// layerOutOfOrder names a layer of version verID that says its items
+// come in their order read by key (in_key_order) when they do not; ""
+// when none does.
+func layerOutOfOrder(ctx context.Context, q querier, verID int64) (string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT s.layer_id, l.name FROM version_layer s JOIN layer l ON l.id = s.layer_id
+		WHERE s.version_id = ? AND s.in_key_order = 1 ORDER BY l.name`, verID)
+	if err != nil {
+		return "", err
+	}
+	type layer struct {
+		id   int64
+		name string
+	}
+	var ls []layer
+	for rows.Next() {
+		var l layer
+		if err := rows.Scan(&l.id, &l.name); err != nil {
+			rows.Close()
+			return "", err
+		}
+		ls = append(ls, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	for _, l := range ls {
+		seqs, err := q.QueryContext(ctx, "SELECT seq FROM version_item WHERE version_id = ? AND layer_id = ? ORDER BY feature_id", verID, l.id)
+		if err != nil {
+			return "", err
+		}
+		var o seqOrder
+		for seqs.Next() {
+			var n int64
+			if err := seqs.Scan(&n); err != nil {
+				seqs.Close()
+				return "", err
+			}
+			o.add(n)
+		}
+		seqs.Close()
+		if err := seqs.Err(); err != nil {
+			return "", err
+		}
+		if !o.inOrder() {
+			return l.name, nil
+		}
+	}
+	return "", nil
 }

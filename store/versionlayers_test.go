@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"maps"
 	"slices"
 	"strings"
@@ -112,5 +113,94 @@ func TestSealNeedsLayerCounts(t *testing.T) {
 	}
 	if _, err := tx.Exec("UPDATE version SET items_hash = x'00', seal = x'00' WHERE id = 2"); err == nil || !strings.Contains(err.Error(), "layer counts") {
 		t.Fatalf("sealed without layer counts: %v", err)
+	}
+}
+
+// TestLayerOrderKnownAndTrue: what a version says of its layers' order
+// (items read by id come in their order) is true whenever it says it — an
+// import, an approval that adds a lot, a re-import that matches the lots
+// in reverse, an approval over that — an import's is known, and verify
+// names a layer made to say it falsely.
+func TestLayerOrderKnownAndTrue(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	lots := genLots(30, 1)
+	addLot := func(code string, x float64) {
+		d := mustDossier(t, s)
+		added := lot("", 4, map[string]any{"maDoiTuong": code})
+		added.Geometry = rectLonLat(x, 21.90, x+0.0005, 21.9005)
+		mustApply(t, s, d, added)
+		toApproved(t, s, d)
+	}
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: lots}}})
+	addLot("N-1", 106.73)
+	rev := slices.Clone(lots)
+	slices.Reverse(rev)
+	mustImport(t, s, ImportRequest{Plan: "p", Key: "maDoiTuong", Layers: []gis.Layer{{Name: DefaultLayer, Features: rev}}})
+	addLot("N-2", 106.74)
+	type row struct {
+		version, layer int64
+		known, says    bool
+	}
+	var rows []row
+	r, err := s.db.Query("SELECT version_id, layer_id, in_key_order FROM version_layer ORDER BY version_id, layer_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		var x row
+		var in sql.NullBool
+		if err := r.Scan(&x.version, &x.layer, &in); err != nil {
+			t.Fatal(err)
+		}
+		x.known, x.says = in.Valid, in.Bool
+		rows = append(rows, x)
+	}
+	r.Close()
+	got := map[int64]string{}
+	for _, x := range rows {
+		seqs := []int64{}
+		q, err := s.db.Query("SELECT seq FROM version_item WHERE version_id = ? AND layer_id = ? ORDER BY feature_id", x.version, x.layer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for q.Next() {
+			var n int64
+			q.Scan(&n)
+			seqs = append(seqs, n)
+		}
+		q.Close()
+		truth := slices.IsSorted(seqs)
+		if x.known && x.says && !truth {
+			t.Errorf("version %d layer %d says it is in order; it is not", x.version, x.layer)
+		}
+		state := "unknown"
+		if x.known {
+			state = map[bool]string{true: "in order", false: "not in order"}[x.says]
+		}
+		got[x.version] += state
+	}
+	want := map[int64]string{1: "in order", 2: "in order", 3: "not in order", 4: "not in order"}
+	for v, w := range want {
+		if got[v] != w {
+			t.Errorf("version %d: %q, want %q", v, got[v], w)
+		}
+	}
+	if _, err := s.db.Exec("DROP TRIGGER version_layer_no_update; UPDATE version_layer SET in_key_order = 1 WHERE version_id = 3"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Verify(ctx, VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, f := range v.Findings {
+		if f.Check == "version" {
+			found = append(found, itoa(int64(f.Version))+": "+f.Problem)
+		}
+	}
+	if len(found) != 1 || !strings.Contains(found[0], "3: its layer "+DefaultLayer+" says its items come in their order by id") {
+		t.Errorf("verify: %q", found)
 	}
 }

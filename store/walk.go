@@ -343,6 +343,15 @@ func (w *VersionWalk) inSeqOrder(ctx context.Context, layerID int64) (bool, erro
 	if known, ok := w.ordered[layerID]; ok {
 		return known, nil
 	}
+	var stored sql.NullBool // written with the version's layer counts (migration 0013)
+	err := w.tx.QueryRowContext(ctx, "SELECT in_key_order FROM version_layer WHERE version_id = ? AND layer_id = ?", w.verID, layerID).Scan(&stored)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if stored.Valid {
+		w.ordered[layerID] = stored.Bool
+		return stored.Bool, nil
+	}
 	rows, err := w.tx.QueryContext(ctx, `SELECT seq FROM version_item WHERE version_id = ? AND layer_id = ? ORDER BY feature_id`, w.verID, layerID)
 	if err != nil {
 		return false, err
