@@ -37,8 +37,14 @@ func (s *Store) txPragmas(ctx context.Context, pragmas []pragma, fn func(*sql.Tx
 			return err
 		}
 		defer func() {
-			if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA %s = %d", p.name, was)); err != nil {
-				conn.Raw(func(any) error { return driver.ErrBadConn }) // closed, not pooled
+			// Given back and read back (a pragma set inside a transaction
+			// left open by a failed commit is silently ignored); else the
+			// connection is closed, not pooled.
+			bg := context.WithoutCancel(ctx)
+			var now int64
+			if _, err := conn.ExecContext(bg, fmt.Sprintf("PRAGMA %s = %d", p.name, was)); err != nil ||
+				conn.QueryRowContext(bg, "PRAGMA "+p.name).Scan(&now) != nil || now != was {
+				conn.Raw(func(any) error { return driver.ErrBadConn })
 			}
 		}()
 	}

@@ -184,6 +184,29 @@ func TestAttributesFailingLeaveAViewer(t *testing.T) {
 	}
 }
 
+// TestAFailedOpenLeavesTheAttributesComing: opening a plan that is not
+// there while the shown one's attributes are read leaves them coming: the
+// inspector asked meanwhile fills when they land.
+func TestAFailedOpenLeavesTheAttributesComing(t *testing.T) {
+	w, src, ended := twoPhaseWindow(t, nil)
+	w.frameRendered()
+	pump(t, "the attributes being read", func() bool { return w.attrs.cancel != nil })
+	w.Show("NO-SUCH-PLAN", 0)
+	pump(t, "the open failing", func() bool {
+		for _, e := range *ended {
+			if strings.HasPrefix(e, "load: ") {
+				return true
+			}
+		}
+		return false
+	})
+	src.release()
+	sh := &w.Map.Scene().Layer(gis.LandUseLayer).Shapes[0]
+	w.Map.Select(sh)
+	w.Inspect(sh)
+	pump(t, "the attributes of the plan still shown", func() bool { return w.shown.drawing == nil && len(w.Inspector.Rows) > 0 })
+}
+
 // TestFirstFrameIsTheFullStatesFrame: the first frame of a sample plan,
 // drawn from its drawing alone, is the frame of the full state drawn as
 // it always was (scene.Plan) without labels, every lot outlined as a

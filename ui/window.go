@@ -396,7 +396,9 @@ func (w *Window) Open(n node) {
 // Show loads version num of plan code (0: the current one) and shows it.
 func (w *Window) Show(code string, num int) {
 	w.Status.Busy(tr("Loading {{.Plan}}…", map[string]any{"Plan": code}))
-	w.attrs.Cancel() // the attributes of the version shown are not wanted now
+	// The attributes of the version shown go on being read until another
+	// lands (show cancels them then): a version that fails to open leaves
+	// the one shown, and its tools, as they were.
 	w.tasks.Run("load", w.loadVersion(node{Plan: code, Version: num}, Lang()))
 }
 

@@ -185,9 +185,9 @@ func clipTo(boundary orb.Geometry, box orb.Bound) (orb.Geometry, error) {
 // Introduced are the findings of now that was lacks: the same kind about
 // the same lots with the same area (within the tolerance of areas) is the
 // same finding; a gap or overlap that grew is introduced. A gap of the same
-// area whose lots are those it had and more is the same gap too: a lot
-// drawn along one of its sides joins its neighbours and leaves it as it
-// was.
+// area, at the same place, whose lots are those it had and more is the
+// same gap too: a lot drawn along one of its sides joins its neighbours
+// and leaves it as it was.
 func Introduced(was, now []Finding) []Finding {
 	used := make([]bool, len(was))
 	byKey := map[string][]int{}
@@ -209,7 +209,8 @@ func Introduced(was, now []Finding) []Finding {
 			continue
 		}
 		for i, w := range was {
-			if !used[i] && w.Kind == KindGap && math.Abs(f.AreaM2-w.AreaM2) <= AreaTolerance && subset(w.IDs, f.IDs) {
+			if !used[i] && w.Kind == KindGap && math.Abs(f.AreaM2-w.AreaM2) <= AreaTolerance && subset(w.IDs, f.IDs) &&
+				math.Hypot(f.At[0]-w.At[0], f.At[1]-w.At[1]) <= 1 { // the same place: not a new gap of that size among those lots
 				used[i], matched[j] = true, true
 				break
 			}
