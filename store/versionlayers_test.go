@@ -73,20 +73,8 @@ func TestVersionLayerCounts(t *testing.T) {
 	if _, err := s.db.Exec("UPDATE version_layer SET features = features + 1"); err == nil || !strings.Contains(err.Error(), "immutable") {
 		t.Fatalf("layer counts changed: %v", err)
 	}
-	if _, err := s.db.Exec("DROP TRIGGER version_layer_no_update; UPDATE version_layer SET features = features + 1 WHERE version_id = 3"); err != nil {
-		t.Fatal(err)
-	}
-	v, err := s.Verify(ctx, VerifyOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []string
-	for _, f := range v.Findings {
-		if f.Check == "version" {
-			found = append(found, itoa(int64(f.Version))+": "+f.Problem)
-		}
-	}
-	if len(found) != 1 || !strings.HasPrefix(found[0], "3: its layer counts are not its items': layer "+DefaultLayer+": it says 11 features, its items are 10") {
+	if found := forgedVersionLayer(t, s, "features = features + 1"); len(found) != 1 ||
+		!strings.HasPrefix(found[0], "3: its layer counts are not its items': layer "+DefaultLayer+": it says 11 features, its items are 10") {
 		t.Errorf("verify: %q", found)
 	}
 }
@@ -122,7 +110,6 @@ func TestSealNeedsLayerCounts(t *testing.T) {
 // in reverse, an approval over that — an import's is known, and verify
 // names a layer made to say it falsely.
 func TestLayerOrderKnownAndTrue(t *testing.T) {
-	ctx := context.Background()
 	s := openTemp(t)
 	mustPlan(t, s, "p")
 	lots := genLots(30, 1)
@@ -187,10 +174,21 @@ func TestLayerOrderKnownAndTrue(t *testing.T) {
 			t.Errorf("version %d: %q, want %q", v, got[v], w)
 		}
 	}
-	if _, err := s.db.Exec("DROP TRIGGER version_layer_no_update; UPDATE version_layer SET in_key_order = 1 WHERE version_id = 3"); err != nil {
+	if found := forgedVersionLayer(t, s, "in_key_order = 1"); len(found) != 1 ||
+		!strings.Contains(found[0], "3: its layer "+DefaultLayer+" says its items come in their order by id") {
+		t.Errorf("verify: %q", found)
+	}
+}
+
+// forgedVersionLayer sets version 3's layer rows (SQL set, behind the
+// immutability trigger) and returns what verify finds of versions
+// ("N: problem").
+func forgedVersionLayer(t *testing.T, s *Store, set string) []string {
+	t.Helper()
+	if _, err := s.db.Exec("DROP TRIGGER version_layer_no_update; UPDATE version_layer SET " + set + " WHERE version_id = 3"); err != nil {
 		t.Fatal(err)
 	}
-	v, err := s.Verify(ctx, VerifyOptions{})
+	v, err := s.Verify(context.Background(), VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +198,5 @@ func TestLayerOrderKnownAndTrue(t *testing.T) {
 			found = append(found, itoa(int64(f.Version))+": "+f.Problem)
 		}
 	}
-	if len(found) != 1 || !strings.Contains(found[0], "3: its layer "+DefaultLayer+" says its items come in their order by id") {
-		t.Errorf("verify: %q", found)
-	}
+	return found
 }
