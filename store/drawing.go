@@ -333,64 +333,9 @@ func (s *Store) Attributes(ctx context.Context, d *Drawing, progress func(done i
 // Load's order, checks and parses them on all cores while the next batch
 // is read, and tells fn how many features each batch completed, in order.
 func (w *VersionWalk) baseAttributes(ctx context.Context, dl DrawingLayer, fn func(n int)) error {
-	layerID, ok := w.layers[dl.Name]
-	if !ok {
-		return &walkError{kindErr(ErrNotFound, "version %d has no layer %s", w.Version.Number, dl.Name)}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type batch struct {
-		at   int
-		rows []loadedRow
-	}
-	raw := make(chan batch, 1)
-	decoded := make(chan int, 1)
-	var readErr, decodeErr error
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		defer close(raw)
-		at := 0
-		readErr = w.readLayer(ctx, layerID, false, func(rows []loadedRow) bool {
-			select {
-			case raw <- batch{at, rows}:
-				at += len(rows)
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		})
-	}()
-	go func() {
-		defer wg.Done()
-		defer close(decoded)
-		for b := range raw {
-			if decodeErr != nil {
-				continue // drain: the reader stops at the cancel
-			}
-			if err := attributeBodies(b.rows, dl, b.at); err != nil {
-				decodeErr = err
-				cancel()
-				continue
-			}
-			select {
-			case decoded <- len(b.rows):
-			case <-ctx.Done():
-			}
-		}
-	}()
-	for n := range decoded {
-		fn(n)
-	}
-	wg.Wait()
-	switch {
-	case decodeErr != nil:
-		return &walkError{wrap("load "+w.Plan.Code, decodeErr)}
-	case readErr != nil && !errors.Is(readErr, context.Canceled):
-		return &walkError{wrap("load "+w.Plan.Code, readErr)}
-	}
-	return ctx.Err()
+	return pipeLayer(ctx, w, dl.Name, false, func(at int, rows []loadedRow) (int, error) {
+		return len(rows), attributeBodies(rows, dl, at)
+	}, func(n int) error { fn(n); return nil })
 }
 
 // attributeBodies checks and parses a batch of bodies, rows[k] being the

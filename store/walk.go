@@ -258,26 +258,38 @@ func (w *VersionWalk) Features(ctx context.Context, layer string, inGrid bool, f
 
 // baseFeatures is Features of the version itself.
 func (w *VersionWalk) baseFeatures(ctx context.Context, layer string, inGrid bool, fn func([]gis.Feature) error) error {
+	return pipeLayer(ctx, w, layer, inGrid, func(_ int, rows []loadedRow) ([]gis.Feature, error) { return decodeBodies(rows, inGrid) }, fn)
+}
+
+// pipeLayer reads a layer of w's version in three stages, each a batch
+// ahead of the next: reading from SQLite (one goroutine: the
+// transaction's connection), decode (rows[k] is the layer's feature at+k;
+// it may use every core), and fn on the caller's goroutine, in order.
+func pipeLayer[T any](ctx context.Context, w *VersionWalk, layer string, inGrid bool,
+	decode func(at int, rows []loadedRow) (T, error), fn func(T) error) error {
 	layerID, ok := w.layers[layer]
 	if !ok {
 		return &walkError{kindErr(ErrNotFound, "version %d has no layer %s", w.Version.Number, layer)}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Three stages, each a batch ahead of the next: reading from SQLite
-	// (one goroutine: the transaction's connection), checking and decoding
-	// (all cores), and fn on the caller's goroutine.
-	raw := make(chan []loadedRow, 1)
-	decoded := make(chan []gis.Feature, 1)
+	type batch struct {
+		at   int
+		rows []loadedRow
+	}
+	raw := make(chan batch, 1)
+	decoded := make(chan T, 1)
 	var readErr, decodeErr error
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		defer close(raw)
+		at := 0
 		readErr = w.readLayer(ctx, layerID, inGrid, func(rows []loadedRow) bool {
 			select {
-			case raw <- rows:
+			case raw <- batch{at, rows}:
+				at += len(rows)
 				return true
 			case <-ctx.Done():
 				return false
@@ -287,26 +299,26 @@ func (w *VersionWalk) baseFeatures(ctx context.Context, layer string, inGrid boo
 	go func() {
 		defer wg.Done()
 		defer close(decoded)
-		for rows := range raw {
+		for b := range raw {
 			if decodeErr != nil {
 				continue // drain: the reader stops at the cancel
 			}
-			fs, err := decodeBodies(rows, inGrid)
+			out, err := decode(b.at, b.rows)
 			if err != nil {
 				decodeErr = err
 				cancel()
 				continue
 			}
 			select {
-			case decoded <- fs:
+			case decoded <- out:
 			case <-ctx.Done():
 			}
 		}
 	}()
 	var fnErr error
-	for fs := range decoded {
+	for out := range decoded {
 		if fnErr == nil {
-			if fnErr = fn(fs); fnErr != nil {
+			if fnErr = fn(out); fnErr != nil {
 				cancel()
 			}
 		}
