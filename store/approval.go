@@ -150,7 +150,8 @@ func (s *Store) Advance(ctx context.Context, dossier int64, st Step) (Dossier, e
 		// looked up each one's version, layer and body again, 40 % of
 		// the approval. Those references are the current version's,
 		// which bodies and layers never leave (neither is ever deleted);
-		// approveTx checks the references of what it adds itself.
+		// approveTx checks the references of what it adds itself
+		// (checkChangeBodies).
 		err = s.txPragmas(ctx, []pragma{{"foreign_keys", 0}}, step)
 	} else {
 		err = s.tx(ctx, step)
@@ -332,9 +333,6 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	if err := checkChangeBodies(ctx, tx, d.ID); err != nil {
 		return 0, err
 	}
-	if err := checkChangeRefs(ctx, tx, d.ID); err != nil {
-		return 0, err
-	}
 	ids, codes, err := conflicts(ctx, tx, d.ID, baseID, curID)
 	if err != nil {
 		return 0, err
@@ -393,9 +391,12 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	return verID, nil
 }
 
-// checkChangeBodies holds the bodies a dossier's approval writes to their sha256.
+// checkChangeBodies holds the features a dossier's approval writes to a
+// body that matches its sha256 and a layer that exists: what the foreign
+// keys would also check, which the approval runs without (see Advance).
 func checkChangeBodies(ctx context.Context, tx *sql.Tx, dossier int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT c.feature_id, b.geojson, b.hash FROM dossier_change c JOIN body b ON b.id = c.body_id WHERE c.dossier_id = ?`, dossier)
+	rows, err := tx.QueryContext(ctx, `SELECT c.feature_id, b.geojson, b.hash, l.id IS NOT NULL FROM dossier_change c
+		LEFT JOIN body b ON b.id = c.body_id LEFT JOIN layer l ON l.id = c.layer_id WHERE c.dossier_id = ? AND c.op <> 'delete'`, dossier)
 	if err != nil {
 		return err
 	}
@@ -403,8 +404,12 @@ func checkChangeBodies(ctx context.Context, tx *sql.Tx, dossier int64) error {
 	for rows.Next() {
 		var id string
 		var text, hash []byte
-		if err := rows.Scan(&id, &text, &hash); err != nil {
+		var layer bool
+		if err := rows.Scan(&id, &text, &hash, &layer); err != nil {
 			return err
+		}
+		if hash == nil || !layer {
+			return fmt.Errorf("feature %s: the change's stored body or layer is missing; run quyhoach verify", id)
 		}
 		if err := checkBody(id, text, hash); err != nil {
 			return err
@@ -456,23 +461,6 @@ func carryUnchanged(ctx context.Context, tx *sql.Tx, verID, curID, dossier int64
 	}
 	_, err = tx.ExecContext(ctx, carry+" AND feature_id > ?", verID, curID, changed[len(changed)-1])
 	return err
-}
-
-// checkChangeRefs holds each feature an approval writes to a body and a
-// layer that exist: what the foreign keys would check, which the approval
-// runs without (see Advance).
-func checkChangeRefs(ctx context.Context, tx *sql.Tx, dossier int64) error {
-	var id string
-	err := tx.QueryRowContext(ctx, `SELECT c.feature_id FROM dossier_change c
-		LEFT JOIN body b ON b.id = c.body_id LEFT JOIN layer l ON l.id = c.layer_id
-		WHERE c.dossier_id = ? AND c.op <> 'delete' AND (b.id IS NULL OR l.id IS NULL) LIMIT 1`, dossier).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("feature %s: the change's stored body or layer is missing; run quyhoach verify", id)
 }
 
 // sealApproved seals the version an approval wrote: the current version's
