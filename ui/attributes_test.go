@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -268,4 +271,62 @@ func frameOf(w *Window, sc *scene.Scene, o scene.Options) *image.RGBA {
 
 func samePixels(a, b *image.RGBA) bool {
 	return a.Rect == b.Rect && bytes.Equal(a.Pix, b.Pix)
+}
+
+// countedDrawings records the drawings read from a store.
+type countedDrawings struct {
+	*store.Store
+	mu    sync.Mutex
+	calls []string
+}
+
+func (c *countedDrawings) Drawing(ctx context.Context, code string, number int, fn func(store.DrawingBatch) error) (*store.Drawing, bool, error) {
+	c.mu.Lock()
+	c.calls = append(c.calls, fmt.Sprintf("%s@%d", code, number))
+	c.mu.Unlock()
+	return c.Store.Drawing(ctx, code, number, fn)
+}
+
+// TestTheLastPlanIsReadAsTheWindowIsBuilt: the plan shown last is read
+// while the window is built, once, and shown; a last node the browser no
+// longer has is dropped for the first plan; a dossier shown last (compared
+// with its base) is not read early.
+func TestTheLastPlanIsReadAsTheWindowIsBuilt(t *testing.T) {
+	st := sampleStore(t)
+	plans, err := st.Plans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		last  string
+		opts  Options
+		shown string
+		reads []string
+	}{
+		{last: "huu-nghi@1", shown: "huu-nghi", reads: []string{"huu-nghi@1"}},
+		{last: "huu-nghi", shown: "huu-nghi", reads: []string{"huu-nghi@0"}},
+		{last: "no-such-plan@3", shown: plans[0].Code, reads: []string{"no-such-plan@3", plans[0].Code + "@0"}},
+		{last: "truc-trung-tam#1", shown: "truc-trung-tam", reads: nil},
+		{last: "huu-nghi@1", opts: Options{OpenDossier: 1}, shown: "huu-nghi", reads: []string{"huu-nghi@1"}}, // the dossier's page over it
+	} {
+		src := &countedDrawings{Store: st}
+		a := test.NewApp()
+		a.Preferences().SetString(prefLastNode, c.last)
+		var shown []string
+		c.opts.Sync = true
+		c.opts.OnShown = func(s *plan.State) { shown = append(shown, s.Plan.Code) }
+		w, err := New(a, src, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shown) == 0 || shown[0] != c.shown || (w.early != nil && !w.early.taken) {
+			t.Errorf("last %s: shown %v, want %s first (an early load left unused: %v)", c.last, shown, c.shown, w.early != nil)
+		}
+		src.mu.Lock()
+		if !slices.Equal(src.calls, c.reads) {
+			t.Errorf("last %s: drawings read %v, want %v", c.last, src.calls, c.reads)
+		}
+		src.mu.Unlock()
+		a.Quit()
+	}
 }

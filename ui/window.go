@@ -94,6 +94,9 @@ type Window struct {
 	attrs        runner
 	attrLoad     *attributeLoad
 	frameWaiters []func() // run after the map's next frame
+	// early is the plan shown last, read while the window is built
+	// (ui/attributes.go), till the browser asks for it.
+	early *earlyLoad
 
 	Browser   *planBrowser
 	Map       *MapView
@@ -178,6 +181,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.early = w.loadEarly(data, Lang())
 	w.build()
 	w.editShortcuts()
 	w.Browser.SetData(data)
@@ -198,7 +202,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 		}
 	})
 	if plans := data.Plans; len(plans) > 0 {
-		last := a.Preferences().StringWithFallback(prefLastNode, plans[0].Code)
+		last := w.lastNode(data)
 		if !w.Browser.Has(last) {
 			last = plans[0].Code
 		}
@@ -384,6 +388,8 @@ func (w *Window) Open(n node) {
 	w.Editor.close()
 	w.app.Preferences().SetString(prefLastNode, n.ID())
 	if n.Dossier != 0 {
+		w.early.drop()
+		w.early = nil
 		w.CompareDossier(n.Dossier)
 		if !w.dossiers.restoring {
 			w.OpenDossier(n.Dossier)
@@ -399,7 +405,16 @@ func (w *Window) Show(code string, num int) {
 	// The attributes of the version shown go on being read until another
 	// lands (show cancels them then): a version that fails to open leaves
 	// the one shown, and its tools, as they were.
-	w.tasks.Run("load", w.loadVersion(node{Plan: code, Version: num}, Lang()))
+	n, lang := node{Plan: code, Version: num}, Lang()
+	work := w.loadVersion(n, lang)
+	if e := w.early; e != nil && !e.taken && e.n == n && e.lang == lang {
+		e.taken = true
+		work = e.wait
+	} else {
+		w.early.drop() // not asked for, or replaced (its task would notice later)
+		w.early = nil
+	}
+	w.tasks.Run("load", work)
 }
 
 // CompareVersions shows version b of a plan against version a.

@@ -82,10 +82,14 @@ func (s *Scene) Render(dst *image.RGBA, v render.View, o Options) {
 		return
 	}
 	if !o.noOverview {
-		if ov := s.overviewFor(v, o); ov != nil {
+		ov, start := s.overviewFor(v, o)
+		if ov != nil {
 			drawOverview(dst, v, ov)
 			DrawHighlights(dst, v, o)
 			return // lots smaller than a pixel have no labels
+		}
+		if start != nil {
+			defer start() // once this frame is drawn
 		}
 	}
 	layers := s.visible(o)

@@ -14,10 +14,11 @@ import (
 // smaller than a pixel. Instead of walking them for every frame, such a
 // view is resampled from a coarse image of the whole scene (all its
 // visible layers, without labels) at a resolution where the scene's extent
-// is OverviewPixels across. The first view that wants it starts drawing it
-// in the background and is itself drawn exactly (the first frame of a plan
-// never waits for the overview, which costs several exact frames); the
-// views after it are resampled. A view as fine as the overview or finer
+// is OverviewPixels across. The first view that wants it is drawn exactly
+// and then starts drawing it in the background (the first frame of a plan
+// neither waits for the overview, which costs several exact frames, nor
+// shares the cores with it: 1 000 000 lots, 245 → 135 ms); the views after
+// it are resampled. A view as fine as the overview or finer
 // draws the shapes themselves.
 
 // OverviewMin is the number of shapes from which a scene keeps an
@@ -60,36 +61,45 @@ func optionsKey(o Options) string {
 
 // overviewFor returns the overview to draw view v from, or nil when v is
 // finer than an overview would be, the scene too small to need one, or the
-// overview not drawn yet (then it starts drawing it).
-func (s *Scene) overviewFor(v render.View, o Options) *overview {
+// overview not drawn yet: then start, when not nil, starts drawing it (in
+// the background; Render calls it once v is drawn exactly).
+func (s *Scene) overviewFor(v render.View, o Options) (ov *overview, start func()) {
 	if s.Empty() || s.shapes(o) < overviewMin {
-		return nil
+		return nil, nil
 	}
 	w, h := s.Extent.Max[0]-s.Extent.Min[0], s.Extent.Max[1]-s.Extent.Min[1]
 	res := math.Max(w, h) / OverviewPixels
 	if v.Scale < res {
-		return nil
+		return nil, nil
 	}
 	key := optionsKey(o)
 	s.ov.mu.Lock()
 	defer s.ov.mu.Unlock()
 	if ov := s.ov.ov; ov != nil && ov.key == key {
-		return ov
+		return ov, nil
 	}
-	if s.ov.drawing != key {
-		s.ov.drawing = key
-		s.ov.inFlight.Add(1)
-		go func() {
-			defer s.ov.inFlight.Done()
-			ov := s.drawOverview(key, o, res, w, h)
-			s.ov.mu.Lock()
-			if s.ov.drawing == key { // not overtaken by other options
-				s.ov.ov, s.ov.drawing = ov, ""
-			}
-			s.ov.mu.Unlock()
-		}()
+	return nil, func() { s.startOverview(key, o, res, w, h) }
+}
+
+// startOverview draws the overview for options o (keyed key) in the
+// background, unless it is being drawn already.
+func (s *Scene) startOverview(key string, o Options, res, w, h float64) {
+	s.ov.mu.Lock()
+	defer s.ov.mu.Unlock()
+	if s.ov.drawing == key || (s.ov.ov != nil && s.ov.ov.key == key) {
+		return
 	}
-	return nil
+	s.ov.drawing = key
+	s.ov.inFlight.Add(1)
+	go func() {
+		defer s.ov.inFlight.Done()
+		ov := s.drawOverview(key, o, res, w, h)
+		s.ov.mu.Lock()
+		if s.ov.drawing == key { // not overtaken by other options
+			s.ov.ov, s.ov.drawing = ov, ""
+		}
+		s.ov.mu.Unlock()
+	}()
 }
 
 // drawOverview draws the overview of the scene for options o (keyed key)

@@ -18,11 +18,13 @@ func TestOverviewDrawsWhatTheShapesDraw(t *testing.T) {
 	s := Plan(synthetic(4000), catalogue(t), "vi")
 	o := Options{Background: color.NRGBA{0xf7, 0xf7, 0xf2, 0xff}}
 	v := render.Fit(s.Extent, 300, 200, 0) // each lot about 4 px: coarser than the overview
-	if s.overviewFor(v, o) != nil {
-		t.Fatal("an overview before one was drawn")
+	ov, start := s.overviewFor(v, o)
+	if ov != nil || start == nil {
+		t.Fatal("an overview before one was drawn, or none wanted")
 	}
+	start()
 	s.waitOverview() // drawn in the background
-	if s.overviewFor(v, o) == nil {
+	if ov, _ := s.overviewFor(v, o); ov == nil {
 		t.Fatal("no overview for a whole-extent view of a large scene")
 	}
 	first := s.ov.ov
@@ -42,11 +44,18 @@ func TestOverviewDrawsWhatTheShapesDraw(t *testing.T) {
 	}
 	zoomed := v
 	zoomed.Scale /= 40
-	if s.overviewFor(zoomed, o) != nil {
+	if ov, start := s.overviewFor(zoomed, o); ov != nil || start != nil {
 		t.Error("a zoomed view used the overview")
 	}
+	// a whole-extent frame drawn exactly starts the overview, once drawn
+	again := Plan(synthetic(4000), catalogue(t), "vi")
+	again.Frame(v, o)
+	again.waitOverview()
+	if ov, _ := again.overviewFor(v, o); ov == nil {
+		t.Error("the first whole-extent frame did not start the overview")
+	}
 	small := Plan(synthetic(100), catalogue(t), "vi")
-	if small.overviewFor(render.Fit(small.Extent, 300, 200, 0), o) != nil {
+	if ov, start := small.overviewFor(render.Fit(small.Extent, 300, 200, 0), o); ov != nil || start != nil {
 		t.Error("a small scene keeps an overview")
 	}
 }
