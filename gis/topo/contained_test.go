@@ -215,3 +215,34 @@ func TestDrawnOnNeighbourSide(t *testing.T) {
 		t.Errorf("want only L-1 over L-599 by 228.80 m²")
 	}
 }
+
+// TestSliverLotIsInvalid: a lot of almost no area — every vertex within a
+// hair of one line, here 0.0005 m² over a lot and across the plan
+// boundary — is reported invalid, named, and left out of the overlay:
+// its neighbours' gap and the overlap checks go on as without it. A lot of
+// MinLotArea or more is a lot like any other.
+func TestSliverLotIsInvalid(t *testing.T) {
+	lots := []gis.Feature{
+		lotF("A", rect(0, 0, 50, 100)), lotF("B", rect(50, 0, 100, 100)),
+		// 1 m long, its tip 1 mm off its base: 0.0005 m², half of it outside
+		lotF("S", orb.Polygon{ring(99.5, 50, 100.5, 50, 100, 50.001, 99.5, 50)}),
+	}
+	fs := check(t, lots, rect(0, 0, 100, 100), Options{})
+	inv := ofKind(fs, KindInvalid)
+	if len(inv) != 1 || !slices.Equal(inv[0].IDs, []string{"id-S"}) || !strings.Contains(inv[0].Message, "almost no area") {
+		dump(t, fs)
+		t.Fatalf("the sliver: %d invalid findings, want S's", len(inv))
+	}
+	if len(fs) != 1 {
+		dump(t, fs)
+		t.Fatalf("%d findings, want only the sliver's", len(fs))
+	}
+	// a lot of 0.002 m² (2 m by 1 mm) over A and B overlaps each (findings
+	// that small shown: a tolerance of 0.0001 m²)
+	lots[2] = lotF("S", rect(49, 50, 51, 50.001))
+	fs = check(t, lots, rect(0, 0, 100, 100), Options{Tolerance: 0.0001})
+	if len(ofKind(fs, KindInvalid)) != 0 || len(ofKind(fs, KindOverlap)) != 2 {
+		dump(t, fs)
+		t.Fatalf("a thin lot over the MinLotArea: findings %d", len(fs))
+	}
+}
