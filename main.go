@@ -15,7 +15,9 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -287,15 +289,22 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(windowMemoryLimit)
 	}
-	if os.Getenv("QUYHOACH_TRACE_START") != "" { // .ci/bench-startup
-		o.OnFirstFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame") }
+	if t := os.Getenv("QUYHOACH_TRACE_START"); t != "" { // .ci/bench-startup, .ci/bench-window
+		// QUYHOACH_TRACE_START=N, the launch's Unix time in ns: each line
+		// says how long after it, so the script need not poll for the line
+		// (polling shares the two cores with the window it times)
+		since := func() string { return "" }
+		if t0, err := strconv.ParseInt(t, 10, 64); err == nil && t0 > 1 {
+			since = func() string { return fmt.Sprintf(" after %d ms", (time.Now().UnixNano()-t0)/1e6) }
+		}
+		o.OnFirstFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame"+since()) }
 		prev := o.OnTaskDone
 		o.OnTaskDone = func(name string, err error) { // a large plan's attributes, read behind its first frame
 			if prev != nil {
 				prev(name, err)
 			}
 			if name == "attributes" && err == nil {
-				fmt.Fprintln(c.stderr, "quyhoach: attributes read")
+				fmt.Fprintln(c.stderr, "quyhoach: attributes read"+since())
 			}
 		}
 	}
