@@ -322,12 +322,17 @@ func storedFeatures(ctx context.Context, q querier, verID, layerID int64, key st
 	}
 	defer rows.Close()
 	var out []storedFeature
+	names := map[int64]string{} // a layer's name, one string for all its features
+	var h, name sql.RawBytes
 	for rows.Next() {
 		var f storedFeature
-		var h []byte
 		var k any
-		if err := rows.Scan(&f.id, &f.layerID, &f.layer, &f.bodyID, &h, &k); err != nil {
+		if err := rows.Scan(&f.id, &f.layerID, &name, &f.bodyID, &h, &k); err != nil {
 			return nil, err
+		}
+		if f.layer = names[f.layerID]; f.layer == "" {
+			f.layer = string(name)
+			names[f.layerID] = f.layer
 		}
 		copy(f.hash[:], h)
 		f.key = sqlText(k)

@@ -86,21 +86,39 @@ type matcher struct {
 }
 
 func newMatcher(stored []storedFeature, rules matchRules) *matcher {
-	m := &matcher{matchRules: rules, stored: stored, byKey: map[string]int{}, byID: make(map[string]int, len(stored)),
+	m := &matcher{matchRules: rules, stored: stored, byKey: map[string]int{},
 		taken: make([]bool, len(stored)), keys: map[string]int{}, named: map[string]int{}}
-	if rules.sameBody {
-		m.byBody = make(map[[32]byte][]int, len(stored))
-	}
 	for i, s := range stored {
-		m.index(m.byID, s.id, i)
 		if s.key != "" {
 			m.index(m.byKey, s.key, i)
 		}
-		if rules.sameBody && !s.added {
-			m.byBody[s.hash] = append(m.byBody[s.hash], i)
-		}
 	}
 	return m
+}
+
+// ids is the index of the stored features by id, and bodies by body hash,
+// each made the first time it is asked: an import by key whose every
+// feature its key finds needs neither (at a million lots, 150 MB).
+func (m *matcher) ids() map[string]int {
+	if m.byID == nil {
+		m.byID = make(map[string]int, len(m.stored))
+		for i, s := range m.stored {
+			m.index(m.byID, s.id, i)
+		}
+	}
+	return m.byID
+}
+
+func (m *matcher) bodies() map[[32]byte][]int {
+	if m.byBody == nil {
+		m.byBody = make(map[[32]byte][]int, len(m.stored))
+		for i, s := range m.stored {
+			if !s.added {
+				m.byBody[s.hash] = append(m.byBody[s.hash], i)
+			}
+		}
+	}
+	return m.byBody
 }
 
 // index files stored feature i under name k. When a name repeats, the
@@ -126,10 +144,10 @@ func (m *matcher) find(i int, f incoming) (int, error) {
 		s = m.free(m.byKey, f.key)
 	}
 	if s < 0 && m.ownIDs && f.id != "" {
-		s = m.free(m.byID, f.id)
+		s = m.free(m.ids(), f.id)
 	}
 	if s < 0 && m.sameBody {
-		for _, c := range m.byBody[f.hash] {
+		for _, c := range m.bodies()[f.hash] {
 			if !m.taken[c] {
 				s = c
 				break
@@ -179,7 +197,7 @@ func (m *matcher) parentsOf(i int, f incoming) ([]int, error) {
 			s, ok = m.byKey[p]
 		}
 		if !ok && m.ownIDs {
-			s, ok = m.byID[p]
+			s, ok = m.ids()[p]
 		}
 		if !ok || m.stored[s].added {
 			return nil, fmt.Errorf("feature %d: parent %q is not a feature of %s", i, p, m.from)
