@@ -64,7 +64,8 @@ type officeSync struct {
 	Result  *syncResult
 	Refusal string
 
-	pwMu     sync.Mutex
+	askMu    sync.Mutex  // one password dialog at a time (askPassword)
+	pwMu     sync.Mutex  // password
 	password string      // typed in the window for remote.URL; in memory only
 	asked    atomic.Bool // a pull or push runs: the password may be asked for
 	wanted   atomic.Bool // the office wanted a password the background ask did not ask for
@@ -813,11 +814,18 @@ func showSyncResult(w *Window, title string, rows []syncRow) *syncResult {
 // user asked for asks for the password in a dialog, kept in memory for
 // the session (never in the store or the preferences); the status bar's
 // ask never prompts (the office then shows offline, wanting a password).
+//
+// One dialog at a time (askMu, held while it waits); the password itself
+// is under pwMu, never held while a dialog waits, so the UI goroutine
+// (forgetPassword after a refusal) never waits on a dialog it must draw.
 func (o *officeSync) askPassword(user, host string) (string, error) {
+	o.askMu.Lock()
+	defer o.askMu.Unlock()
 	o.pwMu.Lock()
-	defer o.pwMu.Unlock()
-	if o.password != "" {
-		return o.password, nil
+	pw := o.password
+	o.pwMu.Unlock()
+	if pw != "" {
+		return pw, nil
 	}
 	if o.w.opts.Sync || !o.asked.Load() {
 		o.wanted.Store(true)
@@ -841,11 +849,12 @@ func (o *officeSync) askPassword(user, host string) (string, error) {
 		showDialog(d, o.w.Window)
 		o.w.Canvas().Focus(e)
 	})
-	pw := <-answer
-	if pw == "" {
+	if pw = <-answer; pw == "" {
 		return "", errors.New("no password given")
 	}
+	o.pwMu.Lock()
 	o.password = pw
+	o.pwMu.Unlock()
 	return pw, nil
 }
 

@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"quyhoach/gis"
 	"quyhoach/office"
 	"quyhoach/office/pgtest"
@@ -429,5 +433,61 @@ func TestOfficeSegmentCut(t *testing.T) {
 	s.Set("Văn phòng: đã cập nhật", nil)
 	if s.Label.Text != "Văn phòng: đã cập nhật" {
 		t.Fatalf("short words cut: %q", s.Label.Text)
+	}
+}
+
+// TestPasswordDialogHoldsNothingTheUINeeds: while the password dialog of a
+// pull waits, forgetting the password (a refusal's, on the UI goroutine)
+// does not wait for it; the password typed is then given and kept.
+func TestPasswordDialogHoldsNothingTheUINeeds(t *testing.T) {
+	w := newWindow(t, sampleStore(t))
+	w.opts.Sync = false // a dialog, not the tests' refusal
+	o := &officeSync{w: w}
+	o.asked.Store(true)
+	got := make(chan string, 1)
+	go func() {
+		pw, _ := o.askPassword("canbo", "office.example")
+		got <- pw
+	}()
+	pump(t, "the password dialog", func() bool { return slices.Contains(topDialogTexts(w.Window), tr("Connect")) })
+	forgot := make(chan struct{})
+	go func() {
+		o.forgetPassword()
+		close(forgot)
+	}()
+	select {
+	case <-forgot:
+	case <-time.After(5 * time.Second):
+		t.Fatal("forgetting the password waited for the dialog")
+	}
+	var entry *widget.Entry
+	var walk func(x fyne.CanvasObject)
+	walk = func(x fyne.CanvasObject) {
+		switch v := x.(type) {
+		case *widget.Entry:
+			if v.Password {
+				entry = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Canvas().Overlays().Top())
+	if entry == nil {
+		t.Fatal("no password entry in the dialog")
+	}
+	test.Type(entry, "mat-khau")
+	tapButton(t, w.Window, tr("Connect"))
+	if pw := <-got; pw != "mat-khau" {
+		t.Fatalf("password given %q", pw)
+	}
+	if pw, err := o.askPassword("canbo", "office.example"); pw != "mat-khau" || err != nil {
+		t.Fatalf("the password was not kept: %q %v", pw, err)
 	}
 }
