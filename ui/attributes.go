@@ -132,7 +132,9 @@ func (w *Window) loadEarly(data browserData, lang string) *earlyLoad {
 func (e *earlyLoad) wait(ctx context.Context) (func(), error) {
 	select {
 	case <-e.done:
-		return e.apply, e.err
+		apply := e.apply
+		e.apply = nil // the window keeps e till the next Show: not the view
+		return apply, e.err
 	case <-ctx.Done():
 		e.cancel()
 		return nil, ctx.Err()

@@ -850,6 +850,7 @@ func (o *officeSync) askPassword(user, host string) (string, error) {
 		o.w.Canvas().Focus(e)
 	})
 	if pw = <-answer; pw == "" {
+		o.asked.Store(false) // a state asked for meanwhile does not ask again
 		return "", errors.New("no password given")
 	}
 	o.pwMu.Lock()

@@ -237,6 +237,15 @@ func TestSliverLotIsInvalid(t *testing.T) {
 		dump(t, fs)
 		t.Fatalf("%d findings, want only the sliver's", len(fs))
 	}
+	// a sliver as the second part of a lot otherwise of 100 m² (the
+	// reviewer's layout: the gap check stopped with an internal error)
+	lots[2] = lotF("M", orb.MultiPolygon{rect(120, 10, 130, 20), orb.Polygon{ring(99.919642431, 56.841913206, 100.080357569, 56.905586934, 99.999672073, 56.874153884, 99.919642431, 56.841913206)}})
+	fs = check(t, lots, rect(0, 0, 100, 100), Options{})
+	inv = ofKind(fs, KindInvalid)
+	if len(inv) != 1 || !slices.Equal(inv[0].IDs, []string{"id-M"}) || !strings.Contains(inv[0].Message, "part 2 has almost no area") {
+		dump(t, fs)
+		t.Fatalf("a sliver part: %d invalid findings, want M's part 2", len(inv))
+	}
 	// a lot of 0.002 m² (2 m by 1 mm) over A and B overlaps each (findings
 	// that small shown: a tolerance of 0.0001 m²)
 	lots[2] = lotF("S", rect(49, 50, 51, 50.001))

@@ -102,6 +102,23 @@ func Check(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt O
 // invalid and left out of the overlay, as any invalid lot is.
 const MinLotArea = 0.001
 
+// sliver is a lot of almost no area, or with a part of almost no area (a
+// multipolygon's), as a problem; nil for a lot whose parts are all at least
+// MinLotArea.
+func sliver(sh shape) *problem {
+	parts := polygonsSF(sh.sf)
+	for k, p := range parts {
+		if a := polyArea(p); a < MinLotArea {
+			what := "it has"
+			if len(parts) > 1 {
+				what = fmt.Sprintf("its part %d has", k+1)
+			}
+			return &problem{reason: fmt.Sprintf("%s almost no area (%.6f m², under %g m²): a sliver; delete it or draw it again", what, a, MinLotArea)}
+		}
+	}
+	return nil
+}
+
 // feature is what Check keeps of each input feature.
 type feature struct {
 	id, name string
@@ -191,8 +208,8 @@ func (c *checker) prepare() error {
 	}
 	for i := range c.feats {
 		ft := &c.feats[i]
-		if probs[i] == nil && shapes[i].area < MinLotArea {
-			probs[i] = &problem{reason: fmt.Sprintf("it has almost no area (%.6f m², under %g m²): a sliver; delete it or draw it again", shapes[i].area, MinLotArea)}
+		if probs[i] == nil {
+			probs[i] = sliver(shapes[i])
 		}
 		if pr := probs[i]; pr != nil {
 			ft.at = pr.at
