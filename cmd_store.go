@@ -149,6 +149,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	softMemoryLimit(importMemoryLimit)
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
