@@ -106,6 +106,9 @@ const MinLotArea = 0.001
 // multipolygon's), as a problem; nil for a lot whose parts are all at least
 // MinLotArea.
 func sliver(sh shape) *problem {
+	if len(sh.polys) == 1 && sh.area >= MinLotArea {
+		return nil // one part, its area known
+	}
 	parts := polygonsSF(sh.sf)
 	for k, p := range parts {
 		if a := polyArea(p); a < MinLotArea {
