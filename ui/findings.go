@@ -36,7 +36,7 @@ func newFindingsPanel() *findingsPanel {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := f.Items[i]
 			text := it.Kind
-			if it.AreaM2 > 0 {
+			if it.AreaM2 > 0 && it.Kind != topo.KindInvalid { // a sliver's is in its text
 				text += " · " + num(it.AreaM2, 2) + " m²"
 			}
 			o.(*widget.Label).SetText(text + " · " + findingText(it))
@@ -129,6 +129,10 @@ func findingText(f topo.Finding) string {
 	case topo.KindOutside:
 		return tr("lot {{.Lots}} lies outside the plan boundary: {{.Area}} m²", d)
 	case topo.KindInvalid:
+		if f.AreaM2 > 0 {
+			d["Area"] = num(f.AreaM2, 6)
+			return tr("lot {{.Lots}} has almost no area ({{.Area}} m²): a sliver; delete it or draw it again", d)
+		}
 		return tr("lot {{.Lots}} is not a valid polygon", d) + " (" + f.Message + ")"
 	case topo.KindClass:
 		return tr("lot {{.Lots}} has no land-use class of the catalogue", d)

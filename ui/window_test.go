@@ -17,6 +17,7 @@ import (
 
 	"quyhoach/assets"
 	"quyhoach/gis"
+	"quyhoach/gis/topo"
 	"quyhoach/gis/landuse"
 	"quyhoach/plan"
 	"quyhoach/store"
@@ -290,6 +291,20 @@ func TestFindingsListAndZoom(t *testing.T) {
 		if c1, _ := w.Map.Center(); c1 == c0 {
 			t.Fatal("no zoom to the finding")
 		}
+	}
+}
+
+// TestSliverFindingText: a lot of almost no area is named a sliver, with
+// its area, in Vietnamese; another invalid lot keeps the geometry's reason.
+func TestSliverFindingText(t *testing.T) {
+	SetLanguage("vi")
+	f := topo.Finding{Kind: topo.KindInvalid, Names: []string{"S-9"}, AreaM2: 0.000257, Message: "lot S-9 is invalid: it has almost no area"}
+	if got := findingText(f); got != "lô S-9 gần như không có diện tích (0,000257 m²): mảnh vụn khi vẽ; hãy xóa hoặc vẽ lại" {
+		t.Errorf("sliver: %q", got)
+	}
+	f.AreaM2, f.Message = 0, "lot S-9 is invalid: it crosses itself"
+	if got := findingText(f); got != "lô S-9 không phải đa giác hợp lệ (lot S-9 is invalid: it crosses itself)" {
+		t.Errorf("invalid: %q", got)
 	}
 }
 

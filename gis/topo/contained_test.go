@@ -229,7 +229,7 @@ func TestSliverLotIsInvalid(t *testing.T) {
 	}
 	fs := check(t, lots, rect(0, 0, 100, 100), Options{})
 	inv := ofKind(fs, KindInvalid)
-	if len(inv) != 1 || !slices.Equal(inv[0].IDs, []string{"id-S"}) || !strings.Contains(inv[0].Message, "almost no area") {
+	if len(inv) != 1 || !slices.Equal(inv[0].IDs, []string{"id-S"}) || !strings.Contains(inv[0].Message, "almost no area") || !(inv[0].AreaM2 > 0 && inv[0].AreaM2 < MinLotArea) {
 		dump(t, fs)
 		t.Fatalf("the sliver: %d invalid findings, want S's", len(inv))
 	}

@@ -64,6 +64,7 @@ type problem struct {
 	reason string
 	at     orb.Point
 	hasAt  bool
+	sliver float64 // a lot, or a part, under MinLotArea: its area
 }
 
 // polygonsOf lists the polygons of a polygonal orb geometry, or says why it

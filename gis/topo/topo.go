@@ -59,7 +59,7 @@ type Options struct {
 type Finding struct {
 	Kind    string    // one of the Kind constants
 	IDs     []string  // ids of the features involved, sorted; "#n" for the n-th feature (from 1) when it has no id
-	AreaM2  float64   // area concerned in m²; 0 for class, indicator and invalid findings
+	AreaM2  float64   // area concerned in m²; 0 for class and indicator findings, and for invalid ones but a sliver (the sliver's)
 	At      orb.Point // a point to zoom to (projected metres), inside the area when there is one
 	Message string    // in English, naming lots by maDoiTuong when they have one
 	// Names are the lots of IDs as messages name them (maDoiTuong, else
@@ -116,7 +116,7 @@ func sliver(sh shape) *problem {
 			if len(parts) > 1 {
 				what = fmt.Sprintf("its part %d has", k+1)
 			}
-			return &problem{reason: fmt.Sprintf("%s almost no area (%.6f m², under %g m²): a sliver; delete it or draw it again", what, a, MinLotArea)}
+			return &problem{reason: fmt.Sprintf("%s almost no area (%.6f m², under %g m²): a sliver; delete it or draw it again", what, a, MinLotArea), sliver: a}
 		}
 	}
 	return nil
@@ -219,7 +219,7 @@ func (c *checker) prepare() error {
 			if !pr.hasAt {
 				ft.at, _ = firstPoint(ft.f.Geometry)
 			}
-			c.add(Finding{Kind: KindInvalid, IDs: []string{ft.id}, At: ft.at,
+			c.add(Finding{Kind: KindInvalid, IDs: []string{ft.id}, At: ft.at, AreaM2: pr.sliver,
 				Message: fmt.Sprintf("lot %s is invalid: %s", ft.name, pr.reason)})
 			continue
 		}
