@@ -17,8 +17,8 @@ import (
 
 	"quyhoach/assets"
 	"quyhoach/gis"
-	"quyhoach/gis/topo"
 	"quyhoach/gis/landuse"
+	"quyhoach/gis/topo"
 	"quyhoach/plan"
 	"quyhoach/store"
 )
