@@ -417,29 +417,38 @@ func topDialogTexts(w fyne.Window) []string {
 	return visibleTexts(top)
 }
 
+// walkObjects calls fn on o and, while fn says to go on, on what it holds:
+// a container's objects, a widget's rendered ones.
+func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject) (descend bool)) {
+	if !fn(o) {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkObjects(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walkObjects(c, fn)
+		}
+	}
+}
+
 // tapButton taps the button labelled text on the dialog on top.
 func tapButton(t *testing.T, w fyne.Window, text string) {
 	t.Helper()
 	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Button:
-			if x.Text == text && x.Visible() {
-				found = x
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		}
-	}
 	if top := w.Canvas().Overlays().Top(); top != nil {
-		walk(top)
+		walkObjects(top, func(o fyne.CanvasObject) bool {
+			if b, ok := o.(*widget.Button); ok {
+				if b.Text == text && b.Visible() {
+					found = b
+				}
+				return false
+			}
+			return true
+		})
 	}
 	if found == nil {
 		t.Fatalf("no button %q on top: %q", text, topDialogTexts(w))

@@ -461,24 +461,15 @@ func TestPasswordDialogHoldsNothingTheUINeeds(t *testing.T) {
 		t.Fatal("forgetting the password waited for the dialog")
 	}
 	var entry *widget.Entry
-	var walk func(x fyne.CanvasObject)
-	walk = func(x fyne.CanvasObject) {
-		switch v := x.(type) {
-		case *widget.Entry:
-			if v.Password {
-				entry = v
+	walkObjects(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if e, ok := o.(*widget.Entry); ok {
+			if e.Password {
+				entry = e
 			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+			return false
 		}
-	}
-	walk(w.Canvas().Overlays().Top())
+		return true
+	})
 	if entry == nil {
 		t.Fatal("no password entry in the dialog")
 	}
