@@ -279,16 +279,24 @@ func conflicts(ctx context.Context, q querier, dossier, baseID, curID int64) (id
 	if baseID == curID {
 		return nil, nil, nil
 	}
+	base, err := versionAt(ctx, q, baseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := versionAt(ctx, q, curID)
+	if err != nil {
+		return nil, nil, err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT c.feature_id,
 		coalesce(json_extract(coalesce(bk.geojson, bb.geojson, bc.geojson), '$.properties.maDoiTuong'), '')
 		FROM dossier_change c
-		LEFT JOIN version_item b ON b.version_id = ? AND b.feature_id = c.feature_id
-		LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
+		LEFT JOIN item b ON `+base.on("b")+` AND b.feature_id = c.feature_id
+		LEFT JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id
 		LEFT JOIN body bb ON bb.id = b.body_id
 		LEFT JOIN body bk ON bk.id = k.body_id
 		LEFT JOIN body bc ON bc.id = c.body_id
 		WHERE c.dossier_id = ? AND (b.body_id IS NOT k.body_id OR b.layer_id IS NOT k.layer_id)
-		ORDER BY c.feature_id`, baseID, curID, dossier)
+		ORDER BY c.feature_id`, dossier)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -364,15 +372,7 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 	if testHookApprove != nil {
 		testHookApprove()
 	}
-	// Unchanged features carried over, then the changed and added ones (an
-	// added feature goes after the others, in id order).
-	if err := carryUnchanged(ctx, tx, verID, curID, d.ID); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
-		SELECT ?, c.feature_id, c.layer_id, c.body_id, coalesce(k.seq, ? + row_number() OVER (ORDER BY c.feature_id))
-		FROM dossier_change c LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
-		WHERE c.dossier_id = ? AND c.op <> 'delete'`, verID, maxSeq, curID, d.ID); err != nil {
+	if err := applyChanges(ctx, tx, planID, verID, curID, d.ID, maxSeq); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO lineage (version_id, feature_id, parent_id)
@@ -418,49 +418,23 @@ func checkChangeBodies(ctx context.Context, tx *sql.Tx, dossier int64) error {
 	return rows.Err()
 }
 
-// carryUnchanged copies into version verID the items of version curID
-// that dossier's change set leaves alone: the runs of items between two
-// changed feature ids, each a range of curID's items in key order, so no
-// item asks the change set whether it is in it (a sixth of the copy).
-func carryUnchanged(ctx context.Context, tx *sql.Tx, verID, curID, dossier int64) error {
-	rows, err := tx.QueryContext(ctx, "SELECT feature_id FROM dossier_change WHERE dossier_id = ? ORDER BY feature_id", dossier)
+// applyChanges writes the items of version verID, the approval of dossier
+// over version curID: the changed and added features' new items (an added
+// feature goes after the others, in id order), then curID's items of the
+// features the dossier changes or deletes closed. The unchanged items are
+// curID's own rows (items.go): nothing is copied, whatever the plan's size.
+func applyChanges(ctx context.Context, tx *sql.Tx, planID, verID, curID, dossier, maxSeq int64) error {
+	at, err := openItems(ctx, tx, planID, verID, curID)
 	if err != nil {
 		return err
 	}
-	var changed []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		changed = append(changed, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq)
+		SELECT ?, c.feature_id, ?, c.layer_id, c.body_id, coalesce(k.seq, ? + row_number() OVER (ORDER BY c.feature_id))
+		FROM dossier_change c LEFT JOIN item k ON k.plan_id = ? AND k.feature_id = c.feature_id AND k.until IS NULL AND k.since < ?
+		WHERE c.dossier_id = ? AND c.op <> 'delete'`, at.plan, at.number, maxSeq, at.plan, at.number, dossier); err != nil {
 		return err
 	}
-	const carry = `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
-		SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ?`
-	if len(changed) == 0 {
-		_, err := tx.ExecContext(ctx, carry, verID, curID)
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, carry+" AND feature_id < ?", verID, curID, changed[0]); err != nil {
-		return err
-	}
-	between, err := tx.PrepareContext(ctx, carry+" AND feature_id > ? AND feature_id < ?")
-	if err != nil {
-		return err
-	}
-	defer between.Close()
-	for i := 1; i < len(changed); i++ {
-		if _, err := between.ExecContext(ctx, verID, curID, changed[i-1], changed[i]); err != nil {
-			return err
-		}
-	}
-	_, err = tx.ExecContext(ctx, carry+" AND feature_id > ?", verID, curID, changed[len(changed)-1])
-	return err
+	return at.close(ctx, tx, "SELECT feature_id FROM dossier_change WHERE dossier_id = ?", dossier)
 }
 
 // sealApproved seals the version an approval wrote: the current version's
@@ -577,9 +551,13 @@ func (s *Store) rebaseTx(ctx context.Context, tx *sql.Tx, id int64, res Resoluti
 			Hint: "choose for each: --take ours|theirs for all, or --take X --feature ID for some"}
 	}
 	// Re-express each kept change against the new base.
+	cur, err := versionAt(ctx, tx, curID)
+	if err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT c.feature_id, c.op, coalesce(c.body_id, 0), c.parents, k.body_id
-		FROM dossier_change c LEFT JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
-		WHERE c.dossier_id = ?`, curID, id)
+		FROM dossier_change c LEFT JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id
+		WHERE c.dossier_id = ?`, id)
 	if err != nil {
 		return err
 	}

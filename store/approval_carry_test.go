@@ -32,7 +32,8 @@ func itemsOf(t *testing.T, s *Store, version int64) map[string]string {
 }
 
 // TestApproveCarriesExactlyTheUnchanged: the approved version holds every
-// item of the one before that the change set leaves alone — with changes
+// item of the one before that the change set leaves alone (without a row
+// written for them) — with changes
 // at the first and last feature ids, next to each other and in between —
 // and the changed ones' new bodies; the approval ran without foreign-key
 // checks, yet the file has no dangling reference and no pooled connection
@@ -91,6 +92,14 @@ func TestApproveCarriesExactlyTheUnchanged(t *testing.T) {
 		case after[id] != before[id]:
 			t.Errorf("unchanged %s: %q, was %q", id, after[id], before[id])
 		}
+	}
+	// the approval wrote rows for the four changed lots and closed theirs
+	// and the deleted one's; the unchanged lots' rows are version 1's
+	if n := count(t, s, "SELECT count(*) FROM item WHERE since = 2"); n != 4 {
+		t.Errorf("the approval added %d rows, want 4", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM item WHERE until = 2"); n != 5 {
+		t.Errorf("the approval closed %d rows, want 5", n)
 	}
 	rows, err := s.db.Query("PRAGMA foreign_key_check")
 	if err != nil {

@@ -56,7 +56,7 @@ func TestBodyKeyIsJSONExtract(t *testing.T) {
 	}
 	// the items' order the reverse of their ids' (as a layer moved in from
 	// another can make it): storedFeatures gives them in their order
-	tamper(t, s, "DROP TRIGGER version_item_no_update", "UPDATE version_item SET seq = -seq")
+	tamper(t, s, "DROP TRIGGER item_fixed", "UPDATE item SET seq = -seq")
 	got, err := storedFeatures(ctx, s.db, verID, 0, "ma")
 	if err != nil || len(got) != len(values) {
 		t.Fatalf("stored features: %d, %v", len(got), err)

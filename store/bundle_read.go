@@ -182,11 +182,15 @@ func readVersionBundle(ctx context.Context, q querier, uid string, delta bool) (
 		WHERE i.version_id = ? ORDER BY i.seq, i.feature_id`
 	args := []any{id}
 	if b.Delta {
+		from, err := versionAt(ctx, q, parent.Int64)
+		if err != nil {
+			return nil, err
+		}
 		query = `SELECT i.feature_id, l.name, b.hash, i.seq, b.geojson FROM version_item i JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id
-			LEFT JOIN version_item o ON o.version_id = ? AND o.feature_id = i.feature_id
+			LEFT JOIN item o ON ` + from.on("o") + ` AND o.feature_id = i.feature_id
 			WHERE i.version_id = ? AND (o.feature_id IS NULL OR o.body_id <> i.body_id OR o.layer_id <> i.layer_id OR o.seq <> i.seq)
 			ORDER BY i.seq, i.feature_id`
-		args = []any{parent.Int64, id}
+		args = []any{id}
 		if b.Drop, err = queryStrings(ctx, q, `SELECT o.feature_id FROM version_item o WHERE o.version_id = ?
 			AND NOT EXISTS (SELECT 1 FROM version_item i WHERE i.version_id = ? AND i.feature_id = o.feature_id) ORDER BY o.feature_id`, parent.Int64, id); err != nil {
 			return nil, err

@@ -415,6 +415,10 @@ func (t *taking) version(ctx context.Context, v *VersionBundle) (TakeStatus, err
 		return st, refuse(err.Error())
 	}
 	verID, _ := r.LastInsertId()
+	at, err := openItems(ctx, t.tx, planID, verID, parentID)
+	if err != nil {
+		return st, err
+	}
 	bodyIDs, err := t.bodies(ctx, v.Bodies, v.Put, code, v.Number)
 	if err != nil {
 		return st, err
@@ -455,8 +459,7 @@ func (t *taking) version(ctx context.Context, v *VersionBundle) (TakeStatus, err
 				return st, err
 			}
 		}
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
-			SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND feature_id NOT IN (SELECT feature_id FROM temp.take_ids)`, verID, parentID); err != nil {
+		if err := at.close(ctx, t.tx, "SELECT feature_id FROM temp.take_ids"); err != nil {
 			return st, err
 		}
 		if state, err = itemsState(ctx, t.tx, parentID); err != nil {
@@ -468,14 +471,20 @@ func (t *taking) version(ctx context.Context, v *VersionBundle) (TakeStatus, err
 			return st, err
 		}
 		addItems(state, old, true)
+	} else if parentID != 0 {
+		// a whole version after its parent: none of the parent's rows stays
+		if err := at.closeAll(ctx, t.tx); err != nil {
+			return st, err
+		}
 	}
+	dest := itemDest{version: verID, at: at}
 	for lo := 0; lo < len(v.Put); lo += batchRows {
 		chunk := v.Put[lo:min(lo+batchRows, len(v.Put))]
-		args := make([]any, 0, 5*len(chunk))
+		args := make([]any, 0, 4*len(chunk))
 		for _, it := range chunk {
-			args = append(args, verID, it.Feature, layers[it.Layer], bodyIDs[string(it.Body)], it.Seq)
+			args = append(args, it.Feature, layers[it.Layer], bodyIDs[string(it.Body)], it.Seq)
 		}
-		if _, err := t.tx.ExecContext(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(chunk), 5), args...); err != nil {
+		if _, err := t.tx.ExecContext(ctx, dest.insert(len(chunk)), args...); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
 				return st, refuse("a feature id is given twice")
 			}

@@ -432,6 +432,7 @@ func TestMeasuresOfAnOldStore(t *testing.T) {
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: lots},
 		{Name: "GhiChu", Features: []gis.Feature{{Properties: map[string]any{"phanLoai": "ONM", "ghiChu": "không có hình"}}}}}})
 	// as schema 7 left it
+	asSchema13(t, s)
 	if _, err := s.db.Exec(`DROP TABLE body_measure; DROP TRIGGER version_opens; DROP TRIGGER version_closes_sealed;
 		DROP TRIGGER version_closes_current; DROP TABLE version_open; DROP TABLE remote; DROP TABLE sync_dossier; DROP TABLE sync_version; DROP TABLE replay_open;
 		DROP TABLE version_layer; DROP TRIGGER version_sealed_with_layers;

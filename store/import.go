@@ -14,6 +14,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -183,13 +184,13 @@ func incomingOf(fs []gis.Feature, bodies []body, key string) []incoming {
 }
 
 // writeVersion writes an import's version row after the current version
-// curID (0: none), carrying over the current version's items of the layers
-// not imported. It returns the new version's id and how many items it
-// carried over.
-func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (int64, int64, error) {
+// curID (0: none). It returns where the new version's items go and how many
+// items of the layers not imported it keeps from curID (their rows stay
+// live: nothing is copied).
+func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (itemDest, int64, error) {
 	var number int
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM version WHERE plan_id = ?", planID).Scan(&number); err != nil {
-		return 0, 0, err
+		return itemDest{}, 0, err
 	}
 	var parent any
 	if curID != 0 {
@@ -198,23 +199,78 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	r, err := tx.ExecContext(ctx, `INSERT INTO version (uid, plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
 	if err != nil {
-		return 0, 0, err
+		return itemDest{}, 0, err
 	}
 	verID, _ := r.LastInsertId()
-	if curID == 0 {
-		return verID, 0, nil
+	at, err := openItems(ctx, tx, planID, verID, curID)
+	if err != nil {
+		return itemDest{}, 0, err
 	}
-	args := []any{verID, curID}
+	dest := itemDest{version: verID, at: at, staged: curID != 0, imported: imported}
+	if !dest.staged {
+		return dest, 0, nil
+	}
+	args := []any{curID}
 	for _, id := range imported {
 		args = append(args, id)
 	}
-	r, err = tx.ExecContext(ctx, `INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq)
-		SELECT ?, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...)
-	if err != nil {
-		return 0, 0, err
+	var carried int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(features), 0) FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...).Scan(&carried); err != nil {
+		return itemDest{}, 0, err
 	}
-	carried, err := r.RowsAffected()
-	return verID, carried, err
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_item (feature_id TEXT PRIMARY KEY, layer_id INTEGER NOT NULL, body_id INTEGER NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID`); err != nil {
+		return itemDest{}, 0, err
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM temp.import_item")
+	return dest, carried, err
+}
+
+// itemDest is where an import writes its items: straight into the plan's
+// history when the plan has none yet, else staged in temp.import_item and
+// settled against the live rows at the end (settle), so the features the
+// file leaves as they were keep their rows.
+type itemDest struct {
+	version  int64
+	at       itemsAt
+	staged   bool
+	imported []int64 // the layers imported
+}
+
+// insert is the multi-row statement for n items (feature, layer, body, seq).
+func (d itemDest) insert(n int) string {
+	if d.staged {
+		return "INSERT INTO temp.import_item (feature_id, layer_id, body_id, seq) VALUES " + placeholders(n, 4)
+	}
+	row := fmt.Sprintf("(%d,?,%d,?,?,?)", d.at.plan, d.at.number)
+	return "INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+}
+
+// settle turns staged items into the plan's history: the live rows of the
+// imported layers that the file does not hold as they are are closed, and
+// the file's items that are not live as they are get rows. A feature of
+// the file is new (a new id) or one of its layer's (matched): no live row
+// of another layer has its id.
+func (d itemDest) settle(ctx context.Context, tx *sql.Tx) error {
+	if !d.staged {
+		return nil
+	}
+	in := make([]string, len(d.imported))
+	for i, id := range d.imported {
+		in[i] = strconv.FormatInt(id, 10)
+	}
+	layers := strings.Join(in, ",")
+	live := fmt.Sprintf("i.plan_id = %d AND i.until IS NULL AND i.since < %d", d.at.plan, d.at.number)
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE item AS i SET until = %d WHERE `+live+` AND i.layer_id IN (`+layers+`)
+		AND NOT EXISTS (SELECT 1 FROM temp.import_item t WHERE t.feature_id = i.feature_id AND t.layer_id = i.layer_id AND t.body_id = i.body_id AND t.seq = i.seq)`, d.at.number)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq)
+		SELECT %d, t.feature_id, %d, t.layer_id, t.body_id, t.seq FROM temp.import_item t
+		WHERE NOT EXISTS (SELECT 1 FROM item i WHERE i.feature_id = t.feature_id AND `+live+`)`, d.at.plan, d.at.number)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM temp.import_item")
+	return err
 }
 
 // writtenVersion is version id as versionByID reads it, when the version
@@ -231,7 +287,7 @@ func writtenVersion(ctx context.Context, q querier, id int64, n int, layers []st
 
 // writeItemBatch writes one batch (at most batchRows) of a layer's
 // features: their bodies when new, then their items, numbered after seq.
-func writeItemBatch(ctx context.Context, w *bodyWriter, verID, layerID int64, ids []string, bodies []body, seq int) error {
+func writeItemBatch(ctx context.Context, w *bodyWriter, dest itemDest, layerID int64, ids []string, bodies []body, seq int) error {
 	batch := make([]*body, len(bodies))
 	for i := range batch {
 		batch[i] = &bodies[i]
@@ -240,11 +296,11 @@ func writeItemBatch(ctx context.Context, w *bodyWriter, verID, layerID int64, id
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, 5*len(batch))
+	args := make([]any, 0, 4*len(batch))
 	for i, id := range bodyIDs {
-		args = append(args, verID, ids[i], layerID, id, seq+i+1)
+		args = append(args, ids[i], layerID, id, seq+i+1)
 	}
-	err = w.exec(ctx, "INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) VALUES "+placeholders(len(batch), 5), args...)
+	err = w.exec(ctx, dest.insert(len(batch)), args...)
 	if err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY")) {
 		return errIDTwice
 	}

@@ -52,7 +52,7 @@ func benchImportWrite(b *testing.B, bodies []body) {
 			if err != nil {
 				return err
 			}
-			verID, _, err := writeVersion(ctx, tx, planID, 0, layerIDs, ImportRequest{Source: "import"}, "2026-01-01T00:00:00Z")
+			dest, _, err := writeVersion(ctx, tx, planID, 0, layerIDs, ImportRequest{Source: "import"}, "2026-01-01T00:00:00Z")
 			if err != nil {
 				return err
 			}
@@ -66,7 +66,7 @@ func benchImportWrite(b *testing.B, bodies []body) {
 			}
 			for lo := 0; lo < len(bodies); lo += batchRows {
 				hi := min(lo+batchRows, len(bodies))
-				if err := writeItemBatch(ctx, w, verID, layerIDs[0], ids[lo:hi], bodies[lo:hi], lo); err != nil {
+				if err := writeItemBatch(ctx, w, dest, layerIDs[0], ids[lo:hi], bodies[lo:hi], lo); err != nil {
 					return err
 				}
 			}

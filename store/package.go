@@ -234,13 +234,17 @@ func bundleOfMeta(m map[string]string) *DossierBundle {
 // changes, its additions and modifications as proposed and its deletions
 // as the base holds them, in the grid, with change_kind and change_parents.
 func proposedLots(ctx context.Context, q querier, id, baseID int64) ([]gis.Layer, error) {
+	base, err := versionAt(ctx, q, baseID)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT c.feature_id, l.name, c.op, c.parents, coalesce(b.geojson, ob.geojson), coalesce(b.hash, ob.hash),
 		CASE WHEN c.body_id IS NULL THEN og.geom ELSE g.geom END
 		FROM dossier_change c JOIN layer l ON l.id = c.layer_id
 		LEFT JOIN body b ON b.id = c.body_id LEFT JOIN body_geom g ON g.body_id = c.body_id
-		LEFT JOIN version_item o ON c.body_id IS NULL AND o.version_id = ? AND o.feature_id = c.feature_id
+		LEFT JOIN item o ON c.body_id IS NULL AND `+base.on("o")+` AND o.feature_id = c.feature_id
 		LEFT JOIN body ob ON ob.id = o.body_id LEFT JOIN body_geom og ON og.body_id = o.body_id
-		WHERE c.dossier_id = ? ORDER BY l.name, CASE c.op WHEN 'add' THEN 0 WHEN 'modify' THEN 1 ELSE 2 END, c.feature_id`, baseID, id)
+		WHERE c.dossier_id = ? ORDER BY l.name, CASE c.op WHEN 'add' THEN 0 WHEN 'modify' THEN 1 ELSE 2 END, c.feature_id`, id)
 	if err != nil {
 		return nil, err
 	}

@@ -160,13 +160,17 @@ func TestVersionsImmutable(t *testing.T) {
 	mustPlan(t, s, "p")
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "X_A", Features: genLots(5, 1)}}})
 	for _, q := range []string{
-		"UPDATE version_item SET body_id = body_id + 1",
-		"DELETE FROM version_item",
+		"UPDATE item SET body_id = body_id + 1",
+		"UPDATE item SET seq = seq + 1",
+		"UPDATE item SET since = 2",
+		"UPDATE item SET until = 2", // no version 2 is being written
+		"DELETE FROM item",
 		"UPDATE body SET geojson = '{}'",
 		"DELETE FROM body",
 		"UPDATE version SET message = 'rewritten'",
 		"DELETE FROM version",
-		"INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) SELECT version_id, 'x', layer_id, body_id, 0 FROM version_item LIMIT 1",
+		"INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) SELECT plan_id, 'x', since, layer_id, body_id, 0 FROM item LIMIT 1",
+		"INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) SELECT plan_id, 'x', 2, layer_id, body_id, 0 FROM item LIMIT 1",
 	} {
 		if _, err := s.db.Exec(q); err == nil || !strings.Contains(err.Error(), "immutable") {
 			t.Errorf("%s: got %v, want an immutability error", q, err)

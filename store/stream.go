@@ -91,7 +91,7 @@ type streaming struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	req      ImportRequest
-	verID    int64
+	dest     itemDest // where the items go
 	w        *bodyWriter
 	lineage  [][2]string
 	counts   map[int64]*layerWritten // per layer id: features written, in key order or not
@@ -123,11 +123,12 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err != nil {
 		return ImportResult{}, err
 	}
-	verID, carried, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
+	dest, carried, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	st := &streaming{ctx: ctx, tx: tx, req: req, verID: verID, changed: curID == 0, seq: 1 << 40, counts: map[int64]*layerWritten{}}
+	verID := dest.version
+	st := &streaming{ctx: ctx, tx: tx, req: req, dest: dest, changed: curID == 0, seq: 1 << 40, counts: map[int64]*layerWritten{}}
 	expect := 0
 	for _, l := range layers {
 		st.total += l.Count
@@ -165,6 +166,9 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if !st.changed {
 		st.res.Unchanged = true
 		st.res.Version, err = versionByID(ctx, tx, curID)
+		return st.res, err
+	}
+	if err := dest.settle(ctx, tx); err != nil {
 		return st.res, err
 	}
 	if err := writeLineage(ctx, tx, verID, st.lineage); err != nil {
@@ -448,7 +452,7 @@ func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, laye
 			st.req.Progress(st.done, max(st.total, st.done))
 			st.next = st.done + 4000
 		}
-		if err := writeItemBatch(st.ctx, st.w, st.verID, layerID, ids[lo:hi], bodies[lo:hi], st.seq+st.done); err != nil {
+		if err := writeItemBatch(st.ctx, st.w, st.dest, layerID, ids[lo:hi], bodies[lo:hi], st.seq+st.done); err != nil {
 			return err
 		}
 		st.counts[layerID].add(ids[lo:hi])

@@ -123,14 +123,16 @@ func TestTamperIsFound(t *testing.T) {
 			return []string{"UPDATE dossier SET state = 'approved' WHERE id = 2"}
 		}, Finding{Check: "dossier", Plan: "chi-ma", Dossier: 2, Problem: "its state is approved"}},
 		{"item of an approved version deleted", func(*Store) []string {
-			return []string{"DROP TRIGGER version_item_no_delete",
-				"DELETE FROM version_item WHERE version_id = 2 AND feature_id = (SELECT feature_id FROM dossier_change WHERE dossier_id = 1 AND op = 'add' ORDER BY feature_id LIMIT 1)"}
+			return []string{"DROP TRIGGER item_no_delete",
+				"DELETE FROM item WHERE since = 2 AND plan_id = (SELECT plan_id FROM version WHERE id = 2) AND feature_id = (SELECT feature_id FROM dossier_change WHERE dossier_id = 1 AND op = 'add' ORDER BY feature_id LIMIT 1)"}
 		}, Finding{Check: "version", Plan: "truc-trung-tam", Version: 2, Problem: "an approved lot is missing from the version"}},
 		{"items of an approved version swapped", func(*Store) []string {
-			return []string{"DROP TRIGGER version_item_no_update",
-				`UPDATE version_item SET body_id = CASE WHEN seq = (SELECT min(seq) FROM version_item WHERE version_id = 2) THEN (SELECT body_id FROM version_item WHERE version_id = 2 ORDER BY seq LIMIT 1 OFFSET 1)
-					ELSE (SELECT body_id FROM version_item WHERE version_id = 2 ORDER BY seq LIMIT 1) END
-				WHERE version_id = 2 AND seq IN (SELECT seq FROM version_item WHERE version_id = 2 ORDER BY seq LIMIT 2)`}
+			// the two first rows version 2 (the approval of dossier 1) wrote
+			const v2 = "plan_id = (SELECT plan_id FROM version WHERE id = 2) AND since = 2"
+			return []string{"DROP TRIGGER item_fixed",
+				`UPDATE item SET body_id = CASE WHEN seq = (SELECT min(seq) FROM item WHERE ` + v2 + `) THEN (SELECT body_id FROM item WHERE ` + v2 + ` ORDER BY seq LIMIT 1 OFFSET 1)
+					ELSE (SELECT body_id FROM item WHERE ` + v2 + ` ORDER BY seq LIMIT 1) END
+				WHERE ` + v2 + ` AND seq IN (SELECT seq FROM item WHERE ` + v2 + ` ORDER BY seq LIMIT 2)`}
 		}, Finding{Check: "version", Plan: "truc-trung-tam", Version: 2, Problem: "the lot's body is not the approved one"}},
 		{"decision number changed", func(*Store) []string {
 			return []string{"DROP TRIGGER version_record_fixed", "UPDATE version SET decision_no = '999/QĐ-UBND' WHERE id = 2"}
@@ -177,9 +179,11 @@ func TestTamperIsFound(t *testing.T) {
 			return []string{"DROP TRIGGER body_no_delete"}
 		}, Finding{Check: "schema", Problem: "trigger body_no_delete is missing"}},
 		{"version removed from the tail", func(*Store) []string {
-			return []string{"DROP TRIGGER version_item_no_delete", "DROP TRIGGER lineage_no_delete", "DROP TRIGGER version_no_delete",
+			const p = "plan_id = (SELECT plan_id FROM version WHERE id = 2)"
+			return []string{"DROP TRIGGER item_no_delete", "DROP TRIGGER item_closed_by_newest", "DROP TRIGGER lineage_no_delete", "DROP TRIGGER version_no_delete",
 				"UPDATE plan SET current_version = 1 WHERE code = 'truc-trung-tam'",
-				"PRAGMA foreign_keys = OFF", "DELETE FROM lineage WHERE version_id = 2", "DELETE FROM version_item WHERE version_id = 2", "DELETE FROM version WHERE id = 2"}
+				"PRAGMA foreign_keys = OFF", "DELETE FROM lineage WHERE version_id = 2", "DELETE FROM item WHERE since = 2 AND " + p,
+				"UPDATE item SET until = NULL WHERE until = 2 AND " + p, "DELETE FROM version WHERE id = 2"}
 		}, Finding{Check: "plan", Plan: "truc-trung-tam", Problem: "the newest version is not the last one its journal holds"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

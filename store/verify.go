@@ -21,7 +21,7 @@ import (
 
 // Finding is one problem Verify found, naming where it is.
 type Finding struct {
-	Check    string `json:"check"`             // sqlite, schema, note, body, bbox, geometry, measure, attachment, plan, version, dossier, anchor
+	Check    string `json:"check"`             // sqlite, schema, note, item, body, bbox, geometry, measure, attachment, plan, version, dossier, anchor
 	Plan     string `json:"plan,omitempty"`    // plan code
 	Version  int    `json:"version,omitempty"` // version number
 	Dossier  int64  `json:"dossier,omitempty"` // dossier number
@@ -88,7 +88,7 @@ func (s *Store) Verify(ctx context.Context, opt VerifyOptions) (Verification, er
 		name string
 		run  func() error
 	}{
-		{"sqlite", v.sqlite}, {"schema", v.schema}, {"note", v.notes}, {"body", v.bodies},
+		{"sqlite", v.sqlite}, {"schema", v.schema}, {"note", v.notes}, {"item", v.itemHistory}, {"body", v.bodies},
 		{"attachment", v.attachments}, {"plan", v.plans}, {"dossier", v.dossiers},
 	} {
 		if err := ctx.Err(); err != nil {
@@ -166,7 +166,11 @@ func (v *verifier) sqlite() error {
 	return nil
 }
 
-// schema holds the file's triggers and indexes to those the migrations
+// guardedSchema are the kinds of schema object verify holds to the
+// migrations': the view version_item is how every reader reads a version.
+const guardedSchema = "('trigger', 'index', 'view')"
+
+// schema holds the file's triggers, indexes and views to those the migrations
 // make on an empty store: a trigger dropped (or changed) is found even
 // when nothing was altered yet.
 func (v *verifier) schema() error {
@@ -175,7 +179,7 @@ func (v *verifier) schema() error {
 		return err
 	}
 	have := map[string]string{}
-	err = v.rows("SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('trigger', 'index')", func(r *sql.Rows) error {
+	err = v.rows("SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN "+guardedSchema, func(r *sql.Rows) error {
 		var typ, name, text string
 		if err := r.Scan(&typ, &name, &text); err != nil {
 			return err
@@ -216,7 +220,7 @@ func expectedSchema(ctx context.Context) (map[string]string, error) {
 		return nil, err
 	}
 	out := map[string]string{}
-	rows, err := db.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('trigger', 'index')")
+	rows, err := db.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN "+guardedSchema)
 	if err != nil {
 		return nil, err
 	}
@@ -229,6 +233,38 @@ func expectedSchema(ctx context.Context) (map[string]string, error) {
 		out[typ+" "+name] = text
 	}
 	return out, rows.Err()
+}
+
+// itemHistory checks the plans' item histories (items.go): a feature has
+// one item in a version, so its rows' runs of versions do not overlap, and
+// a row is held by a version of its plan.
+func (v *verifier) itemHistory() error {
+	err := v.rows(`SELECT p.code, i.feature_id, i.since FROM (
+			SELECT plan_id, feature_id, since, lag(coalesce(until, 9223372036854775807)) OVER (PARTITION BY plan_id, feature_id ORDER BY since) AS prev FROM item) i
+		JOIN plan p ON p.id = i.plan_id WHERE i.prev > i.since ORDER BY 1, 2`, func(r *sql.Rows) error {
+		var f Finding
+		var since int
+		if err := r.Scan(&f.Plan, &f.Feature, &since); err != nil {
+			return err
+		}
+		f.Check, f.Version, f.Problem = "item", since, "two items of the feature from this version on: the history says two things of it"
+		v.add(f)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return v.rows(`SELECT p.code, i.feature_id, i.since FROM item i JOIN plan p ON p.id = i.plan_id
+		WHERE NOT EXISTS (SELECT 1 FROM version w WHERE w.plan_id = i.plan_id AND w.number >= i.since AND (i.until IS NULL OR w.number < i.until)) ORDER BY 1, 2`, func(r *sql.Rows) error {
+		var f Finding
+		var since int
+		if err := r.Scan(&f.Plan, &f.Feature, &since); err != nil {
+			return err
+		}
+		f.Check, f.Version, f.Problem = "item", since, "an item from this version on that no version of the plan holds"
+		v.add(f)
+		return nil
+	})
 }
 
 // notes reports what migrations found wrong before they sealed the history.

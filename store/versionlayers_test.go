@@ -92,7 +92,8 @@ func TestSealNeedsLayerCounts(t *testing.T) {
 	defer tx.Rollback()
 	steps := []string{
 		`INSERT INTO version (uid, plan_id, number, parent_id, created, source, message) VALUES ('u2', 1, 2, 1, '2026-01-01T00:00:00Z', 'import', '')`,
-		`INSERT INTO version_item (version_id, feature_id, layer_id, body_id, seq) SELECT 2, feature_id, layer_id, body_id, seq FROM version_item WHERE version_id = 1`,
+		`UPDATE item SET until = 2 WHERE plan_id = 1`,
+		`INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) SELECT 1, feature_id, 2, layer_id, body_id, seq FROM item WHERE plan_id = 1`,
 	}
 	for _, q := range steps {
 		if _, err := tx.Exec(q); err != nil {

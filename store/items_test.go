@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"quyhoach/gis"
+)
+
+// asSchema13 turns a store's item history back into schema 13's
+// version_item table, every version's items written out, as a store
+// written before migration 0014 holds them.
+func asSchema13(t *testing.T, s *Store) {
+	t.Helper()
+	s.db.SetMaxOpenConns(1) // the temporary table lives on one connection
+	tamper(t, s,
+		"CREATE TEMP TABLE items13 AS SELECT version_id, feature_id, layer_id, body_id, seq FROM version_item",
+		"DROP VIEW version_item",
+		"DROP TABLE item",
+		`CREATE TABLE version_item (
+			version_id INTEGER NOT NULL REFERENCES version (id),
+			feature_id TEXT NOT NULL,
+			layer_id   INTEGER NOT NULL REFERENCES layer (id),
+			body_id    INTEGER NOT NULL REFERENCES body (id),
+			seq        INTEGER NOT NULL,
+			PRIMARY KEY (version_id, feature_id)
+		) WITHOUT ROWID`,
+		"INSERT INTO version_item SELECT * FROM temp.items13",
+		"DROP TABLE temp.items13",
+		"CREATE TRIGGER version_item_no_update BEFORE UPDATE ON version_item BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END",
+		"CREATE TRIGGER version_item_no_delete BEFORE DELETE ON version_item BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END",
+		`CREATE TRIGGER version_item_only_newest BEFORE INSERT ON version_item
+			WHEN NOT EXISTS (SELECT 1 FROM version_open WHERE version_id = NEW.version_id)
+			BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END`,
+		"PRAGMA user_version = 13")
+}
+
+// allItems is every version's items, as text, in order.
+func allItems(t *testing.T, s *Store) string {
+	t.Helper()
+	rows, err := s.db.Query("SELECT version_id, feature_id, layer_id, body_id, seq FROM version_item ORDER BY version_id, feature_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var v, l, body, seq int64
+		var f string
+		if err := rows.Scan(&v, &f, &l, &body, &seq); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(&b, v, f, l, body, seq)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestItemHistoryOfAnOldStore: a store whose versions each hold a copy of
+// their items (schema 13) is opened; migration 0014 keeps each version's
+// items exactly, as far fewer rows, and the store verifies clean and goes
+// on: an approval and an import after it.
+func TestItemHistoryOfAnOldStore(t *testing.T) {
+	ctx := context.Background()
+	s := sampleCopy(t)
+	want := allItems(t, s)
+	asSchema13(t, s)
+	copies := count(t, s, "SELECT count(*) FROM version_item")
+	path := s.Path()
+	s.Close()
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := allItems(t, s); got != want {
+		t.Fatalf("the versions' items changed in the migration:\n%s\nwant\n%s", got, want)
+	}
+	rows := count(t, s, "SELECT count(*) FROM item")
+	if rows >= copies {
+		t.Errorf("%d item rows for %d version items", rows, copies)
+	}
+	if f := verifyFindings(t, s, ""); len(f) > 0 {
+		t.Fatalf("findings after the migration: %v", f)
+	}
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := plans[0]
+	cur, err := s.Load(ctx, p.Code, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lots := cur.Layers[0]
+	lots.Features = lots.Features[1:]
+	if _, err := s.Import(ctx, ImportRequest{Plan: p.Code, Layers: []gis.Layer{lots}}); err != nil {
+		t.Fatal(err)
+	}
+	if f := verifyFindings(t, s, ""); len(f) > 0 {
+		t.Fatalf("findings after an import: %v", f)
+	}
+}
+
+// TestReimportKeepsUnchangedRows: an import over a plan adds rows only for
+// what changed and closes only what changed or went; the layers not
+// imported keep their rows; every version reads as it was written.
+func TestReimportKeepsUnchangedRows(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	lots, notes := genLots(50, 1), genLots(5, 2)
+	for i := range notes {
+		notes[i].ID = fmt.Sprintf("note-%d", i)
+	}
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: lots}, {Name: "N_A", Features: notes}}})
+	before := allItems(t, s)
+	if n := count(t, s, "SELECT count(*) FROM item"); n != 55 {
+		t.Fatalf("%d rows after the first import", n)
+	}
+	// the same file again: nothing written
+	if r := mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: lots}}}); !r.Unchanged {
+		t.Fatalf("the same lots again made version %d", r.Version.Number)
+	}
+	// three changed, one gone, one new
+	next := append([]gis.Feature(nil), lots[:49]...)
+	for _, i := range []int{0, 10, 48} {
+		next[i].Properties = map[string]any{"phanLoai": "CX", "maDoiTuong": next[i].Properties["maDoiTuong"]}
+	}
+	added := genLots(51, 3)[50]
+	added.ID = "new-lot"
+	next = append(next, added)
+	v2 := mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: next}}})
+	if n := count(t, s, "SELECT count(*) FROM item"); n != 55+4 {
+		t.Errorf("%d rows after the second import, want 59 (3 changed and 1 new)", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM item WHERE until = 2"); n != 4 {
+		t.Errorf("%d rows closed by the second import, want 4 (3 changed and 1 gone)", n)
+	}
+	if !strings.HasPrefix(allItems(t, s), before) {
+		t.Error("version 1 reads otherwise after version 2")
+	}
+	if n := count(t, s, "SELECT count(*) FROM version_item i JOIN version v ON v.id = i.version_id WHERE v.number = ?", v2.Version.Number); n != 55 {
+		t.Errorf("version 2 holds %d items, want 50 lots and 5 notes", n)
+	}
+	got, err := s.Load(ctx, "p", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Layers) != 2 || len(got.Layers[0].Features) != 50 || len(got.Layers[1].Features) != 5 {
+		t.Fatalf("version 2 loads %v", got.Layers)
+	}
+	if f := verifyFindings(t, s, ""); len(f) > 0 {
+		t.Fatalf("findings: %v", f)
+	}
+}
+
+// TestOverlappingItemsAreFound: verify finds two rows of a feature that a
+// version would both hold, and a row no version holds.
+func TestOverlappingItemsAreFound(t *testing.T) {
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(5, 1)}}})
+	tamper(t, s, "DROP TRIGGER item_only_newest",
+		"INSERT INTO item (plan_id, feature_id, since, until, layer_id, body_id, seq) SELECT plan_id, feature_id, 7, NULL, layer_id, body_id, seq FROM item WHERE since = 1 LIMIT 1",
+		"INSERT INTO item (plan_id, feature_id, since, until, layer_id, body_id, seq) SELECT plan_id, 'ghost', 4, 6, layer_id, body_id, seq FROM item WHERE since = 1 LIMIT 1")
+	found := findingLines(verifyFindings(t, s, ""))
+	for _, want := range []string{"two items of the feature from this version on", "no version of the plan holds"} {
+		if !strings.Contains(found, want) {
+			t.Errorf("no finding %q among:\n%s", want, found)
+		}
+	}
+}
