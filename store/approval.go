@@ -419,22 +419,24 @@ func checkChangeBodies(ctx context.Context, tx *sql.Tx, dossier int64) error {
 }
 
 // applyChanges writes the items of version verID, the approval of dossier
-// over version curID: the changed and added features' new items (an added
-// feature goes after the others, in id order), then curID's items of the
-// features the dossier changes or deletes closed. The unchanged items are
+// over version curID: curID's items of the features the dossier changes or
+// deletes closed, then the changed and added features' new items (a
+// changed feature keeps its place, the one of the row just closed; an
+// added one goes after the others, in id order). The unchanged items are
 // curID's own rows (items.go): nothing is copied, whatever the plan's size.
 func applyChanges(ctx context.Context, tx *sql.Tx, planID, verID, curID, dossier, maxSeq int64) error {
 	at, err := openItems(ctx, tx, planID, verID, curID)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq)
-		SELECT ?, c.feature_id, ?, c.layer_id, c.body_id, coalesce(k.seq, ? + row_number() OVER (ORDER BY c.feature_id))
-		FROM dossier_change c LEFT JOIN item k ON k.plan_id = ? AND k.feature_id = c.feature_id AND k.until IS NULL AND k.since < ?
-		WHERE c.dossier_id = ? AND c.op <> 'delete'`, at.plan, at.number, maxSeq, at.plan, at.number, dossier); err != nil {
+	if err := at.close(ctx, tx, "SELECT feature_id FROM dossier_change WHERE dossier_id = ?", dossier); err != nil {
 		return err
 	}
-	return at.close(ctx, tx, "SELECT feature_id FROM dossier_change WHERE dossier_id = ?", dossier)
+	_, err = tx.ExecContext(ctx, `INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq)
+		SELECT ?1, c.feature_id, ?2, c.layer_id, c.body_id, coalesce(k.seq, ?3 + row_number() OVER (ORDER BY c.feature_id))
+		FROM dossier_change c LEFT JOIN item k ON k.plan_id = ?1 AND k.feature_id = c.feature_id AND k.until = ?2
+		WHERE c.dossier_id = ?4 AND c.op <> 'delete'`, at.plan, at.number, maxSeq, dossier)
+	return err
 }
 
 // sealApproved seals the version an approval wrote: the current version's
@@ -445,9 +447,13 @@ func sealApproved(ctx context.Context, tx *sql.Tx, planID, curID, verID, dossier
 	if err != nil {
 		return err
 	}
+	cur, err := versionAt(ctx, tx, curID)
+	if err != nil {
+		return err
+	}
 	old, err := queryItems(ctx, tx, `SELECT k.feature_id, l.name, b.hash FROM dossier_change c
-		JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id
-		JOIN layer l ON l.id = k.layer_id JOIN body b ON b.id = k.body_id WHERE c.dossier_id = ?`, curID, dossier)
+		CROSS JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id
+		JOIN layer l ON l.id = k.layer_id JOIN body b ON b.id = k.body_id WHERE c.dossier_id = ?`, dossier)
 	if err != nil {
 		return err
 	}

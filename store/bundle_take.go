@@ -465,8 +465,12 @@ func (t *taking) version(ctx context.Context, v *VersionBundle) (TakeStatus, err
 		if state, err = itemsState(ctx, t.tx, parentID); err != nil {
 			return st, err
 		}
-		old, err := queryItems(ctx, t.tx, `SELECT i.feature_id, l.name, b.hash FROM version_item i JOIN temp.take_ids k ON k.feature_id = i.feature_id
-			JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id WHERE i.version_id = ?`, parentID)
+		from, err := versionAt(ctx, t.tx, parentID)
+		if err != nil {
+			return st, err
+		}
+		old, err := queryItems(ctx, t.tx, `SELECT i.feature_id, l.name, b.hash FROM temp.take_ids k CROSS JOIN item i ON `+from.on("i")+` AND i.feature_id = k.feature_id
+			JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id`)
 		if err != nil {
 			return st, err
 		}

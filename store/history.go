@@ -134,10 +134,14 @@ func (s *Store) ApprovalDelta(ctx context.Context, dossier int64) (ApprovalDelta
 		if !version.Valid {
 			return nil, nil
 		}
+		at, err := versionAt(ctx, s.db, version.Int64)
+		if err != nil {
+			return nil, err
+		}
 		rows, err := s.db.QueryContext(ctx, `SELECT i.feature_id, l.name, b.geojson, b.hash FROM dossier_change c
-			JOIN version_item i ON i.version_id = ? AND i.feature_id = c.feature_id
+			CROSS JOIN item i ON `+at.on("i")+` AND i.feature_id = c.feature_id
 			JOIN layer l ON l.id = i.layer_id JOIN body b ON b.id = i.body_id
-			WHERE c.dossier_id = ? ORDER BY l.name, i.seq`, version.Int64, dossier)
+			WHERE c.dossier_id = ? ORDER BY l.name, i.seq`, dossier)
 		if err != nil {
 			return nil, err
 		}

@@ -14,7 +14,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -206,8 +205,8 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	if err != nil {
 		return itemDest{}, 0, err
 	}
-	dest := itemDest{version: verID, at: at, staged: curID != 0, imported: imported}
-	if !dest.staged {
+	dest := itemDest{version: verID, at: at}
+	if curID == 0 {
 		return dest, 0, nil
 	}
 	args := []any{curID}
@@ -215,62 +214,45 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 		args = append(args, id)
 	}
 	var carried int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(features), 0) FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...).Scan(&carried); err != nil {
-		return itemDest{}, 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_item (feature_id TEXT PRIMARY KEY, layer_id INTEGER NOT NULL, body_id INTEGER NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID`); err != nil {
-		return itemDest{}, 0, err
-	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM temp.import_item")
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(features), 0) FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...).Scan(&carried)
 	return dest, carried, err
 }
 
-// itemDest is where an import writes its items: straight into the plan's
-// history when the plan has none yet, else staged in temp.import_item and
-// settled against the live rows at the end (settle), so the features the
-// file leaves as they were keep their rows.
+// itemDest is where a writer puts a version's items: rows of its plan's
+// history since the version's number (items.go).
 type itemDest struct {
-	version  int64
-	at       itemsAt
-	staged   bool
-	imported []int64 // the layers imported
+	version int64
+	at      itemsAt
+}
+
+// itemRow is an item to write; its body comes beside it.
+type itemRow struct {
+	feature string
+	layer   int64
+	seq     int64
 }
 
 // insert is the multi-row statement for n items (feature, layer, body, seq).
 func (d itemDest) insert(n int) string {
-	if d.staged {
-		return "INSERT INTO temp.import_item (feature_id, layer_id, body_id, seq) VALUES " + placeholders(n, 4)
-	}
 	row := fmt.Sprintf("(%d,?,%d,?,?,?)", d.at.plan, d.at.number)
 	return "INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }
 
-// settle turns staged items into the plan's history: the live rows of the
-// imported layers that the file does not hold as they are are closed, and
-// the file's items that are not live as they are get rows. A feature of
-// the file is new (a new id) or one of its layer's (matched): no live row
-// of another layer has its id.
-func (d itemDest) settle(ctx context.Context, tx *sql.Tx) error {
-	if !d.staged {
-		return nil
+// close closes the live rows of features ids (their items change or go),
+// batchRows at a time.
+func (d itemDest) close(ctx context.Context, w *bodyWriter, ids []string) error {
+	for lo := 0; lo < len(ids); lo += batchRows {
+		chunk := ids[lo:min(lo+batchRows, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if err := w.exec(ctx, fmt.Sprintf("UPDATE item SET until = %[2]d WHERE plan_id = %[1]d AND until IS NULL AND since < %[2]d AND feature_id IN (",
+			d.at.plan, d.at.number)+placeholders(len(chunk), 1)+")", args...); err != nil {
+			return err
+		}
 	}
-	in := make([]string, len(d.imported))
-	for i, id := range d.imported {
-		in[i] = strconv.FormatInt(id, 10)
-	}
-	layers := strings.Join(in, ",")
-	live := fmt.Sprintf("i.plan_id = %d AND i.until IS NULL AND i.since < %d", d.at.plan, d.at.number)
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE item AS i SET until = %d WHERE `+live+` AND i.layer_id IN (`+layers+`)
-		AND NOT EXISTS (SELECT 1 FROM temp.import_item t WHERE t.feature_id = i.feature_id AND t.layer_id = i.layer_id AND t.body_id = i.body_id AND t.seq = i.seq)`, d.at.number)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq)
-		SELECT %d, t.feature_id, %d, t.layer_id, t.body_id, t.seq FROM temp.import_item t
-		WHERE NOT EXISTS (SELECT 1 FROM item i WHERE i.feature_id = t.feature_id AND `+live+`)`, d.at.plan, d.at.number)); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM temp.import_item")
-	return err
+	return nil
 }
 
 // writtenVersion is version id as versionByID reads it, when the version
@@ -285,9 +267,12 @@ func writtenVersion(ctx context.Context, q querier, id int64, n int, layers []st
 		n, strings.Join(slices.Compact(names), "\n"), id), &vid)
 }
 
-// writeItemBatch writes one batch (at most batchRows) of a layer's
-// features: their bodies when new, then their items, numbered after seq.
-func writeItemBatch(ctx context.Context, w *bodyWriter, dest itemDest, layerID int64, ids []string, bodies []body, seq int) error {
+// writeItemBatch writes one batch (at most batchRows) of items: their
+// bodies when new, then their rows.
+func writeItemBatch(ctx context.Context, w *bodyWriter, dest itemDest, rows []itemRow, bodies []body) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	batch := make([]*body, len(bodies))
 	for i := range batch {
 		batch[i] = &bodies[i]
@@ -296,12 +281,12 @@ func writeItemBatch(ctx context.Context, w *bodyWriter, dest itemDest, layerID i
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, 4*len(batch))
-	for i, id := range bodyIDs {
-		args = append(args, ids[i], layerID, id, seq+i+1)
+	args := make([]any, 0, 4*len(rows))
+	for i, r := range rows {
+		args = append(args, r.feature, r.layer, bodyIDs[i], r.seq)
 	}
-	err = w.exec(ctx, dest.insert(len(batch)), args...)
-	if err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY")) {
+	err = w.exec(ctx, dest.insert(len(rows)), args...)
+	if err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") || strings.Contains(err.Error(), "one item in a version")) {
 		return errIDTwice
 	}
 	return err

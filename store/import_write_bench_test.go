@@ -66,7 +66,11 @@ func benchImportWrite(b *testing.B, bodies []body) {
 			}
 			for lo := 0; lo < len(bodies); lo += batchRows {
 				hi := min(lo+batchRows, len(bodies))
-				if err := writeItemBatch(ctx, w, dest, layerIDs[0], ids[lo:hi], bodies[lo:hi], lo); err != nil {
+				rows := make([]itemRow, 0, hi-lo)
+				for i := lo; i < hi; i++ {
+					rows = append(rows, itemRow{feature: ids[i], layer: layerIDs[0], seq: int64(i + 1)})
+				}
+				if err := writeItemBatch(ctx, w, dest, rows, bodies[lo:hi]); err != nil {
 					return err
 				}
 			}

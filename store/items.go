@@ -27,8 +27,10 @@ func versionAt(ctx context.Context, q querier, verID int64) (itemsAt, error) {
 }
 
 // on is the condition that row alias of item is one of the version's
-// items, for the right side of a LEFT JOIN: there SQLite would build the
-// view version_item for every version before joining it. The numbers are
+// items, for the right side of a LEFT JOIN — there SQLite would build the
+// view version_item for every version before joining it — and of a CROSS
+// JOIN from a change set: without statistics SQLite would walk the plan's
+// whole history and look each row up in the change set. The numbers are
 // the store's own integers, written into the text.
 func (a itemsAt) on(alias string) string {
 	return fmt.Sprintf("%[1]s.plan_id = %[2]d AND %[1]s.since <= %[3]d AND (%[1]s.until IS NULL OR %[1]s.until > %[3]d)", alias, a.plan, a.number)

@@ -165,13 +165,45 @@ func TestOverlappingItemsAreFound(t *testing.T) {
 	s := openTemp(t)
 	mustPlan(t, s, "p")
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(5, 1)}}})
-	tamper(t, s, "DROP TRIGGER item_only_newest",
+	tamper(t, s, "DROP TRIGGER item_only_newest", "DROP TRIGGER item_one_per_version",
 		"INSERT INTO item (plan_id, feature_id, since, until, layer_id, body_id, seq) SELECT plan_id, feature_id, 7, NULL, layer_id, body_id, seq FROM item WHERE since = 1 LIMIT 1",
 		"INSERT INTO item (plan_id, feature_id, since, until, layer_id, body_id, seq) SELECT plan_id, 'ghost', 4, 6, layer_id, body_id, seq FROM item WHERE since = 1 LIMIT 1")
 	found := findingLines(verifyFindings(t, s, ""))
 	for _, want := range []string{"two items of the feature from this version on", "no version of the plan holds"} {
 		if !strings.Contains(found, want) {
 			t.Errorf("no finding %q among:\n%s", want, found)
+		}
+	}
+}
+
+// TestOneItemPerVersion: while a version is written, a feature gains a row
+// only once its live row is closed, as schema 13's key (version, feature)
+// held; closing and adding are refused at any other version's number.
+func TestOneItemPerVersion(t *testing.T) {
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(5, 1)}}})
+	tx, err := s.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	const add = "INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) SELECT plan_id, feature_id, %d, layer_id, body_id, seq + 1 FROM item WHERE since = 1 ORDER BY feature_id LIMIT 1"
+	const closeAt = "UPDATE item SET until = %d WHERE feature_id = (SELECT min(feature_id) FROM item)"
+	for _, step := range []struct {
+		q    string
+		want string // "" when it must pass
+	}{
+		{"INSERT INTO version (uid, plan_id, number, parent_id, created, source, message) VALUES ('u2', 1, 2, 1, '2026-01-01T00:00:00Z', 'import', '')", ""},
+		{fmt.Sprintf(add, 2), "one item in a version"},
+		{fmt.Sprintf(closeAt, 3), "immutable"},
+		{fmt.Sprintf(closeAt, 2), ""},
+		{fmt.Sprintf(add, 3), "immutable"},
+		{fmt.Sprintf(add, 2), ""},
+	} {
+		_, err := tx.Exec(step.q)
+		if step.want == "" && err != nil || step.want != "" && (err == nil || !strings.Contains(err.Error(), step.want)) {
+			t.Fatalf("%s: %v, want %q", step.q, err, step.want)
 		}
 	}
 }

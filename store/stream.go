@@ -168,9 +168,6 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 		st.res.Version, err = versionByID(ctx, tx, curID)
 		return st.res, err
 	}
-	if err := dest.settle(ctx, tx); err != nil {
-		return st.res, err
-	}
 	if err := writeLineage(ctx, tx, verID, st.lineage); err != nil {
 		return st.res, err
 	}
@@ -229,11 +226,17 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 			layerErr = fmt.Errorf("layer %s: %w", src.Name, err)
 			break
 		}
-		for _, taken := range m.taken {
+		var gone []string
+		for s, taken := range m.taken {
 			if !taken {
 				st.res.Removed++
 				st.changed = true
+				gone = append(gone, cur[s].id)
 			}
+		}
+		if err := st.dest.close(st.ctx, st.w, gone); err != nil {
+			layerErr = err
+			break
 		}
 	}
 	close(st.hashes)
@@ -255,6 +258,7 @@ type prepared struct {
 	body body
 	note string // what Repair did
 	err  error
+	old  *storedFeature // the current version's feature it is, when matched
 }
 
 // layer reads one layer through a pipeline: the source on one goroutine,
@@ -391,6 +395,7 @@ func (st *streaming) write(ps []prepared, layerID int64, layer string, first int
 		} else {
 			m.taken[s] = true
 			ids[i] = m.stored[s].id
+			p.old = &m.stored[s]
 			st.res.Kept++
 			if m.stored[s].hash != p.body.hash {
 				edited = append(edited, editedFeature{feature: i, bodyID: m.stored[s].bodyID, hash: m.stored[s].hash})
@@ -435,14 +440,18 @@ func (st *streaming) keepStored(ps []prepared, edited []editedFeature) error {
 }
 
 // writeChunk writes bodies and items in batches, reports progress, and
-// hands the items to the hasher.
+// hands the items to the hasher. A feature that keeps its body and its
+// place keeps its row (items.go); a changed one's row is closed first.
 func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, layer string) error {
 	items := make([]item, len(ps))
-	bodies := make([]body, len(ps))
 	for i := range ps {
-		bodies[i] = ps[i].body
 		items[i] = item{ids[i], layer, slices.Clone(ps[i].body.hash[:])}
 	}
+	var (
+		rows   []itemRow
+		bodies []body
+		closed []string
+	)
 	for lo := 0; lo < len(ps); lo += batchRows {
 		hi := min(lo+batchRows, len(ps))
 		if err := st.ctx.Err(); err != nil {
@@ -452,7 +461,22 @@ func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, laye
 			st.req.Progress(st.done, max(st.total, st.done))
 			st.next = st.done + 4000
 		}
-		if err := writeItemBatch(st.ctx, st.w, st.dest, layerID, ids[lo:hi], bodies[lo:hi], st.seq+st.done); err != nil {
+		rows, bodies, closed = rows[:0], bodies[:0], closed[:0]
+		for i := lo; i < hi; i++ {
+			seq := int64(st.seq + st.done + i - lo + 1)
+			if old := ps[i].old; old != nil {
+				if old.hash == ps[i].body.hash && old.seq == seq {
+					continue
+				}
+				closed = append(closed, ids[i])
+			}
+			rows = append(rows, itemRow{feature: ids[i], layer: layerID, seq: seq})
+			bodies = append(bodies, ps[i].body)
+		}
+		if err := st.dest.close(st.ctx, st.w, closed); err != nil {
+			return err
+		}
+		if err := writeItemBatch(st.ctx, st.w, st.dest, rows, bodies); err != nil {
 			return err
 		}
 		st.counts[layerID].add(ids[lo:hi])

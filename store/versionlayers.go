@@ -81,14 +81,14 @@ func countApprovedLayers(ctx context.Context, tx *sql.Tx, verID, curID, dossier 
 		SELECT ?, layer_id, sum(n), CASE WHEN count(ordered) = count(*) AND min(ordered) = 1 THEN 1 WHEN min(ordered) = 0 THEN 0 END FROM (
 			SELECT layer_id, features AS n, in_key_order AS ordered FROM version_layer WHERE version_id = ?
 			UNION ALL SELECT k.layer_id, -1, 1 FROM dossier_change c
-				JOIN version_item k ON k.version_id = ? AND k.feature_id = c.feature_id WHERE c.dossier_id = ?
+				CROSS JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id WHERE c.dossier_id = ?
 			UNION ALL SELECT c.layer_id, 1, CASE
 				WHEN k.layer_id = c.layer_id THEN 1
 				WHEN k.layer_id IS NULL AND c.feature_id > (SELECT m.feature_id FROM item m WHERE `+cur.on("m")+` ORDER BY m.feature_id DESC LIMIT 1) THEN 1
 				END
 				FROM dossier_change c LEFT JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id
 				WHERE c.dossier_id = ? AND c.op <> 'delete')
-		GROUP BY layer_id HAVING sum(n) > 0`, verID, curID, curID, dossier, dossier)
+		GROUP BY layer_id HAVING sum(n) > 0`, verID, curID, dossier, dossier)
 	return err
 }
 

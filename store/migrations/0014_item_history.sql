@@ -47,11 +47,16 @@ CREATE VIEW version_item (version_id, feature_id, layer_id, body_id, seq) AS
 -- The rule of 0009 stays: only the version being written (version_open,
 -- the newest, before it is sealed or current) gains items. A row is added
 -- since it, and a row the plan's newest version held is closed at it;
--- nothing else changes, nothing is deleted.
+-- nothing else changes, nothing is deleted. A feature has one item in a
+-- version (schema 13's primary key): a row is added only once the
+-- feature's live row, if any, is closed.
 CREATE TRIGGER item_only_newest BEFORE INSERT ON item
 WHEN NEW.until IS NOT NULL OR NOT EXISTS (SELECT 1 FROM version_open o JOIN version v ON v.id = o.version_id
     WHERE v.plan_id = NEW.plan_id AND v.number = NEW.since)
 BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
+CREATE TRIGGER item_one_per_version BEFORE INSERT ON item
+WHEN EXISTS (SELECT 1 FROM item o WHERE o.plan_id = NEW.plan_id AND o.feature_id = NEW.feature_id AND o.since < NEW.since AND o.until IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a feature has one item in a version'); END;
 CREATE TRIGGER item_closed_by_newest BEFORE UPDATE OF until ON item
 WHEN OLD.until IS NOT NULL OR NOT EXISTS (SELECT 1 FROM version_open o JOIN version v ON v.id = o.version_id
     WHERE v.plan_id = OLD.plan_id AND v.number = NEW.until)
