@@ -239,32 +239,28 @@ func expectedSchema(ctx context.Context) (map[string]string, error) {
 // one item in a version, so its rows' runs of versions do not overlap, and
 // a row is held by a version of its plan.
 func (v *verifier) itemHistory() error {
-	err := v.rows(`SELECT p.code, i.feature_id, i.since FROM (
+	for _, c := range []struct{ query, problem string }{
+		{`SELECT p.code, i.feature_id, i.since FROM (
 			SELECT plan_id, feature_id, since, lag(coalesce(until, 9223372036854775807)) OVER (PARTITION BY plan_id, feature_id ORDER BY since) AS prev FROM item) i
-		JOIN plan p ON p.id = i.plan_id WHERE i.prev > i.since ORDER BY 1, 2`, func(r *sql.Rows) error {
-		var f Finding
-		var since int
-		if err := r.Scan(&f.Plan, &f.Feature, &since); err != nil {
+		JOIN plan p ON p.id = i.plan_id WHERE i.prev > i.since ORDER BY 1, 2`,
+			"two items of the feature from this version on: the history says two things of it"},
+		{`SELECT p.code, i.feature_id, i.since FROM item i JOIN plan p ON p.id = i.plan_id
+		WHERE NOT EXISTS (SELECT 1 FROM version w WHERE w.plan_id = i.plan_id AND w.number >= i.since AND (i.until IS NULL OR w.number < i.until)) ORDER BY 1, 2`,
+			"an item from this version on that no version of the plan holds"},
+	} {
+		err := v.rows(c.query, func(r *sql.Rows) error {
+			f := Finding{Check: "item", Problem: c.problem}
+			if err := r.Scan(&f.Plan, &f.Feature, &f.Version); err != nil {
+				return err
+			}
+			v.add(f)
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		f.Check, f.Version, f.Problem = "item", since, "two items of the feature from this version on: the history says two things of it"
-		v.add(f)
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-	return v.rows(`SELECT p.code, i.feature_id, i.since FROM item i JOIN plan p ON p.id = i.plan_id
-		WHERE NOT EXISTS (SELECT 1 FROM version w WHERE w.plan_id = i.plan_id AND w.number >= i.since AND (i.until IS NULL OR w.number < i.until)) ORDER BY 1, 2`, func(r *sql.Rows) error {
-		var f Finding
-		var since int
-		if err := r.Scan(&f.Plan, &f.Feature, &since); err != nil {
-			return err
-		}
-		f.Check, f.Version, f.Problem = "item", since, "an item from this version on that no version of the plan holds"
-		v.add(f)
-		return nil
-	})
+	return nil
 }
 
 // notes reports what migrations found wrong before they sealed the history.
