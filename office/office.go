@@ -78,8 +78,26 @@ func Open(ctx context.Context, addr string) (*Office, error) {
 	case v > SchemaVersion:
 		o.Close()
 		return nil, fmt.Errorf("office: %s was made by a newer quyhoach (office schema %d; this one knows %d): update quyhoach", o.Where(), v, SchemaVersion)
+	case v < SchemaVersion:
+		if err := o.upgrade(ctx); err != nil {
+			o.Close()
+			return nil, fmt.Errorf("office: %s holds office schema %d and this quyhoach needs %d: open it once as the office's owner to bring it up to date (%v)", o.Where(), v, SchemaVersion, err)
+		}
 	}
 	return o, nil
+}
+
+// upgrade applies the migrations the office lacks, under its write lock
+// (another program may be upgrading it at the same moment). Only the
+// office's owner may: the migrations change its tables.
+func (o *Office) upgrade(ctx context.Context) error {
+	return o.write(ctx, "bring the office store up to date", func(tx pgx.Tx) error {
+		var v int
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM office_schema").Scan(&v); err != nil {
+			return err
+		}
+		return migrate(ctx, tx, v, SchemaVersion)
+	})
 }
 
 // connect opens a pool; password is the tests' (the CLI never passes one).
@@ -242,7 +260,7 @@ func (o *Office) init(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, "CREATE TABLE office_schema (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())"); err != nil {
 			return err
 		}
-		if err := migrate(ctx, tx, 0); err != nil {
+		if err := migrate(ctx, tx, 0, SchemaVersion); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, "INSERT INTO office_info (key, value) VALUES ('uid', $1)", newUID())
@@ -267,14 +285,14 @@ func migrations() []migration {
 	return out
 }
 
-// migrate applies the migrations after version from.
-func migrate(ctx context.Context, tx pgx.Tx, from int) error {
+// migrate applies the migrations after version from, up to version to.
+func migrate(ctx context.Context, tx pgx.Tx, from, to int) error {
 	srs, err := gpkg.SRSOf(crs.TM3LangSon)
 	if err != nil {
 		return err
 	}
 	for _, m := range migrations() {
-		if m.version <= from {
+		if m.version <= from || m.version > to {
 			continue
 		}
 		text := strings.ReplaceAll(m.sql, "{{SRTEXT}}", quoteLiteral(srs.Definition))

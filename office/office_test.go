@@ -122,6 +122,13 @@ func TestLoadReadsBackTheStoresBundles(t *testing.T) {
 				len(v.Put) != len(sv.Put) || len(v.Drop) != len(sv.Drop) || len(v.Bodies) != len(sv.Bodies) || len(v.Lineage) != len(sv.Lineage) {
 				t.Fatalf("plan %s version %d: office %d put %d drop %d bodies, store %d/%d/%d", w.Code, v.Number, len(v.Put), len(v.Drop), len(v.Bodies), len(sv.Put), len(sv.Drop), len(sv.Bodies))
 			}
+			// each item as the store holds it, its place too (an import's
+			// are after 2^40)
+			for j, it := range v.Put {
+				if s := sv.Put[j]; it.Feature != s.Feature || it.Layer != s.Layer || !bytes.Equal(it.Body, s.Body) || it.Seq != s.Seq {
+					t.Fatalf("plan %s version %d item %d: office %s %s %d, store %s %s %d", w.Code, v.Number, j, it.Feature, it.Layer, it.Seq, s.Feature, s.Layer, s.Seq)
+				}
+			}
 		}
 		later, err := o.Versions(ctx, w.UID, len(uids))
 		if err != nil || len(later) != 0 {

@@ -139,7 +139,7 @@ func putVersion(ctx context.Context, tx pgx.Tx, v *store.VersionBundle) (Version
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"version_item"}, []string{"version", "feature", "layer", "body", "seq"},
 		pgx.CopyFromSlice(len(items), func(i int) ([]any, error) {
-			return []any{v.UID, items[i].Feature, items[i].Layer, items[i].Body, int32(items[i].Seq)}, nil
+			return []any{v.UID, items[i].Feature, items[i].Layer, items[i].Body, int64(items[i].Seq)}, nil
 		})); err != nil {
 		return res, during(fmt.Sprintf("make version %d of plan %s", v.Number, code), err)
 	}
@@ -180,13 +180,16 @@ func readItems(ctx context.Context, q querier, version string) ([]store.VersionI
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.VersionItem, error) {
-		var it store.VersionItem
-		var seq int32
-		err := r.Scan(&it.Feature, &it.Layer, &it.Body, &seq)
-		it.Seq = int(seq)
-		return it, err
-	})
+	return pgx.CollectRows(rows, scanItem)
+}
+
+// scanItem reads an item's row (feature, layer, body, seq).
+func scanItem(r pgx.CollectableRow) (store.VersionItem, error) {
+	var it store.VersionItem
+	var seq int64
+	err := r.Scan(&it.Feature, &it.Layer, &it.Body, &seq)
+	it.Seq = int(seq)
+	return it, err
 }
 
 // logChange appends to the change log (the write lock is held).
@@ -233,13 +236,6 @@ func (o *Office) Versions(ctx context.Context, planUID string, afterNumber int) 
 // readVersionContent fills a version's items (whole or delta), lineage and
 // the bodies its Put names.
 func readVersionContent(ctx context.Context, tx pgx.Tx, v *store.VersionBundle) error {
-	scanItem := func(r pgx.CollectableRow) (store.VersionItem, error) {
-		var it store.VersionItem
-		var seq int32
-		err := r.Scan(&it.Feature, &it.Layer, &it.Body, &seq)
-		it.Seq = int(seq)
-		return it, err
-	}
 	var err error
 	if !v.Delta {
 		if v.Put, err = readItems(ctx, tx, v.UID); err != nil {
