@@ -154,6 +154,16 @@ func TestReimportKeepsUnchangedRows(t *testing.T) {
 	if len(got.Layers) != 2 || len(got.Layers[0].Features) != 50 || len(got.Layers[1].Features) != 5 {
 		t.Fatalf("version 2 loads %v", got.Layers)
 	}
+	// the notes alone, one changed: the other notes keep their rows (their
+	// places do not depend on the layers imported with them)
+	notes[2].Properties = map[string]any{"ghiChu": "sửa"}
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "N_A", Features: notes}}})
+	if n := count(t, s, "SELECT count(*) FROM item WHERE since = 3"); n != 1 {
+		t.Errorf("the notes' import added %d rows, want 1", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM item WHERE until = 3"); n != 1 {
+		t.Errorf("the notes' import closed %d rows, want 1", n)
+	}
 	if f := verifyFindings(t, s, ""); len(f) > 0 {
 		t.Fatalf("findings: %v", f)
 	}

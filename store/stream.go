@@ -100,7 +100,6 @@ type streaming struct {
 	done     int // features written, for progress
 	total    int
 	next     int // when progress is reported again
-	seq      int // item order: after the carried-over items
 	hashes   chan []item
 	hashDone chan *lthash.Hash
 	// features of the layer under way without the key property
@@ -128,7 +127,7 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 		return ImportResult{}, err
 	}
 	verID := dest.version
-	st := &streaming{ctx: ctx, tx: tx, req: req, dest: dest, changed: curID == 0, seq: 1 << 40, counts: map[int64]*layerWritten{}}
+	st := &streaming{ctx: ctx, tx: tx, req: req, dest: dest, changed: curID == 0, counts: map[int64]*layerWritten{}}
 	expect := 0
 	for _, l := range layers {
 		st.total += l.Count
@@ -412,7 +411,7 @@ func (st *streaming) write(ps []prepared, layerID int64, layer string, first int
 	if err := st.keepStored(ps, edited); err != nil {
 		return err
 	}
-	return st.writeChunk(ps, ids, layerID, layer)
+	return st.writeChunk(ps, ids, layerID, layer, first)
 }
 
 // keepStored gives a matched feature whose geometry differs from its
@@ -439,10 +438,19 @@ func (st *streaming) keepStored(ps []prepared, edited []editedFeature) error {
 	return nil
 }
 
+// importSeq is the place (item seq) of a layer's feature i (from 0) in
+// an import: in the file's order, and the same whenever the layer's file
+// comes again, alone or with other layers, so a lot that keeps its body
+// and its place keeps its item row (items.go) — numbered after the
+// import's features before it, a layer imported alone again had every
+// place moved. Above 2^40, as imports have always numbered; a layer's
+// range is 2^24 features.
+func importSeq(layerID int64, i int) int64 { return 1<<40 + layerID<<24 + int64(i) + 1 }
+
 // writeChunk writes bodies and items in batches, reports progress, and
 // hands the items to the hasher. A feature that keeps its body and its
 // place keeps its row (items.go); a changed one's row is closed first.
-func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, layer string) error {
+func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, layer string, first int) error {
 	items := make([]item, len(ps))
 	for i := range ps {
 		items[i] = item{ids[i], layer, slices.Clone(ps[i].body.hash[:])}
@@ -463,7 +471,7 @@ func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, laye
 		}
 		rows, bodies, closed = rows[:0], bodies[:0], closed[:0]
 		for i := lo; i < hi; i++ {
-			seq := int64(st.seq + st.done + i - lo + 1)
+			seq := importSeq(layerID, first+i)
 			if old := ps[i].old; old != nil {
 				if old.hash == ps[i].body.hash && old.seq == seq {
 					continue
