@@ -217,3 +217,52 @@ func TestOneItemPerVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicaReimportKeepsRows: a replica numbers its layers otherwise
+// than the store it took the plan from; the same file with one lot changed,
+// imported at both, writes one row at each, and the replica's next
+// version travels as a delta of that one lot.
+func TestReplicaReimportKeepsRows(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	mustPlan(t, a, "other") // its layers come first in the origin
+	mustImport(t, a, ImportRequest{Plan: "other", Layers: []gis.Layer{{Name: "X_A", Features: genLots(3, 9)}, {Name: "Y_A", Features: genLots(3, 8)}}})
+	mustPlan(t, a, "p")
+	r := mustImport(t, a, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(100, 1)}}})
+	var planUID string
+	if err := a.db.QueryRow("SELECT uid FROM plan WHERE code = 'p'").Scan(&planUID); err != nil {
+		t.Fatal(err)
+	}
+	pb, err := a.ReadPlanBundle(ctx, planUID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, err := a.ReadVersionBundle(ctx, r.Version.UID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := openTemp(t)
+	if _, err := b.TakeBatch(ctx, Batch{Plans: []*PlanBundle{pb}, Versions: []*VersionBundle{vb}}, TakeOptions{Synced: true}); err != nil {
+		t.Fatal(err)
+	}
+	if count(t, a, "SELECT id FROM layer WHERE name = 'L_A'") == count(t, b, "SELECT id FROM layer WHERE name = 'L_A'") {
+		t.Fatal("the replica numbers the layer as the origin does: the test proves nothing")
+	}
+	cur, err := b.Load(ctx, "p", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := cur.Layers[0].Features
+	next[5].Properties = map[string]any{"phanLoai": "CX", "maDoiTuong": next[5].Properties["maDoiTuong"]}
+	mustImport(t, a, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: next}}})
+	rb := mustImport(t, b, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: next}}})
+	for name, s := range map[string]*Store{"origin": a, "replica": b} {
+		if n := count(t, s, "SELECT count(*) FROM item i JOIN plan p ON p.id = i.plan_id WHERE p.code = 'p' AND i.since = 2"); n != 1 {
+			t.Errorf("%s: %d rows written for one changed lot", name, n)
+		}
+	}
+	d, err := b.ReadVersionBundle(ctx, rb.Version.UID, true)
+	if err != nil || len(d.Put) != 1 || len(d.Drop) != 0 {
+		t.Fatalf("the replica's version as a delta: %v, %v", d, err)
+	}
+}

@@ -439,13 +439,14 @@ func (st *streaming) keepStored(ps []prepared, edited []editedFeature) error {
 }
 
 // importSeq is the place (item seq) of a layer's feature i (from 0) in
-// an import: in the file's order, and the same whenever the layer's file
-// comes again, alone or with other layers, so a lot that keeps its body
-// and its place keeps its item row (items.go) — numbered after the
-// import's features before it, a layer imported alone again had every
-// place moved. Above 2^40, as imports have always numbered; a layer's
-// range is 2^24 features.
-func importSeq(layerID int64, i int) int64 { return 1<<40 + layerID<<24 + int64(i) + 1 }
+// an import: its position in the layer's file, whatever the layers
+// imported with it and whatever store holds it (a replica numbers its
+// layers otherwise), so a lot that keeps its body and its position keeps
+// its item row (items.go). Numbered after the import's features before it,
+// a layer imported alone again had every place moved. Above 2^40, as
+// imports have always numbered; the places need not differ across layers
+// (what reads them in order reads a layer, or breaks ties by feature id).
+func importSeq(i int) int64 { return 1<<40 + int64(i) + 1 }
 
 // writeChunk writes bodies and items in batches, reports progress, and
 // hands the items to the hasher. A feature that keeps its body and its
@@ -471,7 +472,7 @@ func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, laye
 		}
 		rows, bodies, closed = rows[:0], bodies[:0], closed[:0]
 		for i := lo; i < hi; i++ {
-			seq := importSeq(layerID, first+i)
+			seq := importSeq(first + i)
 			if old := ps[i].old; old != nil {
 				if old.hash == ps[i].body.hash && old.seq == seq {
 					continue
