@@ -481,14 +481,13 @@ func (t *taking) version(ctx context.Context, v *VersionBundle) (TakeStatus, err
 			return st, err
 		}
 	}
-	dest := itemDest{version: verID, at: at}
 	for lo := 0; lo < len(v.Put); lo += batchRows {
 		chunk := v.Put[lo:min(lo+batchRows, len(v.Put))]
 		args := make([]any, 0, 4*len(chunk))
 		for _, it := range chunk {
 			args = append(args, it.Feature, layers[it.Layer], bodyIDs[string(it.Body)], it.Seq)
 		}
-		if _, err := t.tx.ExecContext(ctx, dest.insert(len(chunk)), args...); err != nil {
+		if _, err := t.tx.ExecContext(ctx, at.insert(len(chunk)), args...); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
 				return st, refuse("a feature id is given twice")
 			}

@@ -183,13 +183,13 @@ func incomingOf(fs []gis.Feature, bodies []body, key string) []incoming {
 }
 
 // writeVersion writes an import's version row after the current version
-// curID (0: none). It returns where the new version's items go and how many
-// items of the layers not imported it keeps from curID (their rows stay
-// live: nothing is copied).
-func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (itemDest, int64, error) {
+// curID (0: none). It returns the version's id, where its items go, and
+// how many items of the layers not imported it keeps from curID (their
+// rows stay live: nothing is copied).
+func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported []int64, req ImportRequest, now string) (int64, itemsAt, int64, error) {
 	var number int
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM version WHERE plan_id = ?", planID).Scan(&number); err != nil {
-		return itemDest{}, 0, err
+		return 0, itemsAt{}, 0, err
 	}
 	var parent any
 	if curID != 0 {
@@ -198,16 +198,12 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	r, err := tx.ExecContext(ctx, `INSERT INTO version (uid, plan_id, number, parent_id, created, source, message, decision_no, decision_date, ma_thong_tin_qh)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), planID, number, parent, now, req.Source, req.Message, req.DecisionNo, req.DecisionDate, req.MaThongTinQH)
 	if err != nil {
-		return itemDest{}, 0, err
+		return 0, itemsAt{}, 0, err
 	}
 	verID, _ := r.LastInsertId()
 	at, err := openItems(ctx, tx, planID, verID, curID)
-	if err != nil {
-		return itemDest{}, 0, err
-	}
-	dest := itemDest{version: verID, at: at}
-	if curID == 0 {
-		return dest, 0, nil
+	if err != nil || curID == 0 {
+		return verID, at, 0, err
 	}
 	args := []any{curID}
 	for _, id := range imported {
@@ -215,14 +211,7 @@ func writeVersion(ctx context.Context, tx *sql.Tx, planID, curID int64, imported
 	}
 	var carried int64
 	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(features), 0) FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...).Scan(&carried)
-	return dest, carried, err
-}
-
-// itemDest is where a writer puts a version's items: rows of its plan's
-// history since the version's number (items.go).
-type itemDest struct {
-	version int64
-	at      itemsAt
+	return verID, at, carried, err
 }
 
 // itemRow is an item to write; its body comes beside it.
@@ -232,23 +221,16 @@ type itemRow struct {
 	seq     int64
 }
 
-// insert is the multi-row statement for n items (feature, layer, body, seq).
-func (d itemDest) insert(n int) string {
-	row := fmt.Sprintf("(%d,?,%d,?,?,?)", d.at.plan, d.at.number)
-	return "INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
-}
-
-// close closes the live rows of features ids (their items change or go),
-// batchRows at a time.
-func (d itemDest) close(ctx context.Context, w *bodyWriter, ids []string) error {
+// closeItems closes, at version at, the live rows of features ids (their
+// items change or go), batchRows at a time.
+func closeItems(ctx context.Context, w *bodyWriter, at itemsAt, ids []string) error {
 	for lo := 0; lo < len(ids); lo += batchRows {
 		chunk := ids[lo:min(lo+batchRows, len(ids))]
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
 		}
-		if err := w.exec(ctx, fmt.Sprintf("UPDATE item SET until = %[2]d WHERE plan_id = %[1]d AND until IS NULL AND since < %[2]d AND feature_id IN (",
-			d.at.plan, d.at.number)+placeholders(len(chunk), 1)+")", args...); err != nil {
+		if err := w.exec(ctx, at.closing("AND feature_id IN ("+placeholders(len(chunk), 1)+")"), args...); err != nil {
 			return err
 		}
 	}
@@ -269,7 +251,7 @@ func writtenVersion(ctx context.Context, q querier, id int64, n int, layers []st
 
 // writeItemBatch writes one batch (at most batchRows) of items: their
 // bodies when new, then their rows.
-func writeItemBatch(ctx context.Context, w *bodyWriter, dest itemDest, rows []itemRow, bodies []body) error {
+func writeItemBatch(ctx context.Context, w *bodyWriter, at itemsAt, rows []itemRow, bodies []body) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -285,7 +267,7 @@ func writeItemBatch(ctx context.Context, w *bodyWriter, dest itemDest, rows []it
 	for i, r := range rows {
 		args = append(args, r.feature, r.layer, bodyIDs[i], r.seq)
 	}
-	err = w.exec(ctx, dest.insert(len(rows)), args...)
+	err = w.exec(ctx, at.insert(len(rows)), args...)
 	if err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") || strings.Contains(err.Error(), "one item in a version")) {
 		return errIDTwice
 	}

@@ -52,7 +52,7 @@ func benchImportWrite(b *testing.B, bodies []body) {
 			if err != nil {
 				return err
 			}
-			dest, _, err := writeVersion(ctx, tx, planID, 0, layerIDs, ImportRequest{Source: "import"}, "2026-01-01T00:00:00Z")
+			_, at, _, err := writeVersion(ctx, tx, planID, 0, layerIDs, ImportRequest{Source: "import"}, "2026-01-01T00:00:00Z")
 			if err != nil {
 				return err
 			}
@@ -70,7 +70,7 @@ func benchImportWrite(b *testing.B, bodies []body) {
 				for i := lo; i < hi; i++ {
 					rows = append(rows, itemRow{feature: ids[i], layer: layerIDs[0], seq: int64(i + 1)})
 				}
-				if err := writeItemBatch(ctx, w, dest, rows, bodies[lo:hi]); err != nil {
+				if err := writeItemBatch(ctx, w, at, rows, bodies[lo:hi]); err != nil {
 					return err
 				}
 			}

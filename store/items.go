@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // A plan's items are kept as a history (migration 0014): a row of item
@@ -54,16 +55,28 @@ func openItems(ctx context.Context, tx *sql.Tx, planID, verID, parentID int64) (
 	return itemsAt{planID, number}, nil
 }
 
+// closing is the statement that closes, at version a, the plan's live
+// rows that also meet and (SQL after WHERE …; "" for all of them).
+func (a itemsAt) closing(and string) string {
+	return fmt.Sprintf("UPDATE item SET until = %[2]d WHERE plan_id = %[1]d AND until IS NULL AND since < %[2]d ", a.plan, a.number) + and
+}
+
 // close closes, at version a, the live rows of the features that query
 // (one column of feature ids, its arguments args) names.
 func (a itemsAt) close(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
-	_, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE item SET until = %[2]d WHERE plan_id = %[1]d AND until IS NULL AND since < %[2]d
-		AND feature_id IN (`, a.plan, a.number)+query+")", args...)
+	_, err := tx.ExecContext(ctx, a.closing("AND feature_id IN ("+query+")"), args...)
 	return err
 }
 
 // closeAll closes, at version a, every live row of the plan.
 func (a itemsAt) closeAll(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE item SET until = %[2]d WHERE plan_id = %[1]d AND until IS NULL AND since < %[2]d", a.plan, a.number))
+	_, err := tx.ExecContext(ctx, a.closing(""))
 	return err
+}
+
+// insert is the multi-row statement adding n rows since version a, each
+// given as (feature, layer, body, seq).
+func (a itemsAt) insert(n int) string {
+	row := fmt.Sprintf("(%d,?,%d,?,?,?)", a.plan, a.number)
+	return "INSERT INTO item (plan_id, feature_id, since, layer_id, body_id, seq) VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }

@@ -91,7 +91,7 @@ type streaming struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	req      ImportRequest
-	dest     itemDest // where the items go
+	at       itemsAt // where the new version's items go
 	w        *bodyWriter
 	lineage  [][2]string
 	counts   map[int64]*layerWritten // per layer id: features written, in key order or not
@@ -122,12 +122,11 @@ func importTx(ctx context.Context, tx *sql.Tx, req ImportRequest, layers []Layer
 	if err != nil {
 		return ImportResult{}, err
 	}
-	dest, carried, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
+	verID, at, carried, err := writeVersion(ctx, tx, planID, curID, layerIDs, req, now)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	verID := dest.version
-	st := &streaming{ctx: ctx, tx: tx, req: req, dest: dest, changed: curID == 0, counts: map[int64]*layerWritten{}}
+	st := &streaming{ctx: ctx, tx: tx, req: req, at: at, changed: curID == 0, counts: map[int64]*layerWritten{}}
 	expect := 0
 	for _, l := range layers {
 		st.total += l.Count
@@ -233,7 +232,7 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 				gone = append(gone, cur[s].id)
 			}
 		}
-		if err := st.dest.close(st.ctx, st.w, gone); err != nil {
+		if err := closeItems(st.ctx, st.w, st.at, gone); err != nil {
 			layerErr = err
 			break
 		}
@@ -482,10 +481,10 @@ func (st *streaming) writeChunk(ps []prepared, ids []string, layerID int64, laye
 			rows = append(rows, itemRow{feature: ids[i], layer: layerID, seq: seq})
 			bodies = append(bodies, ps[i].body)
 		}
-		if err := st.dest.close(st.ctx, st.w, closed); err != nil {
+		if err := closeItems(st.ctx, st.w, st.at, closed); err != nil {
 			return err
 		}
-		if err := writeItemBatch(st.ctx, st.w, st.dest, rows, bodies); err != nil {
+		if err := writeItemBatch(st.ctx, st.w, st.at, rows, bodies); err != nil {
 			return err
 		}
 		st.counts[layerID].add(ids[lo:hi])
