@@ -3,50 +3,23 @@
 -- place and the store's item history writes nothing for a lot that did not
 -- change; as an integer the office kept the low 32 bits only, and a replica
 -- cloned from the office rewrote every lot's row at its first re-import.
--- The published views read seq as their fid: they are dropped and made
--- again around the change, by the one function that makes them now.
-CREATE FUNCTION office_view(plan_uid text, layer_name text, vname text) RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
-BEGIN
-    EXECUTE format($v$CREATE VIEW published.%I AS
-        SELECT i.seq AS fid, i.feature AS feature_id,
-               b.props ->> 'maDoiTuong' AS "maDoiTuong", b.props ->> 'tenDoiTuong' AS "tenDoiTuong",
-               b.props ->> 'phanLoai' AS "phanLoai", b.props ->> 'giaiDoan' AS "giaiDoan",
-               office_num(b.props, 'matDoXayDung') AS "matDoXayDung", office_num(b.props, 'heSoSuDungDat') AS "heSoSuDungDat",
-               office_num(b.props, 'tangCaoMin') AS "tangCaoMin", office_num(b.props, 'tangCaoMax') AS "tangCaoMax",
-               office_num(b.props, 'khoangLui') AS "khoangLui", b.props ->> 'ghiChu' AS "ghiChu",
-               b.props ->> 'maThongTinQH' AS "maThongTinQH", b.props ->> 'maHoSoQH' AS "maHoSoQH",
-               ST_Area(b.geom) AS area_m2,
-               b.geom::geometry(Geometry, 9215) AS geom
-        FROM public.plan p
-        JOIN public.version_item i ON i.version = p.current
-        JOIN public.body b ON b.hash = i.body
-        WHERE p.uid = %L AND i.layer = %L$v$, vname, plan_uid, layer_name);
-    EXECUTE format('GRANT SELECT ON published.%I TO PUBLIC', vname);
-END $$;
-REVOKE ALL ON FUNCTION office_view(text, text, text) FROM PUBLIC;
-
-CREATE OR REPLACE FUNCTION office_publish() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-DECLARE
-    pcode text;
-    vname text;
-BEGIN
-    SELECT p.code INTO pcode FROM plan p WHERE p.uid = NEW.plan;
-    vname := left(trim(BOTH '_' FROM regexp_replace(lower(pcode || '_' || NEW.name), '[^a-z0-9]+', '_', 'g')), 55);
-    IF EXISTS (SELECT 1 FROM layer l WHERE l.view = vname) THEN
-        vname := left(vname, 46) || '_' || substr(md5(NEW.plan || NEW.name), 1, 8);
-    END IF;
-    PERFORM office_view(NEW.plan, NEW.name, vname);
-    NEW.view := vname;
-    RETURN NEW;
-END $$;
-
+-- The published views read seq as their fid: each is dropped and made
+-- again from its own definition (PostgreSQL's), with its grant, around the
+-- change; views made later (office_publish) read the bigint as they are.
 DO $$
 DECLARE
     l record;
+    names text[] := '{}';
+    defs text[] := '{}';
 BEGIN
-    FOR l IN SELECT view FROM layer WHERE view <> '' LOOP
+    FOR l IN SELECT view FROM layer WHERE view <> '' ORDER BY view LOOP
+        names := names || l.view;
+        defs := defs || pg_get_viewdef(format('published.%I', l.view)::regclass);
         EXECUTE format('DROP VIEW published.%I', l.view);
     END LOOP;
     ALTER TABLE version_item ALTER COLUMN seq TYPE bigint;
-    PERFORM office_view(plan, name, view) FROM layer WHERE view <> '';
+    FOR i IN 1 .. coalesce(array_length(names, 1), 0) LOOP
+        EXECUTE format('CREATE VIEW published.%I AS %s', names[i], defs[i]);
+        EXECUTE format('GRANT SELECT ON published.%I TO PUBLIC', names[i]);
+    END LOOP;
 END $$;
