@@ -40,6 +40,11 @@ func TestKilledImportLeavesStoreAsItWas(t *testing.T) {
 		return n == 2 && done >= 8000
 	})
 
+	// the child wrote through a rollback journal and had spilled pages
+	// into the file: the journal is hot, and Open must roll it back
+	if _, err := os.Stat(path + "-journal"); err != nil {
+		t.Errorf("no hot journal after the kill: %v", err)
+	}
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +68,7 @@ func TestKillChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	importPragmas = []pragma{{"cache_size", -1024}} // pages spill into the file early
 	_, err = s.Import(context.Background(), ImportRequest{
 		Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(60000, 2)}},
 		Progress: func(done, total int) { fmt.Printf("written %d of %d\n", done, total) },
