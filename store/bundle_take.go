@@ -553,7 +553,7 @@ func (t *taking) bodies(ctx context.Context, given []Body, items []VersionItem, 
 		for i, h := range chunk {
 			args[i] = h
 		}
-		rows, err := t.tx.QueryContext(ctx, "SELECT hash, id FROM body WHERE hash IN ("+placeholders(len(chunk), 1)+")", args...)
+		rows, err := t.tx.QueryContext(ctx, "SELECT hash, body_id FROM body_hash WHERE hash IN ("+placeholders(len(chunk), 1)+")", args...)
 		if err != nil {
 			return nil, err
 		}

@@ -459,7 +459,10 @@ type bodyWriter struct {
 	// deferred holds the boxes of new bodies when the R*Tree is rebuilt in
 	// bulk at finish (see rtree.go) instead of taking them one by one.
 	deferred []rtreeCell
-	unsure   bool // how many bodies come was not known: finish decides
+	// hashes holds the new bodies' body_hash rows, written at finish in
+	// key order when bulk (0015_body_hash.sql), with their batch otherwise.
+	hashes []bodyHash
+	unsure bool // how many bodies come was not known: finish decides
 	bulk     bool
 	stmts    map[string]*sql.Stmt // multi-row statements, prepared once per size
 	// known holds body hashes → ids: those written by this writer and, when
@@ -537,7 +540,7 @@ func (w *bodyWriter) expect(ctx context.Context, n int) error {
 		return nil
 	}
 	w.bulk = int64(n) >= have
-	rows, err := w.tx.QueryContext(ctx, "SELECT hash, id FROM body")
+	rows, err := w.tx.QueryContext(ctx, "SELECT hash, body_id FROM body_hash")
 	if err != nil {
 		return err
 	}
@@ -554,8 +557,11 @@ func (w *bodyWriter) expect(ctx context.Context, n int) error {
 	return rows.Err()
 }
 
-// finish completes the bodies' index.
+// finish completes the bodies' indexes: hashes and boxes held back.
 func (w *bodyWriter) finish(ctx context.Context) error {
+	if err := w.insertHashes(ctx); err != nil {
+		return err
+	}
 	if !w.bulk || len(w.deferred) == 0 {
 		return nil
 	}
@@ -563,6 +569,32 @@ func (w *bodyWriter) finish(ctx context.Context) error {
 		return w.insertBoxes(ctx, w.deferred) // too few for a rebuild to pay
 	}
 	return rebuildRTree(ctx, w.tx, w.deferred)
+}
+
+// bodyHash is a row of body_hash.
+type bodyHash struct {
+	hash [32]byte
+	id   int64
+}
+
+// insertHashes writes the body_hash rows held in w.hashes in key order: a
+// bulk import's all at its end, page after page, instead of each at a
+// random place of the index.
+func (w *bodyWriter) insertHashes(ctx context.Context) error {
+	slices.SortFunc(w.hashes, func(a, b bodyHash) int { return bytes.Compare(a.hash[:], b.hash[:]) })
+	for hs := w.hashes; len(hs) > 0; {
+		n := min(len(hs), 4*batchRows) // two values a row
+		args := make([]any, 0, 2*n)
+		for i := range hs[:n] {
+			args = append(args, hs[i].hash[:], hs[i].id)
+		}
+		if err := w.exec(ctx, "INSERT INTO body_hash (hash, body_id) VALUES "+placeholders(n, 2), args...); err != nil {
+			return err
+		}
+		hs = hs[n:]
+	}
+	w.hashes = w.hashes[:0]
+	return nil
 }
 
 // insertBoxes writes boxes into the R*Tree a batch at a time.
@@ -604,7 +636,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		}
 	}
 	if len(args) > 0 {
-		find, err := w.stmt(ctx, "SELECT hash, id FROM body WHERE hash IN ("+placeholders(len(args), 1)+")")
+		find, err := w.stmt(ctx, "SELECT hash, body_id FROM body_hash WHERE hash IN ("+placeholders(len(args), 1)+")")
 		if err != nil {
 			return nil, err
 		}
@@ -638,6 +670,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		w.known[b.hash] = id
 		ids[i] = id
 		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
+		w.hashes = append(w.hashes, bodyHash{b.hash, id})
 		if b.grid != nil {
 			gridArgs = append(gridArgs, id, b.grid)
 		}
@@ -653,6 +686,11 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 			return nil, err
 		}
 		w.written += n
+	}
+	if !w.bulk { // else at finish
+		if err := w.insertHashes(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if n := len(gridArgs) / 2; n > 0 {
 		if err := w.exec(ctx, "INSERT INTO body_geom (body_id, geom) VALUES "+placeholders(n, 2), gridArgs...); err != nil {

@@ -15,6 +15,7 @@ import (
 func asSchema13(t *testing.T, s *Store) {
 	t.Helper()
 	s.db.SetMaxOpenConns(1) // the temporary table lives on one connection
+	asSchema14(t, s)
 	tamper(t, s,
 		"CREATE TEMP TABLE items13 AS SELECT version_id, feature_id, layer_id, body_id, seq FROM version_item",
 		"DROP VIEW version_item",
@@ -35,6 +36,23 @@ func asSchema13(t *testing.T, s *Store) {
 			WHEN NOT EXISTS (SELECT 1 FROM version_open WHERE version_id = NEW.version_id)
 			BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END`,
 		"PRAGMA user_version = 13")
+}
+
+// asSchema14 turns a store back into schema 14: body's hash UNIQUE again,
+// no body_hash (0015). The caller holds the store to one connection.
+func asSchema14(t *testing.T, s *Store) {
+	t.Helper()
+	tamper(t, s,
+		"PRAGMA foreign_keys = OFF",
+		"DROP TABLE body_hash",
+		"CREATE TABLE body14 (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, geojson TEXT NOT NULL)",
+		"INSERT INTO body14 SELECT id, hash, geojson FROM body",
+		"DROP TABLE body",
+		"ALTER TABLE body14 RENAME TO body",
+		"CREATE TRIGGER body_no_update BEFORE UPDATE ON body BEGIN SELECT RAISE(ABORT, 'feature bodies are immutable'); END",
+		"CREATE TRIGGER body_no_delete BEFORE DELETE ON body BEGIN SELECT RAISE(ABORT, 'feature bodies are immutable'); END",
+		"PRAGMA foreign_keys = ON",
+		"PRAGMA user_version = 14")
 }
 
 // allItems is every version's items, as text, in order.

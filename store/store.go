@@ -204,7 +204,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
+		// Foreign keys off, as SQLite's way of changing a table wants it
+		// (0015 replaces body, which other tables refer to by name).
+		err = s.txPragmas(ctx, []pragma{{"foreign_keys", 0}}, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(text)); err != nil {
 				return fmt.Errorf("migration %s: %w", files[i], err)
 			}

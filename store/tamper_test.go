@@ -172,6 +172,15 @@ func TestTamperIsFound(t *testing.T) {
 			return []string{"DROP TRIGGER attachment_no_update",
 				"UPDATE attachment SET data = x'00', size = 1, sha256 = x'" + hexOf(sha(0)) + "' WHERE id = (SELECT min(id) FROM attachment WHERE dossier_id = 1)"}
 		}, Finding{Check: "dossier", Plan: "truc-trung-tam", Dossier: 1, Problem: "is not the document its chain sealed"}},
+		{"body no longer found by its hash", func(*Store) []string {
+			return []string{"DROP TRIGGER body_hash_no_delete", "DELETE FROM body_hash WHERE body_id = (SELECT min(id) FROM body)"}
+		}, Finding{Check: "body", Problem: "the body is not found by its hash"}},
+		{"hash row pointed at another body", func(*Store) []string {
+			return []string{"DROP TRIGGER body_hash_no_update", "UPDATE body_hash SET body_id = (SELECT max(id) FROM body) WHERE body_id = (SELECT min(id) FROM body)"}
+		}, Finding{Check: "body", Problem: "a row finds a body of another hash"}},
+		{"body stored twice", func(*Store) []string {
+			return []string{"INSERT INTO body (id, hash, geojson) SELECT (SELECT max(id) + 1 FROM body), hash, geojson FROM body WHERE id = (SELECT min(id) FROM body)"}
+		}, Finding{Check: "body", Problem: "the body is not found by its hash"}},
 		{"stale bounding box", func(*Store) []string {
 			return []string{"UPDATE body_bbox SET min_lon = min_lon + 0.001 WHERE id = (SELECT min(id) FROM body_bbox)"}
 		}, Finding{Check: "bbox", Problem: "is stale"}},

@@ -275,6 +275,31 @@ func (v *verifier) notes() error {
 	})
 }
 
+// unfoundBodies are the bodies that body_hash does not find by their hash
+// (0015_body_hash.sql). With each body found, a count of body_hash equal to
+// body's leaves no row there that finds what is not: hash is its key.
+func (v *verifier) unfoundBodies() (map[int64]bool, error) {
+	unfound := map[int64]bool{}
+	err := v.rows("SELECT id FROM body b WHERE NOT EXISTS (SELECT 1 FROM body_hash h WHERE h.hash = b.hash AND h.body_id = b.id)", func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		unfound[id] = true
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var bodies, rows int
+	if err := v.s.db.QueryRowContext(v.ctx, "SELECT (SELECT count(*) FROM body), (SELECT count(*) FROM body_hash)").Scan(&bodies, &rows); err != nil {
+		return nil, err
+	}
+	if rows != bodies-len(unfound) {
+		v.add(Finding{Check: "body", Problem: fmt.Sprintf("body_hash has %d rows for %d bodies found by their hash: a row finds a body of another hash, or none", rows, bodies-len(unfound)),
+			Expected: "one row per body, its hash and id"})
+	}
+	return unfound, nil
+}
+
 // bodies recomputes every body's hash and bounding box and reads it.
 func (v *verifier) bodies() error {
 	boxes := map[int64][4]float64{}
@@ -307,6 +332,10 @@ func (v *verifier) bodies() error {
 	if err != nil {
 		return err
 	}
+	unfound, err := v.unfoundBodies()
+	if err != nil {
+		return err
+	}
 	type bad struct{ problem, expected string }
 	damaged := map[int64]bad{}
 	err = v.rows("SELECT id, hash, geojson FROM body", func(r *sql.Rows) error {
@@ -326,6 +355,8 @@ func (v *verifier) bodies() error {
 		}
 		box, has := boxes[id]
 		switch {
+		case unfound[id]:
+			damaged[id] = bad{"the body is not found by its hash (body_hash): what brings it again would store it twice", "body_hash row " + short(hash) + " → " + fmt.Sprint(id)}
 		case f.Geometry == nil && has:
 			damaged[id] = bad{"a body without geometry has a bounding box", ""}
 		case f.Geometry != nil && !has:
