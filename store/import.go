@@ -463,8 +463,8 @@ type bodyWriter struct {
 	// key order when bulk (0015_body_hash.sql), with their batch otherwise.
 	hashes []bodyHash
 	unsure bool // how many bodies come was not known: finish decides
-	bulk     bool
-	stmts    map[string]*sql.Stmt // multi-row statements, prepared once per size
+	bulk   bool
+	stmts  map[string]*sql.Stmt // multi-row statements, prepared once per size
 	// known holds body hashes → ids: those written by this writer and, when
 	// complete is set, every body of the file (loaded up front when that is
 	// cheaper than looking each new body up).
