@@ -205,8 +205,9 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		// Foreign keys off, as SQLite's way of changing a table wants it
-		// (0015 replaces body, which other tables refer to by name).
-		err = s.txPragmas(ctx, []pragma{{"foreign_keys", 0}}, func(tx *sql.Tx) error {
+		// (0015 replaces body, which other tables refer to by name); a
+		// migration may rewrite whole tables, so it writes as an import does.
+		err = s.bulkTx(ctx, []pragma{{"foreign_keys", 0}}, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(text)); err != nil {
 				return fmt.Errorf("migration %s: %w", files[i], err)
 			}
