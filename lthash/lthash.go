@@ -19,6 +19,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"sync"
 )
 
 // Lanes is the number of 16-bit lanes of the state.
@@ -39,8 +40,8 @@ type Element struct{ w [words]uint64 }
 
 // Expand returns the expansion of an element given as bytes.
 func Expand(b []byte) *Element {
-	var buf [Size]byte
-	expand(&buf, b)
+	buf := expand(b)
+	defer bufs.Put(buf)
 	e := new(Element)
 	for i := range e.w {
 		e.w[i] = binary.LittleEndian.Uint64(buf[8*i:])
@@ -48,18 +49,28 @@ func Expand(b []byte) *Element {
 	return e
 }
 
-func expand(buf *[Size]byte, b []byte) {
+// bufs holds the expansions' buffers: the cipher takes the buffer through
+// an interface, so a buffer of its own would be allocated for every
+// element (200 MB of garbage sealing 100 000 lots), to be handed back with
+// bufs.Put once read.
+var bufs = sync.Pool{New: func() any { return new([Size]byte) }}
+
+// expand returns b's expansion in a buffer of bufs.
+func expand(b []byte) *[Size]byte {
+	buf := bufs.Get().(*[Size]byte)
+	*buf = [Size]byte{}
 	key := sha256.Sum256(b)
 	c, _ := aes.NewCipher(key[:]) // a 32-byte key never fails
 	var iv [aes.BlockSize]byte
 	cipher.NewCTR(c, iv[:]).XORKeyStream(buf[:], buf[:])
+	return buf
 }
 
 // Insert adds the element given as bytes (Add(Expand(b)) without keeping
 // the expansion).
 func (h *Hash) Insert(b []byte) {
-	var buf [Size]byte
-	expand(&buf, b)
+	buf := expand(b)
+	defer bufs.Put(buf)
 	for i := range h.w {
 		h.w[i] = add16(h.w[i], binary.LittleEndian.Uint64(buf[8*i:]))
 	}
@@ -67,8 +78,8 @@ func (h *Hash) Insert(b []byte) {
 
 // Delete removes the element given as bytes.
 func (h *Hash) Delete(b []byte) {
-	var buf [Size]byte
-	expand(&buf, b)
+	buf := expand(b)
+	defer bufs.Put(buf)
 	for i := range h.w {
 		h.w[i] = sub16(h.w[i], binary.LittleEndian.Uint64(buf[8*i:]))
 	}
