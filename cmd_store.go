@@ -150,6 +150,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	softMemoryLimit(importMemoryLimit)
+	gcPercent(importGCPercent)
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
