@@ -557,18 +557,33 @@ func (w *bodyWriter) expect(ctx context.Context, n int) error {
 	return rows.Err()
 }
 
-// finish completes the bodies' indexes: hashes and boxes held back.
+// finish completes the bodies' indexes: hashes and boxes held back. A
+// rebuilt R*Tree is packed on another core while the hashes are written
+// (at a million lots the two computations took 0.55 s, the writes 1.1 s,
+// one after the other).
 func (w *bodyWriter) finish(ctx context.Context) error {
+	var packed chan packedRTree
+	if w.bulk && len(w.deferred) > 0 {
+		if have := w.nextID - 1 - int64(len(w.deferred)); w.unsure && (len(w.deferred) < bulkMin || int64(len(w.deferred)) < have) {
+			if err := w.insertBoxes(ctx, w.deferred); err != nil { // too few for a rebuild to pay
+				return err
+			}
+		} else {
+			cells, nodeSize, err := rtreeCells(ctx, w.tx, w.deferred)
+			if err != nil {
+				return err
+			}
+			packed = make(chan packedRTree, 1)
+			go func() { packed <- packRTree(cells, nodeSize) }()
+		}
+	}
 	if err := w.insertHashes(ctx); err != nil {
 		return err
 	}
-	if !w.bulk || len(w.deferred) == 0 {
+	if packed == nil {
 		return nil
 	}
-	if have := w.nextID - 1 - int64(len(w.deferred)); w.unsure && (len(w.deferred) < bulkMin || int64(len(w.deferred)) < have) {
-		return w.insertBoxes(ctx, w.deferred) // too few for a rebuild to pay
-	}
-	return rebuildRTree(ctx, w.tx, w.deferred)
+	return writeRTree(ctx, w.tx, <-packed)
 }
 
 // bodyHash is a row of body_hash.

@@ -51,41 +51,45 @@ func float32Up(v float64) float32 {
 	return f
 }
 
-// rebuildRTree replaces the content of body_bbox by a packed tree holding
-// its current boxes plus extra.
-func rebuildRTree(ctx context.Context, tx *sql.Tx, extra []rtreeCell) error {
+// rtreeCells reads body_bbox's boxes, appends them to extra, and returns
+// them with the size of a node.
+func rtreeCells(ctx context.Context, tx *sql.Tx, extra []rtreeCell) ([]rtreeCell, int, error) {
 	var nodeSize int
 	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM body_bbox_node WHERE nodeno = 1").Scan(&nodeSize); err != nil {
-		return fmt.Errorf("r*tree node size: %w", err)
+		return nil, 0, fmt.Errorf("r*tree node size: %w", err)
 	}
-	const cellBytes = 8 + 4*4
-	perNode := (nodeSize - 4) / cellBytes
-	if perNode < 4 {
-		return fmt.Errorf("r*tree node of %d bytes", nodeSize)
+	if (nodeSize-4)/cellBytes < 4 {
+		return nil, 0, fmt.Errorf("r*tree node of %d bytes", nodeSize)
 	}
 	cells := extra
 	rows, err := tx.QueryContext(ctx, "SELECT id, min_lon, max_lon, min_lat, max_lat FROM body_bbox")
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var c rtreeCell
 		if err := rows.Scan(&c.id, &c.minX, &c.maxX, &c.minY, &c.maxY); err != nil {
-			rows.Close()
-			return err
+			return nil, 0, err
 		}
 		cells = append(cells, c)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, t := range []string{"body_bbox_node", "body_bbox_rowid", "body_bbox_parent"} {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
-			return err
-		}
-	}
+	return cells, nodeSize, rows.Err()
+}
 
+// cellBytes is the size of a node's cell: an id and four float32.
+const cellBytes = 8 + 4*4
+
+// packedRTree is a tree's shadow rows, each table's in key order.
+type packedRTree struct {
+	rowids, parents [][2]int64 // (body id, leaf) and (node, parent)
+	nodes           [][2]any   // (node number, blob), in number order but the root
+}
+
+// packRTree packs cells into nodes of nodeSize bytes (pure computation: an
+// import runs it beside its other writes).
+func packRTree(cells []rtreeCell, nodeSize int) packedRTree {
+	perNode := (nodeSize - 4) / cellBytes
 	type node struct {
 		no    int64
 		cells []rtreeCell
@@ -115,8 +119,7 @@ func rebuildRTree(ctx context.Context, tx *sql.Tx, extra []rtreeCell) error {
 	depth := len(levels) - 1
 	// The shadow tables are written in key order, so that each insert
 	// appends to its B-tree instead of splitting pages all over it.
-	var rowids, parents [][2]int64 // (body id, leaf) and (node, parent)
-	var nodes [][2]any             // (node number, blob), in number order but the root
+	var t packedRTree
 	for li, level := range levels {
 		for _, n := range level {
 			blob := make([]byte, nodeSize)
@@ -131,30 +134,40 @@ func rebuildRTree(ctx context.Context, tx *sql.Tx, extra []rtreeCell) error {
 					binary.BigEndian.PutUint32(blob[o+8+4*j:], math.Float32bits(v))
 				}
 				if li == 0 {
-					rowids = append(rowids, [2]int64{c.id, n.no})
+					t.rowids = append(t.rowids, [2]int64{c.id, n.no})
 				} else {
-					parents = append(parents, [2]int64{c.id, n.no})
+					t.parents = append(t.parents, [2]int64{c.id, n.no})
 				}
 			}
-			nodes = append(nodes, [2]any{n.no, blob})
+			t.nodes = append(t.nodes, [2]any{n.no, blob})
 		}
 	}
 	byKey := func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) }
-	slices.SortFunc(rowids, byKey)
-	slices.SortFunc(parents, byKey)
+	slices.SortFunc(t.rowids, byKey)
+	slices.SortFunc(t.parents, byKey)
+	return t
+}
+
+// writeRTree replaces body_bbox's shadow rows by t's.
+func writeRTree(ctx context.Context, tx *sql.Tx, t packedRTree) error {
+	for _, name := range []string{"body_bbox_node", "body_bbox_rowid", "body_bbox_parent"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+name); err != nil {
+			return err
+		}
+	}
 	w := newRowBatcher(ctx, tx)
 	defer w.close()
-	for _, r := range rowids {
+	for _, r := range t.rowids {
 		if err := w.add("body_bbox_rowid (rowid, nodeno)", r[0], r[1]); err != nil {
 			return err
 		}
 	}
-	for _, r := range parents {
+	for _, r := range t.parents {
 		if err := w.add("body_bbox_parent (nodeno, parentnode)", r[0], r[1]); err != nil {
 			return err
 		}
 	}
-	for _, r := range nodes {
+	for _, r := range t.nodes {
 		if err := w.add("body_bbox_node (nodeno, data)", r[0], r[1]); err != nil {
 			return err
 		}
