@@ -12,9 +12,9 @@ import (
 
 // BenchmarkImportWrite100k is the SQLite side of an import of 100 000 lots
 // alone: bodies prepared beforehand, then the writing goroutine's work
-// (bodies, grid forms, measures, items, the R*Tree, the commit with its
-// checkpoint) into a fresh plan, as an import's connection is set
-// (importPragmas) and, beside it, with foreign keys looked up. It reports
+// (bodies, grid forms, measures, items, body hashes, the R*Tree, the
+// commit) into a fresh plan, as an import's connection is set
+// (importPragmas, bulkTx) and, beside it, with foreign keys looked up. It reports
 // the process's CPU per import beside the wall time: on a shared machine
 // the CPU is the steadier figure.
 func BenchmarkImportWrite100k(b *testing.B) {
@@ -43,7 +43,7 @@ func benchImportWrite(b *testing.B, bodies []body) {
 		mustPlan(b, s, "p")
 		before := cpuTime()
 		b.StartTimer()
-		err := s.txPragmas(ctx, importPragmas, func(tx *sql.Tx) error {
+		err := s.bulkTx(ctx, importPragmas, func(tx *sql.Tx) error {
 			planID, _, err := planIDs(ctx, tx, "p")
 			if err != nil {
 				return err
