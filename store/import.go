@@ -465,9 +465,9 @@ type bodyWriter struct {
 	unsure bool // how many bodies come was not known: finish decides
 	bulk   bool
 	stmts  map[string]*sql.Stmt // multi-row statements, prepared once per size
-	// known holds body hashes → ids: those written by this writer and, when
-	// complete is set, every body of the file (loaded up front when that is
-	// cheaper than looking each new body up).
+	// known holds body hashes → ids: those this writer wrote or looked up
+	// and, when complete is set, every body of the file (loaded up front
+	// when that is cheaper than looking each new body up).
 	known    map[[32]byte]int64
 	complete bool
 }
@@ -641,12 +641,9 @@ func (w *bodyWriter) put(ctx context.Context, b *body) (int64, error) {
 // bodies not stored yet.
 func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 	ids := make([]int64, len(bs))
-	known := make(map[[32]byte]int64, len(bs))
 	var args []any
 	for _, b := range bs {
-		if id, ok := w.known[b.hash]; ok {
-			known[b.hash] = id
-		} else if !w.complete {
+		if _, ok := w.known[b.hash]; !ok && !w.complete {
 			args = append(args, b.hash[:])
 		}
 	}
@@ -666,22 +663,22 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 				rows.Close()
 				return nil, err
 			}
-			known[[32]byte(h)] = id
+			w.known[[32]byte(h)] = id
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
-	var bodyArgs, boxArgs, gridArgs, measArgs []any
+	bodyArgs, gridArgs, measArgs := make([]any, 0, 3*len(bs)), make([]any, 0, 2*len(bs)), make([]any, 0, 2*len(bs))
+	var boxArgs []any
 	for i, b := range bs {
-		if id, ok := known[b.hash]; ok {
+		if id, ok := w.known[b.hash]; ok {
 			ids[i] = id
 			continue
 		}
 		id := w.nextID
 		w.nextID++
-		known[b.hash] = id
 		w.known[b.hash] = id
 		ids[i] = id
 		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
