@@ -45,7 +45,7 @@ func cmdInit(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 	}
-	st, err := store.Open(ctx, path, store.Options{Create: true})
+	st, err := store.Open(ctx, path, store.Options{Create: true, Alone: true})
 	if err != nil {
 		return err
 	}

@@ -239,17 +239,18 @@ func defaultDB() string {
 // open opens the store named by --db. The per-user default file is created
 // with the sample plans on first use; a file named with --db must exist.
 func (c *cli) open(ctx context.Context) (*store.Store, error) {
+	// a command has the store to itself while it runs (store.Options.Alone)
 	if c.db != "" {
-		return store.Open(ctx, c.db, store.Options{})
+		return store.Open(ctx, c.db, store.Options{Alone: true})
 	}
 	path := defaultDB()
 	if _, err := os.Stat(path); err == nil {
-		return store.Open(ctx, path, store.Options{})
+		return store.Open(ctx, path, store.Options{Alone: true})
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, path, store.Options{Create: true})
+	st, err := store.Open(ctx, path, store.Options{Create: true, Alone: true})
 	if err != nil {
 		return nil, err
 	}

@@ -3,27 +3,43 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"quyhoach/gis"
 )
 
-// An import into a store nobody else has open goes through a rollback
-// journal and leaves the store in WAL; with a reader open (another
-// process's or the window's connection) it goes through the WAL and the
-// reader keeps its snapshot.
+// An import by a program that has the store to itself (Options.Alone, a
+// command) into a store nobody else has open goes through a rollback
+// journal and leaves the store in WAL; meanwhile a read-only open is
+// refused (the file is half written). With a reader open (another
+// process's connection) it goes through the WAL and the reader keeps its
+// snapshot; without Alone (the window) always through the WAL.
 func TestImportJournal(t *testing.T) {
 	ctx := context.Background()
-	s := openTemp(t)
+	path := filepath.Join(t.TempDir(), "q.db")
+	s, err := Open(ctx, path, Options{Create: true, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	mustPlan(t, s, "p")
 	journal := s.Path() + "-journal"
-	importSeen := func(seed uint64) (sawJournal bool) {
+	importSeen := func(s *Store, plan string, seed uint64) (sawJournal bool) {
 		t.Helper()
-		mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(3000, seed)}},
+		mustImport(t, s, ImportRequest{Plan: plan, Layers: []gis.Layer{{Name: "L_A", Features: genLots(3000, seed)}},
 			Progress: func(int, int) {
-				if _, err := os.Stat(journal); err == nil {
+				if _, err := os.Stat(journal); err == nil && !sawJournal {
 					sawJournal = true
+					if ro, err := Open(ctx, path, Options{ReadOnly: true}); err == nil {
+						ro.Close()
+						t.Error("a read-only open of a store half written by an import was let through")
+					} else if !errors.Is(err, ErrUnfinished) || !strings.Contains(err.Error(), "being written") {
+						t.Errorf("read-only open during the import: %v", err)
+					}
 				}
 			}})
 		return sawJournal
@@ -35,7 +51,7 @@ func TestImportJournal(t *testing.T) {
 		}
 		return m
 	}
-	if !importSeen(1) {
+	if !importSeen(s, "p", 1) {
 		t.Error("an import into a store of its own did not write through a rollback journal")
 	}
 	if m := mode(s); m != "wal" {
@@ -56,7 +72,7 @@ func TestImportJournal(t *testing.T) {
 	if err := read.QueryRow("SELECT count(*) FROM version").Scan(&before); err != nil {
 		t.Fatal(err)
 	}
-	if importSeen(2) {
+	if importSeen(s, "p", 2) {
 		t.Error("an import with a reader open wrote through a rollback journal")
 	}
 	var during int
@@ -67,7 +83,18 @@ func TestImportJournal(t *testing.T) {
 	if m := mode(other); m != "wal" {
 		t.Errorf("journal mode after the import beside a reader: %s, want wal", m)
 	}
-	if v, err := s.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) > 0 {
+	other.Close()
+
+	s.Close()
+	window, err := Open(ctx, path, Options{}) // one connection, nobody else: still through the WAL
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer window.Close()
+	if importSeen(window, "p", 3) {
+		t.Error("an import of a store opened without Alone wrote through a rollback journal")
+	}
+	if v, err := window.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) > 0 {
 		t.Fatalf("verify: %v %v", v.Findings, err)
 	}
 }

@@ -45,6 +45,10 @@ func TestKilledImportLeavesStoreAsItWas(t *testing.T) {
 	if _, err := os.Stat(path + "-journal"); err != nil {
 		t.Errorf("no hot journal after the kill: %v", err)
 	}
+	if ro, err := Open(ctx, path, Options{ReadOnly: true}); err == nil { // it would read the half-written file
+		ro.Close()
+		t.Error("a read-only open beside a hot journal was let through")
+	}
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +68,7 @@ func TestKillChild(t *testing.T) {
 	if path == "" {
 		t.Skip("runs only as the child of TestKilledImportLeavesStoreAsItWas")
 	}
-	s, err := Open(context.Background(), path, Options{})
+	s, err := Open(context.Background(), path, Options{Alone: true}) // as the import command
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
+	alone    bool // Options.Alone
 	// Now is the clock; tests replace it to control dates and deadlines.
 	Now func() time.Time
 }
@@ -48,6 +49,11 @@ type Options struct {
 	// ReadOnly opens the store for reading only, as Open does by itself for
 	// a file or folder that cannot be written.
 	ReadOnly bool
+	// Alone is a program that has the store to itself while it runs, a
+	// command: an import may then write through a rollback journal when no
+	// other connection has the file open (ownJournal, store/conntx.go). The
+	// window leaves it off: its own reads must never wait for its import.
+	Alone bool
 }
 
 // ReadOnly reports whether the store was opened for reading only.
@@ -71,7 +77,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		opt.ReadOnly = true // a file or folder that cannot be written: read it as it is
 	}
 	if opt.ReadOnly {
-		if err := walSettled(path); err != nil {
+		if err := settledFile(path); err != nil {
 			return nil, err
 		}
 	}
@@ -79,7 +85,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, Now: time.Now}
+	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, alone: opt.Alone, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, wrap("open "+path, err)
@@ -106,11 +112,24 @@ func dsn(path string, readOnly bool) string {
 	return fileURI(path) + "?" + q.Encode()
 }
 
-// walSettled refuses to read a store immutably while its -wal file holds
-// changes not yet in the store: they would be missed.
-func walSettled(path string) error {
+// settledFile refuses to read a store immutably while its -wal file holds
+// changes not yet in the store (they would be missed), or while a
+// -journal beside it holds what undoes a write in progress or cut short
+// (an import writing through its own journal, ownJournal): the file is
+// half written, and only a connection that can write rolls it back.
+func settledFile(path string) error {
 	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
 		return kindErr(ErrReadOnly, "%s cannot be written here and its changes are still in %s-wal: open it once where it can be written (or copy both files there)", path, path)
+	}
+	return Unfinished(path)
+}
+
+// Unfinished refuses a store file beside which a -journal holds what
+// undoes a write in progress, or one cut short: read as it is (immutably,
+// or copied), the file is half written.
+func Unfinished(path string) error {
+	if fi, err := os.Stat(path + "-journal"); err == nil && fi.Size() > 0 {
+		return kindErr(ErrUnfinished, "%s is being written by another program, or one was stopped while writing it (%s-journal): wait for it to end, or open it once where it can be written", path, path)
 	}
 	return nil
 }

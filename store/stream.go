@@ -47,7 +47,11 @@ func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []Laye
 		req.Source = "import"
 	}
 	var res ImportResult
-	err := s.bulkTx(ctx, importPragmas, func(tx *sql.Tx) error {
+	write := s.txPragmas
+	if s.alone {
+		write = s.bulkTx
+	}
+	err := write(ctx, importPragmas, func(tx *sql.Tx) error {
 		var err error
 		if res, err = importTx(ctx, tx, req, layers, timeText(s.Now())); err == nil && res.Unchanged {
 			return errUnchanged // roll back the version row and what matching wrote

@@ -16,6 +16,9 @@ var (
 	ErrForeign  = errors.New("not a quyhoach store")
 	ErrTooNew   = errors.New("written by a newer quyhoach")
 	ErrReadOnly = errors.New("the store is read-only")
+	// ErrUnfinished is a store half written: a write under way, or one cut
+	// short, whose -journal only a connection that can write undoes.
+	ErrUnfinished = errors.New("the store's last write is unfinished")
 )
 
 // kindError is an error of one of the kinds above with its own message, so

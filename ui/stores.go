@@ -202,6 +202,9 @@ func copyAndOpen(ctx context.Context, path string) (st *store.Store, dir string,
 	if emptyFile(path) {
 		return nil, "", errEmptyFile
 	}
+	if err := store.Unfinished(path); err != nil { // a copy would be torn
+		return nil, "", err
+	}
 	dir, err = os.MkdirTemp("", "quyhoach-copy-")
 	if err != nil {
 		return nil, "", err
@@ -396,6 +399,7 @@ const (
 	problemGeoPackage
 	problemTooNew
 	problemMustSettle // read-only, and older or with changes still in its -wal
+	problemUnfinished // being written through its -journal, or a write cut short
 	problemLocked
 	problemDenied
 	problemFolder
@@ -415,6 +419,8 @@ func classify(path string, err error) problem {
 		return problemTooNew
 	case errors.Is(err, store.ErrReadOnly):
 		return problemMustSettle
+	case errors.Is(err, store.ErrUnfinished):
+		return problemUnfinished
 	case errors.Is(err, store.ErrForeign):
 		h, ok := readHeader(path)
 		switch {
@@ -494,6 +500,10 @@ func (s *Shell) refused(path string, how openHow, err error) {
 		title = tr("The store cannot be opened here")
 		text = tr("{{.File}} cannot be written here (a read-only file, folder or drive), and before it can be read it must be brought up to date, or its last changes (in its -wal file) written in, by a program that can write it. A copy can be opened instead: it is made in a temporary folder and opened read-only.", file)
 		ways = []way{copyRO, another, closeW}
+	case problemUnfinished:
+		title = tr("The store is being written")
+		text = tr("{{.File}} is being written by another program (an import, perhaps), or one was stopped while writing it: its last write is unfinished, so neither it nor a copy of it can be read as it is. Try again when the writing is done; if it was cut short, the first program that can write the file undoes it.", file)
+		ways = []way{{"retry", tr("Try again"), func() { s.open(path, how) }}, another, closeW}
 	case problemLocked:
 		title = tr("The store is in use")
 		text = tr("{{.File}} is locked by another program (perhaps another quyhoach writing to it). Try again in a moment, or open a copy read-only.", file)

@@ -502,6 +502,26 @@ func TestLockedStore(t *testing.T) {
 	}
 }
 
+// TestCopyOfAStoreBeingWritten: a store with a -journal beside it (an
+// import writing through its own journal, or one cut short) is half
+// written: no copy of it is opened, and the dialog says why and offers to
+// try again, not a copy.
+func TestCopyOfAStoreBeingWritten(t *testing.T) {
+	path := sampleFile(t, t.TempDir())
+	if err := os.WriteFile(path+"-journal", make([]byte, 512), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := testShell(t)
+	s.Start(emptyStoreFile(t, t.TempDir()))
+	s.OpenCopy(path)
+	if _, ok := s.Copy(); ok {
+		t.Fatal("a copy of a half-written store was opened")
+	}
+	if s.Dialog == nil || s.Dialog.Title != tr("The store is being written") || s.Dialog.Buttons["retry"] == nil || s.Dialog.Buttons["copy"] != nil {
+		t.Fatalf("dialog %+v", s.Dialog)
+	}
+}
+
 // TestCopyReadOnly: File, Open a copy read-only leaves the original as it
 // was and refuses writes to the copy.
 func TestCopyReadOnly(t *testing.T) {
