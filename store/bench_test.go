@@ -23,6 +23,7 @@ func BenchmarkImport100k(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
 		s := openTemp(b)
+		s.alone = true // as the import command opens it (Options.Alone)
 		mustPlan(b, s, "p")
 		b.StartTimer()
 		mustImport(b, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: lots}}})
