@@ -40,13 +40,7 @@ func TestBodyHashOfAnOldStore(t *testing.T) {
 	want, n := bodies(), count(t, s, "SELECT count(*) FROM body")
 	s.db.SetMaxOpenConns(1)
 	asSchema14(t, s)
-	path := s.Path()
-	s.Close()
-	s, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t, s)
 	if got := bodies(); got != want {
 		t.Fatal("the bodies changed in the migration")
 	}
@@ -57,14 +51,7 @@ func TestBodyHashOfAnOldStore(t *testing.T) {
 		t.Fatalf("findings after the migration: %v", f)
 	}
 
-	plans, err := s.Plans(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cur, err := s.Load(ctx, plans[0].Code, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cur := firstPlan(t, s)
 	mustPlan(t, s, "again")
 	if res := mustImport(t, s, ImportRequest{Plan: "again", Layers: cur.Layers}); res.NewBodies != 0 {
 		t.Errorf("a stored plan imported again wrote %d bodies", res.NewBodies)

@@ -55,6 +55,32 @@ func asSchema14(t *testing.T, s *Store) {
 		"PRAGMA user_version = 14")
 }
 
+// reopen closes s and opens its file again (migrating it).
+func reopen(t *testing.T, s *Store) *Store {
+	t.Helper()
+	s.Close()
+	s, err := Open(context.Background(), s.Path(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// firstPlan is the store's first plan and its current version.
+func firstPlan(t *testing.T, s *Store) (Plan, *Snapshot) {
+	t.Helper()
+	plans, err := s.Plans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.Load(context.Background(), plans[0].Code, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plans[0], cur
+}
+
 // allItems is every version's items, as text, in order.
 func allItems(t *testing.T, s *Store) string {
 	t.Helper()
@@ -88,13 +114,7 @@ func TestItemHistoryOfAnOldStore(t *testing.T) {
 	want := allItems(t, s)
 	asSchema13(t, s)
 	copies := count(t, s, "SELECT count(*) FROM version_item")
-	path := s.Path()
-	s.Close()
-	s, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t, s)
 	if got := allItems(t, s); got != want {
 		t.Fatalf("the versions' items changed in the migration:\n%s\nwant\n%s", got, want)
 	}
@@ -105,15 +125,7 @@ func TestItemHistoryOfAnOldStore(t *testing.T) {
 	if f := verifyFindings(t, s, ""); len(f) > 0 {
 		t.Fatalf("findings after the migration: %v", f)
 	}
-	plans, err := s.Plans(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := plans[0]
-	cur, err := s.Load(ctx, p.Code, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, cur := firstPlan(t, s)
 	lots := cur.Layers[0]
 	lots.Features = lots.Features[1:]
 	if _, err := s.Import(ctx, ImportRequest{Plan: p.Code, Layers: []gis.Layer{lots}}); err != nil {
