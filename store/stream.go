@@ -214,7 +214,7 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 			break
 		}
 		addElements(state, len(cur), func(i int) []byte { return itemElement(cur[i].id, cur[i].layer, cur[i].hash[:]) }, true)
-		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, from: "the current version"})
+		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, keysSeen: true, from: "the current version"})
 		st.noKey, st.firstNoKey = 0, -1
 		st.counts[layerIDs[li]] = &layerWritten{}
 		n, err := st.layer(src, layerIDs[li], m)
@@ -308,7 +308,18 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 			chunk = nil
 			return nil
 		}
+		// repeated keys are refused here, where the reading waits for the
+		// writing, not by the matcher on the writing goroutine (keysSeen)
+		seen, read := newKeysSeen(st.req.Key), 0
 		srcErr = src.Features(func(f gis.Feature) error {
+			if st.req.Key != "" {
+				if key := f.String(st.req.Key); key != "" {
+					if err := seen.add(read, key); err != nil {
+						return err
+					}
+				}
+			}
+			read++
 			if chunk = append(chunk, f); len(chunk) == chunkSize {
 				return send()
 			}
