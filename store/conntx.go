@@ -23,14 +23,15 @@ func (s *Store) txPragmas(ctx context.Context, pragmas []pragma, fn func(*sql.Tx
 	return s.txOn(ctx, pragmas, false, fn)
 }
 
-// bulkTx is txPragmas for one large write, an import: when no other
-// connection has the file open it writes through a rollback journal
-// (ownJournal).
+// bulkTx is txPragmas for one large write, an import: in a program that
+// has the store to itself (Options.Alone) it writes through a rollback
+// journal when no other connection has the file open (ownJournal).
 func (s *Store) bulkTx(ctx context.Context, pragmas []pragma, fn func(*sql.Tx) error) error {
-	return s.txOn(ctx, pragmas, true, fn)
+	return s.txOn(ctx, pragmas, s.alone, fn)
 }
 
-func (s *Store) txOn(ctx context.Context, pragmas []pragma, bulk bool, fn func(*sql.Tx) error) error {
+// txOn is txPragmas, through a rollback journal when ownFile allows it.
+func (s *Store) txOn(ctx context.Context, pragmas []pragma, ownFile bool, fn func(*sql.Tx) error) error {
 	if s.readOnly {
 		return s.tx(ctx, fn) // refused, as every write is
 	}
@@ -59,7 +60,7 @@ func (s *Store) txOn(ctx context.Context, pragmas []pragma, bulk bool, fn func(*
 			}
 		}()
 	}
-	if bulk {
+	if ownFile {
 		defer ownJournal(ctx, conn)()
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -79,10 +80,11 @@ func (s *Store) txOn(ctx context.Context, pragmas []pragma, bulk bool, fn func(*
 // they go to the file once, where WAL writes them twice, to the log and
 // then into the file at the commit's checkpoint (4.3 s of an import's
 // 23 s at a million lots, 0.3 of 2.1 s at 100 000). When another
-// connection, the window's or another process's, has the file open the
-// switch is refused (SQLITE_BUSY) and the write goes through the WAL as
-// every other one does. All or nothing holds either way: a killed write
-// leaves a hot journal that the next open rolls back before it reads.
+// connection has the file open the switch is refused (SQLITE_BUSY) and the
+// write goes through the WAL as every other one does. All or nothing holds
+// either way: a killed write leaves a hot journal that the next writable
+// open rolls back before it reads; read-only opens and the window's copies
+// refuse the half-written file meanwhile (Unfinished).
 // synchronous is FULL meanwhile, the setting under which a rollback
 // journal survives a power cut (NORMAL is enough for WAL only).
 func ownJournal(ctx context.Context, conn *sql.Conn) (back func()) {
@@ -92,7 +94,9 @@ func ownJournal(ctx context.Context, conn *sql.Conn) (back func()) {
 		return func() {}
 	}
 	var mode string
-	conn.ExecContext(ctx, "PRAGMA busy_timeout = 0")
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		return func() {}
+	}
 	switched := conn.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode) == nil && mode == "delete"
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait)); err != nil {
 		conn.Raw(func(any) error { return driver.ErrBadConn })

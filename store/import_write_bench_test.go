@@ -40,6 +40,7 @@ func benchImportWrite(b *testing.B, bodies []body) {
 	for b.Loop() {
 		b.StopTimer()
 		s := openTemp(b)
+		s.alone = true // as the import command opens it (Options.Alone)
 		mustPlan(b, s, "p")
 		before := cpuTime()
 		b.StartTimer()

@@ -34,10 +34,10 @@ type matchRules struct {
 	// are refused and a feature whose stored match is taken looks further
 	// (import).
 	oneEach bool
-	// keysSeen says the caller refuses repeated incoming keys itself (an
-	// import, on the goroutine reading its file: the map was a tenth of
-	// the writing goroutine's time at 100 000 lots).
-	keysSeen bool
+	// keysChecked says the caller refuses repeated incoming keys itself
+	// (an import, on the goroutine reading its file: the map was a tenth
+	// of the writing goroutine's time at 100 000 lots).
+	keysChecked bool
 	// from names the stored features in messages ("the current version").
 	from string
 }
@@ -158,7 +158,7 @@ func (m *matcher) index(idx map[string]int, k string, i int) {
 func (m *matcher) find(i int, f incoming) (int, error) {
 	s := -1
 	if m.key != "" && f.key != "" {
-		if !m.oneEach && !m.keysSeen {
+		if !m.oneEach && !m.keysChecked {
 			if err := m.keys.add(i, f.key); err != nil {
 				return -1, err
 			}

@@ -225,8 +225,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		// Foreign keys off, as SQLite's way of changing a table wants it
 		// (0015 replaces body, which other tables refer to by name); a
-		// migration may rewrite whole tables, so it writes as an import does.
-		err = s.bulkTx(ctx, []pragma{{"foreign_keys", 0}}, func(tx *sql.Tx) error {
+		// migration may rewrite whole tables, and Open has not handed the
+		// store to anyone yet: through its own journal when it can.
+		err = s.txOn(ctx, []pragma{{"foreign_keys", 0}}, true, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(text)); err != nil {
 				return fmt.Errorf("migration %s: %w", files[i], err)
 			}

@@ -47,11 +47,7 @@ func (s *Store) ImportFrom(ctx context.Context, req ImportRequest, layers []Laye
 		req.Source = "import"
 	}
 	var res ImportResult
-	write := s.txPragmas
-	if s.alone {
-		write = s.bulkTx
-	}
-	err := write(ctx, importPragmas, func(tx *sql.Tx) error {
+	err := s.bulkTx(ctx, importPragmas, func(tx *sql.Tx) error {
 		var err error
 		if res, err = importTx(ctx, tx, req, layers, timeText(s.Now())); err == nil && res.Unchanged {
 			return errUnchanged // roll back the version row and what matching wrote
@@ -214,7 +210,7 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 			break
 		}
 		addElements(state, len(cur), func(i int) []byte { return itemElement(cur[i].id, cur[i].layer, cur[i].hash[:]) }, true)
-		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, keysSeen: true, from: "the current version"})
+		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, keysChecked: true, from: "the current version"})
 		st.noKey, st.firstNoKey = 0, -1
 		st.counts[layerIDs[li]] = &layerWritten{}
 		n, err := st.layer(src, layerIDs[li], m)
@@ -309,7 +305,7 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 			return nil
 		}
 		// repeated keys are refused here, where the reading waits for the
-		// writing, not by the matcher on the writing goroutine (keysSeen)
+		// writing, not by the matcher on the writing goroutine (keysChecked)
 		seen, read := newKeysSeen(st.req.Key), 0
 		srcErr = src.Features(func(f gis.Feature) error {
 			if st.req.Key != "" {
