@@ -263,25 +263,44 @@ func appendFixed(b []byte, k int64, decimals int) []byte {
 		b = append(b, '-')
 		k = -k
 	}
-	unit := int64(pow10i[decimals])
-	b = strconv.AppendInt(b, k/unit, 10)
-	frac := k % unit
-	if frac == 0 {
+	// every digit of k, two a division (an import writes millions of
+	// coordinates), at least one before the point; then the point placed
+	// and the trailing zeros dropped
+	var d [24]byte
+	i, u := len(d), uint64(k)
+	for ; u >= 100; u /= 100 {
+		r := 2 * (u % 100)
+		i -= 2
+		d[i], d[i+1] = twoDigits[r], twoDigits[r+1]
+	}
+	if u >= 10 {
+		i -= 2
+		d[i], d[i+1] = twoDigits[2*u], twoDigits[2*u+1]
+	} else {
+		i--
+		d[i] = byte('0' + u)
+	}
+	point := len(d) - decimals
+	for i > point-1 {
+		i--
+		d[i] = '0'
+	}
+	b = append(b, d[i:point]...)
+	end := len(d)
+	for end > point && d[end-1] == '0' {
+		end--
+	}
+	if end == point {
 		return b
 	}
-	var digits [18]byte
-	n := decimals
-	for frac%10 == 0 {
-		frac /= 10
-		n--
-	}
-	for i := n - 1; i >= 0; i-- {
-		digits[i] = byte('0' + frac%10)
-		frac /= 10
-	}
 	b = append(b, '.')
-	return append(b, digits[:n]...)
+	return append(b, d[point:end]...)
 }
+
+// twoDigits holds "00" to "99", one pair for each number below 100.
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 var pow10i = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 

@@ -56,10 +56,64 @@ func Validate(g orb.Geometry) *Invalid {
 	if segs > maxQuickSegments {
 		return validateLarge(ps)
 	}
+	if len(ps) == 1 && len(ps[0]) == 1 && convex(ps[0][0]) {
+		return nil // most lots: no pair of sides to compare
+	}
 	if at, ok := crossing(ps); ok {
 		return &Invalid{"it crosses or touches itself (a bow-tie, or rings crossing)", at}
 	}
 	return nil
+}
+
+// convex reports whether the closed ring r turns the same way at every
+// vertex, or goes straight on (never back), and goes round once: such a
+// ring is a convex polygon, which touches itself nowhere. Once round is
+// told by the sign of the sides' x-steps, which changes exactly twice on
+// the way round a convex ring (each turn is less than a half turn), four
+// times or more on a star's. It is a sufficient test, in a pass over the
+// sides, that crossing's comparison of sides needs not follow; anything
+// else (a concave lot, a turn too small to tell) goes to crossing.
+func convex(r orb.Ring) bool {
+	var buf [64]orb.Point
+	steps := buf[:0]
+	for i := 0; i+1 < len(r); i++ {
+		if d := (orb.Point{r[i+1][0] - r[i][0], r[i+1][1] - r[i][1]}); d != (orb.Point{}) {
+			if len(steps) == len(buf) {
+				return false // not a lot's size: crossing decides
+			}
+			steps = append(steps, d)
+		}
+	}
+	if len(steps) < 3 {
+		return false
+	}
+	turn, changes := 0.0, 0
+	prevX := 0.0 // the x-step of the last side with one
+	for _, d := range steps {
+		if d[0] != 0 {
+			prevX = d[0]
+		}
+	}
+	for i, d := range steps {
+		next := steps[(i+1)%len(steps)]
+		switch c := d[0]*next[1] - d[1]*next[0]; {
+		case c == 0:
+			if d[0]*next[0]+d[1]*next[1] <= 0 {
+				return false // folds back
+			}
+		case turn == 0:
+			turn = c
+		case (c > 0) != (turn > 0):
+			return false
+		}
+		if d[0] != 0 {
+			if (d[0] > 0) != (prevX > 0) {
+				changes++
+			}
+			prevX = d[0]
+		}
+	}
+	return turn != 0 && changes == 2
 }
 
 // distinct counts the distinct positions of a ring, up to 3 (the closing

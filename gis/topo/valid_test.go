@@ -1,7 +1,10 @@
 package topo
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,6 +36,12 @@ func TestValidate(t *testing.T) {
 		{"large bow-tie", orb.Polygon{bigBowTie(400)}, "crosses or touches itself", orb.Point{}},
 		{"very large bow-tie", orb.Polygon{bigBowTie(3000)}, "intersects itself", orb.Point{}},
 		{"large valid", orb.Polygon{circle(400)}, "", orb.Point{}},
+		{"sides of several vertices", orb.Polygon{{{0, 0}, {5, 0}, {10, 0}, {10, 5}, {10, 10}, {5, 10}, {0, 10}, {0, 0}}}, "", orb.Point{}},
+		{"clockwise", orb.Polygon{{{0, 0}, {0, 10}, {10, 10}, {10, 0}, {0, 0}}}, "", orb.Point{}},
+		{"pentagram", orb.Polygon{star(5, 2)}, "crosses", orb.Point{}},
+		{"twice round", orb.Polygon{append(circle(8)[:8:8], circle(8)...)}, "crosses", orb.Point{}},
+		{"straight side folding back", orb.Polygon{{{0, 0}, {10, 0}, {5, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}}, "crosses", orb.Point{}},
+		{"concave", orb.Polygon{{{0, 0}, {10, 0}, {10, 10}, {5, 3}, {0, 10}, {0, 0}}}, "", orb.Point{}},
 	} {
 		got := Validate(tc.g)
 		switch {
@@ -68,6 +77,82 @@ func TestRepair(t *testing.T) {
 	if _, _, err := Repair(orb.Polygon{repeat(orb.Point{3, 3}, 10)}); err == nil {
 		t.Fatal("a shell of one position repaired")
 	}
+}
+
+// TestConvexOnlyWhenNothingCrosses: the quick test says convex only of
+// rings the comparison of sides finds nothing in, and says it of every
+// convex ring: random rings (most cross themselves), their convex hulls,
+// and those with a vertex pushed in or out.
+func TestConvexOnlyWhenNothingCrosses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 16))
+	said := 0
+	for range 20000 {
+		n := 3 + rng.IntN(12)
+		pts := make(orb.Ring, n)
+		for i := range pts {
+			pts[i] = orb.Point{float64(rng.IntN(20)), float64(rng.IntN(20))}
+		}
+		rings := []orb.Ring{append(pts, pts[0])}
+		if h := hull(pts); len(h) > 3 {
+			if !convex(h) {
+				t.Fatalf("a convex hull %v not told convex", h)
+			}
+			dent := slices.Clone(h)
+			k := rng.IntN(len(dent) - 1)
+			dent[k] = orb.Point{dent[k][0] + float64(rng.IntN(9)-4), dent[k][1] + float64(rng.IntN(9)-4)}
+			if k == 0 {
+				dent[len(dent)-1] = dent[0]
+			}
+			rings = append(rings, h, dent)
+		}
+		for _, r := range rings {
+			if convex(r) {
+				said++
+				if at, ok := crossing([]orb.Polygon{{r}}); ok {
+					t.Fatalf("%v told convex, but its sides meet at %v", r, at)
+				}
+			}
+		}
+	}
+	if said < 10000 {
+		t.Fatalf("only %d rings told convex", said)
+	}
+}
+
+// hull is the convex hull of pts as a closed ring, counter-clockwise, no
+// vertex on a side (Andrew's monotone chain).
+func hull(pts []orb.Point) orb.Ring {
+	ps := slices.Clone(pts)
+	slices.SortFunc(ps, func(a, b orb.Point) int {
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	ps = slices.Compact(ps)
+	var h orb.Ring
+	for pass := 0; pass < 2; pass++ {
+		start := len(h)
+		for _, p := range ps {
+			for len(h) >= start+2 && orient2(h[len(h)-2], h[len(h)-1], p) <= 0 {
+				h = h[:len(h)-1]
+			}
+			h = append(h, p)
+		}
+		h = h[:len(h)-1]
+		slices.Reverse(ps)
+	}
+	return append(h, h[0])
+}
+
+// star is the ring through n points of a circle taking every k-th.
+func star(n, k int) orb.Ring {
+	c := circle(n)
+	r := make(orb.Ring, 0, n+1)
+	for i := 0; i < n; i++ {
+		r = append(r, c[i*k%n])
+	}
+	return append(r, r[0])
 }
 
 func repeat(p orb.Point, n int) orb.Ring {
