@@ -61,7 +61,7 @@ func (s *Store) txOn(ctx context.Context, pragmas []pragma, ownFile bool, fn fun
 		}()
 	}
 	if ownFile {
-		defer ownJournal(ctx, conn)()
+		defer ownJournal(ctx, conn, s.path)()
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -86,8 +86,10 @@ func (s *Store) txOn(ctx context.Context, pragmas []pragma, ownFile bool, fn fun
 // open rolls back before it reads; read-only opens and the window's copies
 // refuse the half-written file meanwhile (Unfinished).
 // synchronous is FULL meanwhile, the setting under which a rollback
-// journal survives a power cut (NORMAL is enough for WAL only).
-func ownJournal(ctx context.Context, conn *sql.Conn) (back func()) {
+// journal survives a power cut (NORMAL is enough for WAL only); the disk
+// writes the new pages while the write goes on (writeback), not all at
+// its commit.
+func ownJournal(ctx context.Context, conn *sql.Conn, path string) (back func()) {
 	// asked without waiting: a reader's lock is not given up in time
 	var wait int64
 	if conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&wait) != nil {
@@ -107,7 +109,9 @@ func ownJournal(ctx context.Context, conn *sql.Conn) (back func()) {
 	sync := int64(1) // NORMAL, as Open sets it
 	conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
 	_, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL")
+	stop := writeback(path)
 	return func() {
+		stop()
 		bg := context.WithoutCancel(ctx)
 		if err == nil {
 			_, err = conn.ExecContext(bg, fmt.Sprintf("PRAGMA synchronous = %d", sync))
