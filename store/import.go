@@ -136,7 +136,7 @@ func encodeBodyWith(f gis.Feature, cache *gridCache) body {
 	b.hash = sha256.Sum256(b.text)
 	var g orb.Geometry // the grid form's geometry
 	if f.Geometry != nil {
-		b.bbox, b.geom = f.Geometry.Bound(), true
+		b.bbox, b.geom = bound(f.Geometry), true
 		if cache != nil {
 			g = cache.toGridForm(f.Geometry)
 			cache.grid = geombin.Append(cache.grid[:0], g)
@@ -148,6 +148,35 @@ func encodeBodyWith(f gis.Feature, cache *gridCache) body {
 	}
 	b.meas, _ = measureOf(b.text, propsOf(f), g) // of what it just wrote: cannot fail
 	return b
+}
+
+// bound is g.Bound(), a polygon's in a plain pass over its shell (orb
+// extends a bound point by point, checking it for emptiness and the point
+// for containment: a tenth of preparing a lot). A shell with a coordinate
+// of zero or NaN is left to orb, whose min and max order -0 before 0 and
+// let NaN through.
+func bound(g orb.Geometry) orb.Bound {
+	p, ok := g.(orb.Polygon)
+	if !ok || len(p) == 0 || len(p[0]) == 0 {
+		return g.Bound()
+	}
+	lo, hi := p[0][0], p[0][0]
+	for _, q := range p[0] {
+		if q[0] == 0 || q[1] == 0 || q[0] != q[0] || q[1] != q[1] {
+			return g.Bound()
+		}
+		if q[0] < lo[0] {
+			lo[0] = q[0]
+		} else if q[0] > hi[0] {
+			hi[0] = q[0]
+		}
+		if q[1] < lo[1] {
+			lo[1] = q[1]
+		} else if q[1] > hi[1] {
+			hi[1] = q[1]
+		}
+	}
+	return orb.Bound{Min: lo, Max: hi}
 }
 
 // importLayers returns the row ids of the imported layers, creating new

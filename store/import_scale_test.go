@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -57,6 +59,34 @@ func TestGridCacheIsToGridForm(t *testing.T) {
 		got, want := encodeBodyWith(f, cache), encodeBody(f)
 		if !bytes.Equal(got.grid, want.grid) || got.hash != want.hash || got.meas != want.meas {
 			t.Fatalf("%s: the cached grid form differs", f.String("maDoiTuong"))
+		}
+	}
+}
+
+// TestBoundIsOrbs: bound gives orb's Bound bit for bit: lots, shells
+// with a zero or a negative zero (orb's order of -0 and 0), NaN, holes,
+// and geometries other than a polygon.
+func TestBoundIsOrbs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	values := []float64{0, math.Copysign(0, -1), math.NaN(), 1, -1, 106.7, 21.9, 1e-300}
+	var gs []orb.Geometry
+	for _, f := range genLots(50, 2) {
+		gs = append(gs, f.Geometry)
+	}
+	for range 5000 {
+		r := make(orb.Ring, 1+rng.IntN(6))
+		for i := range r {
+			r[i] = orb.Point{values[rng.IntN(len(values))], values[rng.IntN(len(values))]}
+		}
+		gs = append(gs, orb.Polygon{r}, orb.Polygon{r, {{5, 5}, {-9, 9}}}, orb.LineString(r), orb.MultiPolygon{{r}})
+	}
+	gs = append(gs, orb.Polygon{}, orb.Polygon{{}}, orb.Point{3, 4})
+	bits := func(b orb.Bound) [4]uint64 {
+		return [4]uint64{math.Float64bits(b.Min[0]), math.Float64bits(b.Min[1]), math.Float64bits(b.Max[0]), math.Float64bits(b.Max[1])}
+	}
+	for _, g := range gs {
+		if got, want := bound(g), g.Bound(); bits(got) != bits(want) {
+			t.Fatalf("%v: bound %v, orb %v", g, got, want)
 		}
 	}
 }
