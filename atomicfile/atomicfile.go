@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"quyhoach/writeback"
 )
 
 // Mode is the mode of a written file: a document to share, like any file the
@@ -53,7 +55,10 @@ func Write(path string, write func(f *os.File) error) (err error) {
 	if err = tmp.Chmod(Mode); err != nil {
 		return err
 	}
-	if err = write(tmp); err != nil {
+	stop := writeback.File(tmp) // the disk takes the file as it grows, not all at the Sync
+	err = write(tmp)
+	stop()
+	if err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {

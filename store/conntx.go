@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+
+	"quyhoach/writeback"
 )
 
 // pragma is a connection's setting: PRAGMA name = value.
@@ -109,7 +111,7 @@ func ownJournal(ctx context.Context, conn *sql.Conn, path string) (back func()) 
 	sync := int64(1) // NORMAL, as Open sets it
 	conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
 	_, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL")
-	stop := writeback(path)
+	stop := writeback.Path(path)
 	return func() {
 		stop()
 		bg := context.WithoutCancel(ctx)

@@ -1,0 +1,5 @@
+package writeback
+
+import "golang.org/x/sys/unix"
+
+var realSyncRange = unix.SyncFileRange
