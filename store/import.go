@@ -910,11 +910,11 @@ func (c *gridCache) toGridForm(g orb.Geometry) orb.Geometry {
 }
 
 // project replaces stored positions by their grid positions, in two
-// passes: the first looks every position up, a memory read each that
-// does not wait for the one before (one after the other, with a projection
-// between, each waited for its miss: a third of the cache's time); the
-// second projects those not found (a position seen twice, as a ring's
-// first and last, is projected once).
+// passes: the first looks every position up, memory reads that need not
+// wait for one another (the cache is larger than the processor's: a
+// lookup is a miss more often than not), where a projection between two
+// lookups held the second back; the second pass projects those not found
+// (a position seen twice, as a ring's first and last, is projected once).
 func (c *gridCache) project(pts []orb.Point) {
 	if cap(c.missed) < len(pts) {
 		c.missed = make([]gridMiss, 0, 2*len(pts))
