@@ -203,6 +203,14 @@ func simpleShell(ps []ipoly) bool {
 	}
 	r := ps[0].rings[0]
 	n := len(r)
+	var steps [maxSimpleShell][2]int64 // no two positions in a row are the same
+	for i, q := range r {
+		next := r[(i+1)%n]
+		steps[i] = [2]int64{next.x - q.x, next.y - q.y}
+	}
+	if turnsOnce(steps[:n]) {
+		return true // most lots: no pair of sides to compare
+	}
 	// selfCrossing's test of every pair of sides, on the pairs a sweep by x
 	// brings together (sides whose x ranges overlap), sorted in place
 	var buf [maxSimpleShell]int16

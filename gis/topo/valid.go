@@ -65,30 +65,37 @@ func Validate(g orb.Geometry) *Invalid {
 	return nil
 }
 
-// convex reports whether the closed ring r turns the same way at every
-// vertex, or goes straight on (never back), and goes round once: such a
-// ring is a convex polygon, which touches itself nowhere. Once round is
-// told by the sign of the sides' x-steps, which changes exactly twice on
-// the way round a convex ring (each turn is less than a half turn), four
-// times or more on a star's. It is a sufficient test, in a pass over the
-// sides, that crossing's comparison of sides needs not follow; anything
-// else (a concave lot, a turn too small to tell) goes to crossing.
+// convex reports whether the closed ring r is a convex polygon
+// (turnsOnce), a sufficient test, in a pass over the sides, that crossing's
+// comparison of sides needs not follow; anything else (a concave lot, a
+// turn too small to tell) goes to crossing.
 func convex(r orb.Ring) bool {
-	var buf [64]orb.Point
+	var buf [64][2]float64
 	steps := buf[:0]
 	for i := 0; i+1 < len(r); i++ {
-		if d := (orb.Point{r[i+1][0] - r[i][0], r[i+1][1] - r[i][1]}); d != (orb.Point{}) {
+		if d := [2]float64{r[i+1][0] - r[i][0], r[i+1][1] - r[i][1]}; d != [2]float64{} {
 			if len(steps) == len(buf) {
 				return false // not a lot's size: crossing decides
 			}
 			steps = append(steps, d)
 		}
 	}
+	return turnsOnce(steps)
+}
+
+// turnsOnce reports whether the closed path of steps (none zero) turns
+// the same way at every vertex, or goes straight on (never back), and goes
+// round once: such a path bounds a convex polygon, which touches itself
+// nowhere. Once round is told by the sign of the x-steps, which changes
+// exactly twice on the way round a convex ring (each turn is less than a
+// half turn), four times or more on a star's. Exact on the grid's integers;
+// in floating point as exact as the comparison of sides it spares.
+func turnsOnce[T int64 | float64](steps [][2]T) bool {
 	if len(steps) < 3 {
 		return false
 	}
-	turn, changes := 0.0, 0
-	prevX := 0.0 // the x-step of the last side with one
+	var turn, prevX T // prevX: the x-step of the last side with one
+	changes := 0
 	for _, d := range steps {
 		if d[0] != 0 {
 			prevX = d[0]
