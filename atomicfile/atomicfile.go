@@ -55,10 +55,7 @@ func Write(path string, write func(f *os.File) error) (err error) {
 	if err = tmp.Chmod(Mode); err != nil {
 		return err
 	}
-	stop := writeback.File(tmp) // the disk takes the file as it grows, not all at the Sync
-	err = write(tmp)
-	stop()
-	if err != nil {
+	if err = writing(tmp, write); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {
@@ -77,6 +74,14 @@ func Write(path string, write func(f *os.File) error) (err error) {
 		return err
 	}
 	return os.Rename(name, path)
+}
+
+// writing runs write(f) while the disk is asked to take the file as it
+// grows (writeback), not all at the Sync; the asking stops however write
+// ends, a panic included.
+func writing(f *os.File, write func(f *os.File) error) error {
+	defer writeback.File(f)()
+	return write(f)
 }
 
 // staleAfter is how old a temporary file of a write must be to count as the

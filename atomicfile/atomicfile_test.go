@@ -57,6 +57,25 @@ func TestFailedWriteLeavesTheOldFile(t *testing.T) {
 	}
 }
 
+// TestPanickingWriteStopsTheWriteback: a write that panics (and is
+// recovered above) leaves no goroutine behind asking the disk to write a
+// file whose descriptor is closed (R26).
+func TestPanickingWriteStopsTheWriteback(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.geojson")
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() { recover() }()
+		Write(path, func(f *os.File) error { panic("boom") })
+	}()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after a panicking write, %d before", n, before)
+	}
+}
+
 func TestRefusesAFolder(t *testing.T) {
 	if err := Write(t.TempDir()+"/", func(*os.File) error { return nil }); err == nil {
 		t.Fatal("writing to a folder path succeeded")

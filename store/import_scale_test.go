@@ -55,7 +55,17 @@ func TestImportedVersionIsAsListed(t *testing.T) {
 // positions were met before (the neighbours of a tiling) or not.
 func TestGridCacheIsToGridForm(t *testing.T) {
 	cache := new(gridCache)
-	for _, f := range append(genLots(2000, 3), genLots(500, 3)...) {
+	lots := append(genLots(2000, 3), genLots(500, 3)...)
+	// the other shapes (projected a position at a time), zeros of both
+	// signs, positions repeated within a ring and across shapes
+	ring := lots[0].Geometry.(orb.Polygon)[0]
+	negZero := math.Copysign(0, -1)
+	odd := orb.Ring{{0, 0}, {negZero, 1e-7}, {1e-7, negZero}, {0, 0}, {1e-7, 1e-7}, {0, 0}}
+	for _, g := range []orb.Geometry{orb.LineString(ring), ring[3], orb.MultiPoint(ring), orb.Polygon{odd},
+		orb.Polygon{ring, odd}, orb.MultiPolygon{{ring}, {odd}}, orb.MultiLineString{orb.LineString(odd)}} {
+		lots = append(lots, gis.Feature{Geometry: g, Properties: map[string]any{"maDoiTuong": "odd"}})
+	}
+	for _, f := range lots {
 		got, want := encodeBodyWith(f, cache), encodeBody(f)
 		if !bytes.Equal(got.grid, want.grid) || got.hash != want.hash || got.meas != want.meas {
 			t.Fatalf("%s: the cached grid form differs", f.String("maDoiTuong"))

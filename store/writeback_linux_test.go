@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -47,3 +51,49 @@ func TestWritebackFindsTheFile(t *testing.T) {
 		t.Errorf("descriptor %d still on the closed store's file", fd)
 	}
 }
+
+// TestWritebackKeepsSQLitesLocks: while an import writes through its own
+// journal and the disk is asked to write it (writeback.Path, a few times
+// over), SQLite's POSIX locks on the store stay held: a descriptor opened
+// and closed on the file by this process would drop them all (R26 found
+// nothing else would tell).
+func TestWritebackKeepsSQLitesLocks(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "q.db")
+	s, err := Open(ctx, path, Options{Create: true, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustPlan(t, s, "p")
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	pid, inode := fmt.Sprintf(" %d ", os.Getpid()), fmt.Sprintf(":%d ", st.Ino)
+	checked, held := false, false
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: "L_A", Features: genLots(3000, 1)}},
+		Progress: func(int, int) {
+			if _, err := os.Stat(path + "-journal"); checked || err != nil {
+				return // not yet through its own journal
+			}
+			checked = true
+			time.Sleep(3 * writeback.Every)
+			locks, err := os.ReadFile("/proc/locks")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range strings.Split(string(locks), "\n") {
+				if (strings.Contains(l, "POSIX") || strings.Contains(l, "OFDLCK")) && strings.Contains(l, pid) && strings.Contains(l, inode) {
+					held = true
+				}
+			}
+		}})
+	if !checked {
+		t.Fatal("the import never wrote through its own journal")
+	}
+	if !held {
+		t.Error("SQLite's lock on the store is gone while the import writes")
+	}
+}
+

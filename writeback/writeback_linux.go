@@ -6,10 +6,12 @@
 //
 // Every Every, the file is asked to be written out but its last Margin:
 // the pages last appended to, likely written again (a page written again
-// is written out again; nothing waits: the disk does not ask for pages to
-// stay unchanged while written, stable_pages_required). sync_file_range
-// only starts the writing; the caller's fsync remains what makes the file
-// durable.
+// is written out again). Where the disk lets a page change while it is
+// being written (stable_pages_required 0, as here) nothing waits; where
+// it does not (some virtual and compressed disks, btrfs), a page written
+// again while under way waits for it: speed, not correctness, is what
+// that costs. sync_file_range only starts the writing; the caller's fsync
+// remains what makes the file durable.
 package writeback
 
 import (
@@ -92,8 +94,10 @@ func start(open func() (fd int, size int64, ok bool)) (stop func()) {
 
 // held returns a descriptor of this process open on the file want names
 // (by device and inode), and the file's size. The connection holding it
-// may close it meanwhile: a descriptor of another file by then is told
-// apart by its inode.
+// may close it at any time, even between this look and the request that
+// uses the number, which may then name another file by then: the request
+// starts that file's writing, or fails, harmlessly either way (nothing
+// waits on it and its error is not needed).
 func held(want unix.Stat_t) (fd int, size int64, ok bool) {
 	dir, err := os.Open("/proc/self/fd")
 	if err != nil {

@@ -43,7 +43,7 @@ func TestFileIsWrittenOutAsItGrows(t *testing.T) {
 		t.Fatalf("Held: %d %v, want %d", fd, ok, f.Fd())
 	}
 	stop := File(f)
-	chunk := []byte(strings.Repeat("quy hoạch ", 1<<15)) // 360 KiB
+	chunk := []byte(strings.Repeat("quy hoạch ", 1<<15)) // 384 KiB
 	for range 8 {
 		if _, err := f.Write(chunk); err != nil {
 			t.Fatal(err)

@@ -67,29 +67,54 @@ func Validate(g orb.Geometry) *Invalid {
 
 // convex reports whether the closed ring r is a convex polygon
 // (turnsOnce), a sufficient test, in a pass over the sides, that crossing's
-// comparison of sides needs not follow; anything else (a concave lot, a
-// turn too small to tell) goes to crossing.
+// comparison of sides needs not follow. In floating point it answers only
+// where rounding cannot decide: every side longer than a billionth of the
+// ring's coordinates (a step computed from two positions a few ulps apart has no
+// direction worth the name) and every turn either none at all or larger
+// than a millionth of a radian, far above what rounding the steps can
+// move it by. Anything else — a concave lot, a side or a turn too small to
+// tell, a sliver traced there and back — goes to crossing.
 func convex(r orb.Ring) bool {
+	size := 0.0 // the ring's largest coordinates
+	for _, q := range r {
+		size = max(size, math.Abs(q[0])+math.Abs(q[1]))
+	}
 	var buf [64][2]float64
 	steps := buf[:0]
 	for i := 0; i+1 < len(r); i++ {
-		if d := [2]float64{r[i+1][0] - r[i][0], r[i+1][1] - r[i][1]}; d != [2]float64{} {
-			if len(steps) == len(buf) {
-				return false // not a lot's size: crossing decides
-			}
-			steps = append(steps, d)
+		d := [2]float64{r[i+1][0] - r[i][0], r[i+1][1] - r[i][1]}
+		if d == [2]float64{} {
+			continue
+		}
+		if len(steps) == len(buf) || math.Abs(d[0])+math.Abs(d[1]) < minSide*size {
+			return false // not a lot's size, or a side too short to tell
+		}
+		steps = append(steps, d)
+	}
+	for i, d := range steps {
+		next := steps[(i+1)%len(steps)]
+		if c := d[0]*next[1] - d[1]*next[0]; c != 0 && c*c < minTurn*minTurn*(d[0]*d[0]+d[1]*d[1])*(next[0]*next[0]+next[1]*next[1]) {
+			return false // a turn too small to tell from straight on
 		}
 	}
 	return turnsOnce(steps)
 }
+
+// minSide and minTurn are where convex leaves a ring to crossing: a side
+// shorter than minSide times the ring's coordinates, a turn other than none
+// smaller than minTurn radians.
+const (
+	minSide = 1e-9
+	minTurn = 1e-6
+)
 
 // turnsOnce reports whether the closed path of steps (none zero) turns
 // the same way at every vertex, or goes straight on (never back), and goes
 // round once: such a path bounds a convex polygon, which touches itself
 // nowhere. Once round is told by the sign of the x-steps, which changes
 // exactly twice on the way round a convex ring (each turn is less than a
-// half turn), four times or more on a star's. Exact on the grid's integers;
-// in floating point as exact as the comparison of sides it spares.
+// half turn), four times or more on a star's. Exact on the grid's
+// integers; in floating point, see convex.
 func turnsOnce[T int64 | float64](steps [][2]T) bool {
 	if len(steps) < 3 {
 		return false

@@ -42,6 +42,15 @@ func TestValidate(t *testing.T) {
 		{"twice round", orb.Polygon{append(circle(8)[:8:8], circle(8)...)}, "crosses", orb.Point{}},
 		{"straight side folding back", orb.Polygon{{{0, 0}, {10, 0}, {5, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}}, "crosses", orb.Point{}},
 		{"concave", orb.Polygon{{{0, 0}, {10, 0}, {10, 10}, {5, 3}, {0, 10}, {0, 0}}}, "", orb.Point{}},
+		// traced there and back, a few ulps apart: refused as the comparison
+		// of sides refuses it, not passed as convex (R26)
+		{"sliver of ulps", orb.Polygon{{{106.70403060520947, 21.009562136937408}, {106.70177900367231, 21.01181373847456},
+			{106.70177900367233, 21.011813738474554}, {106.70403060520948, 21.009562136937394}, {106.70403060520947, 21.009562136937408}}},
+			"crosses or touches itself", orb.Point{}},
+		// almost along one line, each turn a few ulps: too small to tell
+		{"turns of ulps", orb.Polygon{{{41720.016004921505, 56703.02404397177}, {-50620.436341666646, -68799.87339072872},
+			{-11738.571342980826, -15954.272237679575}, {49089.27460092621, 66718.82191198315}, {41720.016004921505, 56703.02404397177}}},
+			"crosses or touches itself", orb.Point{}},
 	} {
 		got := Validate(tc.g)
 		switch {
@@ -116,6 +125,67 @@ func TestConvexOnlyWhenNothingCrosses(t *testing.T) {
 	}
 	if said < 10000 {
 		t.Fatalf("only %d rings told convex", said)
+	}
+	// in floating point, where rounding can decide: squares and slivers at
+	// lon/lat, grid and subnormal coordinates, their corners moved by a few
+	// ulps, of sides from 1e-18 to 1e3 times their coordinates
+	said = 0
+	bases := []orb.Point{{106.123456789, 21.987654321}, {432100.5, 2412000.25}, {0, 0}}
+	for range 200000 {
+		base := bases[rng.IntN(len(bases))]
+		side := math.Pow(10, float64(rng.IntN(21)-18)) * (1 + math.Abs(base[0]))
+		corners := []orb.Point{base, {base[0] + side, base[1]}, {base[0] + side, base[1] + side}, {base[0], base[1] + side}}
+		if rng.IntN(2) == 0 { // a sliver: the far side a few ulps to a tenth of a side away
+			h := side * math.Pow(10, -float64(rng.IntN(17)))
+			corners = []orb.Point{base, {base[0] + side, base[1]}, {base[0] + side, base[1] + h}, {base[0], base[1] + h}}
+		}
+		r := make(orb.Ring, 0, 6)
+		for range 3 + rng.IntN(3) {
+			p := corners[rng.IntN(len(corners))]
+			for k := range p {
+				for range rng.IntN(4) {
+					p[k] = math.Nextafter(p[k], math.Inf(rng.IntN(2)*2-1))
+				}
+			}
+			r = append(r, p)
+		}
+		r = append(r, r[0])
+		if convex(r) {
+			said++
+			if at, ok := crossing([]orb.Polygon{{r}}); ok {
+				t.Fatalf("%v told convex, but its sides meet at %v", r, at)
+			}
+		}
+	}
+	if said < 5000 {
+		t.Fatalf("only %d float rings told convex", said)
+	}
+	// positions along one line, a few ulps off it: slivers whose turns are
+	// rounding's (none is convex; crossing finds most of them touching)
+	for range 1_000_000 {
+		base := bases[rng.IntN(2)]
+		length := 2e-4 * (0.2 + rng.Float64())
+		if base[0] > 1000 {
+			length = 30 * (0.2 + rng.Float64())
+		}
+		a := rng.Float64() * 2 * math.Pi
+		r := make(orb.Ring, 0, 6)
+		for i := range 3 + rng.IntN(3) {
+			d := rng.Float64() * length * float64(min(i, 1))
+			p := orb.Point{base[0] + d*math.Cos(a), base[1] + d*math.Sin(a)}
+			for k := range p {
+				for range rng.IntN(6) {
+					p[k] = math.Nextafter(p[k], math.Inf(rng.IntN(2)*2-1))
+				}
+			}
+			r = append(r, p)
+		}
+		r = append(r, r[0])
+		if convex(r) {
+			if at, ok := crossing([]orb.Polygon{{r}}); ok {
+				t.Fatalf("%v told convex, but its sides meet at %v", r, at)
+			}
+		}
 	}
 }
 
