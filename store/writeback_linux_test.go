@@ -96,4 +96,3 @@ func TestWritebackKeepsSQLitesLocks(t *testing.T) {
 		t.Error("SQLite's lock on the store is gone while the import writes")
 	}
 }
-
