@@ -20,13 +20,8 @@ import (
 // snapshot; without Alone (the window) always through the WAL.
 func TestImportJournal(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "q.db")
-	s, err := Open(ctx, path, Options{Create: true, Alone: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, path := openAlone(t)
 	defer s.Close()
-	mustPlan(t, s, "p")
 	journal := s.Path() + "-journal"
 	importSeen := func(s *Store, plan string, seed uint64) (sawJournal bool) {
 		t.Helper()
@@ -97,4 +92,18 @@ func TestImportJournal(t *testing.T) {
 	if v, err := window.Verify(ctx, VerifyOptions{}); err != nil || len(v.Findings) > 0 {
 		t.Fatalf("verify: %v %v", v.Findings, err)
 	}
+}
+
+// openAlone makes a store at a new path as a command opens it (Options.
+// Alone: its imports may write through their own journal) with a plan
+// "p", and returns it and its path.
+func openAlone(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "q.db")
+	s, err := Open(context.Background(), path, Options{Create: true, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPlan(t, s, "p")
+	return s, path
 }

@@ -1,10 +1,8 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,13 +18,7 @@ import (
 // second time, whose close would drop SQLite's locks), the one writeback
 // asks to be written (ownJournal), and no longer once the store is closed.
 func TestWritebackFindsTheFile(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "q.db")
-	s, err := Open(ctx, path, Options{Create: true, Alone: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustPlan(t, s, "p")
+	s, path := openAlone(t)
 	var want unix.Stat_t
 	if err := unix.Stat(path, &want); err != nil {
 		t.Fatal(err)
@@ -58,14 +50,8 @@ func TestWritebackFindsTheFile(t *testing.T) {
 // and closed on the file by this process would drop them all (R26 found
 // nothing else would tell).
 func TestWritebackKeepsSQLitesLocks(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "q.db")
-	s, err := Open(ctx, path, Options{Create: true, Alone: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, path := openAlone(t)
 	defer s.Close()
-	mustPlan(t, s, "p")
 	var st unix.Stat_t
 	if err := unix.Stat(path, &st); err != nil {
 		t.Fatal(err)

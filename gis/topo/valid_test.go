@@ -95,6 +95,25 @@ func TestRepair(t *testing.T) {
 func TestConvexOnlyWhenNothingCrosses(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 16))
 	said := 0
+	// check holds convex to crossing for r and counts the rings told convex
+	check := func(r orb.Ring) {
+		t.Helper()
+		if convex(r) {
+			said++
+			if at, ok := crossing([]orb.Polygon{{r}}); ok {
+				t.Fatalf("%v told convex, but its sides meet at %v", r, at)
+			}
+		}
+	}
+	// nudge moves each coordinate of p by up to most ulps either way
+	nudge := func(p orb.Point, most int) orb.Point {
+		for k := range p {
+			for range rng.IntN(most + 1) {
+				p[k] = math.Nextafter(p[k], math.Inf(rng.IntN(2)*2-1))
+			}
+		}
+		return p
+	}
 	for range 20000 {
 		n := 3 + rng.IntN(12)
 		pts := make(orb.Ring, n)
@@ -115,12 +134,7 @@ func TestConvexOnlyWhenNothingCrosses(t *testing.T) {
 			rings = append(rings, h, dent)
 		}
 		for _, r := range rings {
-			if convex(r) {
-				said++
-				if at, ok := crossing([]orb.Polygon{{r}}); ok {
-					t.Fatalf("%v told convex, but its sides meet at %v", r, at)
-				}
-			}
+			check(r)
 		}
 	}
 	if said < 10000 {
@@ -141,21 +155,9 @@ func TestConvexOnlyWhenNothingCrosses(t *testing.T) {
 		}
 		r := make(orb.Ring, 0, 6)
 		for range 3 + rng.IntN(3) {
-			p := corners[rng.IntN(len(corners))]
-			for k := range p {
-				for range rng.IntN(4) {
-					p[k] = math.Nextafter(p[k], math.Inf(rng.IntN(2)*2-1))
-				}
-			}
-			r = append(r, p)
+			r = append(r, nudge(corners[rng.IntN(len(corners))], 3))
 		}
-		r = append(r, r[0])
-		if convex(r) {
-			said++
-			if at, ok := crossing([]orb.Polygon{{r}}); ok {
-				t.Fatalf("%v told convex, but its sides meet at %v", r, at)
-			}
-		}
+		check(append(r, r[0]))
 	}
 	if said < 5000 {
 		t.Fatalf("only %d float rings told convex", said)
@@ -172,20 +174,9 @@ func TestConvexOnlyWhenNothingCrosses(t *testing.T) {
 		r := make(orb.Ring, 0, 6)
 		for i := range 3 + rng.IntN(3) {
 			d := rng.Float64() * length * float64(min(i, 1))
-			p := orb.Point{base[0] + d*math.Cos(a), base[1] + d*math.Sin(a)}
-			for k := range p {
-				for range rng.IntN(6) {
-					p[k] = math.Nextafter(p[k], math.Inf(rng.IntN(2)*2-1))
-				}
-			}
-			r = append(r, p)
+			r = append(r, nudge(orb.Point{base[0] + d*math.Cos(a), base[1] + d*math.Sin(a)}, 5))
 		}
-		r = append(r, r[0])
-		if convex(r) {
-			if at, ok := crossing([]orb.Polygon{{r}}); ok {
-				t.Fatalf("%v told convex, but its sides meet at %v", r, at)
-			}
-		}
+		check(append(r, r[0]))
 	}
 }
 
