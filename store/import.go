@@ -921,8 +921,7 @@ func (c *gridCache) project(pts []orb.Point) {
 	}
 	missed := c.missed[:0]
 	for i, q := range pts {
-		q = orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])}
-		k := [2]uint64{^math.Float64bits(q[0]), ^math.Float64bits(q[1])}
+		q, k := gridKey(q)
 		slot := gridSlotOf(k)
 		if c.slots[slot].key == k && k[0] != 0 && k[1] != 0 {
 			pts[i] = c.slots[slot].val
@@ -939,9 +938,15 @@ func (c *gridCache) project(pts []orb.Point) {
 // point is the grid position of a stored position q, from the cache or
 // projected (and remembered).
 func (c *gridCache) point(q orb.Point) orb.Point {
-	q = orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])}
-	k := [2]uint64{^math.Float64bits(q[0]), ^math.Float64bits(q[1])}
+	q, k := gridKey(q)
 	return c.found(gridSlotOf(k), k, q)
+}
+
+// gridKey is the stored value of position q (what reading its body gives)
+// and the cache's key for it: the value's bits, inverted.
+func gridKey(q orb.Point) (orb.Point, [2]uint64) {
+	q = orb.Point{geojson.StoredCoord(q[0]), geojson.StoredCoord(q[1])}
+	return q, [2]uint64{^math.Float64bits(q[0]), ^math.Float64bits(q[1])}
 }
 
 // found is the grid position of stored position q, whose key k belongs

@@ -42,8 +42,8 @@ func File(f *os.File) (stop func()) {
 }
 
 // Path is File for the file at path written through a descriptor someone
-// else in this process holds (SQLite's), found in /proc/self/fd at every
-// use: opening one of our own and closing it would drop the POSIX locks
+// else in this process holds (SQLite's), found in /proc/self/fd (and
+// checked by its inode at every use, looked for again once gone): opening one of our own and closing it would drop the POSIX locks
 // SQLite holds on the file (fcntl locks belong to the process, and any
 // close of the file releases them all).
 func Path(path string) (stop func()) {
@@ -51,7 +51,19 @@ func Path(path string) (stop func()) {
 	if unix.Stat(path, &want) != nil {
 		return func() {}
 	}
-	return start(func() (int, int64, bool) { return held(want) })
+	fd := -1 // the descriptor found last, looked at again before the others
+	return start(func() (int, int64, bool) {
+		var st unix.Stat_t
+		if fd >= 0 && unix.Fstat(fd, &st) == nil && st.Dev == want.Dev && st.Ino == want.Ino {
+			return fd, st.Size, true
+		}
+		var size int64
+		var ok bool
+		if fd, size, ok = held(want); !ok {
+			fd = -1
+		}
+		return fd, size, ok
+	})
 }
 
 // Held returns a descriptor this process holds on the file at path.

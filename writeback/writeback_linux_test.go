@@ -31,6 +31,7 @@ func TestFileIsWrittenOutAsItGrows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	realSyncRange := syncRange
 	syncRange = func(fd int, off, n int64, flags int) error {
 		st, _ := f.Stat()
 		mu.Lock()

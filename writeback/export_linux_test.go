@@ -1,5 +1,0 @@
-package writeback
-
-import "golang.org/x/sys/unix"
-
-var realSyncRange = unix.SyncFileRange
