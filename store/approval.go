@@ -379,7 +379,11 @@ func approveTx(ctx context.Context, tx *sql.Tx, d Dossier, st Step, now string) 
 		SELECT ?, c.feature_id, j.value FROM dossier_change c, json_each(c.parents) j WHERE c.dossier_id = ?`, verID, d.ID); err != nil {
 		return 0, err
 	}
-	if err := countApprovedLayers(ctx, tx, verID, curID, d.ID); err != nil {
+	schemas, err := approvedLayerSchemas(ctx, tx, curID, d.ID)
+	if err != nil {
+		return 0, err
+	}
+	if err := countApprovedLayers(ctx, tx, verID, curID, d.ID, schemas); err != nil {
 		return 0, err
 	}
 	if err := sealApproved(ctx, tx, planID, curID, verID, d.ID, now); err != nil {

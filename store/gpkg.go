@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -42,12 +43,11 @@ func WriteGeoPackage(ctx context.Context, path string, layers []gis.Layer, c crs
 func writeGPKG(ctx context.Context, path string, layers []gis.Layer, srs gpkg.SRS) error {
 	return fillGPKG(ctx, path, srs, func(g *gpkgFile) error {
 		for _, l := range layers {
-			cols, geom := columnKinds{}, geometryKind{}
+			kinds := tableKinds{cols: columnKinds{}}
 			for _, f := range l.Features {
-				cols.add(f.Properties)
-				geom.add(f.Geometry)
+				kinds.addFeature(f)
 			}
-			err := g.layer(ctx, l.Name, cols.columns(), geom.columnType(), func(t *gpkgTable) error {
+			err := g.layer(ctx, l.Name, kinds, func(t *gpkgTable) error {
 				return t.add(ctx, l.Features)
 			})
 			if err != nil {
@@ -121,7 +121,9 @@ type gpkgColumn struct{ key, name, kind string }
 // gpkgTable is a layer's feature table being filled.
 type gpkgTable struct {
 	g        *gpkgFile
+	kinds    tableKinds
 	cols     []gpkgColumn
+	geomType string
 	insert   string    // INSERT … VALUES without the rows
 	row      string    // one row's placeholders
 	group    int       // rows per INSERT
@@ -133,11 +135,11 @@ type gpkgTable struct {
 }
 
 // layer writes the feature table of a layer whose columns and geometry
-// type are known beforehand: created, filled by fill with t.add, then
-// registered in gpkg_contents with its extent.
-func (g *gpkgFile) layer(ctx context.Context, name string, cols []gpkgColumn, geomType string, fill func(t *gpkgTable) error) error {
-	t := &gpkgTable{g: g, cols: cols}
-	err := t.create(ctx, name, geomType)
+// type are known beforehand (kinds): created, filled by fill with t.add,
+// then registered in gpkg_contents with its extent.
+func (g *gpkgFile) layer(ctx context.Context, name string, kinds tableKinds, fill func(t *gpkgTable) error) error {
+	t := &gpkgTable{g: g, kinds: kinds, cols: kinds.cols.columns(), geomType: kinds.geom.columnType()}
+	err := t.create(ctx, name, t.geomType)
 	if err == nil {
 		err = fill(t)
 	}
@@ -145,7 +147,7 @@ func (g *gpkgFile) layer(ctx context.Context, name string, cols []gpkgColumn, ge
 		t.stmt.Close()
 	}
 	if err == nil {
-		err = t.register(ctx, name, geomType)
+		err = t.register(ctx, name, t.geomType)
 	}
 	if err != nil {
 		return fmt.Errorf("layer %s: %w", name, err)
@@ -184,6 +186,9 @@ func (t *gpkgTable) add(ctx context.Context, fs []gis.Feature) error {
 		t.args = t.args[:0]
 		for i := lo; i < hi; i++ {
 			f := fs[i]
+			if errs[i] == nil {
+				errs[i] = t.fits(f)
+			}
 			if errs[i] != nil {
 				return fmt.Errorf("feature %d: %w", t.features+i, errs[i])
 			}
@@ -209,6 +214,30 @@ func (t *gpkgTable) add(ctx context.Context, fs []gis.Feature) error {
 	}
 	t.features += len(fs)
 	clear(t.blobs)
+	return nil
+}
+
+// fits says why f does not fit the table, nil when it does: each of its
+// properties a column, each value of its column's kind (or null, or in a
+// text column), its geometry of the column's type. A table made of its
+// features' own kinds always fits; one made of a stored layer schema that
+// is not its layer's might not, and the export stops rather than drop or
+// retype a value (verify says what is wrong with the store).
+func (t *gpkgTable) fits(f gis.Feature) error {
+	for k, v := range f.Properties {
+		kind, ok := t.kinds.cols[k]
+		if !ok {
+			return fmt.Errorf("its property %s has no column in the table (the layer's stored kinds are not its features': run quyhoach verify)", k)
+		}
+		if vk := valueKind(v); vk != "" && vk != kind && kind != "TEXT" {
+			return fmt.Errorf("its property %s is %s, its column %s (the layer's stored kinds are not its features': run quyhoach verify)", k, vk, cmp.Or(kind, "empty"))
+		}
+	}
+	if f.Geometry != nil && t.geomType != "GEOMETRY" {
+		if typ := gpkgGeometryName(f.Geometry.GeoJSONType()); typ != t.geomType {
+			return fmt.Errorf("its geometry is a %s, the table's %s (the layer's stored kinds are not its features': run quyhoach verify)", typ, t.geomType)
+		}
+	}
 	return nil
 }
 
@@ -245,22 +274,47 @@ func (t *gpkgTable) register(ctx context.Context, name, geomType string) error {
 // (arrays and objects as JSON).
 type columnKinds map[string]string
 
-// add counts the properties of one feature.
-func (kinds columnKinds) add(props map[string]any) {
-	for k, v := range props {
-		var kind string
-		switch v.(type) {
-		case nil:
-		case float64:
-			kind = "REAL"
-		case bool:
-			kind = "BOOLEAN"
-		default:
-			kind = "TEXT"
-		}
-		kinds.addKind(k, kind)
+// kindSink takes the kinds of a feature's property values and its
+// geometry's type, one at a time: tableKinds gathers them for a table,
+// layerSchema counts them.
+type kindSink interface {
+	addKind(key, kind string) // a value of kind ("" for null) under key
+	addType(typ string)       // a geometry of GeoJSON type typ
+}
+
+// addKinds gives sink the kinds of f's properties and geometry.
+func addKinds(sink kindSink, f gis.Feature) {
+	for k, v := range f.Properties {
+		sink.addKind(k, valueKind(v))
+	}
+	if f.Geometry != nil {
+		sink.addType(f.Geometry.GeoJSONType())
 	}
 }
+
+// valueKind is the kind of a property's value: "" for null.
+func valueKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return "REAL"
+	case bool:
+		return "BOOLEAN"
+	}
+	return "TEXT"
+}
+
+// tableKinds are what a GeoPackage table of a layer is made of: its
+// columns' kinds and its geometry column's type.
+type tableKinds struct {
+	cols columnKinds
+	geom geometryKind
+}
+
+func (t *tableKinds) addKind(key, kind string) { t.cols.addKind(key, kind) }
+func (t *tableKinds) addType(typ string)       { t.geom.addType(typ) }
+func (t *tableKinds) addFeature(f gis.Feature) { addKinds(t, f) }
 
 // addKind counts a value of kind ("" for null) under key.
 func (kinds columnKinds) addKind(key, kind string) {
@@ -327,22 +381,22 @@ type geometryKind struct {
 	mixed bool
 }
 
-func (k *geometryKind) add(g orb.Geometry) {
-	if g != nil {
-		k.addType(g.GeoJSONType())
-	}
-}
-
 // addType counts a geometry of GeoJSON type typ.
 func (k *geometryKind) addType(typ string) {
-	n := strings.ToUpper(typ)
-	if n == "GEOMETRYCOLLECTION" {
-		n = "GEOMCOLLECTION"
-	}
+	n := gpkgGeometryName(typ)
 	if k.name != "" && k.name != n {
 		k.mixed = true
 	}
 	k.name = n
+}
+
+// gpkgGeometryName is GeoPackage's name of GeoJSON's geometry type typ.
+func gpkgGeometryName(typ string) string {
+	n := strings.ToUpper(typ)
+	if n == "GEOMETRYCOLLECTION" {
+		n = "GEOMCOLLECTION"
+	}
+	return n
 }
 
 // columnType is the type of the geom column: GEOMETRY when mixed or none.

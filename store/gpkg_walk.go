@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 
@@ -32,8 +33,9 @@ func (s *Store) ExportGeoPackage(ctx context.Context, path, code string, number 
 // projected, but read a batch at a time: memory follows the batch, not the
 // plan. In the plan's grid (EPSG:9215, TT 16's delivery CRS) the geometry
 // is the stored grid form, neither parsed nor projected. Each table's
-// columns and geometry type come from a first pass over the layer's bodies
-// that reads only their properties' kinds and geometry type. An error in
+// columns and geometry type come from the kinds the version's layer has
+// stored, else from a first pass over the layer's bodies that reads only
+// their properties' kinds and geometry type (gpkgSchema). An error in
 // reading the version is a walk's (ReadError).
 func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []string, c crs.Code) error {
 	p, err := crs.New(crs.WGS84, c) // refused in the order the whole-version path refuses
@@ -56,11 +58,11 @@ func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []stri
 	err = atomicfile.Write(path, func(f *os.File) error {
 		return fillGPKG(ctx, f.Name(), srs, func(g *gpkgFile) error {
 			for _, name := range layers {
-				cols, geom, err := w.gpkgSchema(ctx, name)
+				kinds, err := w.gpkgSchema(ctx, name)
 				if err != nil {
 					return err
 				}
-				err = g.layer(ctx, name, cols.columns(), geom.columnType(), func(t *gpkgTable) error {
+				err = g.layer(ctx, name, kinds, func(t *gpkgTable) error {
 					return w.Features(ctx, name, c == crs.TM3LangSon, func(fs []gis.Feature) error {
 						if tr != nil {
 							for i := range fs {
@@ -84,18 +86,31 @@ func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []stri
 }
 
 // gpkgSchema reads what a layer's table needs before its rows: the kinds
-// of every property and the geometry types, from the stored bodies (in any
-// order: neither depends on it). A body is not checked here; the rows'
-// pass checks each one.
-func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (columnKinds, geometryKind, error) {
-	cols, geom := columnKinds{}, geometryKind{}
+// of every property and the geometry types. A version's layer has them
+// stored (version_layer.schema) when its writer counted them; else, and
+// for a proposal, they are counted from the stored bodies (in any order:
+// neither depends on it). A body is not checked here; the rows' pass
+// checks each one, and each row against the table (gpkgTable.add).
+func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (tableKinds, error) {
+	t := tableKinds{cols: columnKinds{}}
 	p := w.proposal
-	if layerID, ok := w.layers[layer]; ok {
+	layerID, ok := w.layers[layer]
+	if ok && p == nil {
+		var text sql.NullString
+		err := w.tx.QueryRowContext(ctx, "SELECT schema FROM version_layer WHERE version_id = ? AND layer_id = ?", w.verID, layerID).Scan(&text)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return t, &walkError{wrap("load "+w.Plan.Code, err)}
+		}
+		if s, ok := decodeLayerSchema(text); ok {
+			return s.tableKinds(), nil
+		}
+	}
+	if ok {
 		// By key, to learn on the way whether the rows' pass needs a sort.
 		rows, err := w.tx.QueryContext(ctx, `SELECT i.feature_id, i.seq, b.geojson FROM version_item i JOIN body b ON b.id = i.body_id
 			WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`, w.verID, layerID)
 		if err != nil {
-			return nil, geom, &walkError{wrap("load "+w.Plan.Code, err)}
+			return t, &walkError{wrap("load "+w.Plan.Code, err)}
 		}
 		defer rows.Close()
 		var seq seqOrder
@@ -103,43 +118,41 @@ func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (columnKinds
 		for rows.Next() {
 			var q int64
 			if err := rows.Scan(&id, &q, &text); err != nil {
-				return nil, geom, &walkError{wrap("load "+w.Plan.Code, err)}
+				return t, &walkError{wrap("load "+w.Plan.Code, err)}
 			}
 			seq.add(q)
 			if p != nil {
 				if i, changed := p.changes[string(id)]; changed {
 					if c := p.d.Changes[i]; c.Op == "modify" {
-						cols.add(c.Feature.Properties)
-						geom.add(c.Feature.Geometry)
+						t.addFeature(*c.Feature)
 					}
 					continue
 				}
 			}
-			bodySchema(text, cols, &geom)
+			bodySchema(text, &t)
 		}
 		if err := rows.Err(); err != nil {
-			return nil, geom, &walkError{wrap("load "+w.Plan.Code, err)}
+			return t, &walkError{wrap("load "+w.Plan.Code, err)}
 		}
 		w.ordered[layerID] = seq.inOrder()
 	}
 	if p != nil {
 		for _, i := range p.added[layer] {
-			cols.add(p.d.Changes[i].Feature.Properties)
-			geom.add(p.d.Changes[i].Feature.Geometry)
+			t.addFeature(*p.d.Changes[i].Feature)
 		}
 	}
-	return cols, geom, nil
+	return t, nil
 }
 
 // bodySchema counts a stored body's property kinds and geometry type into
-// cols and geom. A canonical body (geojson.AppendCanonical: members type,
+// sink. A canonical body (geojson.AppendCanonical: members type,
 // geometry, properties; no space; keys sorted) is read as text: the first
 // byte of a value tells its kind as the reader would decode it. Anything
 // else is parsed; an unreadable body counts nothing (its row is refused).
-func bodySchema(text []byte, cols columnKinds, geom *geometryKind) {
-	if typ, props, ok := canonicalParts(text); ok && scanKinds(props, cols) {
+func bodySchema(text []byte, sink kindSink) {
+	if typ, props, ok := canonicalParts(text); ok && scanKinds(props, sink) {
 		if typ != "" {
-			geom.addType(typ)
+			sink.addType(typ)
 		}
 		return
 	}
@@ -147,14 +160,15 @@ func bodySchema(text []byte, cols columnKinds, geom *geometryKind) {
 	if err != nil {
 		return
 	}
-	cols.add(f.Properties)
-	geom.add(f.Geometry)
+	addKinds(sink, f)
 }
 
 var (
 	bodyStart    = []byte(`{"type":"Feature","geometry":`)
 	geometryType = []byte(`{"type":"`)
 	propsMember  = []byte(`,"properties":`)
+	// coordinatesMember follows a canonical geometry's type when it has coordinates
+	coordinatesMember = []byte(`,"coordinates":`)
 )
 
 // canonicalParts finds a canonical body's geometry type ("" for null) and
@@ -178,8 +192,18 @@ func canonicalParts(text []byte) (typ string, props []byte, ok bool) {
 	}
 	// A geometry holds type names and numbers only: the first
 	// "properties": is the member. (Looked for from its quote, which a
-	// geometry has few of; its commas are everywhere.)
-	at := bytes.Index(rest, propsMember[1:])
+	// geometry has few of; its commas are everywhere. One with
+	// coordinates has none after them: the next quote is the member's.)
+	at := -1
+	if coords := len(geometryType) + len(typ) + 1; typ != "" && bytes.HasPrefix(rest[coords:], coordinatesMember) {
+		q := bytes.IndexByte(rest[coords+len(coordinatesMember):], '"')
+		if q < 0 || !bytes.HasPrefix(rest[coords+len(coordinatesMember)+q:], propsMember[1:]) {
+			return "", nil, false
+		}
+		at = coords + len(coordinatesMember) + q
+	} else {
+		at = bytes.Index(rest, propsMember[1:])
+	}
 	if at < 1 || rest[at-1] != ',' || !bytes.HasSuffix(rest, []byte("}")) {
 		return "", nil, false
 	}
@@ -189,7 +213,7 @@ func canonicalParts(text []byte) (typ string, props []byte, ok bool) {
 // scanKinds counts the kinds of the members of a canonical properties
 // object; false (nothing counted) when it is not one, or a key has an
 // escape: the caller parses the body instead.
-func scanKinds(obj []byte, cols columnKinds) bool {
+func scanKinds(obj []byte, sink kindSink) bool {
 	type member struct{ key, kind string }
 	var found [32]member
 	ms := found[:0]
@@ -250,7 +274,7 @@ func scanKinds(obj []byte, cols columnKinds) bool {
 		i++
 	}
 	for _, m := range ms {
-		cols.addKind(m.key, m.kind)
+		sink.addKind(m.key, m.kind)
 	}
 	return true
 }

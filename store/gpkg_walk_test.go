@@ -243,19 +243,18 @@ func TestBodySchemaIsParse(t *testing.T) {
 			f.Geometry = orb.Collection{orb.Point{106, 21}, orb.LineString{{106, 21}, {106.1, 21}}}
 		}
 		text := encodeBody(f).text
-		got, gotGeom := columnKinds{}, geometryKind{}
-		bodySchema(text, got, &gotGeom)
+		got := tableKinds{cols: columnKinds{}}
+		bodySchema(text, &got)
 		back, err := geojson.ParseFeature(text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wantGeom := columnKinds{}, geometryKind{}
-		want.add(back.Properties)
-		wantGeom.add(back.Geometry)
-		if !reflect.DeepEqual(got, want) || gotGeom != wantGeom {
-			t.Fatalf("%s:\nread %v %v\nparsed %v %v", text, got, gotGeom, want, wantGeom)
+		want := tableKinds{cols: columnKinds{}}
+		want.addFeature(back)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\nread %v\nparsed %v", text, got, want)
 		}
-		if _, props, ok := canonicalParts(text); ok && scanKinds(props, columnKinds{}) {
+		if _, props, ok := canonicalParts(text); ok && scanKinds(props, &tableKinds{cols: columnKinds{}}) {
 			scanned++
 		} else {
 			parsed++

@@ -38,10 +38,17 @@ func asSchema13(t *testing.T, s *Store) {
 		"PRAGMA user_version = 13")
 }
 
+// asSchema15 turns a store back into schema 15: no layer kinds (0016).
+func asSchema15(t *testing.T, s *Store) {
+	t.Helper()
+	tamper(t, s, "ALTER TABLE version_layer DROP COLUMN schema", "PRAGMA user_version = 15")
+}
+
 // asSchema14 turns a store back into schema 14: body's hash UNIQUE again,
 // no body_hash (0015). The caller holds the store to one connection.
 func asSchema14(t *testing.T, s *Store) {
 	t.Helper()
+	asSchema15(t, s)
 	tamper(t, s,
 		"PRAGMA foreign_keys = OFF",
 		"DROP TABLE body_hash",

@@ -212,7 +212,7 @@ func (st *streaming) layers(layers []LayerSource, layerIDs []int64, curID int64)
 		addElements(state, len(cur), func(i int) []byte { return itemElement(cur[i].id, cur[i].layer, cur[i].hash[:]) }, true)
 		m := newMatcher(cur, matchRules{key: st.req.Key, ownIDs: true, sameBody: true, keysChecked: true, from: "the current version"})
 		st.noKey, st.firstNoKey = 0, -1
-		st.counts[layerIDs[li]] = &layerWritten{}
+		st.counts[layerIDs[li]] = &layerWritten{schema: newLayerSchema()}
 		n, err := st.layer(src, layerIDs[li], m)
 		switch {
 		case err != nil:
@@ -270,10 +270,10 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 	defer cancel()
 	type job struct {
 		fs  []gis.Feature
-		out chan []prepared
+		out chan preparedChunk
 	}
 	jobs := make(chan job)
-	order := make(chan chan []prepared, runtime.GOMAXPROCS(0)+1)
+	order := make(chan chan preparedChunk, runtime.GOMAXPROCS(0)+1)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -281,7 +281,8 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 			defer wg.Done()
 			cache := new(gridCache)
 			for j := range jobs {
-				j.out <- prepare(j.fs, src.Name, st.req, cache)
+				ps := prepare(j.fs, src.Name, st.req, cache)
+				j.out <- preparedChunk{ps, schemaOf(ps)}
 			}
 		}()
 	}
@@ -294,7 +295,7 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 		}()
 		var chunk []gis.Feature
 		send := func() error {
-			out := make(chan []prepared, 1)
+			out := make(chan preparedChunk, 1)
 			select {
 			case order <- out:
 			case <-ctx.Done():
@@ -328,14 +329,14 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 	n := 0
 	var err error
 	for out := range order {
-		ps := <-out
+		c := <-out
 		if err == nil {
-			err = st.write(ps, layerID, layer, n, m)
+			err = st.write(c, layerID, layer, n, m)
 			if err != nil {
 				cancel() // stop the source; drain what is under way
 			}
 		}
-		n += len(ps)
+		n += len(c.ps)
 	}
 	if err != nil {
 		return n, err
@@ -344,6 +345,25 @@ func (st *streaming) layer(src LayerSource, layerID int64, m *matcher) (int, err
 		return n, srcErr
 	}
 	return n, ctx.Err()
+}
+
+// preparedChunk is a chunk of prepared features with their kinds counted.
+type preparedChunk struct {
+	ps     []prepared
+	schema *layerSchema
+}
+
+// schemaOf counts the kinds of prepared bodies (a failed one's are not:
+// its import stops).
+func schemaOf(ps []prepared) *layerSchema {
+	r := kindRuns{s: newLayerSchema()}
+	for i := range ps {
+		if ps[i].err == nil {
+			r.add(ps[i].body.text)
+		}
+	}
+	r.flush()
+	return r.s
 }
 
 // prepare validates (and repairs) and encodes a chunk of features.
@@ -376,7 +396,8 @@ func prepare(fs []gis.Feature, layer string, req ImportRequest, cache *gridCache
 
 // write matches a chunk of prepared features (the first is feature first
 // of its layer), keeps stored vertices for round trips, and writes it.
-func (st *streaming) write(ps []prepared, layerID int64, layer string, first int, m *matcher) error {
+func (st *streaming) write(c preparedChunk, layerID int64, layer string, first int, m *matcher) error {
+	ps := c.ps
 	var edited []editedFeature
 	ids := make([]string, len(ps))
 	for i := range ps {
@@ -420,16 +441,18 @@ func (st *streaming) write(ps []prepared, layerID int64, layer string, first int
 			st.lineage = append(st.lineage, [2]string{ids[i], m.stored[ps].id})
 		}
 	}
-	if err := st.keepStored(ps, edited); err != nil {
+	if err := st.keepStored(ps, edited, c.schema); err != nil {
 		return err
 	}
+	st.counts[layerID].schema.merge(c.schema)
 	return st.writeChunk(ps, ids, layerID, layer, first)
 }
 
 // keepStored gives a matched feature whose geometry differs from its
 // stored one only by a trip through a grid the stored vertices (one read
-// for the chunk), so such a round trip is no change.
-func (st *streaming) keepStored(ps []prepared, edited []editedFeature) error {
+// for the chunk), so such a round trip is no change; the chunk's kinds
+// (schema) follow its bodies.
+func (st *streaming) keepStored(ps []prepared, edited []editedFeature, schema *layerSchema) error {
 	if len(edited) == 0 {
 		return nil
 	}
@@ -441,7 +464,9 @@ func (st *streaming) keepStored(ps []prepared, edited []editedFeature) error {
 		p := &ps[e.feature]
 		if g := stored[e.bodyID]; g != nil && gis.SameShape(g, p.f.Geometry, gis.RoundTripTolerance) {
 			p.f.Geometry = g
+			schema.addBody(p.body.text, -1)
 			p.body = encodeBody(p.f)
+			schema.addBody(p.body.text, 1)
 		}
 		if p.body.hash != e.hash {
 			st.changed = true

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unique"
 
 	"github.com/paulmach/orb"
 
@@ -109,6 +110,9 @@ type verifier struct {
 	s     *Store
 	ctx   context.Context
 	found []Finding
+	// kinds are the sound bodies' kinds (bodyKinds) by hash, for
+	// recounting the versions' stored layer schemas
+	kinds map[string]string
 }
 
 func (v *verifier) add(f Finding) { v.found = append(v.found, f) }
@@ -302,6 +306,7 @@ func (v *verifier) unfoundBodies() (map[int64]bool, error) {
 
 // bodies recomputes every body's hash and bounding box and reads it.
 func (v *verifier) bodies() error {
+	v.kinds = map[string]string{}
 	boxes := map[int64][4]float64{}
 	err := v.rows("SELECT id, min_lon, max_lon, min_lat, max_lat FROM body_bbox", func(r *sql.Rows) error {
 		var id int64
@@ -353,6 +358,7 @@ func (v *verifier) bodies() error {
 			damaged[id] = bad{"the stored body is unreadable: " + err.Error(), ""}
 			return nil
 		}
+		v.kinds[string(hash)] = unique.Make(bodyKinds(text)).Value() // few lists, many bodies
 		box, has := boxes[id]
 		switch {
 		case unfound[id]:

@@ -154,6 +154,11 @@ func (v *verifier) version(planID int64, code string, verID int64, number int, s
 	if diff := layerCountsDiffer(counts, names); diff != "" {
 		bad("its layer counts are not its items': "+diff, "")
 	}
+	if diff, err := v.layerSchemasDiffer(verID, items); err != nil {
+		return err
+	} else if diff != "" {
+		bad("its layer "+diff, "the kinds of its items' properties and geometries")
+	}
 	if name, err := layerOutOfOrder(v.ctx, v.s.db, verID); err != nil {
 		return err
 	} else if name != "" {
@@ -181,6 +186,63 @@ func (v *verifier) version(planID int64, code string, verID int64, number int, s
 		}
 	}
 	return nil
+}
+
+// layerSchemasDiffer recounts the kinds of each layer of version verID
+// whose kinds are stored (version_layer.schema) from its items' bodies,
+// and says how the first that differs does ("" when none does). A layer
+// with a body verify could not read is left to that body's finding.
+func (v *verifier) layerSchemasDiffer(verID int64, items []item) (string, error) {
+	stored := map[string]string{}
+	err := v.rows(`SELECT l.name, s.schema FROM version_layer s JOIN layer l ON l.id = s.layer_id
+		WHERE s.version_id = ? AND s.schema IS NOT NULL`, func(r *sql.Rows) error {
+		var name, text string
+		if err := r.Scan(&name, &text); err != nil {
+			return err
+		}
+		stored[name] = text
+		return nil
+	}, verID)
+	if err != nil || len(stored) == 0 {
+		return "", err
+	}
+	counted := map[string]*layerSchema{}
+	unread := map[string]bool{}
+	for _, it := range items {
+		if _, ok := stored[it.layer]; !ok {
+			continue
+		}
+		list, ok := v.kinds[string(it.body)]
+		if !ok {
+			unread[it.layer] = true
+			continue
+		}
+		if counted[it.layer] == nil {
+			counted[it.layer] = newLayerSchema()
+		}
+		counted[it.layer].addKinds(list, 1)
+	}
+	for _, name := range sortedKeys(stored) {
+		if unread[name] {
+			continue
+		}
+		want := newLayerSchema()
+		if c := counted[name]; c != nil {
+			want = c
+		}
+		if got := stored[name]; got != want.encode() {
+			return fmt.Sprintf("%s: its stored kinds of properties and geometries are not its items' (%s)", name, oneLineSchema(got)), nil
+		}
+	}
+	return "", nil
+}
+
+// oneLineSchema is a stored schema shortened for a finding.
+func oneLineSchema(text string) string {
+	if len(text) > 120 {
+		return text[:117] + "…"
+	}
+	return text
 }
 
 func sameHashState(stored, now []byte) bool { return len(stored) > 0 && sameHash(stored, now) }

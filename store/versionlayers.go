@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 )
 
@@ -21,16 +22,16 @@ func countLayers(ctx context.Context, tx *sql.Tx, verID int64) error {
 
 // importedLayerCounts writes the layer counts of version verID, written
 // by an import over version curID (0: none): the imported layers' as
-// written (layer id → features, and whether their ids came in increasing
-// order), the others' as curID has them.
+// written (layer id → features, whether their ids came in increasing
+// order, and their kinds), the others' as curID has them.
 func importedLayerCounts(ctx context.Context, tx *sql.Tx, verID, curID int64, imported map[int64]*layerWritten) error {
 	if curID != 0 {
 		args := []any{verID, curID}
 		for id := range imported {
 			args = append(args, id)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order)
-			SELECT ?, layer_id, features, in_key_order FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order, schema)
+			SELECT ?, layer_id, features, in_key_order, schema FROM version_layer WHERE version_id = ? AND layer_id NOT IN (`+placeholders(len(imported), 1)+`)`, args...); err != nil {
 			return err
 		}
 	}
@@ -38,8 +39,8 @@ func importedLayerCounts(ctx context.Context, tx *sql.Tx, verID, curID int64, im
 		if l.n == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO version_layer (version_id, layer_id, features, in_key_order) VALUES (?, ?, ?, ?)",
-			verID, id, l.n, !l.mixed); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO version_layer (version_id, layer_id, features, in_key_order, schema) VALUES (?, ?, ?, ?, ?)",
+			verID, id, l.n, !l.mixed, l.schema.encode()); err != nil {
 			return err
 		}
 	}
@@ -47,11 +48,13 @@ func importedLayerCounts(ctx context.Context, tx *sql.Tx, verID, curID int64, im
 }
 
 // layerWritten follows the items an import writes to a layer, in their
-// order (seq): how many, and whether their ids ever went down.
+// order (seq): how many, whether their ids ever went down, and the kinds
+// of their properties and geometries.
 type layerWritten struct {
-	n     int
-	last  string
-	mixed bool
+	n      int
+	last   string
+	mixed  bool
+	schema *layerSchema
 }
 
 func (l *layerWritten) add(ids []string) {
@@ -71,24 +74,33 @@ func (l *layerWritten) add(ids []string) {
 // and nothing comes into it from another layer, and what is added to it
 // (numbered after every item, in id order) has ids above every id of
 // curID; one that was not stays "not known to be" (read sorted: always
-// right); else its order is left unknown.
-func countApprovedLayers(ctx context.Context, tx *sql.Tx, verID, curID, dossier int64) error {
+// right); else its order is left unknown. Each layer's kinds are
+// schemas' for the layers the change set touches (approvedLayerSchemas),
+// curID's for the others.
+func countApprovedLayers(ctx context.Context, tx *sql.Tx, verID, curID, dossier int64, schemas map[int64]*string) error {
 	cur, err := versionAt(ctx, tx, curID)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order)
-		SELECT ?, layer_id, sum(n), CASE WHEN count(ordered) = count(*) AND min(ordered) = 1 THEN 1 WHEN min(ordered) = 0 THEN 0 END FROM (
-			SELECT layer_id, features AS n, in_key_order AS ordered FROM version_layer WHERE version_id = ?
+	touched, err := json.Marshal(schemas) // layer id → the text or null
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order, schema)
+		SELECT ?1, x.layer_id, sum(n), CASE WHEN count(ordered) = count(*) AND min(ordered) = 1 THEN 1 WHEN min(ordered) = 0 THEN 0 END,
+			CASE WHEN EXISTS (SELECT 1 FROM json_each(?4) j WHERE j.key = CAST(x.layer_id AS TEXT))
+			THEN (SELECT j.value FROM json_each(?4) j WHERE j.key = CAST(x.layer_id AS TEXT))
+			ELSE (SELECT p.schema FROM version_layer p WHERE p.version_id = ?2 AND p.layer_id = x.layer_id) END FROM (
+			SELECT layer_id, features AS n, in_key_order AS ordered FROM version_layer WHERE version_id = ?2
 			UNION ALL SELECT k.layer_id, -1, 1 FROM dossier_change c
-				CROSS JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id WHERE c.dossier_id = ?
+				CROSS JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id WHERE c.dossier_id = ?3
 			UNION ALL SELECT c.layer_id, 1, CASE
 				WHEN k.layer_id = c.layer_id THEN 1
 				WHEN k.layer_id IS NULL AND c.feature_id > (SELECT m.feature_id FROM item m WHERE `+cur.on("m")+` ORDER BY m.feature_id DESC LIMIT 1) THEN 1
 				END
 				FROM dossier_change c LEFT JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id
-				WHERE c.dossier_id = ? AND c.op <> 'delete')
-		GROUP BY layer_id HAVING sum(n) > 0`, verID, curID, dossier, dossier)
+				WHERE c.dossier_id = ?3 AND c.op <> 'delete') x
+		GROUP BY x.layer_id HAVING sum(n) > 0`, verID, curID, dossier, string(touched))
 	return err
 }
 
