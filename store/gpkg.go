@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -121,7 +122,8 @@ type gpkgColumn struct{ key, name, kind string }
 // gpkgTable is a layer's feature table being filled.
 type gpkgTable struct {
 	g        *gpkgFile
-	kinds    tableKinds
+	kinds    tableKinds // what it was made of
+	seen     tableKinds // what its rows are
 	cols     []gpkgColumn
 	geomType string
 	insert   string    // INSERT … VALUES without the rows
@@ -138,10 +140,15 @@ type gpkgTable struct {
 // type are known beforehand (kinds): created, filled by fill with t.add,
 // then registered in gpkg_contents with its extent.
 func (g *gpkgFile) layer(ctx context.Context, name string, kinds tableKinds, fill func(t *gpkgTable) error) error {
-	t := &gpkgTable{g: g, kinds: kinds, cols: kinds.cols.columns(), geomType: kinds.geom.columnType()}
+	t := &gpkgTable{g: g, kinds: kinds, seen: tableKinds{cols: columnKinds{}}, cols: kinds.cols.columns(), geomType: kinds.geom.columnType()}
 	err := t.create(ctx, name, t.geomType)
 	if err == nil {
 		err = fill(t)
+	}
+	if d := kinds.differ(t.seen); err == nil && d != "" {
+		// a table made of a version's stored kinds (version_layer.schema)
+		// that are not its features': the file is not kept
+		err = fmt.Errorf("its features do not fit the table made for them (%s): the version's stored kinds of the layer are not its features'; run quyhoach verify", d)
 	}
 	if t.stmt != nil {
 		t.stmt.Close()
@@ -186,9 +193,7 @@ func (t *gpkgTable) add(ctx context.Context, fs []gis.Feature) error {
 		t.args = t.args[:0]
 		for i := lo; i < hi; i++ {
 			f := fs[i]
-			if errs[i] == nil {
-				errs[i] = t.fits(f)
-			}
+			t.seen.addFeature(f)
 			if errs[i] != nil {
 				return fmt.Errorf("feature %d: %w", t.features+i, errs[i])
 			}
@@ -214,30 +219,6 @@ func (t *gpkgTable) add(ctx context.Context, fs []gis.Feature) error {
 	}
 	t.features += len(fs)
 	clear(t.blobs)
-	return nil
-}
-
-// fits says why f does not fit the table, nil when it does: each of its
-// properties a column, each value of its column's kind (or null, or in a
-// text column), its geometry of the column's type. A table made of its
-// features' own kinds always fits; one made of a stored layer schema that
-// is not its layer's might not, and the export stops rather than drop or
-// retype a value (verify says what is wrong with the store).
-func (t *gpkgTable) fits(f gis.Feature) error {
-	for k, v := range f.Properties {
-		kind, ok := t.kinds.cols[k]
-		if !ok {
-			return fmt.Errorf("its property %s has no column in the table (the layer's stored kinds are not its features': run quyhoach verify)", k)
-		}
-		if vk := valueKind(v); vk != "" && vk != kind && kind != "TEXT" {
-			return fmt.Errorf("its property %s is %s, its column %s (the layer's stored kinds are not its features': run quyhoach verify)", k, vk, cmp.Or(kind, "empty"))
-		}
-	}
-	if f.Geometry != nil && t.geomType != "GEOMETRY" {
-		if typ := gpkgGeometryName(f.Geometry.GeoJSONType()); typ != t.geomType {
-			return fmt.Errorf("its geometry is a %s, the table's %s (the layer's stored kinds are not its features': run quyhoach verify)", typ, t.geomType)
-		}
-	}
 	return nil
 }
 
@@ -315,6 +296,29 @@ type tableKinds struct {
 func (t *tableKinds) addKind(key, kind string) { t.cols.addKind(key, kind) }
 func (t *tableKinds) addType(typ string)       { t.geom.addType(typ) }
 func (t *tableKinds) addFeature(f gis.Feature) { addKinds(t, f) }
+
+// differ says how the features of rows differ from what t says of them,
+// "" when they do not.
+func (t tableKinds) differ(rows tableKinds) string {
+	keys := maps.Clone(t.cols)
+	maps.Copy(keys, rows.cols)
+	for _, k := range sortedKeys(keys) {
+		want, made := t.cols[k]
+		got, has := rows.cols[k]
+		switch {
+		case !made:
+			return fmt.Sprintf("property %q has no column", k)
+		case !has:
+			return fmt.Sprintf("column %q has no property", k)
+		case want != got:
+			return fmt.Sprintf("property %q is %s, its column %s", k, cmp.Or(got, "empty"), cmp.Or(want, "empty"))
+		}
+	}
+	if want, got := t.geom.columnType(), rows.geom.columnType(); want != got {
+		return fmt.Sprintf("the geometries are %s, the column %s", got, want)
+	}
+	return ""
+}
 
 // addKind counts a value of kind ("" for null) under key.
 func (kinds columnKinds) addKind(key, kind string) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"maps"
 	"strings"
@@ -215,38 +216,44 @@ func approvedLayerSchemas(ctx context.Context, tx *sql.Tx, curID, dossier int64)
 	return out, nil
 }
 
-// bodyKindList is a body's kinds as one string (see bodyKinds).
+// bodyKindList is a body's kinds in one string, each entry length-
+// prefixed so that any key reads back as it was: 'k', the key's length
+// (uvarint), the key, the kind's length, the kind; or 'g', the geometry
+// type's length, the type.
 type bodyKindList struct{ b []byte }
 
 func (l *bodyKindList) addKind(key, kind string) {
-	l.b = append(append(append(append(l.b, key...), 0), kind...), 1)
+	l.b = append(binary.AppendUvarint(append(l.b, 'k'), uint64(len(key))), key...)
+	l.b = append(binary.AppendUvarint(l.b, uint64(len(kind))), kind...)
 }
 
 func (l *bodyKindList) addType(typ string) {
-	l.b = append(append(append(l.b, 2), typ...), 1)
+	l.b = append(binary.AppendUvarint(append(l.b, 'g'), uint64(len(typ))), typ...)
 }
 
-// bodyKinds lists a stored body's kinds (bodySchema) as one string, for
-// counting many bodies' again without reading them (verify: each body
-// once, each version's layers from their items).
-func bodyKinds(text []byte) string {
-	var l bodyKindList
-	bodySchema(text, &l)
-	return string(l.b)
-}
-
-// addKinds counts a bodyKinds list n times.
-func (s *layerSchema) addKinds(list string, n int) {
+// addList counts a bodyKindList's entries n times.
+func (s *layerSchema) addList(list string, n int) {
 	c := schemaCount{s, n}
-	for entry := range strings.SplitSeq(list, "\x01") {
-		switch {
-		case entry == "":
-		case entry[0] == 2:
-			c.addType(entry[1:])
-		default:
-			key, kind, _ := strings.Cut(entry, "\x00")
-			c.addKind(key, kind)
+	next := func() string { // a length (uvarint) and that many bytes
+		size, shift := 0, 0
+		for list[0] >= 0x80 {
+			size |= int(list[0]&0x7f) << shift
+			list, shift = list[1:], shift+7
 		}
+		size |= int(list[0]) << shift
+		v := list[1 : 1+size]
+		list = list[1+size:]
+		return v
+	}
+	for len(list) > 0 {
+		tag := list[0]
+		list = list[1:]
+		if tag == 'g' {
+			c.addType(next())
+			continue
+		}
+		key := next()
+		c.addKind(key, next())
 	}
 }
 
@@ -273,7 +280,7 @@ func (r *kindRuns) add(text []byte) {
 // flush counts the run under way.
 func (r *kindRuns) flush() {
 	if r.n > 0 {
-		r.s.addKinds(string(r.prev.b), r.n)
+		r.s.addList(string(r.prev.b), r.n)
 		r.n = 0
 	}
 }

@@ -68,7 +68,8 @@ func recountedSchemas(t *testing.T, s *Store) (stored, counted map[string]string
 // TestStoredLayerSchemaIsCounted: every version an import or an approval
 // writes stores, for each of its layers, the kinds its items' bodies have
 // — counted again from the bodies: after an import of lots with odd
-// properties and a layer of points (one without geometry), an approval
+// properties and a layer of points (one without geometry, one with keys
+// holding control characters), an approval
 // that retypes a property, deletes the only lots with a key, makes a
 // polygon a multipolygon and adds lots and a new layer, an approval that
 // empties a layer, and an import of one layer with the others carried.
@@ -80,7 +81,8 @@ func TestStoredLayerSchemaIsCounted(t *testing.T) {
 	mustPlan(t, s, "p")
 	points := []gis.Feature{
 		{Geometry: orb.Point{106.75, 21.85}, Properties: map[string]any{"ten": "cột mốc", "so": 1.0}},
-		{Properties: map[string]any{"ten": "không có hình", "so": nil}}}
+		{Properties: map[string]any{"ten": "không có hình", "so": nil}},
+		{Geometry: orb.Point{106.76, 21.85}, Properties: map[string]any{"a\x01b": 1.0, "\x02x": "y"}}} // keys that read as anything but themselves
 	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: oddLots(300)}, {Name: "Points_P", Features: points}}})
 	same := func(when string) {
 		t.Helper()
@@ -199,12 +201,14 @@ func TestStoredLayerSchemaIsChecked(t *testing.T) {
 	}
 	noSchema := strings.Replace(good, `"ghiChu":{`, `"ghiChuX":{`, 1)
 	retyped := strings.Replace(good, `"matDoXayDung":{"REAL"`, `"matDoXayDung":{"BOOLEAN"`, 1)
-	if noSchema == good || retyped == good {
+	if noSchema == good || retyped == good || !strings.Contains(good, `"MultiPolygon":1,`) {
 		t.Fatalf("the lots' kinds are not what the test changes: %s", good)
 	}
 	for _, bad := range []struct{ name, text, says string }{
-		{"a property missing", noSchema, "property ghiChu has no column"},
-		{"a property retyped", retyped, "property matDoXayDung is REAL, its column BOOLEAN"},
+		{"a property missing", noSchema, `property "ghiChu" has no column`},
+		{"a property retyped", retyped, `property "matDoXayDung" is REAL, its column BOOLEAN`},
+		{"a property added", strings.Replace(good, `"p":{`, `"p":{"aaa":{"TEXT":1},`, 1), `column "aaa" has no property`},
+		{"a geometry type missing", strings.Replace(good, `"MultiPolygon":1,`, ``, 1), "the geometries are GEOMETRY, the column POLYGON"},
 	} {
 		stored(bad.text)
 		v, err := s.Verify(ctx, VerifyOptions{})

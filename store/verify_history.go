@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"quyhoach/gis"
 )
 
 // link is one link of a plan's journal or a dossier's chain, as stored.
@@ -206,21 +208,28 @@ func (v *verifier) layerSchemasDiffer(verID int64, items []item) (string, error)
 	if err != nil || len(stored) == 0 {
 		return "", err
 	}
-	counted := map[string]*layerSchema{}
+	lists := map[string]map[int32]int{} // layer → its items' kinds (v.lists) → items
 	unread := map[string]bool{}
 	for _, it := range items {
 		if _, ok := stored[it.layer]; !ok {
 			continue
 		}
-		list, ok := v.kinds[string(it.body)]
-		if !ok {
+		k, ok := v.kinds[[32]byte(it.body)]
+		if len(it.body) != 32 || !ok {
 			unread[it.layer] = true
 			continue
 		}
-		if counted[it.layer] == nil {
-			counted[it.layer] = newLayerSchema()
+		if lists[it.layer] == nil {
+			lists[it.layer] = map[int32]int{}
 		}
-		counted[it.layer].addKinds(list, 1)
+		lists[it.layer][k]++
+	}
+	counted := map[string]*layerSchema{}
+	for layer, byList := range lists {
+		counted[layer] = newLayerSchema()
+		for k, n := range byList {
+			counted[layer].addList(v.lists[k], n)
+		}
 	}
 	for _, name := range sortedKeys(stored) {
 		if unread[name] {
@@ -239,10 +248,10 @@ func (v *verifier) layerSchemasDiffer(verID int64, items []item) (string, error)
 
 // oneLineSchema is a stored schema shortened for a finding.
 func oneLineSchema(text string) string {
-	if len(text) > 120 {
-		return text[:117] + "…"
+	if r := []rune(gis.OneLine(text)); len(r) > 120 {
+		return string(r[:117]) + "…"
 	}
-	return text
+	return gis.OneLine(text)
 }
 
 func sameHashState(stored, now []byte) bool { return len(stored) > 0 && sameHash(stored, now) }
