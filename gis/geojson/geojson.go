@@ -113,6 +113,9 @@ func ParseFeature(data []byte) (gis.Feature, error) {
 // its geometry (left nil): for a reader that has the geometry already in
 // its binary form (gis/geombin) and needs only the properties.
 func ParseProperties(data []byte) (gis.Feature, error) {
+	if props, ok := flatProperties(data); ok {
+		return gis.Feature{Properties: props}, nil
+	}
 	c, err := decode(nil, int64(len(data)), data, Options{MaxValue: len(data) + 1, skipGeometry: true}.withDefaults(), true)
 	if err != nil {
 		return gis.Feature{}, err
