@@ -38,9 +38,17 @@ func asSchema13(t *testing.T, s *Store) {
 		"PRAGMA user_version = 13")
 }
 
+// asSchema16 turns a store back into schema 16: item rows not indexed by
+// the versions they begin and end at (0017).
+func asSchema16(t *testing.T, s *Store) {
+	t.Helper()
+	tamper(t, s, "DROP INDEX item_since", "DROP INDEX item_until", "PRAGMA user_version = 16")
+}
+
 // asSchema15 turns a store back into schema 15: no layer kinds (0016).
 func asSchema15(t *testing.T, s *Store) {
 	t.Helper()
+	asSchema16(t, s)
 	tamper(t, s, "ALTER TABLE version_layer DROP COLUMN schema", "PRAGMA user_version = 15")
 }
 
