@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
@@ -236,6 +237,10 @@ func scanMeasures(ctx context.Context, db *sql.DB, versionID, layerID int64, wit
 		return nil, err
 	}
 	defer release()
+	var n int // the layer's size, when known: the list made once at its size
+	if err := q.QueryRowContext(ctx, "SELECT features FROM version_layer WHERE version_id = ? AND layer_id = ?", versionID, layerID).Scan(&n); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
 	idColumn := ""
 	if withIDs {
 		idColumn = ", i.feature_id"
@@ -246,7 +251,7 @@ func scanMeasures(ctx context.Context, db *sql.DB, versionID, layerID int64, wit
 		return nil, err
 	}
 	defer rows.Close()
-	var items []measuredItem
+	items := make([]measuredItem, 0, n)
 	var dec measureDecoder
 	var it measuredItem
 	var form sql.RawBytes
