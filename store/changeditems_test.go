@@ -119,4 +119,14 @@ func TestChangedItemsIsTheMerge(t *testing.T) {
 	if text := strings.Join(plan, "; "); !strings.Contains(text, "item_since") || !strings.Contains(text, "item_until") {
 		t.Errorf("the changed items are not read through the indexes: %s", text)
 	}
+	// an index dropped behind the store's back: the long way, the same diff
+	want, err := s.LayerChanges(ctx, "p", StateRef{Version: 1}, StateRef{Version: 4}, DefaultLayer, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tamper(t, s, "DROP INDEX item_since")
+	got, err := s.LayerChanges(ctx, "p", StateRef{Version: 1}, StateRef{Version: 4}, DefaultLayer, false)
+	if err != nil || len(got.New) != len(want.New) || len(got.Old) != len(want.Old) || len(want.New) == 0 {
+		t.Fatalf("without item_since: %d/%d features (%v), with it %d/%d", len(got.Old), len(got.New), err, len(want.Old), len(want.New))
+	}
 }

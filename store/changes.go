@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"quyhoach/gis"
 )
@@ -408,6 +409,9 @@ func (c *comparing) changedItems(ctx context.Context) error {
 		older, newer, lo, hi = 1, 0, hi, lo
 	}
 	rows, err := c.q.QueryContext(ctx, changedItemsQuery(c.a.planID, lo, hi))
+	if err != nil && strings.Contains(err.Error(), "no such index") {
+		return c.mergeVersions(ctx) // dropped behind the store's back (verify says so): the long way
+	}
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,8 @@ func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []stri
 // stored (version_layer.schema) when its writer counted them; else, and
 // for a proposal, they are counted from the stored bodies (in any order:
 // neither depends on it). A body is not checked here; the rows' pass
-// checks each one, and each row against the table (gpkgTable.add).
+// checks each one, and the rows' kinds against the table's at the end of
+// the layer (gpkgFile.layer).
 func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (tableKinds, error) {
 	t := tableKinds{cols: columnKinds{}}
 	p := w.proposal

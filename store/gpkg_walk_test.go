@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -312,4 +313,16 @@ func BenchmarkExportGeoPackage100k(b *testing.B) {
 		}))
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "MB-heap")
+}
+
+// TestWithoutGeometryIsReadFlat: a canonical lot with its geometry nulled
+// (withoutGeometry, what a read in the grid gives ParseProperties) begins
+// as geojson's flat reading expects (flat.go's flatStart): else every lot
+// would go to the parser, slower and unseen.
+func TestWithoutGeometryIsReadFlat(t *testing.T) {
+	var scratch []byte
+	text := withoutGeometry(encodeBody(genLots(1, 1)[0]).text, &scratch)
+	if !bytes.HasPrefix(text, []byte(`{"type":"Feature","geometry":null,"properties":{`)) {
+		t.Fatalf("%s", text)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"maps"
 	"strings"
+
+	"quyhoach/gis"
 )
 
 // layerSchema counts, over a layer's features, each property's values by
@@ -229,6 +231,19 @@ func (l *bodyKindList) addKind(key, kind string) {
 
 func (l *bodyKindList) addType(typ string) {
 	l.b = append(binary.AppendUvarint(append(l.b, 'g'), uint64(len(typ))), typ...)
+}
+
+// sortedKinds is f's kinds as a bodyKindList, properties in key order: the
+// same kinds, the same list.
+func sortedKinds(f gis.Feature) []byte {
+	var l bodyKindList
+	for _, k := range sortedKeys(f.Properties) {
+		l.addKind(k, valueKind(f.Properties[k]))
+	}
+	if f.Geometry != nil {
+		l.addType(f.Geometry.GeoJSONType())
+	}
+	return l.b
 }
 
 // addList counts a bodyKindList's entries n times.

@@ -284,3 +284,16 @@ func mapsFilter(m, keep map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestVerifyOfALostBodyWithKinds: an item whose body's hash is not one
+// (altered to a byte) in a layer with stored kinds is a finding, and
+// verify goes on to the end.
+func TestVerifyOfALostBodyWithKinds(t *testing.T) {
+	s := openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: DefaultLayer, Features: genLots(20, 1)}}})
+	tamper(t, s, "DROP TRIGGER body_no_update", "UPDATE body SET hash = x'00' WHERE id = (SELECT min(id) FROM body)")
+	if f := verifyFindings(t, s, ""); len(f) == 0 {
+		t.Fatal("no finding for a body whose hash is a byte")
+	}
+}

@@ -251,7 +251,7 @@ func scanMeasures(ctx context.Context, db *sql.DB, versionID, layerID int64, wit
 		return nil, err
 	}
 	defer rows.Close()
-	items := make([]measuredItem, 0, n)
+	items := make([]measuredItem, 0, min(n, 1<<20)) // a hint: a stored count is not trusted with memory
 	var dec measureDecoder
 	var it measuredItem
 	var form sql.RawBytes

@@ -371,9 +371,7 @@ func (v *verifier) bodies() error {
 			damaged[id] = bad{"the stored body is unreadable: " + err.Error(), ""}
 			return nil
 		}
-		var kinds bodyKindList // of the parsed body: verify counts apart from the writers' reading of the text
-		addKinds(&kinds, f)
-		v.kinds[[32]byte(hash)] = v.kindList(kinds.b)
+		v.kinds[[32]byte(hash)] = v.kindList(sortedKinds(f)) // of the parsed body: apart from the writers' reading of the text
 		box, has := boxes[id]
 		switch {
 		case unfound[id]:

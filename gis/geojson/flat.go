@@ -2,7 +2,6 @@ package geojson
 
 import (
 	"bytes"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -13,7 +12,7 @@ var flatStart = []byte(`{"type":"Feature","geometry":null,"properties":{`)
 // flatProperties reads the properties of a canonical body without
 // geometry whose properties are flat — each value a number, a string
 // without escapes, true, false or null — as the parser would: the same
-// values (numbers correctly rounded both ways), and ok false for
+// values (numbers read by the parser's own scanner), and ok false for
 // anything else (a nested value, an escape, a repeated key, text that is
 // not UTF-8, a number out of range, any other layout), which the parser
 // then reads and judges. A lot's properties are such, and the parser's
@@ -56,18 +55,15 @@ func flatProperties(data []byte) (map[string]any, bool) {
 		case c == 'n' && bytes.HasPrefix(obj[i:], []byte("null")):
 			v, i = nil, i+4
 		case c == '-' || c >= '0' && c <= '9':
-			end := i + 1
-			for end < len(obj) && (obj[end] >= '0' && obj[end] <= '9' || obj[end] == '.' || obj[end] == 'e' || obj[end] == 'E' || obj[end] == '+' || obj[end] == '-') {
-				end++
-			}
-			if !jsonNumber(obj[i:end]) {
+			var n numScan // the parser's reading of a number, to the bit
+			if n.scan(obj, i); n.err != "" {
 				return nil, false
 			}
-			f, err := strconv.ParseFloat(string(obj[i:end]), 64)
-			if err != nil {
+			f, ok := numberValue(obj[i:n.end], n.man, n.exp10, n.trunc)
+			if !ok {
 				return nil, false
 			}
-			v, i = f, end
+			v, i = f, n.end
 		default:
 			return nil, false
 		}
@@ -110,44 +106,4 @@ func flatString(s []byte, i int) ([]byte, int, bool) {
 		return nil, 0, false
 	}
 	return str, i + end + 2, true
-}
-
-// jsonNumber tells whether s is a number as JSON writes one: -?int frac? exp?
-func jsonNumber(s []byte) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	return i == len(s)
 }

@@ -92,4 +92,12 @@ func TestFlatPropertiesIsTheParser(t *testing.T) {
 			t.Errorf("%s: read flat %v", text, ok)
 		}
 	}
+	// a number of 200 000 digits and an exponent of 2 000 000: read as the
+	// parser reads it, whatever that is (the same scanner)
+	text := []byte(`{"type":"Feature","geometry":null,"properties":{"x":0.` + strings.Repeat("0", 199_999) + `1e2000000}}`)
+	props, ok := flatProperties(text)
+	want, err := parsedProperties(text)
+	if ok && (err != nil || !reflect.DeepEqual(props, want.Properties)) {
+		t.Errorf("a long number: flat %v, parser %v %v", props, want.Properties, err)
+	}
 }

@@ -126,17 +126,26 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // number reads a JSON number; one beyond float64's range is a problem.
 func (p *parser) number() float64 {
 	s, man, exp10, trunc := p.scanNumber()
+	v, ok := numberValue(s, man, exp10, trunc)
+	if !ok {
+		p.problemf("number %s is out of range", s)
+	}
+	return v
+}
+
+// numberValue is the value of a scanned number s (man × 10^exp10, exact
+// unless trunc); ok is false when it is beyond float64's range.
+func numberValue(s []byte, man uint64, exp10 int, trunc bool) (float64, bool) {
 	if !trunc {
 		if f, ok := decimalToFloat(man, exp10, s[0] == '-'); ok {
-			return f
+			return f, true
 		}
 	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil {
-		p.problemf("number %s is out of range", s)
-		return 0
+		return 0, false
 	}
-	return v
+	return v, true
 }
 
 var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
