@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"quyhoach/gis"
 )
 
@@ -34,22 +36,31 @@ func CheckedProperties() []string {
 	return append([]string{propCode, propClass}, numericProps...)
 }
 
-// attributes checks classes and indicators of every feature, valid or not.
-func (c *checker) attributes() {
-	for i := range c.feats {
+// attributes checks classes and indicators of every feature, valid or not
+// (on all cores; the findings in the features' order).
+func (c *checker) attributes() error {
+	probs := make([][]AttrProblem, len(c.feats))
+	at := make([]orb.Point, len(c.feats))
+	err := parallel(c.ctx, len(c.feats), func(i int) {
 		ft := &c.feats[i]
-		probs := Attributes(ft.f.Properties, c.opt.KnownClass)
-		if len(probs) == 0 {
-			continue
+		if probs[i] = Attributes(ft.f.Properties, c.opt.KnownClass); len(probs[i]) == 0 {
+			return
 		}
-		at := ft.at
+		at[i] = ft.at
 		if ft.lot >= 0 {
-			at = c.lotPoint(ft.lot) // an overlay of its own: only for a lot at fault
+			at[i] = c.lotPoint(ft.lot) // an overlay of its own: only for a lot at fault
 		}
-		for _, p := range probs {
-			c.add(Finding{Kind: p.Kind, IDs: []string{ft.id}, At: at, Message: fmt.Sprintf("lot %s %s", ft.name, p.Message)})
+	})
+	if err != nil {
+		return err
+	}
+	for i, ps := range probs {
+		ft := &c.feats[i]
+		for _, p := range ps {
+			c.add(Finding{Kind: p.Kind, IDs: []string{ft.id}, At: at[i], Message: fmt.Sprintf("lot %s %s", ft.name, p.Message)})
 		}
 	}
+	return nil
 }
 
 // AttrProblem is what is wrong with a lot's attributes: the finding's kind

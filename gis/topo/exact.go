@@ -74,6 +74,11 @@ func (b ibox) contains(p ipt) bool {
 func (b ibox) lo() [2]float64 { return [2]float64{float64(b.minX), float64(b.minY)} }
 func (b ibox) hi() [2]float64 { return [2]float64{float64(b.maxX), float64(b.maxY)} }
 
+// box4 is b as gis/packed takes a box.
+func (b ibox) box4() [4]float64 {
+	return [4]float64{float64(b.minX), float64(b.minY), float64(b.maxX), float64(b.maxY)}
+}
+
 // seg is a directed edge; the region it bounds lies on its left.
 type seg struct{ a, b ipt }
 

@@ -33,16 +33,21 @@ func (c *checker) findOverlaps() error {
 	found := make([][][2]int, len(parts))
 	err := parallel(c.ctx, len(parts), func(p int) {
 		var ea, eb []seg
+		var near []int
 		for i := parts[p][0]; i < parts[p][1]; i++ {
 			a := c.lots[i]
+			near = near[:0]
 			c.lotsMeeting(a.bb, func(j int) {
-				if j <= i || !a.bb.overlaps(c.lots[j].bb) {
-					return
+				if j > i && a.bb.overlaps(c.lots[j].bb) {
+					near = append(near, j)
 				}
+			})
+			slices.Sort(near) // pairs in lot order, whatever the tree's
+			for _, j := range near {
 				if c.lotsMeet(a, c.lots[j], &ea, &eb) {
 					found[p] = append(found[p], [2]int{i, j})
 				}
-			})
+			}
 		}
 	})
 	if err != nil {

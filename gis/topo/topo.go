@@ -88,7 +88,9 @@ func Check(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt O
 			return nil, err
 		}
 	}
-	c.attributes()
+	if err := c.attributes(); err != nil {
+		return nil, err
+	}
 	sortFindings(c.findings)
 	return c.findings, nil
 }

@@ -1,0 +1,102 @@
+package packed
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSearchIsEveryBoxThatMeets: a search finds exactly the boxes that
+// meet the query (touching included), each once, for trees of 0 to
+// 5 000 boxes — random, on a grid sharing edges and corners, points,
+// all one box, empty and NaN ones — and queries of every size, points
+// and boxes beyond all of them; and stops when told.
+func TestSearchIsEveryBoxThatMeets(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	meets := func(b, q [4]float64) bool {
+		return b[0] <= b[2] && b[1] <= b[3] && b[0] <= q[2] && b[1] <= q[3] && b[2] >= q[0] && b[3] >= q[1]
+	}
+	layouts := map[string]func(n int) [][4]float64{
+		"random": func(n int) [][4]float64 {
+			out := make([][4]float64, n)
+			for i := range out {
+				x, y := r.Float64()*1000, r.Float64()*1000
+				out[i] = [4]float64{x, y, x + r.Float64()*50, y + r.Float64()*50}
+			}
+			return out
+		},
+		"grid": func(n int) [][4]float64 {
+			out := make([][4]float64, n)
+			for i := range out {
+				x, y := float64(i%70)*10, float64(i/70)*10
+				out[i] = [4]float64{x, y, x + 10, y + 10}
+			}
+			return out
+		},
+		"points and odd ones": func(n int) [][4]float64 {
+			out := make([][4]float64, n)
+			for i := range out {
+				x, y := math.Round(r.Float64()*100), math.Round(r.Float64()*100)
+				switch i % 9 {
+				case 0:
+					out[i] = [4]float64{x, y, x - 1, y} // empty
+				case 1:
+					out[i] = [4]float64{math.NaN(), y, x, y}
+				case 2:
+					out[i] = [4]float64{5, 5, 6, 6} // the same box many times
+				default:
+					out[i] = [4]float64{x, y, x, y}
+				}
+			}
+			return out
+		},
+	}
+	for name, layout := range layouts {
+		for _, n := range []int{0, 1, 2, 15, 16, 17, 255, 256, 257, 5000} {
+			boxes := layout(n)
+			tree := New(n, func(i int) [4]float64 { return boxes[i] })
+			for range 300 {
+				x, y := r.Float64()*1100-50, r.Float64()*1100-50
+				s := []float64{0, 1, 10, 100, 2000}[r.IntN(5)]
+				q := [4]float64{x, y, x + s*r.Float64(), y + s*r.Float64()}
+				var got, want []int
+				tree.Search(q, func(i int) bool { got = append(got, i); return true })
+				for i, b := range boxes {
+					if meets(b, q) {
+						want = append(want, i)
+					}
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s, %d boxes, query %v: found %v, want %v", name, n, q, got, want)
+				}
+				if len(want) > 1 {
+					calls := 0
+					tree.Search(q, func(int) bool { calls++; return false })
+					if calls != 1 {
+						t.Fatalf("%s: %d calls after the first said stop", name, calls)
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkBuildAndSearch1M: a million lot-sized boxes on a grid, built,
+// then each box's neighbours found.
+func BenchmarkBuildAndSearch1M(b *testing.B) {
+	const n = 1_000_000
+	boxes := make([][4]float64, n)
+	for i := range boxes {
+		x, y := float64(i%300)*50, float64(i/300)*50
+		boxes[i] = [4]float64{x, y, x + 50, y + 50}
+	}
+	for b.Loop() {
+		tree := New(n, func(i int) [4]float64 { return boxes[i] })
+		found := 0
+		for _, q := range boxes {
+			tree.Search(q, func(int) bool { found++; return true })
+		}
+	}
+}
