@@ -327,10 +327,38 @@ func origin(boundary orb.Geometry, lots []orb.Geometry) (float64, float64) {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
+// median is the element a sort would put at len(v)/2, found by selection
+// (Hoare's partitions around the middle element): no full sort of a
+// million lots' coordinates. v holds no NaN.
 func median(v []float64) float64 {
 	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
+	k := len(s) / 2
+	lo, hi := 0, len(s)-1
+	for lo < hi {
+		p := s[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for s[i] < p {
+				i++
+			}
+			for s[j] > p {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i, j = i+1, j-1
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return s[k] // between the parts: equal to the pivot
+		}
+	}
+	return s[k]
 }
 
 // firstPoint returns the first position of g's points, lines or shells (the

@@ -1,6 +1,8 @@
 package topo
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -27,6 +29,29 @@ func TestFirstPoint(t *testing.T) {
 	} {
 		if got, ok := firstPoint(tc.g); got != tc.want || ok != tc.ok {
 			t.Errorf("%s: got %v, %v, want %v, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestMedianIsTheSortedMiddle: median is what sorting gives at len/2, for
+// random, sorted, reversed, constant and few-valued inputs of every small
+// length and some large ones.
+func TestMedianIsTheSortedMiddle(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	inputs := func(n int) [][]float64 {
+		rnd, few, up, down, same := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			rnd[i], few[i], up[i], down[i], same[i] = r.NormFloat64()*1e5, float64(r.IntN(3)), float64(i), float64(n-i), 7
+		}
+		return [][]float64{rnd, few, up, down, same}
+	}
+	for _, n := range append([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 31, 32, 33}, 1000, 100_001) {
+		for _, v := range inputs(n) {
+			s := slices.Clone(v)
+			slices.Sort(s)
+			if got := median(v); got != s[n/2] {
+				t.Fatalf("%d values: median %v, sorted middle %v", n, got, s[n/2])
+			}
 		}
 	}
 }
