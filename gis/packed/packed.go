@@ -76,6 +76,9 @@ func New(n int, box func(i int) [4]float64) *Tree {
 		m = (m + nodeSize - 1) / nodeSize
 		size += m
 	}
+	if size > math.MaxInt32 { // positions are int32: two billion boxes
+		panic("packed: too many boxes")
+	}
 	t.boxes = make([][4]float64, 0, size)
 	t.index = make([]int32, 0, size)
 	for _, k := range order {
@@ -105,9 +108,10 @@ func union(a, b [4]float64) [4]float64 {
 }
 
 // Search calls fn with every box that meets q (minX, minY, maxX, maxY;
-// touching counts), in no particular order, until fn returns false.
+// touching counts), in no particular order, until fn returns false. A
+// query holding NaN meets nothing.
 func (t *Tree) Search(q [4]float64, fn func(i int) bool) {
-	if t.n == 0 {
+	if t.n == 0 || q[0] != q[0] || q[1] != q[1] || q[2] != q[2] || q[3] != q[3] {
 		return
 	}
 	var stack [64]int // positions of nodes whose children are to be looked at

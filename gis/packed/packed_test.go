@@ -71,6 +71,9 @@ func TestSearchIsEveryBoxThatMeets(t *testing.T) {
 				if !slices.Equal(got, want) {
 					t.Fatalf("%s, %d boxes, query %v: found %v, want %v", name, n, q, got, want)
 				}
+				nan := q
+				nan[r.IntN(4)] = math.NaN()
+				tree.Search(nan, func(i int) bool { t.Fatalf("%s: a NaN query %v found %d", name, nan, i); return false })
 				if len(want) > 1 {
 					calls := 0
 					tree.Search(q, func(int) bool { calls++; return false })

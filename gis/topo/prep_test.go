@@ -45,6 +45,23 @@ func TestMedianIsTheSortedMiddle(t *testing.T) {
 		}
 		return [][]float64{rnd, few, up, down, same}
 	}
+	// the smallest value of each range at its middle, range after range (an
+	// order built against a selection by the middle element)
+	worst := make([]float64, 10_001)
+	idx := make([]int, len(worst))
+	for i := range idx {
+		idx[i] = i
+	}
+	for lo, v := 0, 0.0; lo < len(idx); lo, v = lo+1, v+1 {
+		mid := lo + (len(idx)-1-lo)/2
+		worst[idx[mid]] = v
+		idx[mid], idx[lo] = idx[lo], idx[mid]
+	}
+	s := slices.Clone(worst)
+	slices.Sort(s)
+	if got := median(worst); got != s[len(s)/2] {
+		t.Fatalf("an order against the middle element: median %v, want %v", got, s[len(s)/2])
+	}
 	for _, n := range append([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 31, 32, 33}, 1000, 100_001) {
 		for _, v := range inputs(n) {
 			s := slices.Clone(v)

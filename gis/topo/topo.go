@@ -41,7 +41,8 @@ type Options struct {
 	// are dropped. Zero or less means DefaultTolerance.
 	Tolerance float64
 	// KnownClass tells whether a phanLoai value is in the land-use catalogue;
-	// nil skips the class check.
+	// nil skips the class check. It is called from several goroutines at
+	// once.
 	KnownClass func(phanLoai string) bool
 
 	// hook, for tests, may alter the operands of the gap overlay to mimic a
