@@ -384,7 +384,8 @@ func storedFeatures(ctx context.Context, q querier, verID, layerID int64, key st
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]storedFeature, 0, min(n, 1<<20)) // a hint: a stored count is not trusted with memory
+	// n is a hint: a stored count is not trusted with memory
+	out := make([]storedFeature, 0, min(n, 1<<20))
 	names := map[int64]string{} // a layer's name, one string for all its features
 	var h, name, text sql.RawBytes
 	var unread []int // features whose key bodyKey could not read
