@@ -370,20 +370,13 @@ func (c *comparing) mergeVersions(ctx context.Context) error {
 		}
 		switch {
 		case order < 0: // on a only
-			if it := a.item(); it.layer == c.la && c.la != 0 {
-				c.items[string(a.id())] = [2]sideItem{it, {}}
-			}
+			c.keepIfChanged(a.id(), [2]sideItem{a.item(), {}})
 			okA = a.next()
 		case order > 0: // on b only
-			if it := b.item(); it.layer == c.lb && c.lb != 0 {
-				c.items[string(b.id())] = [2]sideItem{{}, it}
-			}
+			c.keepIfChanged(b.id(), [2]sideItem{{}, b.item()})
 			okB = b.next()
 		default:
-			ia, ib := a.item(), b.item()
-			if ((ia.layer == c.la && c.la != 0) || (ib.layer == c.lb && c.lb != 0)) && ia != ib {
-				c.items[string(a.id())] = [2]sideItem{ia, ib}
-			}
+			c.keepIfChanged(a.id(), [2]sideItem{a.item(), b.item()})
 			okA, okB = a.next(), b.next()
 		}
 	}
@@ -436,11 +429,17 @@ func (c *comparing) changedItems(ctx context.Context) error {
 		return err
 	}
 	for id, it := range found {
-		if ((it[0].layer == c.la && c.la != 0) || (it[1].layer == c.lb && c.lb != 0)) && it[0] != it[1] {
-			c.items[id] = it
-		}
+		c.keepIfChanged([]byte(id), it)
 	}
 	return nil
+}
+
+// keepIfChanged keeps a feature's items on both sides (none: layer 0) when
+// it is in the layer on either side and its items differ.
+func (c *comparing) keepIfChanged(id []byte, it [2]sideItem) {
+	if ((it[0].layer == c.la && c.la != 0) || (it[1].layer == c.lb && c.lb != 0)) && it[0] != it[1] {
+		c.items[string(id)] = it
+	}
 }
 
 // changedItemsQuery reads the item rows of plan that begin after version

@@ -88,9 +88,9 @@ func countApprovedLayers(ctx context.Context, tx *sql.Tx, verID, curID, dossier 
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO version_layer (version_id, layer_id, features, in_key_order, schema)
 		SELECT ?1, x.layer_id, sum(n), CASE WHEN count(ordered) = count(*) AND min(ordered) = 1 THEN 1 WHEN min(ordered) = 0 THEN 0 END,
-			CASE WHEN EXISTS (SELECT 1 FROM json_each(?4) j WHERE j.key = CAST(x.layer_id AS TEXT))
-			THEN (SELECT j.value FROM json_each(?4) j WHERE j.key = CAST(x.layer_id AS TEXT))
-			ELSE (SELECT p.schema FROM version_layer p WHERE p.version_id = ?2 AND p.layer_id = x.layer_id) END FROM (
+			CASE WHEN json_type(?4, '$."' || x.layer_id || '"') IS NULL -- untouched: curID's
+			THEN (SELECT p.schema FROM version_layer p WHERE p.version_id = ?2 AND p.layer_id = x.layer_id)
+			ELSE json_extract(?4, '$."' || x.layer_id || '"') END FROM (
 			SELECT layer_id, features AS n, in_key_order AS ordered FROM version_layer WHERE version_id = ?2
 			UNION ALL SELECT k.layer_id, -1, 1 FROM dossier_change c
 				CROSS JOIN item k ON `+cur.on("k")+` AND k.feature_id = c.feature_id WHERE c.dossier_id = ?3
