@@ -85,8 +85,9 @@ func (r *CheckReport) Ref() Ref {
 
 // CheckStored is Check (with CheckCoverage) of a state in the store, for a
 // command: only the lots and the plan boundary are read, in the grid, a
-// batch at a time, and of each lot only what the checks read is kept
-// (topo.CheckedProperties): no layer is loaded whole and nothing sorted.
+// batch at a time, each batch snapped to the checker's grid as it comes
+// (topo.Lots: of a lot only its grid form, name and attribute problems
+// are kept): no layer is loaded whole and nothing sorted.
 // A source that cannot walk is opened and checked whole. code may be ""
 // for a dossier's proposal; otherwise it must be the dossier's plan.
 func CheckStored(ctx context.Context, src Source, code string, ref Ref, cat *landuse.Catalogue, tolerance float64) (*CheckReport, error) {
@@ -103,18 +104,16 @@ func CheckStored(ctx context.Context, src Source, code string, ref Ref, cat *lan
 		return &CheckReport{Plan: s.Plan, Version: s.Version, Dossier: s.Dossier, Lots: len(s.Lots()), Findings: fs, Coverage: CheckCoverage(s, cat)}, nil
 	}
 	r := &CheckReport{}
-	var lots, bounds []gis.Feature
+	var lots *topo.Lots
+	var bounds []gis.Feature
 	read := func(w *store.VersionWalk) error {
 		r.Plan, r.Version = w.Plan, w.Version
 		if !slices.Contains(w.Layers, gis.LandUseLayer) {
 			return &NoLayerError{r.Plan.Code, r.Ref(), gis.LandUseLayer}
 		}
-		keep := topo.CheckedProperties()
+		lots = topo.NewLots(checkOptions(cat, tolerance), w.Version.Features)
 		err := w.Features(ctx, gis.LandUseLayer, true, func(fs []gis.Feature) error {
-			for _, f := range fs {
-				lots = append(lots, slimFeature(f, keep))
-			}
-			return nil
+			return lots.Add(ctx, fs)
 		})
 		if err != nil || !slices.Contains(w.Layers, gis.BoundaryLayer) {
 			return err
@@ -143,38 +142,10 @@ func CheckStored(ctx context.Context, src Source, code string, ref Ref, cat *lan
 		return nil, err
 	}
 	boundary := gis.Boundary(bounds)
-	r.Lots = len(lots)
-	if r.Findings, err = topo.Check(ctx, lots, boundary, checkOptions(cat, tolerance)); err != nil {
+	r.Lots = lots.Len()
+	if r.Findings, err = lots.Check(ctx, boundary); err != nil {
 		return nil, err
 	}
 	r.Coverage = coverage(boundary, cat)
 	return r, nil
-}
-
-// slimFeature is f with only the properties keep names (its own map
-// when it has no others).
-func slimFeature(f gis.Feature, keep []string) gis.Feature {
-	out := gis.Feature{ID: f.ID, Geometry: f.Geometry, Properties: f.Properties}
-	if len(f.Properties) <= len(keep) {
-		only := true
-		for k := range f.Properties {
-			if !slices.Contains(keep, k) {
-				only = false
-				break
-			}
-		}
-		if only {
-			return out
-		}
-	}
-	out.Properties = nil
-	for _, k := range keep {
-		if v, ok := f.Properties[k]; ok {
-			if out.Properties == nil {
-				out.Properties = make(map[string]any, len(keep))
-			}
-			out.Properties[k] = v
-		}
-	}
-	return out
 }

@@ -29,13 +29,6 @@ const (
 
 var numericProps = []string{propDensity, propFARatio, propMinFl, propMaxFl, propSetback, propPop}
 
-// CheckedProperties are the properties of a lot Check reads (its name in
-// messages, its class, its indicators): a caller holding many lots for a
-// check may keep only these.
-func CheckedProperties() []string {
-	return append([]string{propCode, propClass}, numericProps...)
-}
-
 // attributes checks classes and indicators of every feature, valid or not
 // (on all cores; the findings in the features' order).
 func (c *checker) attributes() error {
@@ -43,7 +36,7 @@ func (c *checker) attributes() error {
 	at := make([]orb.Point, len(c.feats))
 	err := parallel(c.ctx, len(c.feats), func(i int) {
 		ft := &c.feats[i]
-		if probs[i] = Attributes(ft.f.Properties, c.opt.KnownClass); len(probs[i]) == 0 {
+		if probs[i] = ft.attrs; len(probs[i]) == 0 {
 			return
 		}
 		at[i] = ft.at

@@ -166,7 +166,11 @@ func TestWithinBounds(t *testing.T) {
 	}
 
 	// the bounds: the 0.000027 m² sliver of L-0 over L-599, in the middle
-	c := newChecker(context.Background(), lots, boundary, Options{hook: whole(false)})
+	l := NewLots(Options{hook: whole(false)}, len(lots))
+	if err := l.Add(context.Background(), lots); err != nil {
+		t.Fatal(err)
+	}
+	c := newChecker(context.Background(), l, boundary)
 	for _, step := range []func() error{c.prepare, c.findOverlaps, c.findClusters, c.classifyLots} {
 		if err := step(); err != nil {
 			t.Fatal(err)
@@ -178,7 +182,7 @@ func TestWithinBounds(t *testing.T) {
 		}
 		g := c.makeGrid()
 		clip := &clipper{r: rectOf(g.box(0))}
-		bnd := c.bd.sf
+		bnd := c.bd.sf()
 		parts := map[int]lotPart{o.i: {in: c.lots[o.i].area, out: 0.002}, o.j: {in: c.lots[o.j].area, out: 0.003}}
 		a, u, err := c.within(clip, o.g, bnd, parts, false, o.i, o.j)
 		if err != nil || !near(a, o.area/2, 1e-9) || !near(u, o.area/2, 1e-9) {

@@ -1,6 +1,7 @@
 package topo
 
 import (
+	"math"
 	"slices"
 )
 
@@ -39,7 +40,7 @@ func sgn(v int64) int {
 type ibox struct{ minX, minY, maxX, maxY int64 }
 
 func emptyBox() ibox {
-	return ibox{maxCoord * 4, maxCoord * 4, -maxCoord * 4, -maxCoord * 4}
+	return ibox{maxGlobal * 4, maxGlobal * 4, -maxGlobal * 4, -maxGlobal * 4}
 }
 
 func (b *ibox) add(p ipt) {
@@ -61,6 +62,14 @@ func (b ibox) meets(o ibox) bool {
 // overlaps reports whether the boxes share a region of positive area.
 func (b ibox) overlaps(o ibox) bool {
 	return b.minX < o.maxX && o.minX < b.maxX && b.minY < o.maxY && o.minY < b.maxY
+}
+
+// moved is the box less o (a frame's origin); the empty box stays empty.
+func (b ibox) moved(o ipt) ibox {
+	if b.minX > b.maxX {
+		return b
+	}
+	return ibox{b.minX - o.x, b.minY - o.y, b.maxX - o.x, b.maxY - o.y}
 }
 
 func (b ibox) intersect(o ibox) ibox {
@@ -129,6 +138,29 @@ type iring []ipt
 type ipoly struct {
 	rings []iring
 	bb    ibox
+}
+
+// area is the polygon's area in m²: its shell's less its holes'. Each
+// ring is summed relative to its first vertex; every product is an exact
+// integer (below 2^61: maxCoord), so only the sum rounds. The same on the
+// global grid for a shape less than maxCoord across (snapShape).
+func (p *ipoly) area() float64 {
+	a := 0.0
+	for i, r := range p.rings {
+		o := r[0]
+		s := 0.0
+		for k := 1; k+1 < len(r); k++ {
+			u, v := r[k], r[k+1]
+			s += float64((u.x-o.x)*(v.y-o.y) - (v.x-o.x)*(u.y-o.y))
+		}
+		s = math.Abs(s) / (2 * unitsPerMetre * unitsPerMetre)
+		if i == 0 {
+			a += s
+		} else {
+			a -= s
+		}
+	}
+	return a
 }
 
 func (p *ipoly) locate(q ipt) int {
@@ -219,10 +251,15 @@ func orientRing(r iring, ccw bool) {
 // case forces shared edges running the same way, which is (2).
 func interiorsMeet(ea, eb []seg, locA, locB func(ipt) int) bool {
 	var cutA, cutB [][]ipt
+	// onA, onB: edges (the first 64) lying wholly on an edge of the other
+	// region, so on its boundary: none of their pieces is inside it (the
+	// shared edges of two neighbours, which need no point located)
+	var onA, onB uint64
 	for i, a := range ea {
 		abox := a.box()
 		for j, b := range eb {
-			if !abox.meets(b.box()) {
+			bbox := b.box()
+			if !abox.meets(bbox) {
 				continue
 			}
 			o1, o2 := sgn(orient(a.a, a.b, b.a)), sgn(orient(a.a, a.b, b.b))
@@ -230,8 +267,17 @@ func interiorsMeet(ea, eb []seg, locA, locB func(ipt) int) bool {
 			if o1*o2 < 0 && o3*o4 < 0 {
 				return true
 			}
-			if o1 == 0 && o2 == 0 && sameDirOverlap(a, b) {
-				return true
+			if o1 == 0 && o2 == 0 {
+				if sameDirOverlap(a, b) {
+					return true
+				}
+				// collinear: a box holding both ends holds the segment
+				if i < 64 && bbox.contains(a.a) && bbox.contains(a.b) {
+					onA |= 1 << i
+				}
+				if j < 64 && abox.contains(b.a) && abox.contains(b.b) {
+					onB |= 1 << j
+				}
 			}
 			if o1 == 0 && a.strictlyInside(b.a) {
 				cutA = addCut(cutA, len(ea), i, b.a)
@@ -248,6 +294,9 @@ func interiorsMeet(ea, eb []seg, locA, locB func(ipt) int) bool {
 		}
 	}
 	for i, a := range ea {
+		if i < 64 && onA&(1<<i) != 0 {
+			continue
+		}
 		var cuts []ipt
 		if cutA != nil {
 			cuts = cutA[i]
@@ -257,6 +306,9 @@ func interiorsMeet(ea, eb []seg, locA, locB func(ipt) int) bool {
 		}
 	}
 	for j, b := range eb {
+		if j < 64 && onB&(1<<j) != 0 {
+			continue
+		}
 		var cuts []ipt
 		if cutB != nil {
 			cuts = cutB[j]

@@ -354,7 +354,7 @@ func (c *checker) tile(g grid, t int) (res tileResult) {
 	if len(c.bdEdgesMeeting(nil, ib)) > 0 {
 		want := clip.shape(c.bd)
 		var err error
-		for _, ab := range [2][2]geom.Geometry{{c.bd.sf, rectG}, {rectG, c.bd.sf}} {
+		for _, ab := range [2][2]geom.Geometry{{c.bd.sf(), rectG}, {rectG, c.bd.sf()}} {
 			if bnd, err = overlay(geom.Intersection, ab[0], ab[1]); err != nil {
 				continue
 			}
@@ -439,7 +439,7 @@ func (c *checker) tile(g grid, t int) (res tileResult) {
 			parts[k] = lotPart{ai, ao}
 		}
 		if cl == nil {
-			gs = append(gs, l.sf)
+			gs = append(gs, l.sf())
 		}
 	}
 	if bnd.IsEmpty() {
@@ -506,23 +506,23 @@ func (c *checker) tile(g grid, t int) (res tileResult) {
 func (c *checker) split(l *lot, bnd geom.Geometry, r rectF, want float64) (in, out geom.Geometry, err error) {
 	rectG := r.geometry()
 	if bnd.IsEmpty() {
-		out, err = overlay(geom.Intersection, l.sf, rectG)
+		out, err = overlay(geom.Intersection, l.sf(), rectG)
 		if err == nil && math.Abs(geomArea(out)-want) > eps(want) {
 			err = fmt.Errorf("its part in the tile has %.4f m², expected %.4f m²", geomArea(out), want)
 		}
 		return geom.Geometry{}, out, err
 	}
-	if in, err = overlay(geom.Intersection, l.sf, bnd); err != nil {
+	if in, err = overlay(geom.Intersection, l.sf(), bnd); err != nil {
 		return in, out, err
 	}
 	ai := geomArea(in)
 	tries := []func() (geom.Geometry, error){
 		func() (geom.Geometry, error) {
 			hide := geom.NewGeometryCollection([]geom.Geometry{bnd, frameAround(r, l.bb)}).AsGeometry()
-			return overlay(geom.Difference, l.sf, hide)
+			return overlay(geom.Difference, l.sf(), hide)
 		},
 		func() (geom.Geometry, error) {
-			part, err := overlay(geom.Intersection, l.sf, rectG)
+			part, err := overlay(geom.Intersection, l.sf(), rectG)
 			if err != nil {
 				return part, err
 			}

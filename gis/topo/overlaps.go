@@ -106,10 +106,10 @@ func (c *checker) lotsMeet(a, b *lot, ea, eb *[]seg) bool {
 // area(A), trying the other way round before giving up.
 func (c *checker) measureOverlap(i, j int) (*overlapRec, error) {
 	a, b := c.lots[i], c.lots[j]
-	g, area, err := checkedIntersection(a.sf, a.area, b.sf)
+	g, area, err := checkedIntersection(a.sf(), a.area, b.sf())
 	if err != nil {
 		var err2 error
-		g, area, err2 = checkedIntersection(b.sf, b.area, a.sf)
+		g, area, err2 = checkedIntersection(b.sf(), b.area, a.sf())
 		if err2 != nil {
 			return nil, fmt.Errorf("topo: overlap of lots %s and %s: %w", c.feats[a.feat].name, c.feats[b.feat].name, err)
 		}
@@ -256,7 +256,7 @@ func (c *checker) findClusters() error {
 		} else {
 			for _, t := range triangles {
 				o, l := link(t.i, t.j), c.lots[t.k]
-				g, area, err := checkedIntersection(o.g, o.area, l.sf)
+				g, area, err := checkedIntersection(o.g, o.area, l.sf())
 				if err != nil {
 					return fmt.Errorf("topo: overlap of three lots at %s: %w", c.feats[l.feat].name, err)
 				}
@@ -277,7 +277,7 @@ func (c *checker) unionOf(ks []int) (geom.Geometry, float64, error) {
 	}
 	parts := make([]part, len(ks))
 	for i, k := range ks {
-		parts[i] = part{c.lots[k].sf, c.lots[k].area}
+		parts[i] = part{c.lots[k].sf(), c.lots[k].area}
 	}
 	for len(parts) > 1 {
 		if err := c.ctx.Err(); err != nil {

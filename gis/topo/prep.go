@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/peterstace/simplefeatures/geom"
@@ -17,19 +18,56 @@ import (
 
 // frame is the local coordinate frame: projected metres minus a whole-metre
 // origin, snapped to a 1 mm grid and held as integers in half-millimetres.
+// The grid is the projection's own (snapGlobal), the frame only moves it,
+// so a lot snaps to the same points whatever the other lots and wherever
+// the origin falls.
 type frame struct{ ox, oy float64 }
 
 // unitsPerMetre is the number of half-millimetres in a metre.
 const unitsPerMetre = 2000
 
+// maxGlobal bounds a coordinate on the global grid, in half-millimetres:
+// 2^52, exact in a float64 and far from an int64's end. Nothing so far out
+// is within 250 km of any origin a layer can have.
+const maxGlobal = 1 << 52
+
+// snapGlobal maps a projected point to the 1 mm grid of the projection
+// itself, in half-millimetres; ok is false when it is not finite or past
+// maxGlobal.
+func snapGlobal(p orb.Point) (ipt, bool) {
+	x, y := math.Round(p[0]*1000), math.Round(p[1]*1000)
+	if !(math.Abs(x) < maxGlobal/2 && math.Abs(y) < maxGlobal/2) { // NaN fails too
+		return ipt{}, false
+	}
+	return ipt{2 * int64(x), 2 * int64(y)}, true
+}
+
+// at is the frame's origin on the global grid.
+func (f frame) at() ipt {
+	clamp := func(v float64) int64 {
+		return int64(max(-maxGlobal/unitsPerMetre, min(v, maxGlobal/unitsPerMetre))) * unitsPerMetre
+	}
+	return ipt{clamp(f.ox), clamp(f.oy)}
+}
+
 // snap maps a projected point to the grid; ok is false when it is not
 // finite or too far from the origin.
 func (f frame) snap(p orb.Point) (ipt, bool) {
-	x, y := (p[0]-f.ox)*1000, (p[1]-f.oy)*1000
-	if math.IsNaN(x) || math.IsNaN(y) || math.Abs(x) >= maxCoord/2 || math.Abs(y) >= maxCoord/2 {
+	q, ok := snapGlobal(p)
+	if !ok {
 		return ipt{}, false
 	}
-	return ipt{2 * int64(math.Round(x)), 2 * int64(math.Round(y))}, true
+	return f.move(q)
+}
+
+// move takes a point of the global grid into the frame; ok is false when
+// it lies too far from the origin (maxCoord).
+func (f frame) move(q ipt) (ipt, bool) { return moveTo(q, f.at()) }
+
+// moveTo is q less the origin o, and whether it is within maxCoord of it.
+func moveTo(q, o ipt) (ipt, bool) {
+	q = ipt{q.x - o.x, q.y - o.y}
+	return q, -maxCoord < q.x && q.x < maxCoord && -maxCoord < q.y && q.y < maxCoord
 }
 
 // local converts a grid point to local metres, the frame given to simplefeatures.
@@ -52,12 +90,52 @@ func (f frame) globalPt(p geom.Point) orb.Point {
 }
 
 // shape is a polygonal geometry converted to the grid: its polygons for the
-// exact predicates and the same geometry in local metres for simplefeatures.
+// exact predicates and, made on first use, the same geometry in local
+// metres for simplefeatures (most lots of a clean layer never meet an
+// overlay: a million of them would cost half a gigabyte).
 type shape struct {
 	polys []ipoly
-	sf    geom.Geometry
 	bb    ibox
-	area  float64 // m²
+	area  float64 // m², from the grid's integers
+	lazy  *lazySF // shared by copies of the shape
+}
+
+// lazySF is a shape's simplefeatures geometry, made once.
+type lazySF struct {
+	once sync.Once
+	g    geom.Geometry
+}
+
+// sf is the shape in local metres for simplefeatures; safe to call from
+// several goroutines.
+func (s *shape) sf() geom.Geometry {
+	if s.lazy == nil {
+		return sfGeometry(s.polys)
+	}
+	s.lazy.once.Do(func() { s.lazy.g = sfGeometry(s.polys) })
+	return s.lazy.g
+}
+
+// sfGeometry is polygons on the grid in local metres.
+func sfGeometry(polys []ipoly) geom.Geometry {
+	ps := make([]geom.Polygon, len(polys))
+	for i, p := range polys {
+		rings := make([]geom.LineString, len(p.rings))
+		for k, r := range p.rings {
+			coords := make([]float64, 0, 2*len(r)+2)
+			for _, q := range r {
+				xy := local(q)
+				coords = append(coords, xy.X, xy.Y)
+			}
+			coords = append(coords, coords[0], coords[1])
+			rings[k] = geom.NewLineString(geom.NewSequence(coords, geom.DimXY))
+		}
+		ps[i] = geom.NewPolygon(rings)
+	}
+	if len(ps) == 1 {
+		return ps[0].AsGeometry()
+	}
+	return geom.NewMultiPolygon(ps).AsGeometry()
 }
 
 // problem is why a geometry is invalid, with a place to show.
@@ -101,37 +179,56 @@ func polygonsOf(g orb.Geometry) ([]orb.Polygon, string) {
 // convert snaps g to the grid and validates it. A nil problem means the
 // shape is valid and ready for overlay work.
 func (f frame) convert(g orb.Geometry) (shape, *problem) {
+	s, pr := snapShape(g)
+	if pr != nil {
+		return shape{}, pr
+	}
+	return f.place(s)
+}
+
+// snapped is a geometry on the global grid (snapGlobal), not yet in a
+// frame: the half of convert that needs no origin, so that lots are
+// snapped as they are read, before all of them (and so their median)
+// are known.
+type snapped struct {
+	shape
+	// proven: the grid alone showed it one simple ring (simpleShell), and
+	// it is oriented and measured; place then only moves it
+	proven bool
+}
+
+// snapShape snaps g's rings to the global grid, drops repeated points
+// and says why g is not a polygon at all.
+func snapShape(g orb.Geometry) (snapped, *problem) {
 	ps, why := polygonsOf(g)
 	if why != "" {
-		return shape{}, &problem{reason: why}
+		return snapped{}, &problem{reason: why}
 	}
-	sh := shape{bb: emptyBox()}
-	sfPolys := make([]geom.Polygon, 0, len(ps))
+	sh := shape{bb: emptyBox(), polys: make([]ipoly, 0, len(ps))}
 	for pi, p := range ps {
-		ip := ipoly{bb: emptyBox()}
-		sfRings := make([]geom.LineString, 0, len(p))
+		ip := ipoly{bb: emptyBox(), rings: make([]iring, 0, len(p))}
 		for ri, r := range p {
 			at := problem{hasAt: len(r) > 0}
 			if len(r) > 0 {
 				at.at = r[0]
 			}
-			name := ringName(len(ps) > 1, pi, ri)
+			name := func() string { return ringName(len(ps) > 1, pi, ri) }
 			if len(r) < 4 {
-				at.reason = fmt.Sprintf("%s has %d points, a ring needs at least 4", name, len(r))
-				return shape{}, &at
+				at.reason = fmt.Sprintf("%s has %d points, a ring needs at least 4", name(), len(r))
+				return snapped{}, &at
 			}
 			if r[0] != r[len(r)-1] {
-				at.reason = name + " is not closed"
+				at.reason = name() + " is not closed"
 				at.at = r[len(r)-1]
-				return shape{}, &at
+				return snapped{}, &at
 			}
 			ir := make(iring, 0, len(r)-1)
 			for _, q := range r[:len(r)-1] {
-				s, ok := f.snap(q)
+				s, ok := snapGlobal(q)
 				if !ok {
 					at.at = q
-					at.reason = fmt.Sprintf("%s has a coordinate that is not finite or lies more than 250 km from the plan boundary or the other lots", name)
-					return shape{}, &at
+					at.reason = name() + " " + farReason
+					return snapped{}, &at
 				}
 				if len(ir) == 0 || ir[len(ir)-1] != s {
 					ir = append(ir, s)
@@ -141,51 +238,83 @@ func (f frame) convert(g orb.Geometry) (shape, *problem) {
 				ir = ir[:len(ir)-1]
 			}
 			if len(ir) < 3 {
-				at.reason = name + " collapses to fewer than 3 points on a 1 mm grid"
-				return shape{}, &at
+				at.reason = name() + " collapses to fewer than 3 points on a 1 mm grid"
+				return snapped{}, &at
 			}
-			coords := make([]float64, 0, 2*len(ir)+2)
 			for _, q := range ir {
-				xy := local(q)
-				coords = append(coords, xy.X, xy.Y)
 				ip.bb.add(q)
 			}
-			coords = append(coords, coords[0], coords[1])
-			sfRings = append(sfRings, geom.NewLineString(geom.NewSequence(coords, geom.DimXY)))
 			ip.rings = append(ip.rings, ir)
 		}
-		sfPolys = append(sfPolys, geom.NewPolygon(sfRings))
 		sh.polys = append(sh.polys, ip)
 		sh.bb = sh.bb.union(ip.bb)
 	}
-	var err error
-	if len(sfPolys) == 1 {
-		sh.sf = sfPolys[0].AsGeometry()
-		if !simpleShell(sh.polys) {
-			err = sfPolys[0].Validate()
-		}
-	} else {
-		mp := geom.NewMultiPolygon(sfPolys)
-		sh.sf = mp.AsGeometry()
-		err = mp.Validate()
+	// the exact predicates take differences below maxCoord
+	small := sh.bb.maxX-sh.bb.minX < maxCoord && sh.bb.maxY-sh.bb.minY < maxCoord
+	s := snapped{shape: sh, proven: small && simpleShell(sh.polys)}
+	if s.proven {
+		s.orient()
 	}
-	if err != nil {
-		pr := &problem{reason: invalidReason(err)}
-		if xy, ok := selfCrossing(sh.polys); ok {
-			pr.at, pr.hasAt = f.global(xy), true
-		} else if xy, ok := errorLocation(err); ok {
-			pr.at, pr.hasAt = f.global(xy), true
-		} else {
-			pr.at, pr.hasAt = ps[0][0][0], true
-		}
-		return shape{}, pr
-	}
-	for i := range sh.polys {
-		for k, r := range sh.polys[i].rings {
+	return s, nil
+}
+
+// farReason ends the problem of a ring with a point out of the frame.
+const farReason = "has a coordinate that is not finite or lies more than 250 km from the plan boundary or the other lots"
+
+// orient turns shells counter-clockwise and holes clockwise, and measures
+// the shape (both the same on the global grid and in any frame).
+func (s *shape) orient() {
+	s.area = 0
+	for i := range s.polys {
+		for k, r := range s.polys[i].rings {
 			orientRing(r, k == 0)
 		}
+		s.area += s.polys[i].area()
 	}
-	sh.area = geomArea(sh.sf)
+}
+
+// place moves a snapped shape into the frame (its rings are moved in
+// place) and validates it: with simplefeatures, in local metres, when the
+// grid alone could not.
+func (f frame) place(s snapped) (shape, *problem) {
+	sh := s.shape
+	o := f.at()
+	for pi := range sh.polys {
+		p := &sh.polys[pi]
+		for ri, r := range p.rings {
+			for k, q := range r {
+				m, ok := moveTo(q, o)
+				if !ok {
+					return shape{}, &problem{reason: ringName(len(sh.polys) > 1, pi, ri) + " " + farReason,
+						at: orb.Point{float64(q.x) / unitsPerMetre, float64(q.y) / unitsPerMetre}, hasAt: true}
+				}
+				r[k] = m
+			}
+		}
+		p.bb = p.bb.moved(o)
+	}
+	sh.bb = sh.bb.moved(o)
+	sh.lazy = &lazySF{}
+	if s.proven {
+		return sh, nil
+	}
+	if len(sh.polys) > 1 || !simpleShell(sh.polys) {
+		// simplefeatures' validation, on the rings as drawn
+		g := sfGeometry(sh.polys)
+		if err := g.Validate(); err != nil {
+			pr := &problem{reason: invalidReason(err)}
+			if xy, ok := selfCrossing(sh.polys); ok {
+				pr.at, pr.hasAt = f.global(xy), true
+			} else if xy, ok := errorLocation(err); ok {
+				pr.at, pr.hasAt = f.global(xy), true
+			} else {
+				pr.at, pr.hasAt = f.global(local(sh.polys[0].rings[0][0])), true
+			}
+			return shape{}, pr
+		}
+		sh.lazy.once.Do(func() { sh.lazy.g = g })
+	}
+	sh.orient()
 	return sh, nil
 }
 
@@ -305,18 +434,18 @@ func errorLocation(err error) (geom.XY, bool) {
 }
 
 // origin picks the local origin: the whole metre below the boundary's box,
-// or below the median first vertex of the lots when there is no boundary, so
+// or below the median first point of the lots when there is no boundary, so
 // one stray lot (say in lon/lat) cannot push the others out of range.
-func origin(boundary orb.Geometry, lots []orb.Geometry) (float64, float64) {
+func origin(boundary orb.Geometry, lots []feature) (float64, float64) {
 	if _, ok := firstPoint(boundary); ok {
 		b := boundary.Bound()
 		if finite(b.Min[0]) && finite(b.Min[1]) {
 			return math.Floor(b.Min[0]), math.Floor(b.Min[1])
 		}
 	}
-	var xs, ys []float64
-	for _, g := range lots {
-		if p, ok := firstPoint(g); ok && finite(p[0]) && finite(p[1]) {
+	xs, ys := make([]float64, 0, len(lots)), make([]float64, 0, len(lots))
+	for _, ft := range lots {
+		if p := ft.at; ft.first && finite(p[0]) && finite(p[1]) {
 			xs, ys = append(xs, p[0]), append(ys, p[1])
 		}
 	}

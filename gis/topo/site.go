@@ -95,10 +95,10 @@ func (s *Site) Overlap(g orb.Geometry) (Overlap, error) {
 	if within(&s.sh, &sh) {
 		return Overlap{AreaM2: s.sh.area, Covers: true}, nil
 	}
-	_, a, err := checkedIntersection(sh.sf, sh.area, s.sh.sf)
+	_, a, err := checkedIntersection(sh.sf(), sh.area, s.sh.sf())
 	if err != nil {
 		var err2 error
-		if _, a, err2 = checkedIntersection(s.sh.sf, s.sh.area, sh.sf); err2 != nil {
+		if _, a, err2 = checkedIntersection(s.sh.sf(), s.sh.area, sh.sf()); err2 != nil {
 			return Overlap{}, fmt.Errorf("topo: overlap with the site: %w", err)
 		}
 	}

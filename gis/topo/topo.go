@@ -76,7 +76,59 @@ type Finding struct {
 // when an overlay cannot be made consistent with its area identity: it never
 // returns a result it could not verify.
 func Check(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt Options) ([]Finding, error) {
-	c := newChecker(ctx, lots, boundary, opt)
+	l := NewLots(opt, len(lots))
+	if err := l.Add(ctx, lots); err != nil {
+		return nil, err
+	}
+	return l.Check(ctx, boundary)
+}
+
+// Lots are land-use lots on their way to Check, taken a batch at a time
+// (as a store reads them) and snapped to the grid and their attributes
+// checked as they come: of each lot only its id, name, first point, grid
+// form and attribute problems are kept, not its geometry or properties.
+type Lots struct {
+	opt   Options
+	feats []feature
+	snaps []snapped // by feature; the zero value for a lot already invalid
+}
+
+// NewLots makes an empty Lots for Check with opt; about is a guess of how
+// many lots will come (0: none).
+func NewLots(opt Options, about int) *Lots {
+	about = min(max(about, 0), 1<<20)
+	return &Lots{opt: opt, feats: make([]feature, 0, about), snaps: make([]snapped, 0, about)}
+}
+
+// Len is the number of lots added.
+func (l *Lots) Len() int { return len(l.feats) }
+
+// Add adds lots (on every core); it keeps nothing of fs itself. A lot
+// without an id is "#n", n its place among all added (from 1).
+func (l *Lots) Add(ctx context.Context, fs []gis.Feature) error {
+	base := len(l.feats)
+	l.feats = slices.Grow(l.feats, len(fs))[:base+len(fs)]
+	l.snaps = slices.Grow(l.snaps, len(fs))[:base+len(fs)]
+	return parallel(ctx, len(fs), func(i int) {
+		f := &fs[i]
+		id := f.ID
+		if id == "" {
+			id = "#" + strconv.Itoa(base+i+1)
+		}
+		ft := feature{id: id, name: lotName(*f, id), lot: -1, attrs: Attributes(f.Properties, l.opt.KnownClass)}
+		ft.at, ft.first = firstPoint(f.Geometry)
+		if s, pr := snapShape(f.Geometry); pr != nil {
+			ft.pr = pr
+		} else {
+			l.snaps[base+i] = s
+		}
+		l.feats[base+i] = ft
+	})
+}
+
+// Check checks the lots added (see Check); it uses them up.
+func (l *Lots) Check(ctx context.Context, boundary orb.Geometry) ([]Finding, error) {
+	c := newChecker(ctx, l, boundary)
 	steps := []func() error{c.prepare, c.findOverlaps, c.findClusters, c.classifyLots, c.findGaps}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -112,11 +164,10 @@ func sliver(sh shape) *problem {
 	if len(sh.polys) == 1 && sh.area >= MinLotArea {
 		return nil // one part, its area known
 	}
-	parts := polygonsSF(sh.sf)
-	for k, p := range parts {
-		if a := polyArea(p); a < MinLotArea {
+	for k := range sh.polys {
+		if a := sh.polys[k].area(); a < MinLotArea {
 			what := "it has"
-			if len(parts) > 1 {
+			if len(sh.polys) > 1 {
 				what = fmt.Sprintf("its part %d has", k+1)
 			}
 			return &problem{reason: fmt.Sprintf("%s almost no area (%.6f m², under %g m²): a sliver; delete it or draw it again", what, a, MinLotArea), sliver: a}
@@ -128,9 +179,11 @@ func sliver(sh shape) *problem {
 // feature is what Check keeps of each input feature.
 type feature struct {
 	id, name string
-	f        *gis.Feature
-	lot      int // index in checker.lots, -1 when invalid
-	at       orb.Point
+	lot      int       // index in checker.lots, -1 when invalid
+	at       orb.Point // its first point (first: it has one), then where a finding on it points
+	first    bool
+	pr       *problem      // why it is not a polygon, found as it was snapped
+	attrs    []AttrProblem // what is wrong with its attributes
 }
 
 // lot is a valid land-use polygon ready for overlay work.
@@ -152,6 +205,7 @@ type checker struct {
 	tol   float64
 	fr    frame
 	feats []feature
+	snaps []snapped // by feature, until prepare places them in lots
 	lots  []*lot
 	trees
 
@@ -168,26 +222,14 @@ type checker struct {
 	names    map[string]string // lot names by id, for findings
 }
 
-func newChecker(ctx context.Context, lots []gis.Feature, boundary orb.Geometry, opt Options) *checker {
-	tol := opt.Tolerance
+func newChecker(ctx context.Context, l *Lots, boundary orb.Geometry) *checker {
+	tol := l.opt.Tolerance
 	if !(tol > 0) {
 		tol = DefaultTolerance
 	}
-	gs := make([]orb.Geometry, len(lots))
-	for i := range lots {
-		gs[i] = lots[i].Geometry
-	}
-	ox, oy := origin(boundary, gs)
-	c := &checker{ctx: ctx, opt: opt, tol: tol, fr: frame{ox, oy}, boundary: boundary}
-	c.feats = make([]feature, len(lots))
-	for i := range lots {
-		f := &lots[i]
-		id := f.ID
-		if id == "" {
-			id = "#" + strconv.Itoa(i+1)
-		}
-		c.feats[i] = feature{id: id, name: lotName(*f, id), f: f, lot: -1}
-	}
+	ox, oy := origin(boundary, l.feats)
+	c := &checker{ctx: ctx, opt: l.opt, tol: tol, fr: frame{ox, oy}, boundary: boundary, feats: l.feats, snaps: l.snaps}
+	l.feats, l.snaps = nil, nil
 	return c
 }
 
@@ -207,8 +249,11 @@ func (c *checker) prepare() error {
 	shapes := make([]shape, len(c.feats))
 	probs := make([]*problem, len(c.feats))
 	err := parallel(c.ctx, len(c.feats), func(i int) {
-		shapes[i], probs[i] = c.fr.convert(c.feats[i].f.Geometry)
+		if probs[i] = c.feats[i].pr; probs[i] == nil {
+			shapes[i], probs[i] = c.fr.place(c.snaps[i])
+		}
 	})
+	c.snaps = nil
 	if err != nil {
 		return err
 	}
@@ -218,9 +263,9 @@ func (c *checker) prepare() error {
 			probs[i] = sliver(shapes[i])
 		}
 		if pr := probs[i]; pr != nil {
-			ft.at = pr.at
-			if !pr.hasAt {
-				ft.at, _ = firstPoint(ft.f.Geometry)
+			ft.pr = nil
+			if pr.hasAt {
+				ft.at = pr.at
 			}
 			c.add(Finding{Kind: KindInvalid, IDs: []string{ft.id}, At: ft.at, AreaM2: pr.sliver,
 				Message: fmt.Sprintf("lot %s is invalid: %s", ft.name, pr.reason)})
@@ -263,7 +308,7 @@ func isEmptyPolygonal(g orb.Geometry) bool {
 
 // lotPoint returns a point inside lot k, in projected metres.
 func (c *checker) lotPoint(k int) orb.Point {
-	p, _ := largest(c.lots[k].sf)
+	p, _ := largest(c.lots[k].sf())
 	return c.fr.globalPt(p.PointOnSurface())
 }
 
