@@ -958,6 +958,7 @@ func bodyOfText(text []byte) (*body, error) {
 	if f.Geometry != nil {
 		b.bbox, b.geom = f.Geometry.Bound(), true
 		b.grid = gridForm(f.Geometry)
+		b.props = propsForm(text)
 	}
 	b.meas, err = bodyMeasure(b.text, propsOf(f), b.grid)
 	return b, err

@@ -70,9 +70,12 @@ type body struct {
 	text []byte
 	hash [32]byte
 	bbox orb.Bound
-	geom bool    // has a geometry, so a bbox
-	grid []byte  // the geometry's grid form (body_geom), nil without one
-	meas Measure // its land-use measure (body_measure)
+	geom bool   // has a geometry, so a bbox
+	grid []byte // the geometry's grid form (body_geom), nil without one
+	// props is the grid properties form (body_geom.props, propsForm) of a
+	// body with a grid form
+	props []byte
+	meas  Measure // its land-use measure (body_measure)
 }
 
 // Import writes req as the plan's new current version in one transaction:
@@ -145,6 +148,7 @@ func encodeBodyWith(f gis.Feature, cache *gridCache) body {
 			g = toGridForm(f.Geometry)
 			b.grid = geombin.Append(nil, g)
 		}
+		b.props = propsForm(b.text)
 	}
 	b.meas, _ = measureOf(b.text, propsOf(f), g) // of what it just wrote: cannot fail
 	return b
@@ -700,7 +704,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 			return nil, err
 		}
 	}
-	bodyArgs, gridArgs, measArgs := make([]any, 0, 3*len(bs)), make([]any, 0, 2*len(bs)), make([]any, 0, 2*len(bs))
+	bodyArgs, gridArgs, measArgs := make([]any, 0, 3*len(bs)), make([]any, 0, 3*len(bs)), make([]any, 0, 2*len(bs))
 	var boxArgs []any
 	for i, b := range bs {
 		if id, ok := w.known[b.hash]; ok {
@@ -714,7 +718,7 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 		bodyArgs = append(bodyArgs, id, b.hash[:], b.text)
 		w.hashes = append(w.hashes, bodyHash{b.hash, id})
 		if b.grid != nil {
-			gridArgs = append(gridArgs, id, b.grid)
+			gridArgs = append(gridArgs, id, b.grid, b.props)
 		}
 		measArgs = append(measArgs, id, measureForm(id, b.meas))
 		if b.geom && w.bulk {
@@ -734,8 +738,8 @@ func (w *bodyWriter) putMany(ctx context.Context, bs []*body) ([]int64, error) {
 			return nil, err
 		}
 	}
-	if n := len(gridArgs) / 2; n > 0 {
-		if err := w.exec(ctx, "INSERT INTO body_geom (body_id, geom) VALUES "+placeholders(n, 2), gridArgs...); err != nil {
+	if n := len(gridArgs) / 3; n > 0 {
+		if err := w.exec(ctx, "INSERT INTO body_geom (body_id, geom, props) VALUES "+placeholders(n, 3), gridArgs...); err != nil {
 			return nil, err
 		}
 	}

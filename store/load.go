@@ -31,6 +31,9 @@ type loadedRow struct {
 	text      []byte
 	hash      [32]byte // the body's stored sha256, checked as it is read
 	grid      []byte   // the grid geometry (LoadGrid)
+	// props is the grid properties form (body_geom.props) when the row was
+	// read in the grid without its body: text and hash are then empty
+	props []byte
 }
 
 // load reads a version as a walk does (WalkVersion): a batch of rows at a
@@ -179,20 +182,12 @@ func decodeBodies(rows []loadedRow, inGrid bool) ([]gis.Feature, error) {
 			defer wg.Done()
 			var scratch []byte
 			for i := lo; i < hi; i++ {
-				if err := checkBody(rows[i].id, rows[i].text, rows[i].hash[:]); err != nil {
-					errs[w] = err
-					return
-				}
 				var f gis.Feature
 				var err error
-				if inGrid {
-					text := rows[i].text
-					if rows[i].grid != nil {
-						text = withoutGeometry(text, &scratch)
-					}
-					f, err = decodeGrid(rows[i].id, text, rows[i].grid)
+				if inGrid && rows[i].props != nil {
+					f, err = decodeGridProps(rows[i].id, rows[i].props, rows[i].grid, &scratch)
 				} else {
-					f, err = parseBody(rows[i].id, rows[i].text)
+					f, err = decodeBody(&rows[i], inGrid, &scratch)
 				}
 				if err != nil {
 					errs[w] = err
@@ -211,6 +206,22 @@ func decodeBodies(rows []loadedRow, inGrid bool) ([]gis.Feature, error) {
 	return out, nil
 }
 
+// decodeBody is the feature of a row read with its body, the body checked
+// against its sha256: with inGrid, its geometry from the grid form.
+func decodeBody(r *loadedRow, inGrid bool, scratch *[]byte) (gis.Feature, error) {
+	if err := checkBody(r.id, r.text, r.hash[:]); err != nil {
+		return gis.Feature{}, err
+	}
+	if !inGrid {
+		return parseBody(r.id, r.text)
+	}
+	text := r.text
+	if r.grid != nil {
+		text = withoutGeometry(text, scratch)
+	}
+	return decodeGrid(r.id, text, r.grid)
+}
+
 // withoutGeometry is a checked canonical body with its geometry null, for
 // reading its properties when the geometry comes from the grid form: the
 // reader then has no coordinates to step over (most of a lot's text). Any
@@ -220,6 +231,12 @@ func withoutGeometry(text []byte, scratch *[]byte) []byte {
 	if !ok {
 		return text
 	}
+	return nullGeometryBody(props, scratch)
+}
+
+// nullGeometryBody is the canonical body of properties object props with
+// no geometry, in *scratch.
+func nullGeometryBody(props []byte, scratch *[]byte) []byte {
 	b := append((*scratch)[:0], bodyStart...)
 	b = append(b, `null,"properties":`...)
 	b = append(b, props...)

@@ -17,9 +17,10 @@ import (
 // migrationSteps are Go steps run after the SQL migration of the same
 // number, in its transaction.
 var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx, now string) error{
-	2: sealHistory,
-	7: fillGeometry,
-	8: fillMeasures,
+	2:  sealHistory,
+	7:  fillGeometry,
+	8:  fillMeasures,
+	18: fillGridProps,
 }
 
 // sealHistory gives the history already in a file its global ids and seals

@@ -333,14 +333,17 @@ func (v *verifier) bodies() error {
 	if err != nil {
 		return err
 	}
-	grids := map[int64][]byte{}
-	err = v.rows("SELECT body_id, geom FROM body_geom", func(r *sql.Rows) error {
+	grids, props := map[int64][]byte{}, map[int64][]byte{}
+	err = v.rows("SELECT body_id, geom, props FROM body_geom", func(r *sql.Rows) error {
 		var id int64
-		var g []byte
-		if err := r.Scan(&id, &g); err != nil {
+		var g, p []byte
+		if err := r.Scan(&id, &g, &p); err != nil {
 			return err
 		}
 		grids[id] = g
+		if p != nil {
+			props[id] = p
+		}
 		return nil
 	})
 	if err != nil {
@@ -392,6 +395,8 @@ func (v *verifier) bodies() error {
 			default:
 				damaged[id] = bad{"the stored grid geometry differs from the body's (altered, or derived wrongly)", "the projection of the body's geometry"}
 			}
+		case f.Geometry != nil && !bytes.Equal(props[id], propsForm(text)):
+			damaged[id] = bad{"the stored grid properties differ from the body's (altered, or derived wrongly)", "the body's properties object and its CRC-32C"}
 		}
 		if _, found := damaged[id]; !found {
 			if p := measures.problem(id, text, f, grids[id]); p != "" {

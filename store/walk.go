@@ -403,10 +403,10 @@ func (o *seqOrder) inOrder() bool { return !o.mixed }
 // readJoined reads a layer whose items are in order by key with their
 // bodies, in one query that SQLite answers without sorting.
 func (w *VersionWalk) readJoined(ctx context.Context, layerID int64, inGrid bool, send func([]loadedRow) bool) error {
-	q := `SELECT i.feature_id, i.body_id, b.geojson, b.hash, NULL FROM version_item i LEFT JOIN body b ON b.id = i.body_id
+	q := `SELECT i.feature_id, i.body_id, b.geojson, b.hash, NULL, NULL FROM version_item i LEFT JOIN body b ON b.id = i.body_id
 		WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`
-	if inGrid {
-		q = `SELECT i.feature_id, i.body_id, b.geojson, b.hash, g.geom FROM version_item i LEFT JOIN body b ON b.id = i.body_id
+	if inGrid { // the body only for a feature without grid properties
+		q = `SELECT i.feature_id, i.body_id, ` + bodyUnlessProps("i.body_id") + `, g.geom, g.props FROM version_item i
 		LEFT JOIN body_geom g ON g.body_id = i.body_id WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`
 	}
 	rows, err := w.tx.QueryContext(ctx, q, w.verID, layerID)
@@ -415,17 +415,17 @@ func (w *VersionWalk) readJoined(ctx context.Context, layerID int64, inGrid bool
 	}
 	defer rows.Close()
 	var b batchBuilder
-	var text, hash, grid sql.RawBytes
+	var text, hash, grid, props sql.RawBytes
 	for rows.Next() {
 		var id string
 		var body int64
-		if err := rows.Scan(&id, &body, &text, &hash, &grid); err != nil {
+		if err := rows.Scan(&id, &body, &text, &hash, &grid, &props); err != nil {
 			return err
 		}
-		if hash == nil {
+		if hash == nil && props == nil {
 			return missingBody(id, body)
 		}
-		b.add(id, text, hash, grid)
+		b.add(id, text, hash, grid, props)
 		if b.len() == WalkBatch && !send(b.take()) {
 			return ctx.Err()
 		}
@@ -437,6 +437,14 @@ func (w *VersionWalk) readJoined(ctx context.Context, layerID int64, inGrid bool
 		return ctx.Err()
 	}
 	return nil
+}
+
+// bodyUnlessProps selects the text and hash of the body whose id is the
+// column body, or NULLs when its grid properties (g.props) are there: the
+// subqueries run only for the rows that need them.
+func bodyUnlessProps(body string) string {
+	return `CASE WHEN g.props IS NULL THEN (SELECT geojson FROM body WHERE id = ` + body + `) END,
+		CASE WHEN g.props IS NULL THEN (SELECT hash FROM body WHERE id = ` + body + `) END`
 }
 
 // readSorted reads a layer whose items must be sorted: the items alone are
@@ -494,13 +502,13 @@ type batchBuilder struct {
 }
 
 type span struct {
-	text, grid [2]int
-	hasGrid    bool
-	hash       [32]byte
+	text, grid, props [2]int
+	hasGrid, hasProps bool
+	hash              [32]byte
 }
 
 // add copies a row out of SQLite's buffers.
-func (b *batchBuilder) add(id string, text, hash, grid []byte) {
+func (b *batchBuilder) add(id string, text, hash, grid, props []byte) {
 	if b.arena == nil {
 		b.arena = make([]byte, 0, max(b.hint, 64<<10))
 	}
@@ -510,6 +518,11 @@ func (b *batchBuilder) add(id string, text, hash, grid []byte) {
 		s.hasGrid = true
 		s.grid = [2]int{len(b.arena), len(b.arena) + len(grid)}
 		b.arena = append(b.arena, grid...)
+	}
+	if props != nil {
+		s.hasProps = true
+		s.props = [2]int{len(b.arena), len(b.arena) + len(props)}
+		b.arena = append(b.arena, props...)
 	}
 	copy(s.hash[:], hash)
 	b.ids, b.spans = append(b.ids, id), append(b.spans, s)
@@ -525,6 +538,12 @@ func (b *batchBuilder) row(i int, id string) loadedRow {
 		r.grid = b.arena[s.grid[0]:s.grid[1]:s.grid[1]]
 		if r.grid == nil {
 			r.grid = []byte{} // present but empty: damaged, as Load finds it
+		}
+	}
+	if s.hasProps {
+		r.props = b.arena[s.props[0]:s.props[1]:s.props[1]]
+		if r.props == nil {
+			r.props = []byte{} // present but empty: damaged
 		}
 	}
 	return r
@@ -562,9 +581,9 @@ func (f *bodyFetcher) close() {
 
 // fetch returns the rows of items ids (with bodies bodies), in that order.
 func (f *bodyFetcher) fetch(ctx context.Context, ids []string, bodies []int64) ([]loadedRow, error) {
-	q := `SELECT b.id, b.geojson, b.hash, NULL FROM body b WHERE b.id IN (` + placeholders(len(bodies), 1) + `)`
-	if f.inGrid {
-		q = `SELECT b.id, b.geojson, b.hash, g.geom FROM body b LEFT JOIN body_geom g ON g.body_id = b.id
+	q := `SELECT b.id, b.geojson, b.hash, NULL, NULL FROM body b WHERE b.id IN (` + placeholders(len(bodies), 1) + `)`
+	if f.inGrid { // the body only for a feature without grid properties
+		q = `SELECT b.id, ` + bodyUnlessProps("b.id") + `, g.geom, g.props FROM body b LEFT JOIN body_geom g ON g.body_id = b.id
 			WHERE b.id IN (` + placeholders(len(bodies), 1) + `)`
 	}
 	args := make([]any, len(bodies))
@@ -591,14 +610,14 @@ func (f *bodyFetcher) fetch(ctx context.Context, ids []string, bodies []int64) (
 		f.at = make(map[int64]int, WalkBatch)
 	}
 	clear(f.at)
-	var text, hash, grid sql.RawBytes
+	var text, hash, grid, props sql.RawBytes
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id, &text, &hash, &grid); err != nil {
+		if err := rows.Scan(&id, &text, &hash, &grid, &props); err != nil {
 			return nil, err
 		}
 		f.at[id] = f.b.len()
-		f.b.add("", text, hash, grid)
+		f.b.add("", text, hash, grid, props)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
