@@ -332,28 +332,43 @@ func simpleShell(ps []ipoly) bool {
 		return false
 	}
 	r := ps[0].rings[0]
+	if n := len(r); n <= smallShell { // most lots: scratch of their size (zeroed on every call)
+		var steps [smallShell][2]int64
+		var minX [smallShell]int64
+		var order [smallShell]int16
+		return simpleRing(r, steps[:n], minX[:n], order[:n])
+	}
+	var steps [maxSimpleShell][2]int64
+	var minX [maxSimpleShell]int64
+	var order [maxSimpleShell]int16
 	n := len(r)
-	var steps [maxSimpleShell][2]int64 // no two positions in a row are the same
-	for i, q := range r {
+	return simpleRing(r, steps[:n], minX[:n], order[:n])
+}
+
+// smallShell is the size of simpleShell's scratch for most lots.
+const smallShell = 32
+
+// simpleRing is simpleShell of one ring r, with scratch of its length.
+func simpleRing(r iring, steps [][2]int64, minX []int64, order []int16) bool {
+	n := len(r)
+	for i, q := range r { // no two positions in a row are the same
 		next := r[(i+1)%n]
 		steps[i] = [2]int64{next.x - q.x, next.y - q.y}
+		minX[i] = min(q.x, next.x)
 	}
-	if turnsOnce(steps[:n]) {
-		return true // most lots: no pair of sides to compare
+	if turnsOnce(steps) {
+		return true // convex: no pair of sides to compare
 	}
 	// selfCrossing's test of every pair of sides, on the pairs a sweep by x
 	// brings together (sides whose x ranges overlap), sorted in place
-	var buf [maxSimpleShell]int16
-	order := buf[:n]
 	for i := range order {
 		order[i] = int16(i)
 	}
 	side := func(i int16) seg { return seg{r[i], r[(int(i)+1)%n]} }
-	minX := func(i int16) int64 { return min(r[i].x, r[(int(i)+1)%n].x) }
 	for i := 1; i < n; i++ { // insertion sort: a lot has a few dozen sides
-		o, x := order[i], minX(order[i])
+		o, x := order[i], minX[order[i]]
 		j := i
-		for ; j > 0 && minX(order[j-1]) > x; j-- {
+		for ; j > 0 && minX[order[j-1]] > x; j-- {
 			order[j] = order[j-1]
 		}
 		order[j] = o
@@ -362,7 +377,7 @@ func simpleShell(ps []ipoly) bool {
 		a := side(i)
 		maxX := max(a.a.x, a.b.x)
 		for _, j := range order[oi+1:] {
-			if minX(j) > maxX {
+			if minX[j] > maxX {
 				break
 			}
 			lo, hi := min(i, j), max(i, j)
