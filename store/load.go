@@ -246,7 +246,10 @@ func nullGeometryBody(props []byte, scratch *[]byte) []byte {
 }
 
 // DamagedError is a stored body that does not match its sha256: what every
-// official output (export, print, area, balance, diff, approve) refuses.
+// output that reads bodies (export, print, area, balance, diff, approve)
+// refuses. A read in the grid with grid properties reads the grid forms
+// instead, each checked by its own checksum; verify compares them with the
+// bodies.
 type DamagedError struct {
 	Feature string // feature id
 	Lot     string // its lot code when the damaged body still tells it

@@ -27,7 +27,16 @@ const (
 	propPop     = "danSo"         // population
 )
 
-var numericProps = []string{propDensity, propFARatio, propMinFl, propMaxFl, propSetback, propPop}
+// numericProps, in the order of their places below.
+var numericProps = [...]string{propDensity, propFARatio, propMinFl, propMaxFl, propSetback, propPop}
+
+// Places of the indicators in numericProps.
+const (
+	iDensity = iota
+	iFARatio
+	iMinFl
+	iMaxFl
+)
 
 // attributes checks classes and indicators of every feature, valid or not
 // (on all cores; the findings in the features' order).
@@ -92,8 +101,9 @@ func Attributes(props map[string]any, knownClass func(string) bool) []AttrProble
 			add(KindClass, "has an unknown land-use class (phanLoai) {{.Value}}", "{{.Value}} is not a class of the catalogue", map[string]any{"Value": strconv.Quote(cls)}, "phanLoai")
 		}
 	}
-	vals := map[string]float64{}
-	for _, key := range numericProps {
+	var vals [len(numericProps)]float64 // by place in numericProps (no map: every lot of a layer comes here)
+	var has [len(numericProps)]bool
+	for i, key := range numericProps {
 		raw, present := props[key]
 		if !present || raw == nil {
 			continue
@@ -106,21 +116,21 @@ func Attributes(props map[string]any, knownClass func(string) bool) []AttrProble
 			add(KindIndicator, "has {{.Field}} = {{.Value}}, which is not a number", "{{.Value}} is not a number", map[string]any{"Field": key, "Value": quote(raw)}, key)
 			continue
 		}
-		vals[key] = v
+		vals[i], has[i] = v, true
 	}
-	if v, ok := vals[propDensity]; ok && (v < 0 || v > 100) {
+	if v := vals[iDensity]; has[iDensity] && (v < 0 || v > 100) {
 		add(KindIndicator, "has building density {{.Field}} = {{.Value}} %, outside 0–100 %", "{{.Value}} % is outside 0–100 %", map[string]any{"Field": propDensity, "Value": fmtNum(v)}, propDensity)
 	}
-	if v, ok := vals[propFARatio]; ok && v <= 0 {
+	if v := vals[iFARatio]; has[iFARatio] && v <= 0 {
 		add(KindIndicator, "has floor-area ratio {{.Field}} = {{.Value}}, which must be greater than 0", "must be greater than 0", map[string]any{"Field": propFARatio, "Value": fmtNum(v)}, propFARatio)
 	}
-	for _, key := range []string{propMinFl, propMaxFl, propSetback, propPop} {
-		if v, ok := vals[key]; ok && v < 0 {
-			add(KindIndicator, "has {{.Field}} = {{.Value}}, which must not be negative", "must not be negative", map[string]any{"Field": key, "Value": fmtNum(v)}, key)
+	for i := iMinFl; i < len(numericProps); i++ { // storeys, setback, population
+		if v := vals[i]; has[i] && v < 0 {
+			add(KindIndicator, "has {{.Field}} = {{.Value}}, which must not be negative", "must not be negative", map[string]any{"Field": numericProps[i], "Value": fmtNum(v)}, numericProps[i])
 		}
 	}
-	lo, okLo := vals[propMinFl]
-	hi, okHi := vals[propMaxFl]
+	lo, okLo := vals[iMinFl], has[iMinFl]
+	hi, okHi := vals[iMaxFl], has[iMaxFl]
 	if okLo && okHi && lo > hi {
 		add(KindIndicator, "has {{.Field}} = {{.Value}} above {{.Other}} = {{.OtherValue}}", "storeys: lowest {{.Value}} above highest {{.OtherValue}}",
 			map[string]any{"Field": propMinFl, "Value": fmtNum(lo), "Other": propMaxFl, "OtherValue": fmtNum(hi)}, propMinFl, propMaxFl)

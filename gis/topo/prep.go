@@ -208,27 +208,27 @@ func snapShape(g orb.Geometry) (snapped, *problem) {
 	for pi, p := range ps {
 		ip := ipoly{bb: emptyBox(), rings: make([]iring, 0, len(p))}
 		for ri, r := range p {
-			at := problem{hasAt: len(r) > 0}
-			if len(r) > 0 {
-				at.at = r[0]
+			// why the ring is refused, shown at its first point or at
+			at := func(why string, at ...orb.Point) *problem {
+				pr := &problem{reason: ringName(len(ps) > 1, pi, ri) + why, hasAt: len(r) > 0}
+				if len(at) > 0 {
+					pr.at = at[0]
+				} else if len(r) > 0 {
+					pr.at = r[0]
+				}
+				return pr
 			}
-			name := func() string { return ringName(len(ps) > 1, pi, ri) }
 			if len(r) < 4 {
-				at.reason = fmt.Sprintf("%s has %d points, a ring needs at least 4", name(), len(r))
-				return snapped{}, &at
+				return snapped{}, at(fmt.Sprintf(" has %d points, a ring needs at least 4", len(r)))
 			}
 			if r[0] != r[len(r)-1] {
-				at.reason = name() + " is not closed"
-				at.at = r[len(r)-1]
-				return snapped{}, &at
+				return snapped{}, at(" is not closed", r[len(r)-1])
 			}
 			ir := make(iring, 0, len(r)-1)
 			for _, q := range r[:len(r)-1] {
 				s, ok := snapGlobal(q)
 				if !ok {
-					at.at = q
-					at.reason = name() + " " + farReason
-					return snapped{}, &at
+					return snapped{}, at(" "+farReason, q)
 				}
 				if len(ir) == 0 || ir[len(ir)-1] != s {
 					ir = append(ir, s)
@@ -238,8 +238,7 @@ func snapShape(g orb.Geometry) (snapped, *problem) {
 				ir = ir[:len(ir)-1]
 			}
 			if len(ir) < 3 {
-				at.reason = name() + " collapses to fewer than 3 points on a 1 mm grid"
-				return snapped{}, &at
+				return snapped{}, at(" collapses to fewer than 3 points on a 1 mm grid")
 			}
 			for _, q := range ir {
 				ip.bb.add(q)
