@@ -70,17 +70,20 @@ func TestCraftedGeoPackageIsRefused(t *testing.T) {
 	}
 }
 
-// TestDamagedBodyStopsOfficialOutputs: one altered body is reported by
+// TestDamagedBodyStopsOfficialOutputs: one altered lot — its body and its
+// grid properties, which print reads instead of the body — is reported by
 // verify, and export, area, balance, diff and print stop, naming the lot.
 // The lot is one dossier 2 changes: diff and balance read the bodies of
 // what differs only (a balance reads the other lots' stored measures).
 func TestDamagedBodyStopsOfficialOutputs(t *testing.T) {
 	db := sampleDB(t)
-	sqliteExec(t, db, "DROP TRIGGER body_no_update",
-		`UPDATE body SET geojson = replace(geojson, '"properties":{', '"properties":{"x":1,') WHERE id = (SELECT b.id FROM body b
+	sqliteExec(t, db, "DROP TRIGGER body_no_update", "DROP TRIGGER body_geom_no_update",
+		`CREATE TEMP TABLE damaged AS SELECT b.id FROM body b
 			JOIN version_item i ON i.body_id = b.id JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id
 			WHERE p.code = 'chi-ma' AND v.number = 1 AND instr(b.geojson, 'maDoiTuong') > 0
-			AND i.feature_id IN (SELECT feature_id FROM dossier_change WHERE dossier_id = 2) LIMIT 1)`)
+			AND i.feature_id IN (SELECT feature_id FROM dossier_change WHERE dossier_id = 2) LIMIT 1`,
+		`UPDATE body SET geojson = replace(geojson, '"properties":{', '"properties":{"x":1,') WHERE id = (SELECT id FROM damaged)`,
+		`UPDATE body_geom SET props = CAST(replace(CAST(props AS TEXT), '{', '{"x":1,') AS BLOB) WHERE body_id = (SELECT id FROM damaged)`)
 	out, _, code := quyhoach(t, "", "verify", "--db", db, "--json")
 	var v struct {
 		Findings []struct{ Check, Plan, Lot, Feature, Problem string }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -51,10 +52,18 @@ func gridForm(g orb.Geometry) []byte {
 // checksum, or its body: what every read refuses, naming the feature.
 type GeometryError struct {
 	Feature string
+	Lot     string // its lot code, when damaged grid properties still tell it
 	Err     error
 }
 
 func (e *GeometryError) Error() string {
+	if errors.Is(e.Err, errPropsDamaged) {
+		lot := ""
+		if e.Lot != "" {
+			lot = "lot " + e.Lot + " "
+		}
+		return fmt.Sprintf("%s(feature %s): the stored grid properties are damaged (%v); run quyhoach verify", lot, e.Feature, e.Err)
+	}
 	return fmt.Sprintf("feature %s: the stored grid geometry is damaged (%v); run quyhoach verify", e.Feature, e.Err)
 }
 

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 
 	"quyhoach/gis"
+	"quyhoach/gis/geojson"
 )
 
 // A body's properties beside its grid geometry (body_geom.props, migration
@@ -19,7 +20,7 @@ import (
 // and every read checks its checksum, as the grid geometry's.
 
 // errPropsDamaged is a grid properties form that fails its checksum.
-var errPropsDamaged = errors.New("its properties do not match their checksum")
+var errPropsDamaged = errors.New("they do not match their checksum")
 
 // propsForm is the grid properties form of a body's text; nil for a body
 // that is not canonical (its reads parse the body).
@@ -49,7 +50,11 @@ func propsOfForm(form []byte) (props []byte, ok bool) {
 func decodeGridProps(id string, props, bin []byte, scratch *[]byte) (gis.Feature, error) {
 	obj, ok := propsOfForm(props)
 	if !ok {
-		return gis.Feature{}, &GeometryError{Feature: id, Err: errPropsDamaged}
+		e := &GeometryError{Feature: id, Err: errPropsDamaged}
+		if f, err := geojson.ParseProperties(nullGeometryBody(obj, scratch)); err == nil {
+			e.Lot = f.String("maDoiTuong")
+		}
+		return gis.Feature{}, e
 	}
 	return decodeGrid(id, nullGeometryBody(obj, scratch), bin)
 }
