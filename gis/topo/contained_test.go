@@ -171,7 +171,7 @@ func TestWithinBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newChecker(context.Background(), l, boundary)
-	for _, step := range []func() error{c.prepare, c.findOverlaps, c.findClusters, c.classifyLots} {
+	for _, step := range []func() error{c.prepare, c.markTiles, c.findOverlaps, c.findClusters, c.classifyLots} {
 		if err := step(); err != nil {
 			t.Fatal(err)
 		}

@@ -243,20 +243,36 @@ func (g grid) box(t int) ibox {
 
 // mark sets need for every tile whose closed box meets b.
 func (g grid) mark(need []bool, b ibox) {
-	// Tile k spans [o + k·ts, o + (k+1)·ts] and meets [lo, hi] iff
-	// (lo−o)/ts − 1 ≤ k ≤ (hi−o)/ts.
-	first := func(lo, o int64) int { return int(max(0, ceilDiv(lo-o, g.ts)-1)) }
-	last := func(hi, o int64, n int) int { return int(min(int64(n-1), floorDiv(hi-o, g.ts))) }
-	for ty := first(b.minY, g.y0); ty <= last(b.maxY, g.y0, g.ny); ty++ {
-		for tx := first(b.minX, g.x0); tx <= last(b.maxX, g.x0, g.nx); tx++ {
+	x0, x1 := g.first(b.minX, g.x0), g.last(b.maxX, g.x0, g.nx)
+	for ty := g.first(b.minY, g.y0); ty <= g.last(b.maxY, g.y0, g.ny); ty++ {
+		for tx := x0; tx <= x1; tx++ {
 			need[ty*g.nx+tx] = true
 		}
 	}
 }
 
-// findGaps finds gaps and outside parts tile by tile, in the tiles that need
-// an overlay, then joins gap pieces cut by tile lines.
-func (c *checker) findGaps() error {
+// Tile k spans [o + k·ts, o + (k+1)·ts] and meets [lo, hi] iff
+// (lo−o)/ts − 1 ≤ k ≤ (hi−o)/ts: first and last are the tiles meeting a
+// range along one axis (origin o, n tiles).
+func (g grid) first(lo, o int64) int { return int(max(0, ceilDiv(lo-o, g.ts)-1)) }
+
+func (g grid) last(hi, o int64, n int) int { return int(min(int64(n-1), floorDiv(hi-o, g.ts))) }
+
+// tileNeeds is the gap check's tiling of the plan and the tiles that need an
+// overlay (need; tiles lists them): those a free edge meets, and those
+// whose coverage "lots over a point minus boundary over it" is not 0 at
+// their centre. Every other tile is clean: no gap, overlap or outside
+// part has any ground in it.
+type tileNeeds struct {
+	g     grid
+	need  []bool
+	tiles []int
+}
+
+// markTiles finds the tiles that need an overlay (nil without a boundary):
+// before the overlaps are looked for, since two lots can share ground only
+// in such a tile.
+func (c *checker) markTiles() error {
 	if c.bd == nil {
 		return nil
 	}
@@ -286,10 +302,41 @@ func (c *checker) findGaps() error {
 			}
 			need[t] = m != 0
 		}
-		if need[t] || c.opt.everyTile {
+		need[t] = need[t] || c.opt.everyTile
+		if need[t] {
 			tiles = append(tiles, t)
 		}
 	}
+	c.tl = &tileNeeds{g, need, tiles}
+	return nil
+}
+
+// mayShare tells whether ground in box b may be shared by lots: with a
+// boundary, only where b meets a tile that needs an overlay.
+func (c *checker) mayShare(b ibox) bool {
+	return c.tl == nil || c.tl.g.meetsAny(c.tl.need, b)
+}
+
+// meetsAny tells whether the closed box b meets a tile set in need.
+func (g grid) meetsAny(need []bool, b ibox) bool {
+	x0, x1 := g.first(b.minX, g.x0), g.last(b.maxX, g.x0, g.nx)
+	for ty := g.first(b.minY, g.y0); ty <= g.last(b.maxY, g.y0, g.ny); ty++ {
+		for tx := x0; tx <= x1; tx++ {
+			if need[ty*g.nx+tx] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findGaps finds gaps and outside parts tile by tile, in the tiles that need
+// an overlay, then joins gap pieces cut by tile lines.
+func (c *checker) findGaps() error {
+	if c.bd == nil {
+		return nil
+	}
+	g, tiles := c.tl.g, c.tl.tiles
 	outs := make([]tileResult, len(tiles))
 	err := parallel(c.ctx, len(tiles), func(i int) {
 		outs[i] = c.tile(g, tiles[i])

@@ -36,9 +36,12 @@ func (c *checker) findOverlaps() error {
 		var near []int
 		for i := parts[p][0]; i < parts[p][1]; i++ {
 			a := c.lots[i]
+			if !c.mayShare(a.bb) {
+				continue // every tile it meets is clean
+			}
 			near = near[:0]
 			c.lotsMeeting(a.bb, func(j int) {
-				if j > i && a.bb.overlaps(c.lots[j].bb) {
+				if b := c.lots[j].bb; j > i && a.bb.overlaps(b) && c.mayShare(a.bb.intersect(b)) {
 					near = append(near, j)
 				}
 			})

@@ -129,7 +129,7 @@ func (l *Lots) Add(ctx context.Context, fs []gis.Feature) error {
 // Check checks the lots added (see Check); it uses them up.
 func (l *Lots) Check(ctx context.Context, boundary orb.Geometry) ([]Finding, error) {
 	c := newChecker(ctx, l, boundary)
-	steps := []func() error{c.prepare, c.findOverlaps, c.findClusters, c.classifyLots, c.findGaps}
+	steps := []func() error{c.prepare, c.markTiles, c.findOverlaps, c.findClusters, c.classifyLots, c.findGaps}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -213,6 +213,7 @@ type checker struct {
 	bd       *shape // nil: no valid boundary
 	bdEdges  []seg  // boundary edges, reversed: the outside of the boundary lies on their left
 
+	tl        *tileNeeds // with a boundary: the tiles that need an overlay
 	overlaps  []*overlapRec
 	triples   []*tripleRec // in clusters without a union
 	clusters  []*cluster
