@@ -64,51 +64,41 @@ func (c *checker) classifyLots() error {
 // minus boundary over it" cannot change, so a tile without free edges whose
 // coverage is 0 at one point is clean: no gap, overlap or outside part.
 func (c *checker) freeEdges() []seg {
-	// Each worker counts the edges of one shard of keys (every edge and its
-	// reverse fall in the same shard), dropping a count as soon as it
-	// cancels: in a tiling read in order a neighbour's reverse edge comes
-	// soon, so the maps stay near the width of the layer, not its size.
-	shards := runtime.GOMAXPROCS(0)
-	counts := make([]map[ekey]int32, shards)
-	parallel(c.ctx, shards, func(sh int) {
-		m := map[ekey]int32{}
-		add := func(a, b ipt) {
-			k, s := edgeKey(a, b, 1)
-			if k.shard(shards) != sh {
-				return
-			}
-			if n := m[k] + s; n != 0 {
-				m[k] = n
-			} else {
-				delete(m, k)
-			}
-		}
-		for _, l := range c.lots {
+	// Each worker counts the edges of a run of lots, dropping a count as
+	// soon as it cancels: in a tiling read in order a neighbour's reverse
+	// edge comes soon, so the maps stay near the width of the layer, not
+	// its size. What is left of each (edges whose reverse lies in another
+	// run, the boundary's) is summed after.
+	runs := chunks(len(c.lots), max(1, (len(c.lots)+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0)))
+	counts := make([]*edgeCounts, len(runs))
+	parallel(c.ctx, len(runs), func(w int) {
+		m := newEdgeCounts()
+		for _, l := range c.lots[runs[w][0]:runs[w][1]] {
 			for _, p := range l.polys {
 				for _, r := range p.rings {
 					prev := r[len(r)-1]
 					for _, v := range r {
-						add(prev, v)
+						m.add(edgeKey(prev, v, 1))
 						prev = v
 					}
 				}
 			}
 		}
-		for _, e := range c.bdEdges {
-			add(e.a, e.b) // already reversed
-		}
-		counts[sh] = m
+		counts[w] = m
 	})
+	sum := newEdgeCounts()
+	for _, e := range c.bdEdges {
+		sum.add(edgeKey(e.a, e.b, 1)) // already reversed
+	}
+	for _, m := range counts {
+		m.each(sum.add)
+	}
 	type pending struct {
 		k ekey
 		n int32
 	}
-	var left []pending
-	for _, m := range counts {
-		for k, v := range m {
-			left = append(left, pending{k, v})
-		}
-	}
+	left := make([]pending, 0, sum.n)
+	sum.each(func(k ekey, v int32) { left = append(left, pending{k, v}) })
 	slices.SortFunc(left, func(p, q pending) int {
 		return cmp.Or(cmp.Compare(p.k.a, q.k.a), cmp.Compare(p.k.b, q.k.b))
 	})
@@ -176,12 +166,6 @@ func edgeKey(a, b ipt, n int32) (ekey, int32) {
 		return ekey{pb, pa}, -n
 	}
 	return ekey{pa, pb}, n
-}
-
-// shard spreads keys over n workers.
-func (k ekey) shard(n int) int {
-	h := (k.a*0x9E3779B97F4A7C15 ^ k.b) * 0xBF58476D1CE4E5B9
-	return int((h >> 32) % uint64(n))
 }
 
 func (k ekey) seg() seg { return seg{unpackPt(k.a), unpackPt(k.b)} }
