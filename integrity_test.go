@@ -207,3 +207,33 @@ func TestControlCharactersPrintEscaped(t *testing.T) {
 		t.Fatalf("dossier show:\n%s", out)
 	}
 }
+
+// TestGridReadsOfADamagedBody: a body altered while its grid forms stay
+// sound is refused by what reads the body (an export to GeoJSON in WGS84)
+// and reported by verify; area and print, which read the plan in its grid
+// from the grid forms alone (each checked by its own CRC-32C), are made
+// from them.
+func TestGridReadsOfADamagedBody(t *testing.T) {
+	db := sampleDB(t)
+	sqliteExec(t, db, "DROP TRIGGER body_no_update",
+		`UPDATE body SET geojson = replace(geojson, '"properties":{', '"properties":{"x":1,') WHERE id = (SELECT b.id FROM body b
+			JOIN body_geom g ON g.body_id = b.id JOIN version_item i ON i.body_id = b.id JOIN version v ON v.id = i.version_id
+			JOIN plan p ON p.id = v.plan_id WHERE p.code = 'chi-ma' AND g.props IS NOT NULL
+			AND v.number = (SELECT max(number) FROM version WHERE plan_id = p.id) LIMIT 1)`)
+	if _, _, code := quyhoach(t, "", "verify", "--db", db); code != 1 {
+		t.Fatalf("verify: exit %d", code)
+	}
+	if _, e, code := quyhoach(t, "", "export", "--plan", "chi-ma", "--layer", "ChucNangSuDungDat_A", "-o", filepath.Join(t.TempDir(), "x.geojson"), "--db", db); code == 0 || !strings.Contains(e, "damaged") {
+		t.Errorf("export: exit %d, %q", code, e)
+	}
+	if _, e, code := quyhoach(t, "", "area", "--plan", "chi-ma", "--db", db); code != 0 {
+		t.Errorf("area from the grid forms: exit %d, %q", code, e)
+	}
+	pdf := filepath.Join(t.TempDir(), "x.pdf")
+	if _, e, code := quyhoach(t, "", "print", "--plan", "chi-ma", "-o", pdf, "--db", db); code != 0 {
+		t.Fatalf("print from the grid forms: exit %d, %q", code, e)
+	}
+	if _, err := os.Stat(pdf); err != nil {
+		t.Fatal(err)
+	}
+}

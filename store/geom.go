@@ -58,11 +58,11 @@ type GeometryError struct {
 
 func (e *GeometryError) Error() string {
 	if errors.Is(e.Err, errPropsDamaged) {
-		lot := ""
+		who := "feature " + e.Feature
 		if e.Lot != "" {
-			lot = "lot " + e.Lot + " "
+			who = "lot " + e.Lot + " (" + who + ")"
 		}
-		return fmt.Sprintf("%s(feature %s): the stored grid properties are damaged (%v); run quyhoach verify", lot, e.Feature, e.Err)
+		return fmt.Sprintf("%s: the stored grid properties are damaged (%v); run quyhoach verify", who, e.Err)
 	}
 	return fmt.Sprintf("feature %s: the stored grid geometry is damaged (%v); run quyhoach verify", e.Feature, e.Err)
 }
@@ -89,34 +89,7 @@ func fillGeometry(ctx context.Context, tx *sql.Tx, _ string) error {
 // are read a batch at a time, derived on all cores, inserted many rows per
 // statement.
 func fillDerived(ctx context.Context, tx *sql.Tx, query, table string, derive func(id int64, text, grid []byte) []byte) error {
-	const batch = 4000
-	last := int64(0)
-	for {
-		rows, err := tx.QueryContext(ctx, query, last, batch)
-		if err != nil {
-			return err
-		}
-		type row struct {
-			id               int64
-			text, grid, form []byte
-		}
-		var rs []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.text, &r.grid); err != nil {
-				rows.Close()
-				return err
-			}
-			rs = append(rs, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(rs) == 0 {
-			return nil
-		}
-		gis.Parallel(len(rs), func(i int) { rs[i].form = derive(rs[i].id, rs[i].text, rs[i].grid) })
+	return deriveBodies(ctx, tx, query, derive, func(rs []derived) error {
 		var args []any
 		flush := func() error {
 			if len(args) == 0 {
@@ -136,7 +109,50 @@ func fillDerived(ctx context.Context, tx *sql.Tx, query, table string, derive fu
 				}
 			}
 		}
-		if err := flush(); err != nil {
+		return flush()
+	})
+}
+
+// derived is a body's id and the form derived from it (nil: none).
+type derived struct {
+	id   int64
+	form []byte
+}
+
+// deriveBodies reads the rows of query (with the last id and a batch
+// size: body id and two byte columns) a batch at a time, derives a form
+// of each on all cores and hands the batch to write.
+func deriveBodies(ctx context.Context, tx *sql.Tx, query string, derive func(id int64, a, b []byte) []byte, write func([]derived) error) error {
+	const batch = 4000
+	last := int64(0)
+	for {
+		rows, err := tx.QueryContext(ctx, query, last, batch)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id   int64
+			a, b []byte
+		}
+		var rs []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.a, &r.b); err != nil {
+				rows.Close()
+				return err
+			}
+			rs = append(rs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		out := make([]derived, len(rs))
+		gis.Parallel(len(rs), func(i int) { out[i] = derived{rs[i].id, derive(rs[i].id, rs[i].a, rs[i].b)} })
+		if err := write(out); err != nil {
 			return err
 		}
 		last = rs[len(rs)-1].id

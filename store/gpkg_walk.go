@@ -19,7 +19,9 @@ import (
 
 // ExportGeoPackage writes layers (nil: every layer) of version number (0:
 // the current one) of plan code as a GeoPackage in c: VersionWalk.GeoPackage
-// over a walk of the version. Errors are those of the whole-version path.
+// over a walk of the version. Errors are those of the whole-version path,
+// but that in the grid the checked grid forms are read instead of bodies
+// (store/gridprops.go).
 func (s *Store) ExportGeoPackage(ctx context.Context, path, code string, number int, layers []string, c crs.Code) error {
 	err := s.WalkVersion(ctx, code, number, layers, func(w *VersionWalk) error {
 		return w.GeoPackage(ctx, path, w.Layers, c)
@@ -89,9 +91,9 @@ func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []stri
 // of every property and the geometry types. A version's layer has them
 // stored (version_layer.schema) when its writer counted them; else, and
 // for a proposal, they are counted from the stored bodies (in any order:
-// neither depends on it). A body is not checked here; the rows' pass
-// checks each one, and the rows' kinds against the table's at the end of
-// the layer (gpkgFile.layer).
+// neither depends on it), each checked against its sha256 as every body
+// read is; the rows' kinds are held to the table's at the end of the layer
+// (gpkgFile.layer).
 func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (tableKinds, error) {
 	t := tableKinds{cols: columnKinds{}}
 	p := w.proposal
@@ -108,17 +110,17 @@ func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (tableKinds,
 	}
 	if ok {
 		// By key, to learn on the way whether the rows' pass needs a sort.
-		rows, err := w.tx.QueryContext(ctx, `SELECT i.feature_id, i.seq, b.geojson FROM version_item i JOIN body b ON b.id = i.body_id
+		rows, err := w.tx.QueryContext(ctx, `SELECT i.feature_id, i.seq, b.geojson, b.hash FROM version_item i JOIN body b ON b.id = i.body_id
 			WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`, w.verID, layerID)
 		if err != nil {
 			return t, &walkError{wrap("load "+w.Plan.Code, err)}
 		}
 		defer rows.Close()
 		var seq seqOrder
-		var id, text sql.RawBytes
+		var id, text, hash sql.RawBytes
 		for rows.Next() {
 			var q int64
-			if err := rows.Scan(&id, &q, &text); err != nil {
+			if err := rows.Scan(&id, &q, &text, &hash); err != nil {
 				return t, &walkError{wrap("load "+w.Plan.Code, err)}
 			}
 			seq.add(q)
@@ -129,6 +131,9 @@ func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (tableKinds,
 					}
 					continue
 				}
+			}
+			if err := checkBody(string(id), text, hash); err != nil {
+				return t, &walkError{wrap("load "+w.Plan.Code, err)}
 			}
 			bodySchema(text, &t)
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"errors"
@@ -60,51 +61,32 @@ func decodeGridProps(id string, props, bin []byte, scratch *[]byte) (gis.Feature
 }
 
 // fillGridProps derives the grid properties of every grid geometry already
-// in a file (migration 0018), on all cores, a batch at a time.
+// in a file (migration 0018), on all cores, a batch at a time. A body that
+// no longer matches its sha256 gets none: its reads go on parsing it, and
+// refusing it.
 func fillGridProps(ctx context.Context, tx *sql.Tx, _ string) error {
-	const batch = 4000
-	last := int64(0)
-	for {
-		rows, err := tx.QueryContext(ctx, `SELECT g.body_id, b.geojson FROM body_geom g JOIN body b ON b.id = g.body_id
-			WHERE g.body_id > ? ORDER BY g.body_id LIMIT ?`, last, batch)
-		if err != nil {
-			return err
-		}
-		type row struct {
-			id         int64
-			text, form []byte
-		}
-		var rs []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.text); err != nil {
-				rows.Close()
+	return deriveBodies(ctx, tx, `SELECT g.body_id, b.geojson, b.hash FROM body_geom g JOIN body b ON b.id = g.body_id
+		WHERE g.body_id > ? ORDER BY g.body_id LIMIT ?`,
+		func(_ int64, text, hash []byte) []byte {
+			if sum := sha256.Sum256(text); !sameHash(sum[:], hash) {
+				return nil
+			}
+			return propsForm(text)
+		},
+		func(rs []derived) error {
+			stmt, err := tx.PrepareContext(ctx, "UPDATE body_geom SET props = ? WHERE body_id = ?")
+			if err != nil {
 				return err
 			}
-			rs = append(rs, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(rs) == 0 {
+			defer stmt.Close()
+			for _, r := range rs {
+				if r.form == nil {
+					continue
+				}
+				if _, err := stmt.ExecContext(ctx, r.form, r.id); err != nil {
+					return err
+				}
+			}
 			return nil
-		}
-		gis.Parallel(len(rs), func(i int) { rs[i].form = propsForm(rs[i].text) })
-		stmt, err := tx.PrepareContext(ctx, "UPDATE body_geom SET props = ? WHERE body_id = ?")
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if r.form == nil {
-				continue
-			}
-			if _, err := stmt.ExecContext(ctx, r.form, r.id); err != nil {
-				stmt.Close()
-				return err
-			}
-		}
-		stmt.Close()
-		last = rs[len(rs)-1].id
-	}
+		})
 }

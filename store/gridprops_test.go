@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,11 +13,12 @@ import (
 	"quyhoach/gis"
 )
 
-// walkIsLoadGrid fails t unless walking every layer of code's current
-// version in the grid gives what LoadGrid (which parses the bodies) gives.
-func walkIsLoadGrid(t *testing.T, s *Store, code string) {
+// walkIsTheBodies fails t unless walking every layer of code's current
+// version in the grid gives what reading the bodies in the grid gives
+// (loadTx, which parses each body and never reads grid properties).
+func walkIsTheBodies(t *testing.T, s *Store, code string) {
 	t.Helper()
-	want, err := s.LoadGrid(context.Background(), code, 0)
+	want, err := loadTx(context.Background(), s.db, code, 0, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,12 +27,12 @@ func walkIsLoadGrid(t *testing.T, s *Store, code string) {
 		t.Fatalf("%s: %v", code, err)
 	}
 	if !reflect.DeepEqual(got, want.Layers) {
-		t.Fatalf("%s: the walk in the grid differs from LoadGrid", code)
+		t.Fatalf("%s: the walk in the grid differs from the bodies", code)
 	}
 }
 
-// propsFindings are verify's findings of grid properties (the tests
-// dropped triggers verify also reports).
+// propsFindings are verify's findings of grid properties that differ
+// (the tests dropped triggers verify also reports).
 func propsFindings(t *testing.T, s *Store) []Finding {
 	t.Helper()
 	var out []Finding
@@ -64,34 +66,61 @@ func storedProps(t *testing.T, s *Store) (stored, derived map[int64][]byte) {
 }
 
 // TestGridPropsOfAnOldStore: migration 0018 gives every grid geometry of
-// a schema-17 file its body's properties; the file verifies clean, its
-// walks in the grid read them and give what the bodies give, and once
-// written they cannot be changed.
+// a schema-17 file its body's properties, but a body already damaged,
+// which keeps none and is refused by reads as before; the file verifies
+// as before, its walks in the grid read the properties and give what the
+// bodies give, and once written they cannot be changed.
 func TestGridPropsOfAnOldStore(t *testing.T) {
+	ctx := context.Background()
 	s := sampleCopy(t)
 	s.db.SetMaxOpenConns(1)
 	asSchema17(t, s)
+	var damaged int64
+	var code string
+	var number int
+	if err := s.db.QueryRow(`SELECT g.body_id, p.code, v.number FROM body_geom g JOIN version_item i ON i.body_id = g.body_id
+		JOIN version v ON v.id = i.version_id JOIN plan p ON p.id = v.plan_id ORDER BY v.id DESC LIMIT 1`).Scan(&damaged, &code, &number); err != nil {
+		t.Fatal(err)
+	}
+	tamper(t, s, "DROP TRIGGER body_no_update", "UPDATE body SET geojson = replace(geojson, '\"properties\":{', '\"properties\":{\"x\":1,') WHERE id = "+itoa(damaged))
 	s = reopen(t, s)
 	stored, derived := storedProps(t, s)
-	if len(stored) == 0 {
+	if len(stored) < 2 {
 		t.Fatal("no grid geometry in the sample")
 	}
 	for id, p := range stored {
+		if id == damaged {
+			if p != nil {
+				t.Fatalf("the damaged body %d got grid properties %q", id, p)
+			}
+			continue
+		}
 		if p == nil || !reflect.DeepEqual(p, derived[id]) {
 			t.Fatalf("body %d: grid properties %q, its body gives %q", id, p, derived[id])
 		}
 	}
-	if f := verifyFindings(t, s, ""); len(f) > 0 {
-		t.Fatalf("findings after the migration: %v", f)
+	for _, f := range verifyFindings(t, s, "") {
+		if f.Check == "body" && !strings.Contains(f.Problem, "altered") || strings.Contains(f.Problem, "grid properties") {
+			t.Fatalf("after the migration: %v", f)
+		}
 	}
-	plans, err := s.Plans(context.Background())
+	plans, err := s.Plans(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range plans {
-		walkIsLoadGrid(t, s, p.Code)
+		if p.Code != code {
+			walkIsTheBodies(t, s, p.Code)
+		}
 	}
-	if _, err := s.db.Exec("UPDATE body_geom SET props = x'00' WHERE body_id = (SELECT min(body_id) FROM body_geom)"); err == nil || !strings.Contains(err.Error(), "immutable") {
+	if len(plans) < 2 {
+		t.Fatal("the sample should have several plans")
+	}
+	var de *DamagedError
+	if _, _, err := walkAll(t, s, code, number, true); !errors.As(err, &de) {
+		t.Fatalf("a walk in the grid over a body damaged before the migration: %v", err)
+	}
+	if _, err := s.db.Exec("UPDATE body_geom SET props = x'00' WHERE body_id = (SELECT min(body_id) FROM body_geom WHERE props IS NOT NULL)"); err == nil || !strings.Contains(err.Error(), "immutable") {
 		t.Fatalf("grid properties changed: %v", err)
 	}
 }
@@ -124,7 +153,7 @@ func TestGridPropsAreWhatIsRead(t *testing.T) {
 			t.Fatalf("body %d: grid properties %q, its body gives %q", id, p, derived[id])
 		}
 	}
-	walkIsLoadGrid(t, s, "p")
+	walkIsTheBodies(t, s, "p")
 
 	var id int64
 	var form []byte
@@ -138,8 +167,10 @@ func TestGridPropsAreWhatIsRead(t *testing.T) {
 	if _, err := s.db.Exec("UPDATE body_geom SET props = NULL WHERE body_id = ?", id); err != nil {
 		t.Fatal(err)
 	}
-	walkIsLoadGrid(t, s, "p")
-	if f := propsFindings(t, s); len(f) != 1 || !strings.Contains(f[0].Feature, feature) {
+	walkIsTheBodies(t, s, "p")
+	if f := verifyFindings(t, s, ""); !slices.ContainsFunc(f, func(f Finding) bool {
+		return strings.Contains(f.Feature, feature) && strings.Contains(f.Problem, "has no grid properties")
+	}) {
 		t.Fatalf("verify of a missing form: %v", f)
 	}
 	// a form altered: the walk stops at it, verify reports it
@@ -156,11 +187,18 @@ func TestGridPropsAreWhatIsRead(t *testing.T) {
 	if f := propsFindings(t, s); len(f) != 1 || !strings.Contains(f[0].Feature, feature) {
 		t.Fatalf("verify of an altered form: %v", f)
 	}
+	// an empty form (the driver reads it as nil): damaged, not a lost body
+	if _, err := s.db.Exec("UPDATE body_geom SET props = x'' WHERE body_id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := walkAll(t, s, "p", 0, true); !errors.Is(err, errPropsDamaged) {
+		t.Fatalf("a walk over empty grid properties: %v", err)
+	}
 	// put back; then an altered body
 	if _, err := s.db.Exec("UPDATE body_geom SET props = ? WHERE body_id = ?", form, id); err != nil {
 		t.Fatal(err)
 	}
-	walkIsLoadGrid(t, s, "p")
+	walkIsTheBodies(t, s, "p")
 	tamper(t, s, "DROP TRIGGER body_no_update")
 	if _, err := s.db.Exec("UPDATE body SET geojson = replace(geojson, 'L-', 'X-') WHERE id = ?", id); err != nil {
 		t.Fatal(err)

@@ -21,7 +21,10 @@ func (s *Store) Load(ctx context.Context, code string, number int, layers ...str
 
 // LoadGrid is Load with the geometry in the plan's grid, VN-2000 / TM-3
 // 107-15 (EPSG:9215), as stored beside the bodies: no geometry is parsed
-// or projected. The result is the projection of Load's, bit for bit.
+// or projected. The result is the projection of Load's, bit for bit. It
+// reads a body's grid properties instead of the body where it has them:
+// a body damaged after it was written is then not seen (verify reports
+// it); damaged grid forms are refused as Load refuses a damaged body.
 func (s *Store) LoadGrid(ctx context.Context, code string, number int, layers ...string) (*Snapshot, error) {
 	return s.load(ctx, code, number, layers, true)
 }

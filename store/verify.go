@@ -396,7 +396,11 @@ func (v *verifier) bodies() error {
 				damaged[id] = bad{"the stored grid geometry differs from the body's (altered, or derived wrongly)", "the projection of the body's geometry"}
 			}
 		case f.Geometry != nil && !bytes.Equal(props[id], propsForm(text)):
-			damaged[id] = bad{"the stored grid properties differ from the body's (altered, or derived wrongly)", "the body's properties object and its CRC-32C"}
+			if props[id] == nil {
+				damaged[id] = bad{"the body has no grid properties", "the body's properties object and its CRC-32C"}
+			} else {
+				damaged[id] = bad{"the stored grid properties differ from the body's (altered, or derived wrongly)", "the body's properties object and its CRC-32C"}
+			}
 		}
 		if _, found := damaged[id]; !found {
 			if p := measures.problem(id, text, f, grids[id]); p != "" {

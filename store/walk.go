@@ -403,10 +403,10 @@ func (o *seqOrder) inOrder() bool { return !o.mixed }
 // readJoined reads a layer whose items are in order by key with their
 // bodies, in one query that SQLite answers without sorting.
 func (w *VersionWalk) readJoined(ctx context.Context, layerID int64, inGrid bool, send func([]loadedRow) bool) error {
-	q := `SELECT i.feature_id, i.body_id, b.geojson, b.hash, NULL, NULL FROM version_item i LEFT JOIN body b ON b.id = i.body_id
+	q := `SELECT i.feature_id, i.body_id, b.geojson, b.hash, NULL, NULL, 0 FROM version_item i LEFT JOIN body b ON b.id = i.body_id
 		WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`
 	if inGrid { // the body only for a feature without grid properties
-		q = `SELECT i.feature_id, i.body_id, ` + bodyUnlessProps("i.body_id") + `, g.geom, g.props FROM version_item i
+		q = `SELECT i.feature_id, i.body_id, ` + bodyUnlessProps("i.body_id") + `, g.geom, g.props, g.props IS NOT NULL FROM version_item i
 		LEFT JOIN body_geom g ON g.body_id = i.body_id WHERE i.version_id = ? AND i.layer_id = ? ORDER BY i.feature_id`
 	}
 	rows, err := w.tx.QueryContext(ctx, q, w.verID, layerID)
@@ -419,10 +419,12 @@ func (w *VersionWalk) readJoined(ctx context.Context, layerID int64, inGrid bool
 	for rows.Next() {
 		var id string
 		var body int64
-		if err := rows.Scan(&id, &body, &text, &hash, &grid, &props); err != nil {
+		var hasProps bool
+		if err := rows.Scan(&id, &body, &text, &hash, &grid, &props, &hasProps); err != nil {
 			return err
 		}
-		if hash == nil && props == nil {
+		props = presentProps(props, hasProps)
+		if hash == nil && props == nil { // with props the body is not read: verify finds a lost one
 			return missingBody(id, body)
 		}
 		b.add(id, text, hash, grid, props)
@@ -445,6 +447,15 @@ func (w *VersionWalk) readJoined(ctx context.Context, layerID int64, inGrid bool
 func bodyUnlessProps(body string) string {
 	return `CASE WHEN g.props IS NULL THEN (SELECT geojson FROM body WHERE id = ` + body + `) END,
 		CASE WHEN g.props IS NULL THEN (SELECT hash FROM body WHERE id = ` + body + `) END`
+}
+
+// presentProps is a grid properties column as read: the driver gives an
+// empty blob as nil, which must stay present (and fail its checksum).
+func presentProps(props []byte, present bool) []byte {
+	if present && props == nil {
+		return []byte{}
+	}
+	return props
 }
 
 // readSorted reads a layer whose items must be sorted: the items alone are
@@ -581,9 +592,10 @@ func (f *bodyFetcher) close() {
 
 // fetch returns the rows of items ids (with bodies bodies), in that order.
 func (f *bodyFetcher) fetch(ctx context.Context, ids []string, bodies []int64) ([]loadedRow, error) {
-	q := `SELECT b.id, b.geojson, b.hash, NULL, NULL FROM body b WHERE b.id IN (` + placeholders(len(bodies), 1) + `)`
-	if f.inGrid { // the body only for a feature without grid properties
-		q = `SELECT b.id, ` + bodyUnlessProps("b.id") + `, g.geom, g.props FROM body b LEFT JOIN body_geom g ON g.body_id = b.id
+	q := `SELECT b.id, b.geojson, b.hash, NULL, NULL, 0 FROM body b WHERE b.id IN (` + placeholders(len(bodies), 1) + `)`
+	if f.inGrid { // the body's text only for a feature without grid properties
+		q = `SELECT b.id, CASE WHEN g.props IS NULL THEN b.geojson END, CASE WHEN g.props IS NULL THEN b.hash END,
+			g.geom, g.props, g.props IS NOT NULL FROM body b LEFT JOIN body_geom g ON g.body_id = b.id
 			WHERE b.id IN (` + placeholders(len(bodies), 1) + `)`
 	}
 	args := make([]any, len(bodies))
@@ -613,11 +625,12 @@ func (f *bodyFetcher) fetch(ctx context.Context, ids []string, bodies []int64) (
 	var text, hash, grid, props sql.RawBytes
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id, &text, &hash, &grid, &props); err != nil {
+		var hasProps bool
+		if err := rows.Scan(&id, &text, &hash, &grid, &props, &hasProps); err != nil {
 			return nil, err
 		}
 		f.at[id] = f.b.len()
-		f.b.add("", text, hash, grid, props)
+		f.b.add("", text, hash, grid, presentProps(props, hasProps))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -141,9 +141,10 @@ type ipoly struct {
 }
 
 // area is the polygon's area in m²: its shell's less its holes'. Each
-// ring is summed relative to its first vertex; every product is an exact
-// integer (below 2^61: maxCoord), so only the sum rounds. The same on the
-// global grid for a shape less than maxCoord across (snapShape).
+// ring is summed relative to its first vertex; every cross product is an
+// exact integer (below 2^61: maxCoord), rounded only where it passes 2^53
+// (sides of kilometres) and in the sum. The same on the global grid for a
+// shape less than maxCoord across (snapShape).
 func (p *ipoly) area() float64 {
 	a := 0.0
 	for i, r := range p.rings {

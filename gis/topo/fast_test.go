@@ -122,3 +122,46 @@ func TestPackedPointsKeepOrder(t *testing.T) {
 		t.Fatalf("edge key %v %d", k.seg(), n)
 	}
 }
+
+// TestSharedEdgesAndInteriors: lots whose edges lie on each other's (the
+// edges whose midpoints interiorsMeet no longer locates) meet exactly when
+// their interiors share ground: side by side no, a shared side cut at an
+// extra vertex no, a spike across the shared side yes, one inside the
+// other along a side yes, the same lot twice yes.
+func TestSharedEdgesAndInteriors(t *testing.T) {
+	fr := frame{}
+	poly := func(xy ...float64) orb.Polygon {
+		var r orb.Ring
+		for i := 0; i+1 < len(xy); i += 2 {
+			r = append(r, orb.Point{xy[i], xy[i+1]})
+		}
+		return orb.Polygon{append(r, r[0])}
+	}
+	a := poly(0, 0, 10, 0, 10, 10, 0, 10)
+	for _, tc := range []struct {
+		name string
+		b    orb.Polygon
+		want bool
+	}{
+		{"side by side", poly(10, 0, 20, 0, 20, 10, 10, 10), false},
+		{"side by side, the side cut", poly(10, 0, 20, 0, 20, 10, 10, 10, 10, 5), false},
+		{"a spike across the side", poly(10, 0, 20, 0, 20, 10, 10, 10, 10, 6, 8, 5, 10, 4), true},
+		{"inside along a side", poly(0, 0, 5, 0, 5, 10, 0, 10), true},
+		{"the same lot", a, true},
+		{"a corner only", poly(10, 10, 20, 10, 20, 20, 10, 20), false},
+	} {
+		sa, pa := fr.convert(a)
+		sb, pb := fr.convert(tc.b)
+		if pa != nil || pb != nil {
+			t.Fatalf("%s: %v %v", tc.name, pa, pb)
+		}
+		var ea, eb []seg
+		c := &checker{}
+		if got := c.lotsMeet(&lot{shape: sa}, &lot{shape: sb}, &ea, &eb); got != tc.want {
+			t.Errorf("%s: meet %v, want %v", tc.name, got, tc.want)
+		}
+		if got := c.lotsMeet(&lot{shape: sb}, &lot{shape: sa}, &ea, &eb); got != tc.want {
+			t.Errorf("%s, the other way: meet %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package topo
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -227,10 +228,21 @@ func (g grid) box(t int) ibox {
 
 // mark sets need for every tile whose closed box meets b.
 func (g grid) mark(need []bool, b ibox) {
-	x0, x1 := g.first(b.minX, g.x0), g.last(b.maxX, g.x0, g.nx)
-	for ty := g.first(b.minY, g.y0); ty <= g.last(b.maxY, g.y0, g.ny); ty++ {
-		for tx := x0; tx <= x1; tx++ {
-			need[ty*g.nx+tx] = true
+	for t := range g.meeting(b) {
+		need[t] = true
+	}
+}
+
+// meeting yields the tiles whose closed box meets b.
+func (g grid) meeting(b ibox) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		x0, x1 := g.first(b.minX, g.x0), g.last(b.maxX, g.x0, g.nx)
+		for ty := g.first(b.minY, g.y0); ty <= g.last(b.maxY, g.y0, g.ny); ty++ {
+			for tx := x0; tx <= x1; tx++ {
+				if !yield(ty*g.nx + tx) {
+					return
+				}
+			}
 		}
 	}
 }
@@ -303,12 +315,9 @@ func (c *checker) mayShare(b ibox) bool {
 
 // meetsAny tells whether the closed box b meets a tile set in need.
 func (g grid) meetsAny(need []bool, b ibox) bool {
-	x0, x1 := g.first(b.minX, g.x0), g.last(b.maxX, g.x0, g.nx)
-	for ty := g.first(b.minY, g.y0); ty <= g.last(b.maxY, g.y0, g.ny); ty++ {
-		for tx := x0; tx <= x1; tx++ {
-			if need[ty*g.nx+tx] {
-				return true
-			}
+	for t := range g.meeting(b) {
+		if need[t] {
+			return true
 		}
 	}
 	return false
@@ -317,7 +326,7 @@ func (g grid) meetsAny(need []bool, b ibox) bool {
 // findGaps finds gaps and outside parts tile by tile, in the tiles that need
 // an overlay, then joins gap pieces cut by tile lines.
 func (c *checker) findGaps() error {
-	if c.bd == nil {
+	if c.bd == nil || c.tl == nil {
 		return nil
 	}
 	g, tiles := c.tl.g, c.tl.tiles

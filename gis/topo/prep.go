@@ -42,7 +42,9 @@ func snapGlobal(p orb.Point) (ipt, bool) {
 	return ipt{2 * int64(x), 2 * int64(y)}, true
 }
 
-// at is the frame's origin on the global grid.
+// at is the frame's origin on the global grid. ox and oy are whole metres;
+// one past the grid's range is clamped to it (no point of such a frame
+// snaps, and global then has nothing to give back).
 func (f frame) at() ipt {
 	clamp := func(v float64) int64 {
 		return int64(max(-maxGlobal/unitsPerMetre, min(v, maxGlobal/unitsPerMetre))) * unitsPerMetre
@@ -193,8 +195,9 @@ func (f frame) convert(g orb.Geometry) (shape, *problem) {
 type snapped struct {
 	shape
 	// proven: the grid alone showed it one simple ring (simpleShell), and
-	// it is oriented and measured; place then only moves it
-	proven bool
+	// it is oriented and measured; place then only moves it. tried: the
+	// grid was asked and could not tell (simplefeatures must).
+	proven, tried bool
 }
 
 // snapShape snaps g's rings to the global grid, drops repeated points
@@ -250,7 +253,7 @@ func snapShape(g orb.Geometry) (snapped, *problem) {
 	}
 	// the exact predicates take differences below maxCoord
 	small := sh.bb.maxX-sh.bb.minX < maxCoord && sh.bb.maxY-sh.bb.minY < maxCoord
-	s := snapped{shape: sh, proven: small && simpleShell(sh.polys)}
+	s := snapped{shape: sh, proven: small && simpleShell(sh.polys), tried: small}
 	if s.proven {
 		s.orient()
 	}
@@ -297,7 +300,7 @@ func (f frame) place(s snapped) (shape, *problem) {
 	if s.proven {
 		return sh, nil
 	}
-	if len(sh.polys) > 1 || !simpleShell(sh.polys) {
+	if s.tried || !simpleShell(sh.polys) {
 		// simplefeatures' validation, on the rings as drawn
 		g := sfGeometry(sh.polys)
 		if err := g.Validate(); err != nil {

@@ -244,6 +244,9 @@ func Locate(g orb.Geometry, p orb.Point) (Location, error) {
 	if pr != nil {
 		return Outside, &InvalidError{Reason: pr.reason, At: pr.at}
 	}
-	q, _ := fr.snap(p)
+	q, ok := fr.snap(p)
+	if !ok {
+		return Outside, &InvalidError{Reason: "the point is too far out to locate"}
+	}
 	return location(sh.locate(q)), nil
 }
