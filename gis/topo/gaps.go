@@ -188,7 +188,10 @@ type grid struct {
 const lotsPerTile = 16
 
 func (c *checker) makeGrid() grid {
-	ext := c.bd.bb
+	ext := emptyBox()
+	if c.bd != nil {
+		ext = c.bd.bb
+	}
 	for _, l := range c.lots {
 		ext = ext.union(l.bb)
 	}
@@ -254,23 +257,25 @@ func (g grid) first(lo, o int64) int { return int(max(0, ceilDiv(lo-o, g.ts)-1))
 
 func (g grid) last(hi, o int64, n int) int { return int(min(int64(n-1), floorDiv(hi-o, g.ts))) }
 
-// tileNeeds is the gap check's tiling of the plan and the tiles that need an
-// overlay (need; tiles lists them): those a free edge meets, and those
-// whose coverage "lots over a point minus boundary over it" is not 0 at
-// their centre. Every other tile is clean: no gap, overlap or outside
-// part has any ground in it.
+// tileNeeds is a tiling of the plan and the tiles that need a closer look
+// (need; tiles lists them): those a free edge meets, and those whose
+// coverage is wrong at their centre — with a boundary, "lots over a point
+// minus boundary over it" not 0 (a gap, an overlap or a lot outside);
+// without one, two lots or more over it. Coverage changes only across a
+// free edge, so in every other tile no two lots share ground, and with a
+// boundary there is neither gap nor outside part.
 type tileNeeds struct {
 	g     grid
 	need  []bool
 	tiles []int
 }
 
-// markTiles finds the tiles that need an overlay (nil without a boundary):
-// before the overlaps are looked for, since two lots can share ground only
-// in such a tile.
+// markTiles finds the tiles that need a closer look, before the overlaps
+// are looked for: two lots can share ground only in such a tile, and with
+// a boundary only there can gaps and outside parts be.
 func (c *checker) markTiles() error {
-	if c.bd == nil {
-		return nil
+	if c.bd == nil && len(c.lots) == 0 {
+		return nil // nothing to tile
 	}
 	g := c.makeGrid()
 	need := make([]bool, g.nx*g.ny)
@@ -293,10 +298,14 @@ func (c *checker) markTiles() error {
 					}
 				}
 			})
-			if c.bdParity(q) {
-				m--
+			if c.bd == nil {
+				need[t] = m > 1
+			} else {
+				if c.bdParity(q) {
+					m--
+				}
+				need[t] = m != 0
 			}
-			need[t] = m != 0
 		}
 		need[t] = need[t] || c.opt.everyTile
 		if need[t] {
@@ -307,8 +316,8 @@ func (c *checker) markTiles() error {
 	return nil
 }
 
-// mayShare tells whether ground in box b may be shared by lots: with a
-// boundary, only where b meets a tile that needs an overlay.
+// mayShare tells whether ground in box b may be shared by lots: only where
+// b meets a tile that needs a closer look.
 func (c *checker) mayShare(b ibox) bool {
 	return c.tl == nil || c.tl.g.meetsAny(c.tl.need, b)
 }

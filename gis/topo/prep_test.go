@@ -109,6 +109,11 @@ func TestLotsInBatchesAreOneCall(t *testing.T) {
 		if n := len(ofKind(want, KindInvalid)); n != 4 {
 			t.Fatalf("%d invalid lots, want 4: %v", n, want)
 		}
+		every := opt
+		every.everyTile = true // no tile pruned: every pair of lots tested
+		if all := check(t, lots, b, every); !reflect.DeepEqual(all, want) {
+			t.Fatalf("boundary %v: pruned by tiles %v, every tile %v", b != nil, want, all)
+		}
 		for _, size := range []int{1, 2, 7, 50, len(lots)} {
 			l := NewLots(opt, 3)
 			for lo := 0; lo < len(lots); lo += size {

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"quyhoach/gis"
@@ -92,6 +93,23 @@ func TestRandomRectangles(t *testing.T) {
 		}
 		sort.Float64s(gaps)
 
+		// without the boundary: the same overlaps (the tiles pruned by
+		// coverage over lots alone)
+		for _, opt := range []Options{{Tolerance: 1e-6}, {Tolerance: 1e-6, lotsPerTile: 3}} {
+			got := map[string]float64{}
+			for _, f := range check(t, lots, nil, opt) {
+				got[f.Kind+" "+joinIDs(f.IDs)] = f.AreaM2
+			}
+			for k, w := range want {
+				if g, ok := got[k]; strings.HasPrefix(k, "overlap ") && (!ok || math.Abs(g-w) > 1e-6) {
+					t.Errorf("seed %d, no boundary, %d lots a tile: %s = %v (found %v), want %v", seed, opt.lotsPerTile, k, g, ok, w)
+				}
+				delete(got, k)
+			}
+			if len(got) > 0 {
+				t.Errorf("seed %d, no boundary: findings not expected: %v", seed, got)
+			}
+		}
 		for _, opt := range []Options{{}, {everyTile: true}, {lotsPerTile: 3}} {
 			opt.Tolerance = 1e-6
 			every := fmt.Sprintf("%v/%d", opt.everyTile, opt.lotsPerTile)
