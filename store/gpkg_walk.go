@@ -92,7 +92,8 @@ func (w *VersionWalk) GeoPackage(ctx context.Context, path string, layers []stri
 // stored (version_layer.schema) when its writer counted them; else, and
 // for a proposal, they are counted from the stored bodies (in any order:
 // neither depends on it), each checked against its sha256 as every body
-// read is; the rows' kinds are held to the table's at the end of the layer
+// read is (stricter, in the grid, than the rows' pass, which reads the grid
+// forms); the rows' kinds are held to the table's at the end of the layer
 // (gpkgFile.layer).
 func (w *VersionWalk) gpkgSchema(ctx context.Context, layer string) (tableKinds, error) {
 	t := tableKinds{cols: columnKinds{}}

@@ -12,8 +12,12 @@ type edgeCounts struct {
 	shift uint // 64 − log2(len(vals))
 }
 
-func newEdgeCounts() *edgeCounts {
-	const bits = 10
+// newEdgeCounts is a table that holds n counts without growing.
+func newEdgeCounts(n int) *edgeCounts {
+	bits := uint(10)
+	for 1<<bits < 2*n {
+		bits++
+	}
 	return &edgeCounts{keys: make([]ekey, 1<<bits), vals: make([]int32, 1<<bits), shift: 64 - bits}
 }
 

@@ -64,7 +64,10 @@ func (c *checker) classifyLots() error {
 // again. Wherever no free edge passes, the coverage "lots over the point
 // minus boundary over it" cannot change, so a tile without free edges whose
 // coverage is 0 at one point is clean: no gap, overlap or outside part.
-func (c *checker) freeEdges() []seg {
+//
+// most bounds the edges the first count may leave (−1: no bound): past it
+// freeEdges gives up (ok false) before cutting them.
+func (c *checker) freeEdges(most int) (free []seg, ok bool) {
 	// Each worker counts the edges of a run of lots, dropping a count as
 	// soon as it cancels: in a tiling read in order a neighbour's reverse
 	// edge comes soon, so the maps stay near the width of the layer, not
@@ -73,7 +76,7 @@ func (c *checker) freeEdges() []seg {
 	runs := chunks(len(c.lots), max(1, (len(c.lots)+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0)))
 	counts := make([]*edgeCounts, len(runs))
 	parallel(c.ctx, len(runs), func(w int) {
-		m := newEdgeCounts()
+		m := newEdgeCounts(0)
 		for _, l := range c.lots[runs[w][0]:runs[w][1]] {
 			for _, p := range l.polys {
 				for _, r := range p.rings {
@@ -87,12 +90,26 @@ func (c *checker) freeEdges() []seg {
 		}
 		counts[w] = m
 	})
-	sum := newEdgeCounts()
+	// sized for all that is left, so it never grows: the tables pour out
+	// in the order of the hash the sum uses, which would pile them up in
+	// one run of slots of a table still growing
+	n := len(c.bdEdges)
+	for _, m := range counts {
+		if m != nil {
+			n += m.n
+		}
+	}
+	if most >= 0 && n > most {
+		return nil, false
+	}
+	sum := newEdgeCounts(n)
 	for _, e := range c.bdEdges {
 		sum.add(edgeKey(e.a, e.b, 1)) // already reversed
 	}
 	for _, m := range counts {
-		m.each(sum.add)
+		if m != nil {
+			m.each(sum.add)
+		}
 	}
 	type pending struct {
 		k ekey
@@ -103,7 +120,7 @@ func (c *checker) freeEdges() []seg {
 	slices.SortFunc(left, func(p, q pending) int {
 		return cmp.Or(cmp.Compare(p.k.a, q.k.a), cmp.Compare(p.k.b, q.k.b))
 	})
-	again := make(map[ekey]int32, len(left)*2)
+	again := make(map[ekey]int32, len(left))
 	add := func(a, b ipt, n int32) {
 		k, s := edgeKey(a, b, n)
 		again[k] += s
@@ -146,13 +163,12 @@ func (c *checker) freeEdges() []seg {
 		}
 		add(prev, s.b, p.n)
 	}
-	var free []seg
 	for k, v := range again {
 		if v != 0 {
 			free = append(free, k.seg())
 		}
 	}
-	return free
+	return free, true
 }
 
 // ekey is an undirected edge as a map key: its two ends packed (packPt),
@@ -277,9 +293,20 @@ func (c *checker) markTiles() error {
 	if c.bd == nil && len(c.lots) == 0 {
 		return nil // nothing to tile
 	}
+	most := -1
+	if c.bd == nil {
+		// Without a boundary the tiles only spare overlap tests: lots that
+		// share few edges (parted by roads) leave most edges free, and
+		// cutting them would cost more than the tests it spares.
+		most = c.edgeCount() / 4
+	}
+	free, ok := c.freeEdges(most)
+	if !ok {
+		return nil
+	}
 	g := c.makeGrid()
 	need := make([]bool, g.nx*g.ny)
-	for _, e := range c.freeEdges() {
+	for _, e := range free {
 		g.mark(need, e.box())
 	}
 	if err := c.ctx.Err(); err != nil {
@@ -314,6 +341,19 @@ func (c *checker) markTiles() error {
 	}
 	c.tl = &tileNeeds{g, need, tiles}
 	return nil
+}
+
+// edgeCount is the number of the lots' edges.
+func (c *checker) edgeCount() int {
+	n := 0
+	for _, l := range c.lots {
+		for _, p := range l.polys {
+			for _, r := range p.rings {
+				n += len(r)
+			}
+		}
+	}
+	return n
 }
 
 // mayShare tells whether ground in box b may be shared by lots: only where
