@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 
 	"quyhoach/gis"
-	"quyhoach/gis/geojson"
 )
 
 // A body's properties beside its grid geometry (body_geom.props, migration
@@ -51,11 +50,7 @@ func propsOfForm(form []byte) (props []byte, ok bool) {
 func decodeGridProps(id string, props, bin []byte, scratch *[]byte) (gis.Feature, error) {
 	obj, ok := propsOfForm(props)
 	if !ok {
-		e := &GeometryError{Feature: id, Err: errPropsDamaged}
-		if f, err := geojson.ParseProperties(nullGeometryBody(obj, scratch)); err == nil {
-			e.Lot = f.String("maDoiTuong")
-		}
-		return gis.Feature{}, e
+		return gis.Feature{}, &GeometryError{Feature: id, Lot: textLot(nullGeometryBody(obj, scratch)), Err: errPropsDamaged}
 	}
 	return decodeGrid(id, nullGeometryBody(obj, scratch), bin)
 }

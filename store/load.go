@@ -271,11 +271,17 @@ func checkBody(id string, text, hash []byte) error {
 	if sum := sha256.Sum256(text); sameHash(sum[:], hash) {
 		return nil
 	}
-	e := &DamagedError{Feature: id}
-	if f, err := geojson.ParseFeature(text); err == nil {
-		e.Lot = f.String("maDoiTuong")
+	return &DamagedError{Feature: id, Lot: textLot(text)}
+}
+
+// textLot is the lot code a stored feature's text still tells, damaged as it
+// may be ("" when it cannot be read): for the messages that name a lot.
+func textLot(text []byte) string {
+	f, err := geojson.ParseProperties(text)
+	if err != nil {
+		return ""
 	}
-	return e
+	return f.String("maDoiTuong")
 }
 
 // parseBody decodes a stored body as feature id.

@@ -38,27 +38,25 @@ const (
 	iMaxFl
 )
 
-// attributes checks classes and indicators of every feature, valid or not
-// (on all cores; the findings in the features' order).
+// attributes reports the classes and indicators at fault of every feature,
+// valid or not (found as Lots.Add took them), in the features' order; the
+// point of a valid lot at fault is found on all cores (an overlay each).
 func (c *checker) attributes() error {
-	probs := make([][]AttrProblem, len(c.feats))
 	at := make([]orb.Point, len(c.feats))
 	err := parallel(c.ctx, len(c.feats), func(i int) {
-		ft := &c.feats[i]
-		if probs[i] = ft.attrs; len(probs[i]) == 0 {
-			return
-		}
-		at[i] = ft.at
-		if ft.lot >= 0 {
-			at[i] = c.lotPoint(ft.lot) // an overlay of its own: only for a lot at fault
+		if ft := &c.feats[i]; len(ft.attrs) > 0 {
+			at[i] = ft.at
+			if ft.lot >= 0 {
+				at[i] = c.lotPoint(ft.lot)
+			}
 		}
 	})
 	if err != nil {
 		return err
 	}
-	for i, ps := range probs {
+	for i := range c.feats {
 		ft := &c.feats[i]
-		for _, p := range ps {
+		for _, p := range ft.attrs {
 			c.add(Finding{Kind: p.Kind, IDs: []string{ft.id}, At: at[i], Message: fmt.Sprintf("lot %s %s", ft.name, p.Message)})
 		}
 	}

@@ -59,12 +59,8 @@ func (f frame) snap(p orb.Point) (ipt, bool) {
 	if !ok {
 		return ipt{}, false
 	}
-	return f.move(q)
+	return moveTo(q, f.at())
 }
-
-// move takes a point of the global grid into the frame; ok is false when
-// it lies too far from the origin (maxCoord).
-func (f frame) move(q ipt) (ipt, bool) { return moveTo(q, f.at()) }
 
 // moveTo is q less the origin o, and whether it is within maxCoord of it.
 func moveTo(q, o ipt) (ipt, bool) {
