@@ -35,7 +35,7 @@ func NewBuilder(cat *landuse.Catalogue, lang string) *Builder {
 	return &Builder{cat: cat, lang: lang, s: s, styles: map[string]Shape{}}
 }
 
-// Add styles and indexes a batch of the named layer's features, in the
+// Add styles a batch of the named layer's features, in the
 // layer's order after those added before; total is how many the layer
 // holds (room is made for them at once). fs must stay where they are (the
 // shapes point at them). class gives feature i's land-use class (the
@@ -63,9 +63,7 @@ func (b *Builder) Add(layer string, total int, fs []gis.Feature, class func(i in
 		} else {
 			sh = StyleShape(layer, f, b.cat, "")
 		}
-		k := int32(len(l.Shapes))
 		l.Shapes = append(l.Shapes, sh)
-		l.tree.Insert([2]float64{sh.Bound.Min[0], sh.Bound.Min[1]}, [2]float64{sh.Bound.Max[0], sh.Bound.Max[1]}, k)
 		if b.s.empty {
 			b.s.Extent, b.s.empty = sh.Bound, false
 		} else {
@@ -92,9 +90,13 @@ func (b *Builder) lot(c string) Shape {
 // (landuse.Catalogue.Of, store.ClassProperty).
 const classProperty = "phanLoai"
 
-// Scene returns the scene built so far; the builder must not be used after.
+// Scene returns the scene built so far, indexed; the builder must not be
+// used after.
 func (b *Builder) Scene() *Scene {
 	s := b.s
+	for _, l := range s.Layers {
+		l.idx.build(l.Shapes)
+	}
 	b.s = nil
 	return s
 }

@@ -7,13 +7,11 @@ import (
 	"image/color"
 	"math"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 
 	"quyhoach/gis"
 	"quyhoach/gis/landuse"
@@ -97,40 +95,19 @@ func (s *Shape) Anchor() orb.Point {
 // Geometry returns the shape's projected geometry.
 func (s *Shape) Geometry() orb.Geometry { return s.Feature.Geometry }
 
-// Layer is a named list of shapes with its R-tree.
+// Layer is a named list of shapes with its spatial index.
 type Layer struct {
 	Name   string
 	Shapes []Shape
-	tree   rtree.RTreeG[int32]
+	idx    index
 	// restroke holds the outlines of lots that Scene.Complete outlines
 	// otherwise than they were built, by shape index (see stroke).
 	restroke atomic.Pointer[map[int32]Stroke]
 }
 
-// index builds the layer's R-tree.
-func (l *Layer) index() {
-	l.tree = rtree.RTreeG[int32]{}
-	for i := range l.Shapes {
-		b := l.Shapes[i].Bound
-		l.tree.Insert([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, int32(i))
-	}
-}
-
 // Search calls fn with the index of each shape whose bound meets b, in
 // index order, until fn returns false.
-func (l *Layer) Search(b orb.Bound, fn func(i int) bool) {
-	var hits []int32
-	l.tree.Search([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, func(_, _ [2]float64, i int32) bool {
-		hits = append(hits, i)
-		return true
-	})
-	slices.Sort(hits)
-	for _, i := range hits {
-		if !fn(int(i)) {
-			return
-		}
-	}
-}
+func (l *Layer) Search(b orb.Bound, fn func(i int) bool) { l.idx.search(b, fn) }
 
 // Scene is what the map shows: layers in drawing order.
 type Scene struct {
@@ -156,7 +133,7 @@ func (s *Scene) Empty() bool { return s == nil || s.empty }
 
 // Add appends a layer of shapes, indexes it and grows the extent.
 func (s *Scene) Add(l *Layer) {
-	l.index()
+	l.idx.build(l.Shapes)
 	for i := range l.Shapes {
 		b := l.Shapes[i].Bound
 		if s.empty {

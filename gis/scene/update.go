@@ -45,7 +45,7 @@ func (s *Scene) With(updates []Update, cat *landuse.Catalogue, lang string) *Sce
 			out.Layers = append(out.Layers, l)
 		} else {
 			old := out.Layers[li]
-			l = &Layer{Name: name, Shapes: append([]Shape(nil), old.Shapes...), tree: *old.tree.Copy()}
+			l = &Layer{Name: name, Shapes: append([]Shape(nil), old.Shapes...), idx: old.idx.copy()}
 			if m := old.restroke.Load(); m != nil { // the copy is nobody else's: its outlines in place
 				for i, st := range *m {
 					l.Shapes[i].Stroke = st
@@ -82,14 +82,14 @@ func (l *Layer) apply(us []Update, cat *landuse.Catalogue, lang string) {
 			continue
 		}
 		done[k] = true
-		l.tree.Delete([2]float64{sh.Bound.Min[0], sh.Bound.Min[1]}, [2]float64{sh.Bound.Max[0], sh.Bound.Max[1]}, int32(i))
+		l.idx.delete(sh.Bound, int32(i))
 		u := us[k]
 		if u.Feature == nil || u.Feature.Geometry == nil {
 			*sh = Shape{ID: sh.ID, Kind: Gone}
 			continue
 		}
 		*sh = StyleShape(l.Name, u.Feature, cat, lang)
-		l.tree.Insert([2]float64{sh.Bound.Min[0], sh.Bound.Min[1]}, [2]float64{sh.Bound.Max[0], sh.Bound.Max[1]}, int32(i))
+		l.idx.insert(sh.Bound, int32(i))
 	}
 	for k, u := range us {
 		if done[k] || u.Feature == nil || u.Feature.Geometry == nil {
@@ -98,6 +98,6 @@ func (l *Layer) apply(us []Update, cat *landuse.Catalogue, lang string) {
 		sh := StyleShape(l.Name, u.Feature, cat, lang)
 		l.Shapes = append(l.Shapes, sh)
 		i := len(l.Shapes) - 1
-		l.tree.Insert([2]float64{sh.Bound.Min[0], sh.Bound.Min[1]}, [2]float64{sh.Bound.Max[0], sh.Bound.Max[1]}, int32(i))
+		l.idx.insert(sh.Bound, int32(i))
 	}
 }
