@@ -326,7 +326,14 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 		if t0, err := strconv.ParseInt(t, 10, 64); err == nil && t0 > 1 {
 			since = func() string { return fmt.Sprintf(" after %d ms", (time.Now().UnixNano()-t0)/1e6) }
 		}
-		o.OnFirstFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: first map frame"+since()) }
+		o.OnFirstFrame = func(overview bool) {
+			what := ""
+			if overview {
+				what = " (the version's stored overview)"
+			}
+			fmt.Fprintln(c.stderr, "quyhoach: first map frame"+since()+what)
+		}
+		o.OnLotsFrame = func() { fmt.Fprintln(c.stderr, "quyhoach: lots drawn"+since()) }
 		prev := o.OnTaskDone
 		o.OnTaskDone = func(name string, err error) { // a large plan's attributes, read behind its first frame
 			if prev != nil {
@@ -334,6 +341,9 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 			}
 			if name == "attributes" && err == nil {
 				fmt.Fprintln(c.stderr, "quyhoach: attributes read"+since())
+			}
+			if name == "overview" && err == nil {
+				fmt.Fprintln(c.stderr, "quyhoach: overview kept"+since())
 			}
 		}
 	}

@@ -46,9 +46,16 @@ func asSchema16(t *testing.T, s *Store) {
 	tamper(t, s, "DROP INDEX item_since", "DROP INDEX item_until", "PRAGMA user_version = 16")
 }
 
+// asSchema18 turns a store back into schema 18: no overviews kept (0019).
+func asSchema18(t *testing.T, s *Store) {
+	t.Helper()
+	tamper(t, s, "DROP TABLE overview", "PRAGMA user_version = 18")
+}
+
 // asSchema17 turns a store back into schema 17: no grid properties (0018).
 func asSchema17(t *testing.T, s *Store) {
 	t.Helper()
+	asSchema18(t, s)
 	tamper(t, s, "DROP TRIGGER body_geom_no_update", "ALTER TABLE body_geom DROP COLUMN props",
 		"CREATE TRIGGER body_geom_no_update BEFORE UPDATE ON body_geom BEGIN SELECT RAISE(ABORT, 'derived geometry is immutable'); END",
 		"PRAGMA user_version = 17")

@@ -123,6 +123,11 @@ func (w *Window) loadEarly(data browserData, lang string) *earlyLoad {
 	e := &earlyLoad{n: n, lang: lang, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
+		go func() { // beside the lots: shown as soon as it is read
+			if style, p := w.readOverview(ctx, n); p != nil {
+				onUI(func() { w.showOverview(ctx, n.Plan, style, p) })
+			}
+		}()
 		e.apply, e.err = w.loadVersion(n, lang)(ctx)
 	}()
 	return e
@@ -258,6 +263,7 @@ func (w *Window) attributesRead(d *store.Drawing, s *plan.State) {
 	pending := w.attrLoad.pending
 	w.attrLoad = nil
 	w.Map.Redraw()
+	w.keepOverview(s, w.shown.plan)
 	w.Search.SetScene(w.shown.plan)
 	w.Compare.ShowState(s, w.Browser.Versions(s.Plan.Code))
 	if pending != nil {

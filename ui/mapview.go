@@ -45,6 +45,7 @@ type MapView struct {
 
 	mu       sync.Mutex
 	scene    *scene.Scene
+	overview *scene.Preview // shown while scene is empty: a large version's stored overview
 	opts     scene.Options
 	gen      int       // bumped when the scene, options or highlights change
 	center   orb.Point // projected point at the widget's centre
@@ -137,7 +138,7 @@ func (m *MapView) Resize(s fyne.Size) {
 // scene's extent; otherwise it stays (to flip between versions of a plan).
 func (m *MapView) SetScene(s *scene.Scene, fit bool) {
 	m.mu.Lock()
-	m.scene = s
+	m.scene, m.overview = s, nil
 	m.selected, m.hover = nil, nil
 	m.swipeL, m.swipeR, m.swipeAt = nil, nil, 0
 	m.gen++
@@ -146,6 +147,31 @@ func (m *MapView) SetScene(s *scene.Scene, fit bool) {
 	}
 	m.mu.Unlock()
 	m.changed()
+}
+
+// ShowOverview shows p, fitted, until a scene is set: a large version's
+// stored overview while its lots are read (ui/preview.go).
+func (m *MapView) ShowOverview(p *scene.Preview) {
+	m.mu.Lock()
+	m.overview = p
+	m.gen++
+	m.fitLocked(p.Extent)
+	m.mu.Unlock()
+	m.changed()
+}
+
+// dropOverview takes the stored overview shown, if any, off the map.
+func (m *MapView) dropOverview() {
+	m.mu.Lock()
+	had := m.overview != nil
+	if had {
+		m.overview = nil
+		m.gen++
+	}
+	m.mu.Unlock()
+	if had {
+		m.changed()
+	}
 }
 
 // Redraw draws the scene shown again: it was completed in place
@@ -499,7 +525,7 @@ func (m *MapView) renderView(v render.View) (*image.RGBA, int, int) {
 		scene.DrawHighlights(img, v, o)
 		return img, gen, hi
 	}
-	s := m.scene
+	s, ov := m.scene, m.overview
 	left, right, at := m.swipeL, m.swipeR, m.swipeAt
 	b := m.bufferLocked(v.Width, v.Height)
 	m.mu.Unlock()
@@ -517,6 +543,8 @@ func (m *MapView) renderView(v render.View) (*image.RGBA, int, int) {
 		m.mu.Lock()
 		m.recycleLocked(under)
 		m.mu.Unlock()
+	} else if ov != nil && s.Empty() {
+		ov.Render(b, v, bo)
 	} else {
 		if s == nil {
 			s = scene.New()
@@ -642,9 +670,18 @@ func (m *MapView) worker() {
 	}
 }
 
-// frameEmpty reports whether the last finished frame showed no scene.
+// frameEmpty reports whether the last finished frame showed no scene (nor
+// a stored overview).
 func (m *MapView) frameEmpty() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.frame == nil || m.scene.Empty()
+	return m.frame == nil || m.frameGen != m.gen || m.scene.Empty() && m.overview == nil
+}
+
+// frameOfLots reports whether the last finished frame drew the scene's
+// lots (not a stored overview in their place).
+func (m *MapView) frameOfLots() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.frame != nil && m.frameGen == m.gen && !m.scene.Empty()
 }

@@ -43,11 +43,17 @@ type Options struct {
 	// OnShown is called (UI goroutine) after a state or comparison is shown.
 	OnShown func(*plan.State)
 	// OnTaskDone is called (UI goroutine) when a background task ends:
-	// "load", "compare", "check"; err is context.Canceled when cancelled.
+	// "load", "compare", "check", "attributes" (read behind a large plan's
+	// first frame), "overview" (a large version's kept: ui/preview.go); err
+	// is context.Canceled when cancelled.
 	OnTaskDone func(name string, err error)
 	// OnFirstFrame is called (UI goroutine) once the first frame of a plan
-	// is on the map: for measuring the cold start.
-	OnFirstFrame func()
+	// is on the map — overview true when it is the version's stored
+	// overview, drawn before its lots are read (ui/preview.go) — and
+	// OnLotsFrame once the first frame drawn from its lots is: for
+	// measuring the cold start.
+	OnFirstFrame func(overview bool)
+	OnLotsFrame  func()
 	// OnPreview is called (UI goroutine) when the print dialog has shown a
 	// preview, or failed to (tests).
 	OnPreview func(error)
@@ -136,12 +142,13 @@ type Window struct {
 	startShown string // what Start shows (startKey)
 	shell      *Shell
 
-	panels  [2]*container.Split // the side panels | the map and the right panels
-	mapBox  *fyne.Container
-	twinned bool // side by side: Twin shown and kept on Map's view
-	syncing bool
-	shown   view
-	framed  bool // the first frame of a plan was reported
+	panels     [2]*container.Split // the side panels | the map and the right panels
+	mapBox     *fyne.Container
+	twinned    bool // side by side: Twin shown and kept on Map's view
+	syncing    bool
+	shown      view
+	framed     bool // the first frame of a plan was reported
+	lotsFramed bool // … and the first drawn from its lots
 	// sized is the size asked for at the start, applied again once the
 	// first plan is shown: till then the start page may stand over the map
 	// and widen the window past it (the driver grows a window to its
@@ -304,7 +311,11 @@ func (w *Window) buildMaps() {
 		w.frameRendered()
 		if !w.framed && w.opts.OnFirstFrame != nil && !w.Map.frameEmpty() {
 			w.framed = true
-			w.opts.OnFirstFrame()
+			w.opts.OnFirstFrame(!w.Map.frameOfLots())
+		}
+		if !w.lotsFramed && w.opts.OnLotsFrame != nil && w.Map.frameOfLots() {
+			w.lotsFramed = true
+			w.opts.OnLotsFrame()
 		}
 	}
 	w.Twin = NewMapView()
@@ -413,6 +424,7 @@ func (w *Window) Show(code string, num int) {
 	} else {
 		w.early.drop() // not asked for, or replaced (its task would notice later)
 		w.early = nil
+		w.Map.dropOverview() // of what the early reading was for
 	}
 	w.tasks.Run("load", work)
 }
@@ -557,6 +569,9 @@ func (w *Window) taskDone(name string, err error) {
 		w.Status.Idle(tr("Cancelled"))
 	case err != nil:
 		w.Status.Idle(tr("Error: {{.Err}}", map[string]any{"Err": err.Error()}))
+		if name == "load" {
+			w.Map.dropOverview() // of a version that could not be read
+		}
 	default:
 		w.Status.Idle(w.statusText())
 	}
@@ -570,10 +585,16 @@ func (w *Window) applyLayerPrefs() {
 	if w.shown.state == nil {
 		return
 	}
-	p := w.Layers.Prefs(w.shown.state.Plan.Code)
+	w.Map.SetOptions(w.planOptions(w.shown.state.Plan.Code))
+}
+
+// planOptions are the map's options for plan code: its layers as the
+// layers panel has them for it.
+func (w *Window) planOptions(code string) scene.Options {
+	p := w.Layers.Prefs(code)
 	o := w.Map.Options()
 	o.Order, o.Hidden, o.Opacity, o.Font = p.Order, p.Hidden, p.Opacity, w.font
-	w.Map.SetOptions(o)
+	return o
 }
 
 // showMode shows the comparison as the compare panel asks: the changes

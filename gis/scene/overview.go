@@ -111,11 +111,17 @@ func (s *Scene) drawOverview(key string, o Options, res, w, h float64) *overview
 	bare := o
 	bare.Font, bare.Highlight, bare.noOverview = nil, nil, true
 	s.Render(img, ov.v, bare)
-	ov.levels = []*image.RGBA{img}
-	for b := img.Bounds(); b.Dx() > 64 && b.Dy() > 64; b = ov.levels[len(ov.levels)-1].Bounds() {
-		ov.levels = append(ov.levels, halve(ov.levels[len(ov.levels)-1]))
-	}
+	ov.levels = pyramid(img)
 	return ov
+}
+
+// pyramid is img, then img halved again and again down to 64 pixels.
+func pyramid(img *image.RGBA) []*image.RGBA {
+	levels := []*image.RGBA{img}
+	for b := img.Bounds(); b.Dx() > 64 && b.Dy() > 64; b = levels[len(levels)-1].Bounds() {
+		levels = append(levels, halve(levels[len(levels)-1]))
+	}
+	return levels
 }
 
 // waitOverview waits for the overviews being drawn (tests, benchmarks).

@@ -1,0 +1,14 @@
+-- A large version's map seen whole, kept (issue 16: the window at a
+-- province's size): the coarse image of its lots the window draws in the
+-- background for a plan of 50 000 lots or more, stored so that the next
+-- time the version is opened the window shows it at once while the lots
+-- are read behind it. A cache of what the window draws, not part of the
+-- plan: the image and its view as gis/scene encodes them, then a CRC-32C;
+-- one per version (the style it was drawn with: colours and the map's
+-- options), replaced when drawn otherwise; a damaged one is ignored and
+-- drawn again. Never read by an official output.
+CREATE TABLE overview (
+    version_id INTEGER PRIMARY KEY REFERENCES version (id) ON DELETE CASCADE,
+    style      TEXT NOT NULL,
+    data       BLOB NOT NULL
+);

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"hash/crc32"
+	"sync"
+
+	"quyhoach/assets"
+	"quyhoach/gis/scene"
+	"quyhoach/plan"
+)
+
+// A large version opens on its stored overview (issue 16: the window at a
+// province's size). Once a version of overviewFrom lots or more is shown
+// with its attributes, its overview — the map seen whole, lots filled, no
+// labels (scene.EncodeOverview) — is drawn in the background and kept in
+// the store (store.Overview, a cache checked by its checksum). The next
+// window opening on that version shows it at once (MapView.ShowOverview),
+// fitted, while the lots are read behind it: panned or zoomed it is
+// resampled, coarse up close; the lots' own frame takes its place when they
+// are read, and what needs them (selecting, inspecting) waits as before.
+// An overview drawn in another style (colours, hidden layers, opacity,
+// order) is not shown, and is drawn again.
+
+// overviewFrom is the number of features from which a version's overview
+// is kept: below it the lots are read about as soon as the window is up
+// (100 000 lots: their frame 0.1–0.2 s after the window's first paint),
+// and reading and drawing the overview beside them delayed them by 0.25 s
+// for a first frame 0.09 s sooner. Tests lower it.
+var overviewFrom = 250_000
+
+// overviewStore is a source that keeps overviews (store.Store).
+type overviewStore interface {
+	Overview(ctx context.Context, code string, number int) (style string, data []byte, err error)
+	PutOverview(ctx context.Context, code string, number int, style string, data []byte) error
+}
+
+// colours fingerprints the land-use catalogue the lots are filled from.
+var colours = sync.OnceValue(func() string { return fmt.Sprintf("%08x", crc32.ChecksumIEEE(assets.LandUse)) })
+
+// overviewOptions are the options the map draws plan code's overview
+// with, and their style.
+func (w *Window) overviewOptions(code string) (scene.Options, string) {
+	o := w.planOptions(code)
+	o.Background = Background
+	return o, scene.OverviewStyle(o, colours())
+}
+
+// readOverview reads version n's stored overview: nil when the source keeps
+// none, there is none, or it cannot be read (then it is drawn again).
+func (w *Window) readOverview(ctx context.Context, n node) (style string, p *scene.Preview) {
+	src, ok := w.src.(overviewStore)
+	if !ok {
+		return "", nil
+	}
+	style, data, err := src.Overview(ctx, n.Plan, n.Version)
+	if err != nil || data == nil {
+		return "", nil
+	}
+	if p, err = scene.DecodeOverview(data); err != nil {
+		return "", nil
+	}
+	return style, p
+}
+
+// showOverview shows p, of plan code, while its version is read, unless
+// something is on the map already, p was drawn in another style, or the
+// reading was dropped (ctx).
+func (w *Window) showOverview(ctx context.Context, code, style string, p *scene.Preview) {
+	if _, want := w.overviewOptions(code); ctx.Err() != nil || !w.Map.Scene().Empty() || style != want {
+		return
+	}
+	w.Map.ShowOverview(p)
+}
+
+// keepOverview stores the overview of s, drawn as sc with its attributes
+// read, unless the store has it in this style already: in the background
+// (a few exact frames' work). A store that cannot be written keeps none.
+func (w *Window) keepOverview(s *plan.State, sc *scene.Scene) {
+	src, ok := w.src.(overviewStore)
+	n := 0
+	for _, l := range s.Layers {
+		n += len(l.Features)
+	}
+	if !ok || s.Dossier != nil || n < overviewFrom {
+		return
+	}
+	o, style := w.overviewOptions(s.Plan.Code)
+	keep := func() {
+		ctx := context.Background()
+		if have, _, err := src.Overview(ctx, s.Plan.Code, s.Version.Number); err != nil || have == style {
+			return
+		}
+		data, ok := sc.EncodeOverview(o)
+		if !ok {
+			return
+		}
+		err := src.PutOverview(ctx, s.Plan.Code, s.Version.Number, style, data) // a cache: one not kept is drawn again next time
+		onUI(func() {
+			if w.opts.OnTaskDone != nil {
+				w.opts.OnTaskDone("overview", err)
+			}
+		})
+	}
+	if w.opts.Sync {
+		keep()
+		return
+	}
+	go keep()
+}
