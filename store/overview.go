@@ -32,17 +32,21 @@ func (s *Store) Overview(ctx context.Context, code string, number int) (style st
 }
 
 // PutOverview stores data as the overview of version number (0: the
-// current one) of plan code drawn with style, in the place of the one it
-// had.
+// current one) of plan code drawn with style, in the place of the one the
+// plan had: one per plan (a plan of a million lots: 2–4 MB), the version
+// the window opened on last.
 func (s *Store) PutOverview(ctx context.Context, code string, number int, style string, data []byte) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, verID, err := versionID(ctx, tx, code, number)
+		planID, verID, err := versionID(ctx, tx, code, number)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM overview WHERE version_id IN (SELECT id FROM version WHERE plan_id = ?)`, planID); err != nil {
 			return err
 		}
 		// the checksum covers the style too: an overview is shown only in its own
 		sum := binary.LittleEndian.AppendUint32(append([]byte(nil), data...), crc32.Checksum([]byte(style+"\x00"+string(data)), castagnoli))
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO overview (version_id, style, data) VALUES (?, ?, ?)`, verID, style, sum)
+		_, err = tx.ExecContext(ctx, `INSERT INTO overview (version_id, style, data) VALUES (?, ?, ?)`, verID, style, sum)
 		return err
 	})
 }

@@ -9,10 +9,10 @@ import (
 	"quyhoach/gis"
 )
 
-// An overview is kept per version with its style, replaced when drawn
-// otherwise, given back only as written (a damaged one is none), and
-// never written into a store opened for reading; a file of schema 18 gets
-// the table when opened.
+// An overview is kept per plan, for the version drawn last, with its
+// style; replaced when drawn otherwise; given back only as written (a
+// damaged one is none); never written into a store opened for reading. A
+// file of schema 18 gets the table when opened.
 func TestOverviewKept(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
@@ -39,7 +39,18 @@ func TestOverviewKept(t *testing.T) {
 	if style, data, _ := s.Overview(ctx, "p", 1); style != "b" || len(data) != 100 {
 		t.Fatalf("drawn otherwise: %q, %d bytes, want the new one in the old one's place", style, len(data))
 	}
-	// damaged: a byte of the image, or the style it claims
+	// one per plan: another version's takes its place
+	mustImport(t, s, ImportRequest{Plan: "p", Layers: []gis.Layer{{Name: gis.LandUseLayer, Features: genLots(12, 1)}}})
+	if err := s.PutOverview(ctx, "p", 2, "c", img[:50]); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, _ := s.Overview(ctx, "p", 1); data != nil {
+		t.Fatal("version 1's overview kept beside version 2's")
+	}
+	if style, data, _ := s.Overview(ctx, "p", 0); style != "c" || len(data) != 50 {
+		t.Fatalf("version 2's: %q, %d bytes", style, len(data))
+	}
+		// damaged: a byte of the image, or the style it claims
 	for _, sql := range []string{
 		`UPDATE overview SET data = CAST(substr(data, 1, 10) || 'x' || substr(data, 12) AS BLOB)`,
 		`UPDATE overview SET style = 'a'`,
