@@ -50,7 +50,7 @@ func TestOverviewKept(t *testing.T) {
 	if style, data, _ := s.Overview(ctx, "p", 0); style != "c" || len(data) != 50 {
 		t.Fatalf("version 2's: %q, %d bytes", style, len(data))
 	}
-		// damaged: a byte of the image, or the style it claims
+	// damaged: a byte of the image, or the style it claims
 	for _, sql := range []string{
 		`UPDATE overview SET data = CAST(substr(data, 1, 10) || 'x' || substr(data, 12) AS BLOB)`,
 		`UPDATE overview SET style = 'a'`,
