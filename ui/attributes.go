@@ -139,6 +139,9 @@ func (e *earlyLoad) wait(ctx context.Context) (func(), error) {
 	case <-e.done:
 		apply := e.apply
 		e.apply = nil // the window keeps e till the next Show: not the view
+		if e.err != nil {
+			e.cancel() // its stored overview, read late, is not shown (ui/preview.go)
+		}
 		return apply, e.err
 	case <-ctx.Done():
 		e.cancel()

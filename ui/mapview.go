@@ -160,6 +160,13 @@ func (m *MapView) ShowOverview(p *scene.Preview) {
 	m.changed()
 }
 
+// showsOverview reports whether a stored overview is on the map.
+func (m *MapView) showsOverview() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.overview != nil
+}
+
 // dropOverview takes the stored overview shown, if any, off the map.
 func (m *MapView) dropOverview() {
 	m.mu.Lock()

@@ -21,7 +21,9 @@ import (
 // resampled, coarse up close; the lots' own frame takes its place when they
 // are read, and what needs them (selecting, inspecting) waits as before.
 // An overview drawn in another style (colours, hidden layers, opacity,
-// order) is not shown, and is drawn again.
+// order, what the code draws: scene.OverviewStyle) is not shown, and is
+// drawn again. One is kept per plan: switching between two large versions
+// of a plan at each start draws and writes it each time (2–4 MB).
 
 // overviewFrom is the number of features from which a version's overview
 // is kept: below it the lots are read about as soon as the window is up
@@ -33,7 +35,9 @@ var overviewFrom = 250_000
 // overviewStore is a source that keeps overviews (store.Store).
 type overviewStore interface {
 	Overview(ctx context.Context, code string, number int) (style string, data []byte, err error)
+	OverviewStyle(ctx context.Context, code string, number int) (string, error)
 	PutOverview(ctx context.Context, code string, number int, style string, data []byte) error
+	ReadOnly() bool
 }
 
 // colours fingerprints the land-use catalogue the lots are filled from.
@@ -75,25 +79,26 @@ func (w *Window) showOverview(ctx context.Context, code, style string, p *scene.
 }
 
 // keepOverview stores the overview of s, drawn as sc with its attributes
-// read, unless the store has it in this style already: in the background
-// (a few exact frames' work). A store that cannot be written keeps none.
+// read, unless the store has it in this style already or cannot be
+// written: in the background once the map has drawn its next frame (a few
+// exact frames' work on one core), stopped by the window's closing.
 func (w *Window) keepOverview(s *plan.State, sc *scene.Scene) {
 	src, ok := w.src.(overviewStore)
 	n := 0
 	for _, l := range s.Layers {
 		n += len(l.Features)
 	}
-	if !ok || s.Dossier != nil || n < overviewFrom {
+	if !ok || src.ReadOnly() || s.Dossier != nil || n < overviewFrom {
 		return
 	}
 	o, style := w.overviewOptions(s.Plan.Code)
+	ctx := w.life
 	keep := func() {
-		ctx := context.Background()
-		if have, _, err := src.Overview(ctx, s.Plan.Code, s.Version.Number); err != nil || have == style {
+		if have, err := src.OverviewStyle(ctx, s.Plan.Code, s.Version.Number); err != nil || have == style {
 			return
 		}
 		data, ok := sc.EncodeOverview(o)
-		if !ok {
+		if !ok || ctx.Err() != nil {
 			return
 		}
 		err := src.PutOverview(ctx, s.Plan.Code, s.Version.Number, style, data) // a cache: one not kept is drawn again next time
@@ -107,5 +112,5 @@ func (w *Window) keepOverview(s *plan.State, sc *scene.Scene) {
 		keep()
 		return
 	}
-	go keep()
+	w.afterFrame(func() { go keep() })
 }

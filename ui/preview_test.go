@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"image"
 	"sync/atomic"
 	"testing"
@@ -13,20 +14,35 @@ import (
 	"quyhoach/store"
 )
 
-// gatedDrawing holds the reading of a drawing until the test lets it go,
-// and tells when the stored overview was asked for.
+// gatedDrawing holds the reading of a drawing until the test lets it go
+// (or fails it with fail), tells when the stored overview was asked for
+// (after holding it back late), and counts the overviews written.
 type gatedDrawing struct {
 	*store.Store
 	go_   chan struct{}
+	fail  error
+	late  time.Duration
 	asked atomic.Bool
+	puts  atomic.Int32
 }
+
+func gate(st *store.Store) *gatedDrawing { return &gatedDrawing{Store: st, go_: make(chan struct{})} }
 
 func (g *gatedDrawing) Overview(ctx context.Context, code string, number int) (string, []byte, error) {
 	defer g.asked.Store(true)
+	time.Sleep(g.late)
 	return g.Store.Overview(ctx, code, number)
 }
 
+func (g *gatedDrawing) PutOverview(ctx context.Context, code string, number int, style string, data []byte) error {
+	g.puts.Add(1)
+	return g.Store.PutOverview(ctx, code, number, style, data)
+}
+
 func (g *gatedDrawing) Drawing(ctx context.Context, code string, number int, fn func(store.DrawingBatch) error) (*store.Drawing, bool, error) {
+	if g.fail != nil {
+		return nil, false, g.fail
+	}
 	select {
 	case <-g.go_:
 	case <-ctx.Done():
@@ -35,81 +51,111 @@ func (g *gatedDrawing) Drawing(ctx context.Context, code string, number int, fn 
 	return g.Store.Drawing(ctx, code, number, fn)
 }
 
+// overviewWindow opens a window over src with every plan opened in two
+// phases and its overview kept from overviewFrom features.
+func overviewWindow(t *testing.T, src Source) *Window {
+	t.Helper()
+	a := test.NewApp()
+	t.Cleanup(a.Quit)
+	a.Preferences().SetFloat(prefWidth, 1200)
+	a.Preferences().SetFloat(prefHeight, 800)
+	w, err := New(a, src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Resize(fyne.NewSize(1200, 800))
+	return w
+}
+
+// keptOverview opens a window over the samples (every plan large enough to
+// keep an overview) and returns the store once the first plan's overview
+// is kept, with that plan's code and version and the window.
+func keptOverview(t *testing.T) (*store.Store, string, int, *Window) {
+	t.Helper()
+	prev, prevFrom := twoPhaseFrom, overviewFrom
+	twoPhaseFrom, overviewFrom = 0, 0
+	t.Cleanup(func() { twoPhaseFrom, overviewFrom = prev, prevFrom })
+	st := sampleStore(t)
+	w := overviewWindow(t, st)
+	pump(t, "the first plan with its attributes", func() bool { return w.shown.state != nil && w.shown.drawing == nil })
+	code, number := w.shown.state.Plan.Code, w.shown.state.Version.Number
+	pump(t, "its overview kept", func() bool {
+		style, err := st.OverviewStyle(context.Background(), code, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return style != ""
+	})
+	return st, code, number, w
+}
+
 // TestWindowOpensOnTheStoredOverview: a large version shown with its
 // attributes has its overview kept in the store; the next window opening
 // on it shows that overview before the lots are read, fitted, then the
-// lots in its place. One drawn in another style is not shown.
+// lots in its place, the view kept; it writes no overview again. One
+// drawn in another style is not shown.
 func TestWindowOpensOnTheStoredOverview(t *testing.T) {
-	defer func(a, b int) { twoPhaseFrom, overviewFrom = a, b }(twoPhaseFrom, overviewFrom)
-	twoPhaseFrom, overviewFrom = 0, 0
-	st := sampleStore(t)
-	open := func(src Source) *Window {
-		a := test.NewApp()
-		t.Cleanup(a.Quit)
-		a.Preferences().SetFloat(prefWidth, 1200)
-		a.Preferences().SetFloat(prefHeight, 800)
-		w, err := New(a, src, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Resize(fyne.NewSize(1200, 800))
-		return w
+	st, code, number, w := keptOverview(t)
+	style, data, err := st.Overview(context.Background(), code, number)
+	if err != nil || data == nil {
+		t.Fatal(err)
 	}
-	w := open(st)
-	pump(t, "the first plan with its attributes", func() bool { return w.shown.state != nil && w.shown.drawing == nil })
-	code, number := w.shown.state.Plan.Code, w.shown.state.Version.Number
-	var style string
-	var data []byte
-	pump(t, "its overview kept", func() bool {
-		var err error
-		style, data, err = st.Overview(context.Background(), code, number)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data != nil
-	})
 	if _, want := w.overviewOptions(code); style != want {
 		t.Fatalf("kept in style %q, the map's is %q", style, want)
 	}
 
-	gated := &gatedDrawing{Store: st, go_: make(chan struct{})}
-	w2 := open(gated)
-	pump(t, "the overview on the map", func() bool { return w2.Map.overview != nil })
+	gated := gate(st)
+	w2 := overviewWindow(t, gated)
+	pump(t, "the overview on the map", w2.Map.showsOverview)
 	img := w2.Map.Render(600, 400)
-	if w2.Map.Scene() != nil && !w2.Map.Scene().Empty() {
+	if !w2.Map.Scene().Empty() {
 		t.Fatal("lots on the map before they were read")
 	}
 	if n := coloured(img); n < 600*400/20 {
 		t.Fatalf("the overview frame has %d coloured pixels: not the plan", n)
 	}
+	if c, _ := w2.Map.Center(); c != w2.Map.overview.Extent.Center() {
+		t.Fatalf("the overview is not fitted: centre %v, its extent's %v", c, w2.Map.overview.Extent.Center())
+	}
+	w2.Map.pan(30, 20) // the officer looks closer meanwhile
+	center, res := w2.Map.Center()
 	close(gated.go_)
 	pump(t, "the lots in its place", func() bool { return w2.shown.state != nil && !w2.Map.Scene().Empty() })
-	if w2.Map.overview != nil {
+	if w2.Map.showsOverview() {
 		t.Fatal("the overview stays under the lots")
+	}
+	if c, r := w2.Map.Center(); c != center || r != res {
+		t.Fatalf("the view moved when the lots came: %v %v, was %v %v", c, r, center, res)
+	}
+	pump(t, "the attributes", func() bool { return w2.shown.drawing == nil })
+	time.Sleep(300 * time.Millisecond) // a keeping would have begun after the next frame (or a second)
+	pump(t, "a while", func() bool { return true })
+	if n := gated.puts.Load(); n != 0 {
+		t.Fatalf("the overview kept in this style was written again (%d times)", n)
 	}
 
 	// drawn in another style: not shown
 	if err := st.PutOverview(context.Background(), code, number, style+"x", data); err != nil {
 		t.Fatal(err)
 	}
-	gated = &gatedDrawing{Store: st, go_: make(chan struct{})}
-	w3 := open(gated)
+	gated = gate(st)
+	w3 := overviewWindow(t, gated)
 	pump(t, "the overview asked for", gated.asked.Load)
 	until := time.Now().Add(300 * time.Millisecond) // and what the reader hands over, handled
 	pump(t, "a while", func() bool { return time.Now().After(until) })
-	if w3.Map.overview != nil {
+	if w3.Map.showsOverview() {
 		t.Fatal("an overview drawn in another style was shown")
 	}
 	close(gated.go_)
 	pump(t, "the lots", func() bool { return w3.shown.state != nil && !w3.Map.Scene().Empty() })
+}
 
-	// another plan asked for while the overview is on the map: it goes
-	if err := st.PutOverview(context.Background(), code, number, style, data); err != nil {
-		t.Fatal(err)
-	}
-	gated = &gatedDrawing{Store: st, go_: make(chan struct{})}
-	w4 := open(gated)
-	pump(t, "the overview on the map", func() bool { return w4.Map.overview != nil })
+// TestStoredOverviewLeavesWithItsLoad: the overview goes when what it
+// stands for will not come — another plan asked for, a comparison, the
+// load cancelled or failed (also when it is read after the failure) —
+// and is not kept for a version under overviewFrom features.
+func TestStoredOverviewLeavesWithItsLoad(t *testing.T) {
+	st, code, _, _ := keptOverview(t)
 	plans, err := st.Plans(context.Background())
 	if err != nil || len(plans) < 2 {
 		t.Fatal(err)
@@ -118,12 +164,47 @@ func TestWindowOpensOnTheStoredOverview(t *testing.T) {
 	if other == code {
 		other = plans[1].Code
 	}
-	w4.Show(other, 0)
-	if w4.Map.overview != nil {
-		t.Fatal("the overview of the plan left stays on the map")
+	for _, c := range []struct {
+		name  string
+		leave func(w *Window)
+	}{
+		{"another plan", func(w *Window) { w.Show(other, 0) }},
+		{"a comparison", func(w *Window) { w.CompareVersions(code, 1, 1) }},
+		{"cancelled", func(w *Window) {
+			w.tasks.Cancel()
+			pump(t, "the load ended", func() bool { return !w.Map.showsOverview() })
+		}},
+	} {
+		gated := gate(st)
+		w := overviewWindow(t, gated)
+		pump(t, c.name+": the overview on the map", w.Map.showsOverview)
+		c.leave(w)
+		if w.Map.showsOverview() {
+			t.Errorf("%s: the overview stays on the map", c.name)
+		}
+		close(gated.go_)
 	}
-	close(gated.go_)
-	pump(t, "the other plan", func() bool { return w4.shown.state != nil && w4.shown.state.Plan.Code == other })
+
+	failing := gate(st)
+	failing.fail, failing.late = errors.New("disk gone"), 200*time.Millisecond
+	w := overviewWindow(t, failing)
+	pump(t, "the overview asked for", failing.asked.Load)
+	until := time.Now().Add(300 * time.Millisecond)
+	pump(t, "a while", func() bool { return time.Now().After(until) })
+	if w.Map.showsOverview() {
+		t.Error("the overview of a version that failed to open, read after, is on the map")
+	}
+
+	// under overviewFrom: none kept
+	overviewFrom = 1 << 30
+	fresh := sampleStore(t)
+	w = overviewWindow(t, fresh)
+	pump(t, "the attributes", func() bool { return w.shown.state != nil && w.shown.drawing == nil })
+	time.Sleep(300 * time.Millisecond)
+	pump(t, "a while", func() bool { return true })
+	if s, _ := fresh.OverviewStyle(context.Background(), w.shown.state.Plan.Code, 0); s != "" {
+		t.Error("an overview kept for a version under overviewFrom features")
+	}
 }
 
 // coloured counts the pixels of img that are neither the map's background

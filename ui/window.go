@@ -103,6 +103,10 @@ type Window struct {
 	// early is the plan shown last, read while the window is built
 	// (ui/attributes.go), till the browser asks for it.
 	early *earlyLoad
+	// life ends when the window closes: what it started in the
+	// background and that nothing waits for (keeping an overview) stops.
+	life    context.Context
+	endLife context.CancelFunc
 
 	Browser   *planBrowser
 	Map       *MapView
@@ -183,6 +187,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	}
 	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font, opts: o}
 	w.tasks = runner{sync: o.Sync, slow: func() { w.Status.Slow() }, done: w.taskDone}
+	w.life, w.endLife = context.WithCancel(context.Background())
 	w.attrs = runner{sync: o.Sync, done: w.attributesDone}
 	data, err := loadBrowserData(context.Background(), src)
 	if err != nil {
@@ -199,6 +204,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.Resize(size)
 	w.sized = size
 	w.SetOnClosed(func() {
+		w.endLife()
 		w.tasks.Cancel()
 		w.attrs.Cancel()
 		w.Office.Close()
@@ -401,6 +407,7 @@ func (w *Window) Open(n node) {
 	if n.Dossier != 0 {
 		w.early.drop()
 		w.early = nil
+		w.Map.dropOverview()
 		w.CompareDossier(n.Dossier)
 		if !w.dossiers.restoring {
 			w.OpenDossier(n.Dossier)
@@ -456,6 +463,7 @@ func (w *Window) CompareDossier(id int64) {
 func (w *Window) compare(n node, load func(ctx context.Context) (before, after *plan.State, err error)) {
 	lang := Lang()
 	w.Status.Busy(tr("Comparing…"))
+	w.Map.dropOverview() // of a plan whose load this replaces
 	w.tasks.Run("compare", func(ctx context.Context) (func(), error) {
 		before, after, err := load(ctx)
 		if err != nil {
@@ -474,7 +482,9 @@ func (w *Window) compare(n node, load func(ctx context.Context) (before, after *
 
 // show puts a loaded view on the map and in every panel (UI goroutine).
 func (w *Window) show(v view) {
-	fit := w.shown.state == nil || w.shown.state.Plan.Code != v.state.Plan.Code
+	// a new plan is fitted, unless its stored overview was: the view the
+	// user made of it meanwhile stays (ui/preview.go)
+	fit := (w.shown.state == nil || w.shown.state.Plan.Code != v.state.Plan.Code) && !w.Map.showsOverview()
 	w.attrs.Cancel()
 	w.attrLoad = nil
 	w.shown = v
@@ -569,11 +579,11 @@ func (w *Window) taskDone(name string, err error) {
 		w.Status.Idle(tr("Cancelled"))
 	case err != nil:
 		w.Status.Idle(tr("Error: {{.Err}}", map[string]any{"Err": err.Error()}))
-		if name == "load" {
-			w.Map.dropOverview() // of a version that could not be read
-		}
 	default:
 		w.Status.Idle(w.statusText())
+	}
+	if name == "load" && err != nil {
+		w.Map.dropOverview() // of a version not read (failed or cancelled)
 	}
 	if w.opts.OnTaskDone != nil {
 		w.opts.OnTaskDone(name, err)

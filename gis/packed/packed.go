@@ -9,7 +9,6 @@ package packed
 
 import (
 	"math"
-	"slices"
 )
 
 // nodeSize is the number of children of a node.
@@ -22,6 +21,7 @@ type Tree struct {
 	boxes [][4]float64 // leaves first (in Hilbert order), then each level up to the root
 	index []int32      // a leaf's item; a node's first child's position
 	ends  []int        // position after each level's last node
+	full  int          // boxes that are not empty (nor NaN)
 }
 
 // New builds the tree of n boxes, box(i) giving the i-th one's minX,
@@ -43,11 +43,11 @@ func New(n int, box func(i int) [4]float64) *Tree {
 	}
 	// Each box's centre on a 65 536 × 65 536 grid over all of them, in
 	// Hilbert order: neighbours on the ground are neighbours in the tree.
-	type keyed struct {
-		h uint32
-		i int32
-	}
-	order := make([]keyed, n)
+	// A key is the curve's position above the box's number; sorted by the
+	// position a byte at a time (a comparison sort took twice as long: 0.36
+	// s for a million boxes, the window's first frame waiting on it), the
+	// numbers stay in order among equals.
+	order := make([]uint64, n)
 	w, h := all[2]-all[0], all[3]-all[1]
 	for i, b := range leaves {
 		var x, y uint32
@@ -59,18 +59,12 @@ func New(n int, box func(i int) [4]float64) *Tree {
 		}
 		if !(b[0] <= b[2] && b[1] <= b[3]) {
 			x, y = 0, 0 // an empty box: anywhere, it meets nothing
+		} else {
+			t.full++
 		}
-		order[i] = keyed{hilbert(x, y), int32(i)}
+		order[i] = uint64(hilbert(x, y))<<32 | uint64(i)
 	}
-	slices.SortFunc(order, func(a, b keyed) int {
-		if a.h != b.h {
-			if a.h < b.h {
-				return -1
-			}
-			return 1
-		}
-		return int(a.i - b.i)
-	})
+	sortHigh32(order)
 	size := n
 	for m := n; m > 1; {
 		m = (m + nodeSize - 1) / nodeSize
@@ -82,8 +76,9 @@ func New(n int, box func(i int) [4]float64) *Tree {
 	t.boxes = make([][4]float64, 0, size)
 	t.index = make([]int32, 0, size)
 	for _, k := range order {
-		t.boxes = append(t.boxes, leaves[k.i])
-		t.index = append(t.index, k.i)
+		i := int32(uint32(k))
+		t.boxes = append(t.boxes, leaves[i])
+		t.index = append(t.index, i)
 	}
 	t.ends = append(t.ends, n)
 	for start, end := 0, n; end-start > 1; {
@@ -101,6 +96,42 @@ func New(n int, box func(i int) [4]float64) *Tree {
 		t.ends = append(t.ends, end)
 	}
 	return t
+}
+
+// sortHigh32 sorts keys by their high 32 bits, a byte at a time, least
+// significant first (stable: equal ones keep their order).
+func sortHigh32(keys []uint64) {
+	tmp := make([]uint64, len(keys))
+	src, dst := keys, tmp
+	for shift := 32; shift < 64; shift += 8 {
+		var count [257]int
+		for _, k := range src {
+			count[(k>>shift)&0xFF+1]++
+		}
+		for i := 1; i < 257; i++ {
+			count[i] += count[i-1]
+		}
+		for _, k := range src {
+			b := (k >> shift) & 0xFF
+			dst[count[b]] = k
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	// an even number of passes: the sorted keys are back in keys
+}
+
+// Len is the number of boxes the tree was built with.
+func (t *Tree) Len() int { return t.n }
+
+// Covers reports whether a search of q finds every box: none is empty
+// (or NaN) and q holds them all.
+func (t *Tree) Covers(q [4]float64) bool {
+	if t.n == 0 || t.full < t.n {
+		return false
+	}
+	b := t.boxes[len(t.boxes)-1] // the root's
+	return q[0] <= b[0] && q[1] <= b[1] && q[2] >= b[2] && q[3] >= b[3]
 }
 
 func union(a, b [4]float64) [4]float64 {

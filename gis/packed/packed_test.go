@@ -103,3 +103,63 @@ func BenchmarkBuildAndSearch1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuild100k and 1M: the window's lots indexed as a scene is
+// made (gis/scene's index), random lot-sized boxes.
+func BenchmarkBuild100k(b *testing.B) { benchBuild(b, 100_000) }
+func BenchmarkBuild1M(b *testing.B)   { benchBuild(b, 1_000_000) }
+
+func benchBuild(b *testing.B, n int) {
+	r := rand.New(rand.NewPCG(5, 6))
+	side := math.Sqrt(float64(n)) * 30
+	boxes := make([][4]float64, n)
+	for i := range boxes {
+		x, y := r.Float64()*side, r.Float64()*side
+		boxes[i] = [4]float64{x, y, x + 25, y + 25}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		New(n, func(i int) [4]float64 { return boxes[i] })
+	}
+}
+
+// Covers says a search finds every box: only then, and always for a query
+// that holds them all, none empty.
+func TestCovers(t *testing.T) {
+	grid := make([][4]float64, 300)
+	for i := range grid {
+		x, y := float64(i%20), float64(i/20)
+		grid[i] = [4]float64{x, y, x + 0.5, y + 0.5}
+	}
+	withEmpty := slices.Clone(grid)
+	withEmpty[37] = [4]float64{3, 3, 2, 3}
+	for name, boxes := range map[string][][4]float64{"grid": grid, "one empty": withEmpty, "none": nil} {
+		tree := New(len(boxes), func(i int) [4]float64 { return boxes[i] })
+		if tree.Len() != len(boxes) {
+			t.Fatalf("%s: Len %d", name, tree.Len())
+		}
+		for _, q := range [][4]float64{{-1, -1, 100, 100}, {0, 0, 19.5, 14.5}, {0.1, 0, 19.5, 14.5}, {0, 0, 5, 5}} {
+			found := 0
+			tree.Search(q, func(int) bool { found++; return true })
+			holds := q[0] <= 0 && q[1] <= 0 && q[2] >= 19.5 && q[3] >= 14.5
+			covers := tree.Covers(q)
+			if covers && found != len(boxes) || holds && name == "grid" && !covers {
+				t.Errorf("%s, %v: Covers %v, a search finds %d of %d", name, q, covers, found, len(boxes))
+			}
+		}
+	}
+}
+
+func TestSortHigh32(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := make([]uint64, 10000)
+	for i := range keys {
+		keys[i] = uint64(r.Uint32()%500)<<32 | uint64(i) // many equal: stability
+	}
+	want := slices.Clone(keys)
+	slices.Sort(want)
+	sortHigh32(keys)
+	if !slices.Equal(keys, want) {
+		t.Fatal("not sorted by the high bits, the low ones in order")
+	}
+}

@@ -11,8 +11,8 @@ import (
 
 // A scene built in two steps, for a plan too large to wait for: a Builder
 // styles features as they are read, from their geometry and land-use
-// class alone, and indexes them as they come; the scene can be drawn at
-// once — lots filled by class and outlined as first-phase lots, without
+// class alone (Scene indexes them once all are read); the scene can be
+// drawn at once — lots filled by class and outlined as first-phase lots, without
 // labels. Once the features have their properties, Complete makes it the
 // scene Plan makes of them, in place, while it may be being drawn: lots
 // whose stage outlines them otherwise get that outline (kept beside the

@@ -29,18 +29,32 @@ const StoredOverviewPixels = OverviewPixels / 2
 // overviewMagic starts an encoded overview; its last byte is the format.
 var overviewMagic = []byte("QHOV\x01")
 
+// drawingVersion is part of a stored overview's style: raise it when what
+// the code draws changes (StyleLot's rules, the colours set here, the
+// painter), so overviews drawn by an older build are drawn again.
+const drawingVersion = 1
+
 // OverviewStyle is what a stored overview depends on besides its version:
 // the options that change its pixels and the colours (a fingerprint of the
 // land-use catalogue), so one drawn otherwise is not shown.
 func OverviewStyle(o Options, colours string) string {
-	o.PixelRatio = 0 // drawn at 1: an overview has no lines or text to scale
-	return fmt.Sprintf("%s|%d|%s|%s", overviewMagic[:4], overviewMagic[4], optionsKey(o), colours)
+	o.PixelRatio = 0        // drawn at 1: an overview has no lines or text to scale
+	if len(o.Opacity) > 0 { // a layer at full opacity is drawn as one without any
+		op := map[string]float64{}
+		for k, v := range o.Opacity {
+			if v < 1 {
+				op[k] = max(0, v)
+			}
+		}
+		o.Opacity = op
+	}
+	return fmt.Sprintf("%s|%d|%d|%s|%s", overviewMagic[:4], overviewMagic[4], drawingVersion, optionsKey(o), colours)
 }
 
 // EncodeOverview draws the scene's overview for options o at
 // StoredOverviewPixels across and encodes it for the store; ok is false
-// for an empty scene. It takes the time of a few exact frames: call it off
-// the UI goroutine.
+// for an empty scene. It takes the time of a few exact frames, on one
+// core: call it off the UI goroutine.
 func (s *Scene) EncodeOverview(o Options) (data []byte, ok bool) {
 	if s.Empty() {
 		return nil, false
@@ -54,6 +68,7 @@ func (s *Scene) EncodeOverview(o Options) (data []byte, ok bool) {
 	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
 	bare := o
 	bare.Font, bare.Highlight, bare.noOverview, bare.PixelRatio = nil, nil, true, 0
+	bare.Bands = 1 // in the background: the other cores are the window's
 	s.Render(img, v, bare)
 	var buf bytes.Buffer
 	buf.Write(overviewMagic)
@@ -128,7 +143,11 @@ func DecodeOverview(data []byte) (*Preview, error) {
 			return nil, bad
 		}
 	}
-	if !(f[2] > 0) || wh[0] < 1 || wh[1] < 1 || wh[0] > 2*OverviewPixels || wh[1] > 2*OverviewPixels || f[5] < f[3] || f[6] < f[4] {
+	// the image is the one EncodeOverview draws of that extent, no larger:
+	// a file from elsewhere cannot make this allocate more than 17 MB
+	w, h := f[5]-f[3], f[6]-f[4]
+	if !(f[2] > 0) || !(w >= 0 && h >= 0) || math.Abs(math.Max(w, h)/StoredOverviewPixels-f[2]) > f[2]*1e-9 ||
+		wh[0] != uint32(math.Ceil(w/f[2]))+2 || wh[1] != uint32(math.Ceil(h/f[2]))+2 || max(wh[0], wh[1]) > StoredOverviewPixels+2 {
 		return nil, bad
 	}
 	img := image.NewRGBA(image.Rect(0, 0, int(wh[0]), int(wh[1])))

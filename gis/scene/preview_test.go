@@ -2,6 +2,7 @@ package scene
 
 import (
 	"bytes"
+	"encoding/binary"
 	"image"
 	"image/color"
 	"math"
@@ -29,7 +30,9 @@ func TestStoredOverviewDrawsTheOverview(t *testing.T) {
 		t.Fatalf("extent %v, want %v", p.Extent, s.Extent)
 	}
 	w, h := s.Extent.Max[0]-s.Extent.Min[0], s.Extent.Max[1]-s.Extent.Min[1]
-	want := s.drawOverview("", o, math.Max(w, h)/StoredOverviewPixels, w, h)
+	one := o
+	one.Bands = 1 // as it is encoded: in the background, on one core
+	want := s.drawOverview("", one, math.Max(w, h)/StoredOverviewPixels, w, h)
 	if !bytes.Equal(p.ov.levels[0].Pix, want.levels[0].Pix) || p.ov.v != want.v {
 		t.Fatal("the stored image is not the overview drawn at its resolution")
 	}
@@ -54,10 +57,51 @@ func TestStoredOverviewDrawsTheOverview(t *testing.T) {
 		"cut short":     data[:len(data)-3],
 		"one run more":  append(append([]byte(nil), data...), 1, 0, 0, 0, 0),
 		"no runs":       data[:5+7*8+8],
+		// a header claiming a larger image (256 MiB) than the encoder draws,
+		// with one run to fill it: refused before anything is allocated
+		"too large":        header(0.5, 0, 0, 4096, 4096, 8194, 8194, []byte{0x80, 0x80, 0x80, 0x20, 1, 2, 3, 4}),
+		"not its extent's": header(1, 0, 0, 2048, 1000, 2050, 1002, nil),
 	} {
 		if _, err := DecodeOverview(bad); err == nil {
 			t.Errorf("%s: read as an overview", name)
 		}
+	}
+}
+
+// header is an encoded overview's start: its view's scale, extent and
+// image size, then runs.
+func header(scale, x0, y0, x1, y1 float64, w, h uint32, runs []byte) []byte {
+	out := append([]byte(nil), overviewMagic...)
+	for _, f := range []float64{(x0 + x1) / 2, (y0 + y1) / 2, scale, x0, y0, x1, y1} {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(f))
+	}
+	out = binary.LittleEndian.AppendUint32(out, w)
+	out = binary.LittleEndian.AppendUint32(out, h)
+	return append(out, runs...)
+}
+
+// The style of an overview names what changes its pixels, not what does
+// not: the pixel ratio, a layer at full opacity.
+func TestOverviewStyle(t *testing.T) {
+	o := Options{Background: color.NRGBA{1, 2, 3, 255}, Hidden: map[string]bool{"A": true}}
+	base := OverviewStyle(o, "c")
+	same := o
+	same.PixelRatio, same.Opacity = 2, map[string]float64{"B": 1}
+	if OverviewStyle(same, "c") != base {
+		t.Error("the pixel ratio or a full opacity changed the style")
+	}
+	for name, other := range map[string]Options{
+		"background": {Background: color.NRGBA{9, 2, 3, 255}, Hidden: o.Hidden},
+		"hidden":     {Background: o.Background},
+		"opacity":    {Background: o.Background, Hidden: o.Hidden, Opacity: map[string]float64{"B": 0.5}},
+		"order":      {Background: o.Background, Hidden: o.Hidden, Order: []string{"B", "A"}},
+	} {
+		if OverviewStyle(other, "c") == base {
+			t.Errorf("%s: the same style", name)
+		}
+	}
+	if OverviewStyle(o, "d") == base {
+		t.Error("other colours: the same style")
 	}
 }
 

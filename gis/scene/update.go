@@ -8,9 +8,11 @@ import (
 // Edits change a scene shape by shape. A scene being drawn on another
 // goroutine is never written to: With returns a new scene that shares every
 // layer the edit did not touch, and for the ones it did, a copy of the
-// shapes (a plain copy of the slice) and of the R-tree (copy-on-write, so
-// only the paths changed are copied). A removed shape leaves its slot, as
-// Gone, out of the tree: indexes of the other shapes stay valid.
+// shapes (a plain copy of the slice) and of the index (index.go: the packed
+// tree shared, the set of its shapes gone stale copied, the small R-tree of
+// those placed since copy-on-write). A removed shape leaves its slot, as
+// Gone, stale in the packed tree or out of the small one: indexes of the
+// other shapes stay valid.
 
 // Update is one feature changed by an edit: its new projected feature, or
 // nil when it is gone.
