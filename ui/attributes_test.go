@@ -58,20 +58,13 @@ func twoPhaseWindow(t *testing.T, fail error) (*Window, *gatedAttributes, *[]str
 	twoPhaseFrom = 0
 	t.Cleanup(func() { twoPhaseFrom = old })
 	src := &gatedAttributes{Store: sampleStore(t), fail: fail}
-	a := test.NewApp()
-	t.Cleanup(a.Quit)
-	a.Preferences().SetFloat(prefWidth, 1200)
-	a.Preferences().SetFloat(prefHeight, 800)
 	ended := &[]string{}
-	w, err := New(a, src, Options{OnTaskDone: func(name string, err error) {
+	w := testWindow(t, src, Options{OnTaskDone: func(name string, err error) {
 		if err != nil {
 			name += ": " + err.Error()
 		}
 		*ended = append(*ended, name)
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	w.Resize(fyne.NewSize(1200, 800))
 	pump(t, "the first plan drawn", func() bool { return w.shown.state != nil })
 	if w.shown.drawing == nil || len(w.shown.state.Layers) != 0 {

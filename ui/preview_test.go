@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"quyhoach/store"
 )
@@ -55,14 +54,7 @@ func (g *gatedDrawing) Drawing(ctx context.Context, code string, number int, fn 
 // phases and its overview kept from overviewFrom features.
 func overviewWindow(t *testing.T, src Source) *Window {
 	t.Helper()
-	a := test.NewApp()
-	t.Cleanup(a.Quit)
-	a.Preferences().SetFloat(prefWidth, 1200)
-	a.Preferences().SetFloat(prefHeight, 800)
-	w, err := New(a, src, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := testWindow(t, src, Options{})
 	w.Resize(fyne.NewSize(1200, 800))
 	return w
 }

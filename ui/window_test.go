@@ -40,18 +40,26 @@ func sampleStore(t *testing.T) *store.Store {
 // work synchronous, with its first plan shown.
 func newWindow(t *testing.T, src Source) *Window {
 	t.Helper()
+	w := testWindow(t, src, Options{Sync: true})
+	if w.shown.state == nil {
+		t.Fatalf("the first plan was not shown: %q", w.Status.Text.Text)
+	}
+	return w
+}
+
+// testWindow opens the window over src with options o in a test app, at
+// 1200 × 800.
+func testWindow(t *testing.T, src Source, o Options) *Window {
+	t.Helper()
 	a := test.NewApp()
 	t.Cleanup(a.Quit)
 	// the size comes from the preferences, so nothing resizes the window
 	// while its first plan loads
 	a.Preferences().SetFloat(prefWidth, 1200)
 	a.Preferences().SetFloat(prefHeight, 800)
-	w, err := New(a, src, Options{Sync: true})
+	w, err := New(a, src, o)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if w.shown.state == nil {
-		t.Fatalf("the first plan was not shown: %q", w.Status.Text.Text)
 	}
 	return w
 }
