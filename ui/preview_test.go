@@ -50,8 +50,8 @@ func (g *gatedDrawing) Drawing(ctx context.Context, code string, number int, fn 
 	return g.Store.Drawing(ctx, code, number, fn)
 }
 
-// overviewWindow opens a window over src with every plan opened in two
-// phases and its overview kept from overviewFrom features.
+// overviewWindow opens a window over src, its background work in the
+// background (as the real window's), at 1200 × 800.
 func overviewWindow(t *testing.T, src Source) *Window {
 	t.Helper()
 	w := testWindow(t, src, Options{})
