@@ -81,8 +81,8 @@ func (s *Scene) EncodeOverview(o Options) (data []byte, ok bool) {
 
 // appendRuns appends pix, 4 bytes a pixel, as runs of one colour: the run's
 // length (uvarint), then its pixel. Lots filled flat make long runs, and
-// reading them back is little more than a copy (flate took 130 ms for a
-// 2048-pixel overview of 100 000 lots, the runs a tenth of it).
+// reading them back is little more than a copy (a 2048-pixel overview of
+// 100 000 lots: 38 ms from 7.3 MB of runs; flate's 3.8 MB took 130 ms).
 func appendRuns(out, pix []byte) []byte {
 	for i := 0; i < len(pix); {
 		j := i + 4
