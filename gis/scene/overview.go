@@ -105,14 +105,20 @@ func (s *Scene) startOverview(key string, o Options, res, w, h float64) {
 // drawOverview draws the overview of the scene for options o (keyed key)
 // at res metres a pixel, the extent w × h metres, with its pyramid.
 func (s *Scene) drawOverview(key string, o Options, res, w, h float64) *overview {
-	ov := &overview{key: key, v: render.View{Center: s.Extent.Center(), Scale: res,
-		Width: int(math.Ceil(w/res)) + 2, Height: int(math.Ceil(h/res)) + 2}}
-	img := image.NewRGBA(image.Rect(0, 0, ov.v.Width, ov.v.Height))
+	v, img := s.drawWhole(o, res, w, h)
+	return &overview{key: key, v: v, levels: pyramid(img)}
+}
+
+// drawWhole draws the whole scene, its extent w × h metres, at res metres
+// a pixel for options o as an overview has it — lots filled, no lines,
+// labels or highlights — and returns the image with its view.
+func (s *Scene) drawWhole(o Options, res, w, h float64) (render.View, *image.RGBA) {
+	v := render.View{Center: s.Extent.Center(), Scale: res, Width: int(math.Ceil(w/res)) + 2, Height: int(math.Ceil(h/res)) + 2}
+	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
 	bare := o
 	bare.Font, bare.Highlight, bare.noOverview = nil, nil, true
-	s.Render(img, ov.v, bare)
-	ov.levels = pyramid(img)
-	return ov
+	s.Render(img, v, bare)
+	return v, img
 }
 
 // pyramid is img, then img halved again and again down to 64 pixels.

@@ -64,12 +64,9 @@ func (s *Scene) EncodeOverview(o Options) (data []byte, ok bool) {
 	if !(res > 0) || math.IsInf(res, 0) {
 		return nil, false
 	}
-	v := render.View{Center: s.Extent.Center(), Scale: res, Width: int(math.Ceil(w/res)) + 2, Height: int(math.Ceil(h/res)) + 2}
-	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
-	bare := o
-	bare.Font, bare.Highlight, bare.noOverview, bare.PixelRatio = nil, nil, true, 0
-	bare.Bands = 1 // in the background: the other cores are the window's
-	s.Render(img, v, bare)
+	o.PixelRatio = 0 // as OverviewStyle has it
+	o.Bands = 1      // in the background: the other cores are the window's
+	v, img := s.drawWhole(o, res, w, h)
 	var buf bytes.Buffer
 	buf.Write(overviewMagic)
 	for _, f := range []float64{v.Center[0], v.Center[1], v.Scale, s.Extent.Min[0], s.Extent.Min[1], s.Extent.Max[0], s.Extent.Max[1]} {
