@@ -48,6 +48,16 @@ func lineHeight() float32 {
 
 // wrappedHeight is the height of a label wrapping s by words at width w.
 func wrappedHeight(s string, w float32, bold bool) float32 {
+	if !strings.Contains(s, "\n") && textWidth(s, bold) < w {
+		// one line: what the probe would say, without laying it out
+		// (most rows of the panels' tables and lists, at every resize)
+		return lineHeight()
+	}
+	return probeHeight(s, w, bold)
+}
+
+// probeHeight is wrappedHeight as Fyne's label lays s out at width w.
+func probeHeight(s string, w float32, bold bool) float32 {
 	if probe == nil {
 		probe = widget.NewLabel("")
 		probe.Wrapping = fyne.TextWrapWord

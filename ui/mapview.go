@@ -145,6 +145,7 @@ func (m *MapView) SetScene(s *scene.Scene, fit bool) {
 	if (fit || m.res == 0) && s != nil && !s.Empty() {
 		m.fitLocked(s.Extent)
 	}
+	m.startLocked()
 	m.mu.Unlock()
 	m.changed()
 }
@@ -156,8 +157,26 @@ func (m *MapView) ShowOverview(p *scene.Preview) {
 	m.overview = p
 	m.gen++
 	m.fitLocked(p.Extent)
+	m.startLocked()
 	m.mu.Unlock()
 	m.changed()
+}
+
+// startLocked starts drawing the view at the map's size (in device pixels
+// as last painted) without waiting for the next paint to ask for it: the
+// window's first paint comes after the window is made, a few hundred
+// milliseconds in which the frame is drawn. A paint at another size asks
+// again.
+func (m *MapView) startLocked() {
+	if m.size.Width <= 0 || m.size.Height <= 0 || m.res == 0 {
+		return
+	}
+	w, h := int(math.Round(float64(m.size.Width)*m.ratio)), int(math.Round(float64(m.size.Height)*m.ratio))
+	m.want = &job{v: m.viewLocked(w, h), gen: m.gen, hi: m.hgen}
+	if !m.busy {
+		m.busy = true
+		go m.worker()
+	}
 }
 
 // showsOverview reports whether a stored overview is on the map.

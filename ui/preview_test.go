@@ -9,19 +9,22 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"quyhoach/store"
 )
 
 // gatedDrawing holds the reading of a drawing until the test lets it go
 // (or fails it with fail), tells when the stored overview was asked for
-// (after holding it back late), and counts the overviews written.
+// (after holding it back late) and when the drawing was, and counts the
+// overviews written.
 type gatedDrawing struct {
 	*store.Store
 	go_   chan struct{}
 	fail  error
 	late  time.Duration
 	asked atomic.Bool
+	drawn atomic.Bool
 	puts  atomic.Int32
 }
 
@@ -39,6 +42,7 @@ func (g *gatedDrawing) PutOverview(ctx context.Context, code string, number int,
 }
 
 func (g *gatedDrawing) Drawing(ctx context.Context, code string, number int, fn func(store.DrawingBatch) error) (*store.Drawing, bool, error) {
+	g.drawn.Store(true)
 	if g.fail != nil {
 		return nil, false, g.fail
 	}
@@ -140,6 +144,46 @@ func TestWindowOpensOnTheStoredOverview(t *testing.T) {
 	}
 	close(gated.go_)
 	pump(t, "the lots", func() bool { return w3.shown.state != nil && !w3.Map.Scene().Empty() })
+}
+
+// TestLotsWaitForTheWindowBehindTheirOverview: the lots of a version that
+// opens on its stored overview are read once the window is first shown,
+// not while it is made (both would share the cores); the overview read by
+// then is in the window's first paint.
+func TestLotsWaitForTheWindowBehindTheirOverview(t *testing.T) {
+	st, _, _, _ := keptOverview(t)
+	gated := gate(st)
+	close(gated.go_)
+	a := test.NewApp()
+	t.Cleanup(a.Quit)
+	a.Preferences().SetFloat(prefWidth, 1200)
+	a.Preferences().SetFloat(prefHeight, 800)
+	w, err := New(a, gated, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// not pumped: as while the real window is made, nothing of the
+	// background reaches the UI goroutine
+	for read := false; !read; time.Sleep(2 * time.Millisecond) {
+		w.early.mu.Lock()
+		read = w.early.overview != nil
+		w.early.mu.Unlock()
+	}
+	time.Sleep(100 * time.Millisecond)
+	if gated.drawn.Load() {
+		t.Fatal("the lots were read behind their overview before the window was shown")
+	}
+	if w.Map.showsOverview() {
+		t.Fatal("the overview shown before the window")
+	}
+	w.Present()
+	if !w.Map.showsOverview() {
+		t.Fatal("the overview read before the window was shown is not in its first paint")
+	}
+	pump(t, "the lots read once the window is up", func() bool { return w.shown.state != nil && !w.Map.Scene().Empty() })
+	if !gated.drawn.Load() {
+		t.Fatal("the lots came without being read")
+	}
 }
 
 // TestStoredOverviewLeavesWithItsLoad: the overview goes when what it

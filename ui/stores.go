@@ -299,7 +299,7 @@ func (s *Shell) use(st *store.Store, path, dir string) {
 	s.Window, s.st, s.StartWindow, s.StartPage = w, st, nil, nil
 	w.shell = s
 	w.SetTitle(w.title(w.shownPlanName()))
-	w.Window.Show()
+	w.Present()
 	if s.unwatch != nil {
 		s.unwatch()
 	}

@@ -241,3 +241,21 @@ func TestNothingCutOff(t *testing.T) {
 		})
 	}
 }
+
+// TestWrappedHeightOneLine: text that fits its width is one line high
+// without the probe, as the probe lays it out; text that does not fit is
+// measured by the probe.
+func TestWrappedHeightOneLine(t *testing.T) {
+	test.NewTempApp(t)
+	texts := []string{"Khu trung tâm", "Phiên bản 12 — điều chỉnh cục bộ khu công nghiệp Đồng Bành", "ĐỒNG ĐĂNG", "a"}
+	for _, s := range texts {
+		for _, bold := range []bool{false, true} {
+			one := textWidth(s, bold)
+			for _, w := range []float32{one - 1, one + 0.5, one + 1, one + 40, 2 * one} {
+				if got, want := wrappedHeight(s, w, bold), probeHeight(s, w, bold); got != want {
+					t.Errorf("%q at %.1f (one line %.1f), bold %v: %.1f high, the probe says %.1f", s, w, one, bold, got, want)
+				}
+			}
+		}
+	}
+}

@@ -100,6 +100,8 @@ type Window struct {
 	attrs        runner
 	attrLoad     *attributeLoad
 	frameWaiters []func() // run after the map's next frame
+	// painted is closed once the window is first shown (Present)
+	painted chan struct{}
 	// early is the plan shown last, read while the window is built
 	// (ui/attributes.go), till the browser asks for it.
 	early *earlyLoad
@@ -185,7 +187,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font, opts: o}
+	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font, opts: o, painted: make(chan struct{})}
 	w.tasks = runner{sync: o.Sync, slow: func() { w.Status.Slow() }, done: w.taskDone}
 	w.life, w.endLife = context.WithCancel(context.Background())
 	w.attrs = runner{sync: o.Sync, done: w.attributesDone}
@@ -232,6 +234,25 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 		w.resumeEditing()
 	}
 	return w, nil
+}
+
+// Present shows the window for the first time: with the stored overview
+// of the plan shown in its first paint when it is read already (the map
+// draws it while the window is made); a plan's lots that wait for the
+// window behind their overview are read from then on.
+func (w *Window) Present() {
+	w.early.showOverview(w)
+	w.Window.Show()
+	w.markPainted()
+}
+
+// markPainted notes the window's first paint done.
+func (w *Window) markPainted() {
+	select {
+	case <-w.painted:
+	default:
+		close(w.painted)
+	}
 }
 
 // loadBrowserData reads the plans, versions and dossiers the browser lists.
