@@ -533,3 +533,41 @@ func TestForeignDossier(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestMeasuresReadInHalves: a layer read in two halves of its ids at once
+// gives the measures of one read, in order, to the bit; a damaged measure
+// in either half stops the read, naming its lot.
+func TestMeasuresReadInHalves(t *testing.T) {
+	prev := splitFrom
+	splitFrom = 2
+	t.Cleanup(func() { splitFrom = prev })
+	s, states := scaleFixture(t)
+	checkMeasures(t, s, "p", states)
+
+	ctx := context.Background()
+	s = openTemp(t)
+	mustPlan(t, s, "p")
+	mustImport(t, s, ImportRequest{Plan: "p", Key: "maDoiTuong", Layers: []gis.Layer{{Name: DefaultLayer, Features: genLots(4, 1)}}})
+	if _, err := s.db.Exec("DROP TRIGGER body_measure_no_update"); err != nil {
+		t.Fatal(err)
+	}
+	for k, lot := range []string{"L-0", "L-3"} { // the first half's, the second's (ids in import order)
+		var body int64
+		var form []byte
+		if err := s.db.QueryRow(`SELECT m.body_id, m.measure FROM body_measure m JOIN item i ON i.body_id = m.body_id
+			ORDER BY i.seq LIMIT 1 OFFSET ?`, 3*k).Scan(&body, &form); err != nil {
+			t.Fatal(err)
+		}
+		form[0] ^= 1
+		s.db.Exec("UPDATE body_measure SET measure = ? WHERE body_id = ?", form, body)
+		var de *MeasureError
+		if _, _, err := s.Measures(ctx, "p", StateRef{}, DefaultLayer); !errors.As(err, &de) || de.Lot != lot {
+			t.Fatalf("a damaged measure of %s read: %v", lot, err)
+		}
+		form[0] ^= 1
+		s.db.Exec("UPDATE body_measure SET measure = ? WHERE body_id = ?", form, body)
+	}
+	if _, ms, err := s.Measures(ctx, "p", StateRef{}, DefaultLayer); err != nil || len(ms) != 4 {
+		t.Fatalf("mended: %d measures, %v", len(ms), err)
+	}
+}
