@@ -380,6 +380,7 @@ func asString(v driver.Value) string {
 	return ""
 }
 
+// sortBySeq puts items in their version's order.
 func sortBySeq(items []measuredItem) {
 	bySeq := func(a, b measuredItem) int { return cmp.Compare(a.seq, b.seq) }
 	if !slices.IsSortedFunc(items, bySeq) { // ids in import order often are
