@@ -10,7 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -546,4 +548,27 @@ func TestCopyReadOnly(t *testing.T) {
 	if d.CopyOf != path || !strings.Contains(dataText(d), path) {
 		t.Errorf("where the data lives: %+v", d)
 	}
+}
+
+// TestNoStartPageOverALoadingPlan: a store whose plans have versions opens
+// on the map, not on the start page, while its plan is still being read
+// (the page made with the window's parts, before the browser had the
+// plans, covered the first paint and widened the window past 1 024 px).
+func TestNoStartPageOverALoadingPlan(t *testing.T) {
+	gated := gate(sampleStore(t))
+	w := testWindow(t, gated, Options{})
+	w.Resize(fyne.NewSize(1024, 640))
+	until := time.Now().Add(200 * time.Millisecond)
+	pump(t, "a while", func() bool { return time.Now().After(until) })
+	if w.shown.state != nil {
+		t.Fatal("the plan shown before it was read")
+	}
+	if w.Start.Visible() {
+		t.Fatal("the start page covers the map of a plan being read")
+	}
+	if min := w.Canvas().Content().MinSize(); min.Width > 1024 {
+		t.Fatalf("the window needs %.0f px while its plan is read", min.Width)
+	}
+	close(gated.go_)
+	pump(t, "the plan", func() bool { return w.shown.state != nil })
 }

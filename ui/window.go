@@ -199,6 +199,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.build()
 	w.editShortcuts()
 	w.Browser.SetData(data)
+	w.refreshStart() // built before the browser had the plans: not over their map
 	size := fyne.NewSize(float32(a.Preferences().FloatWithFallback(prefWidth, 1280)), float32(a.Preferences().FloatWithFallback(prefHeight, 820)))
 	if o.Size.Width > 0 && o.Size.Height > 0 {
 		size = o.Size
