@@ -142,7 +142,7 @@ func (w *Window) loadEarly(data browserData, lang string) *earlyLoad {
 			select {
 			case <-w.painted:
 			case <-ctx.Done():
-			case <-time.After(time.Second): // a window never shown
+			case <-time.After(10 * time.Second): // a window never shown (a mistake)
 			}
 		}
 		e.apply, e.err = w.loadVersion(n, lang)(ctx)
