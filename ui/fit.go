@@ -48,12 +48,17 @@ func lineHeight() float32 {
 
 // wrappedHeight is the height of a label wrapping s by words at width w.
 func wrappedHeight(s string, w float32, bold bool) float32 {
-	if !strings.Contains(s, "\n") && textWidth(s, bold) < w {
-		// one line: what the probe would say, without laying it out
-		// (most rows of the panels' tables and lists, at every resize)
+	if oneLine(s, w, bold) {
+		// what the probe would say, without laying it out (most rows of
+		// the panels' tables and lists, at every resize)
 		return lineHeight()
 	}
 	return probeHeight(s, w, bold)
+}
+
+// oneLine reports whether a label of width w shows s on one line.
+func oneLine(s string, w float32, bold bool) bool {
+	return !strings.Contains(s, "\n") && textWidth(s, bold) < w
 }
 
 // probeHeight is wrappedHeight as Fyne's label lays s out at width w.

@@ -228,7 +228,7 @@ func (r *nodeRow) set(n shownNode, text string, open bool) {
 	default:
 		r.Arrow.SetResource(theme.NavigateNextIcon())
 	}
-	r.Label.SetText(text)
+	r.Label.Text = text // laid out once, by the row's Refresh
 	r.Refresh()
 }
 
@@ -243,8 +243,19 @@ func (rr *nodeRowRenderer) Layout(s fyne.Size) {
 	r.Arrow.Move(fyne.NewPos(theme.Padding()+nodeIndent(r.node.Depth), (lineHeight()-icon)/2))
 	r.Arrow.Resize(fyne.NewSquareSize(icon))
 	x := nodeTextX(r.node.Depth)
+	w := max(0, s.Width-x)
+	// a text that fits is not wrapped: Fyne's wrapping measures it
+	// piece by piece at every layout (a fifth of the window's start)
+	wrap := fyne.TextWrapOff
+	if !oneLine(r.Label.Text, w, false) {
+		wrap = fyne.TextWrapWord
+	}
+	if wrap != r.Label.Wrapping {
+		r.Label.Wrapping = wrap
+		r.Label.Refresh()
+	}
 	r.Label.Move(fyne.NewPos(x, 0))
-	r.Label.Resize(fyne.NewSize(max(0, s.Width-x), s.Height))
+	r.Label.Resize(fyne.NewSize(w, s.Height))
 }
 
 func (rr *nodeRowRenderer) MinSize() fyne.Size {
