@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -538,11 +539,14 @@ func TestForeignDossier(t *testing.T) {
 // gives the measures of one read, in order, to the bit; a damaged measure
 // in either half stops the read, naming its lot.
 func TestMeasuresReadInHalves(t *testing.T) {
-	prev := splitFrom
+	prev, procs := splitFrom, runtime.GOMAXPROCS(2) // read in halves on any machine
 	splitFrom = 2
-	t.Cleanup(func() { splitFrom = prev })
+	t.Cleanup(func() { splitFrom = prev; runtime.GOMAXPROCS(procs) })
 	s, states := scaleFixture(t)
 	checkMeasures(t, s, "p", states)
+	if key, err := splitKey(context.Background(), s.db, 1, 4); err != nil || key == "" {
+		t.Fatalf("not read in halves: split at %q, %v", key, err)
+	}
 
 	ctx := context.Background()
 	s = openTemp(t)

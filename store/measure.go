@@ -342,10 +342,17 @@ func scanMeasureRange(ctx context.Context, db *sql.DB, versionID, layerID int64,
 			} else if err != nil {
 				return err
 			}
-			it := measuredItem{seq: asInt(dest[0]), body: asInt(dest[1])}
-			form, _ := dest[2].([]byte)
+			seq, ok1 := dest[0].(int64)
+			body, ok2 := dest[1].(int64)
+			form, ok3 := dest[2].([]byte)
+			if !ok1 || !ok2 || !ok3 && dest[2] != nil {
+				return fmt.Errorf("store: an item's seq, body or measure of version %d is not what the store writes (%T, %T, %T)", versionID, dest[0], dest[1], dest[2])
+			}
+			it := measuredItem{seq: seq, body: body}
 			if withIDs {
-				it.id = asString(dest[3])
+				if it.id, ok1 = dest[3].(string); !ok1 {
+					return fmt.Errorf("store: a feature id of version %d is not text (%T)", versionID, dest[3])
+				}
 			}
 			if !dec.decode(&it, form) {
 				damaged = it.body
@@ -361,23 +368,6 @@ func scanMeasureRange(ctx context.Context, db *sql.DB, versionID, layerID int64,
 		return nil, measureErr(ctx, q, versionID, damaged)
 	}
 	return items, nil
-}
-
-// asInt is an integer column's value as the driver gives it.
-func asInt(v driver.Value) int64 {
-	n, _ := v.(int64)
-	return n
-}
-
-// asString is a text column's value as the driver gives it.
-func asString(v driver.Value) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []byte:
-		return string(s)
-	}
-	return ""
 }
 
 // sortBySeq puts items in their version's order.

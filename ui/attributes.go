@@ -137,12 +137,15 @@ func (w *Window) loadEarly(data browserData, lang string) *earlyLoad {
 			// It stands for the lots while the window is made: read
 			// beside it, on the same two cores, they delayed the
 			// window's first paint by a fifth (100 000 lots: 0.46–0.54
-			// s after launch against 0.53–0.68 s); after it they are
-			// drawn 0.25 s later.
-			select {
-			case <-w.painted:
-			case <-ctx.Done():
-			case <-time.After(10 * time.Second): // a window never shown (a mistake)
+			// s after launch against 0.53–0.68 s), and are drawn 0.25 s
+			// later for it. A window that shows its plan as it is
+			// built (Options.Sync) is never waited for.
+			if !w.opts.Sync {
+				select {
+				case <-w.presented:
+				case <-ctx.Done():
+				case <-time.After(10 * time.Second): // a window never shown (a mistake)
+				}
 			}
 		}
 		e.apply, e.err = w.loadVersion(n, lang)(ctx)
@@ -151,9 +154,8 @@ func (w *Window) loadEarly(data browserData, lang string) *earlyLoad {
 }
 
 // showOverview shows the version's stored overview once it is read, if it
-// has not been shown: from the read (UI goroutine), or by the shell just
-// before the window first shows (the map then draws it while the window
-// is made, and its first paint has it).
+// has not been shown: from the read (UI goroutine), or as the window is
+// presented (Window.Present), when it was read while the window was made.
 func (e *earlyLoad) showOverview(w *Window) {
 	if e == nil {
 		return

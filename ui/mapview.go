@@ -163,10 +163,8 @@ func (m *MapView) ShowOverview(p *scene.Preview) {
 }
 
 // startLocked starts drawing the view at the map's size (in device pixels
-// as last painted) without waiting for the next paint to ask for it: the
-// window's first paint comes after the window is made, a few hundred
-// milliseconds in which the frame is drawn. A paint at another size asks
-// again.
+// as last painted) without waiting for the next paint to ask for it. A
+// paint at another size or view asks again.
 func (m *MapView) startLocked() {
 	if m.size.Width <= 0 || m.size.Height <= 0 || m.res == 0 {
 		return

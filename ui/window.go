@@ -100,8 +100,9 @@ type Window struct {
 	attrs        runner
 	attrLoad     *attributeLoad
 	frameWaiters []func() // run after the map's next frame
-	// painted is closed once the window is first shown (Present)
-	painted chan struct{}
+	// presented is closed once the window is shown (Present): the lots
+	// of a plan opening on its stored overview wait for it
+	presented chan struct{}
 	// early is the plan shown last, read while the window is built
 	// (ui/attributes.go), till the browser asks for it.
 	early *earlyLoad
@@ -187,7 +188,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font, opts: o, painted: make(chan struct{})}
+	w := &Window{Window: a.NewWindow("quyhoach"), app: a, src: src, cat: cat, font: font, opts: o, presented: make(chan struct{})}
 	w.tasks = runner{sync: o.Sync, slow: func() { w.Status.Slow() }, done: w.taskDone}
 	w.life, w.endLife = context.WithCancel(context.Background())
 	w.attrs = runner{sync: o.Sync, done: w.attributesDone}
@@ -237,22 +238,23 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	return w, nil
 }
 
-// Present shows the window for the first time: with the stored overview
-// of the plan shown in its first paint when it is read already (the map
-// draws it while the window is made); a plan's lots that wait for the
-// window behind their overview are read from then on.
+// Present shows the window for the first time, then the stored overview
+// of the plan shown if it is read already (the map is laid out at its
+// size only once the window is shown: fitted before, the plan came out
+// small); a plan's lots that wait behind their overview are read from
+// then on.
 func (w *Window) Present() {
-	w.early.showOverview(w)
 	w.Window.Show()
-	w.markPainted()
+	w.early.showOverview(w)
+	w.markPresented()
 }
 
-// markPainted notes the window's first paint done.
-func (w *Window) markPainted() {
+// markPresented notes the window shown.
+func (w *Window) markPresented() {
 	select {
-	case <-w.painted:
+	case <-w.presented:
 	default:
-		close(w.painted)
+		close(w.presented)
 	}
 }
 

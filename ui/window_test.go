@@ -61,7 +61,7 @@ func testWindow(t *testing.T, src Source, o Options) *Window {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.markPainted() // as if shown: nothing waits for a paint
+	w.markPresented() // as if shown: nothing waits for the window
 	return w
 }
 
