@@ -51,6 +51,11 @@ type MapView struct {
 	center   orb.Point // projected point at the widget's centre
 	res      float64   // metres per Fyne unit; 0 until fitted
 	pending  *orb.Bound
+	// fitTo is the extent fitted before the map was first painted
+	// (painted): made again at each size the map is given until then, as
+	// the window lays it out at its least size before it is shown
+	fitTo    *orb.Bound
+	painted  bool
 	size     fyne.Size
 	ratio    float64 // device pixels per Fyne unit, from the raster
 	dpi      float64 // the screen's device pixels per inch; 0: nominal
@@ -121,13 +126,17 @@ func (m *MapView) CreateRenderer() fyne.WidgetRenderer {
 // MinSize keeps the map usable when the window is small.
 func (m *MapView) MinSize() fyne.Size { return fyne.NewSize(160, 120) }
 
-// Resize keeps the centre and scale; a pending fit is applied once sized.
+// Resize keeps the centre and scale; a pending fit is applied once sized,
+// a fit made before the first paint again.
 func (m *MapView) Resize(s fyne.Size) {
 	m.mu.Lock()
 	m.size = s
-	if m.pending != nil && s.Width > 0 && s.Height > 0 {
+	switch {
+	case m.pending != nil && s.Width > 0 && s.Height > 0:
 		m.fitLocked(*m.pending)
 		m.pending = nil
+	case m.fitTo != nil && !m.painted:
+		m.fitLocked(*m.fitTo)
 	}
 	m.mu.Unlock()
 	m.BaseWidget.Resize(s)
@@ -164,9 +173,10 @@ func (m *MapView) ShowOverview(p *scene.Preview) {
 
 // startLocked starts drawing the view at the map's size (in device pixels
 // as last painted) without waiting for the next paint to ask for it. A
-// paint at another size or view asks again.
+// paint at another size or view asks again; before the first paint the
+// size is not the map's yet.
 func (m *MapView) startLocked() {
-	if m.size.Width <= 0 || m.size.Height <= 0 || m.res == 0 {
+	if !m.painted || m.size.Width <= 0 || m.size.Height <= 0 || m.res == 0 {
 		return
 	}
 	w, h := int(math.Round(float64(m.size.Width)*m.ratio)), int(math.Round(float64(m.size.Height)*m.ratio))
@@ -247,6 +257,9 @@ func (m *MapView) fitLocked(b orb.Bound) {
 	if m.res <= 0 {
 		m.res = 0.05 // a point: 5 cm per unit
 	}
+	if !m.painted {
+		m.fitTo = &b
+	}
 }
 
 // ZoomTo fits the projected bound b in the view.
@@ -282,7 +295,7 @@ func (m *MapView) Center() (orb.Point, float64) {
 // SetCenter moves the view.
 func (m *MapView) SetCenter(c orb.Point, res float64) {
 	m.mu.Lock()
-	m.center = c
+	m.center, m.fitTo = c, nil // a view asked for: no longer a fit
 	if res > 0 {
 		m.res = res
 	}
@@ -351,6 +364,7 @@ func (m *MapView) viewLocked(w, h int) render.View {
 func (m *MapView) pan(dx, dy float32) {
 	m.mu.Lock()
 	m.center = orb.Point{m.center[0] - float64(dx)*m.res, m.center[1] + float64(dy)*m.res}
+	m.fitTo = nil
 	m.mu.Unlock()
 	m.changed()
 }
@@ -367,6 +381,7 @@ func (m *MapView) zoom(k float64, pos fyne.Position) {
 	m.res = math.Min(math.Max(m.res*k, 0.001), 1e5)
 	q := m.pointLocked(pos)
 	m.center = orb.Point{m.center[0] + p[0] - q[0], m.center[1] + p[1] - q[1]}
+	m.fitTo = nil
 	m.mu.Unlock()
 	m.changed()
 }
@@ -613,7 +628,8 @@ func (m *MapView) optionsLocked(ratio float64) scene.Options {
 
 // draw is the raster's callback: the last finished frame, shifted and
 // scaled to the current view while a new one renders in the background.
-// It does no drawing of map content itself.
+// It draws map content itself only for the first paint of a stored
+// overview.
 func (m *MapView) draw(w, h int) image.Image {
 	if w <= 0 || h <= 0 {
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
@@ -628,10 +644,28 @@ func (m *MapView) draw(w, h int) image.Image {
 		m.pending = nil
 	}
 	v := m.viewLocked(w, h)
+	first := !m.painted
+	m.painted, m.fitTo = true, nil
 	var out image.Image
-	if m.frame != nil && m.frameV == v && m.frameGen == m.gen && m.frameHi == m.hgen {
+	switch {
+	case m.frame != nil && m.frameV == v && m.frameGen == m.gen && m.frameHi == m.hgen:
 		out = m.frame
-	} else {
+	case first && m.overview != nil && m.scene.Empty():
+		// The window's first paint of a stored overview draws it here:
+		// a resampling of a small image (tens of milliseconds, once), and
+		// the window opens on the plan rather than on paper.
+		img := m.bufferLocked(v.Width, v.Height)
+		m.overview.Render(img, v, m.optionsLocked(float64(w)/math.Max(1, float64(m.size.Width))))
+		old := m.frame
+		m.frame, m.frameV, m.frameGen, m.frameHi = img, v, m.gen, m.hgen
+		m.recycleLocked(old)
+		out = img
+		go onUI(func() { // from another goroutine: queued, never run inside this paint
+			if m.Rendered != nil {
+				m.Rendered()
+			}
+		})
+	default:
 		m.want = &job{v: v, gen: m.gen, hi: m.hgen}
 		if !m.busy {
 			m.busy = true

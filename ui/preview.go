@@ -27,8 +27,8 @@ import (
 
 // overviewFrom is the number of features from which a version's overview
 // is kept: below it the lots are read by the time the window is up. At
-// 100 000 lots the window opens on the overview 0.50–0.60 s after launch
-// instead of the lots' 0.86–1.1 s; the lots are drawn 0.6 s after it
+// 100 000 lots the window opens on the overview 0.49–0.56 s after launch
+// instead of the lots' 0.86–1.1 s; the lots are drawn 0.6–0.8 s after it
 // (0.25 s later than without it: ui/attributes.go). The stored 2 048-pixel
 // overview is 7 MB, read and decoded in 40–100 ms.
 // Tests lower it.

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"quyhoach/gis/scene"
 	"quyhoach/store"
 )
 
@@ -258,4 +259,44 @@ func coloured(img *image.RGBA) int {
 		}
 	}
 	return n
+}
+
+// TestOverviewFittedAtItsFirstPaint: an overview set on a map laid out at
+// its least size (as in a window not shown yet) is fitted again at the
+// size the map is first painted at, and that first paint draws it (no
+// paint of paper first); once painted, a new size keeps the view.
+func TestOverviewFittedAtItsFirstPaint(t *testing.T) {
+	w := newWindow(t, fakeSource{})
+	o, _ := w.overviewOptions(w.shown.state.Plan.Code)
+	data, ok := w.Map.Scene().EncodeOverview(o)
+	if !ok {
+		t.Fatal("no overview of the plan")
+	}
+	p, err := scene.DecodeOverview(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fitted := NewMapView() // laid out at its size from the start
+	fitted.Resize(fyne.NewSize(600, 500))
+	fitted.ShowOverview(p)
+	wantC, wantRes := fitted.Center()
+
+	m := NewMapView()
+	rendered := 0
+	m.Rendered = func() { rendered++ }
+	m.Resize(fyne.NewSize(200, 100)) // the least size, before the window shows
+	m.ShowOverview(p)
+	m.Resize(fyne.NewSize(600, 500)) // the window shown
+	if c, res := m.Center(); c != wantC || res != wantRes {
+		t.Fatalf("fitted at %v %v before its first paint, %v %v at its size", c, res, wantC, wantRes)
+	}
+	img, ok := m.draw(600, 500).(*image.RGBA)
+	if !ok || coloured(img) < 600*500/20 {
+		t.Fatal("the first paint is not the overview")
+	}
+	pump(t, "the frame told", func() bool { return rendered == 1 })
+	m.Resize(fyne.NewSize(800, 600))
+	if c, res := m.Center(); c != wantC || res != wantRes {
+		t.Fatalf("painted, then resized: the view moved to %v %v", c, res)
+	}
 }

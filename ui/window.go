@@ -238,14 +238,14 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	return w, nil
 }
 
-// Present shows the window for the first time, then the stored overview
-// of the plan shown if it is read already (the map is laid out at its
-// size only once the window is shown: fitted before, the plan came out
-// small); a plan's lots that wait behind their overview are read from
-// then on.
+// Present shows the window for the first time, with the stored overview
+// of the plan shown in its first paint if it is read already (the map
+// fits it again at the size the shown window gives it, and draws it in
+// that paint: MapView.draw); a plan's lots that wait behind their
+// overview are read from then on.
 func (w *Window) Present() {
-	w.Window.Show()
 	w.early.showOverview(w)
+	w.Window.Show()
 	w.markPresented()
 }
 
