@@ -127,7 +127,8 @@ func (m *MapView) CreateRenderer() fyne.WidgetRenderer {
 func (m *MapView) MinSize() fyne.Size { return fyne.NewSize(160, 120) }
 
 // Resize keeps the centre and scale; a pending fit is applied once sized,
-// a fit made before the first paint again.
+// a fit made before the first paint again. (A window resized later keeps
+// the view the officer has, fitted or not.)
 func (m *MapView) Resize(s fyne.Size) {
 	m.mu.Lock()
 	m.size = s
@@ -650,7 +651,7 @@ func (m *MapView) draw(w, h int) image.Image {
 	switch {
 	case m.frame != nil && m.frameV == v && m.frameGen == m.gen && m.frameHi == m.hgen:
 		out = m.frame
-	case first && m.overview != nil && m.scene.Empty():
+	case first && m.overview != nil && m.scene.Empty() && m.swipeAt == 0:
 		// The window's first paint of a stored overview draws it here:
 		// a resampling of a small image (tens of milliseconds, once), and
 		// the window opens on the plan rather than on paper.

@@ -263,8 +263,9 @@ func coloured(img *image.RGBA) int {
 
 // TestOverviewFittedAtItsFirstPaint: an overview set on a map laid out at
 // its least size (as in a window not shown yet) is fitted again at the
-// size the map is first painted at, and that first paint draws it (no
-// paint of paper first); once painted, a new size keeps the view.
+// size the map is first painted at, and that first paint draws it, as a
+// frame drawn at that size is (no paint of paper first); once painted, a
+// new size keeps the view; a view moved before the first paint is kept.
 func TestOverviewFittedAtItsFirstPaint(t *testing.T) {
 	w := newWindow(t, fakeSource{})
 	o, _ := w.overviewOptions(w.shown.state.Plan.Code)
@@ -291,12 +292,22 @@ func TestOverviewFittedAtItsFirstPaint(t *testing.T) {
 		t.Fatalf("fitted at %v %v before its first paint, %v %v at its size", c, res, wantC, wantRes)
 	}
 	img, ok := m.draw(600, 500).(*image.RGBA)
-	if !ok || coloured(img) < 600*500/20 {
-		t.Fatal("the first paint is not the overview")
+	if !ok || coloured(img) < 600*500/20 || !samePixels(img, fitted.Render(600, 500)) {
+		t.Fatal("the first paint is not the overview as drawn at the map's size")
 	}
 	pump(t, "the frame told", func() bool { return rendered == 1 })
 	m.Resize(fyne.NewSize(800, 600))
 	if c, res := m.Center(); c != wantC || res != wantRes {
 		t.Fatalf("painted, then resized: the view moved to %v %v", c, res)
+	}
+
+	moved := NewMapView()
+	moved.Resize(fyne.NewSize(200, 100))
+	moved.ShowOverview(p)
+	moved.pan(10, 5) // before the window shows: a view asked for, not a fit
+	c, res := moved.Center()
+	moved.Resize(fyne.NewSize(600, 500))
+	if c2, res2 := moved.Center(); c2 != c || res2 != res {
+		t.Fatalf("a view moved before the first paint was fitted again: %v %v, was %v %v", c2, res2, c, res)
 	}
 }

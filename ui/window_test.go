@@ -61,7 +61,11 @@ func testWindow(t *testing.T, src Source, o Options) *Window {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.markPresented() // as if shown: nothing waits for the window
+	// as if shown: nothing waits for the window, and the map has had its
+	// first paint (Fyne's test driver paints only when captured)
+	w.markPresented()
+	s := w.Map.Size()
+	w.Map.draw(int(s.Width), int(s.Height))
 	return w
 }
 
