@@ -185,13 +185,16 @@ func (e *earlyLoad) wait(ctx context.Context) (func(), error) {
 	}
 }
 
-// drop stops the early work, if it still runs: something else is shown (a
-// view it made is let go, its collector pause ends by itself:
-// pauseCollector).
-func (e *earlyLoad) drop() {
-	if e != nil {
-		e.cancel()
+// dropEarly stops the early load, if it still runs, and takes the stored
+// overview it put on the map off it: what opens is not the plan shown last
+// (another plan or version, a dossier compared or edited). A view it made
+// is let go; its collector pause ends by itself (pauseCollector).
+func (w *Window) dropEarly() {
+	if w.early != nil {
+		w.early.cancel()
 	}
+	w.early = nil
+	w.Map.dropOverview()
 }
 
 // pauseCollector stops the garbage collector until the returned function

@@ -155,9 +155,7 @@ func (w *Window) Edit(id int64) {
 		return
 	}
 	w.Editor.close()
-	w.early.drop() // the plan shown last is not what opens (as Open of a dossier)
-	w.early = nil
-	w.Map.dropOverview()
+	w.dropEarly()
 	w.Status.Busy(tr("Opening dossier {{.ID}} for editing…", map[string]any{"ID": id}))
 	w.tasks.Run("edit", func(ctx context.Context) (func(), error) {
 		s, err := plan.OpenSession(ctx, src, w.cat, id)

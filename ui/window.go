@@ -429,9 +429,7 @@ func (w *Window) Open(n node) {
 	w.Editor.close()
 	w.app.Preferences().SetString(prefLastNode, n.ID())
 	if n.Dossier != 0 {
-		w.early.drop()
-		w.early = nil
-		w.Map.dropOverview()
+		w.dropEarly()
 		w.CompareDossier(n.Dossier)
 		if !w.dossiers.restoring {
 			w.OpenDossier(n.Dossier)
@@ -453,9 +451,7 @@ func (w *Window) Show(code string, num int) {
 		e.taken = true
 		work = e.wait
 	} else {
-		w.early.drop() // not asked for, or replaced (its task would notice later)
-		w.early = nil
-		w.Map.dropOverview() // of what the early reading was for
+		w.dropEarly() // not asked for, or replaced (its task would notice later)
 	}
 	w.tasks.Run("load", work)
 }
