@@ -315,6 +315,7 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 		}
 	}
 	a := app.NewWithID("vn.langson.quyhoach")
+	ui.LoadFaces() // while the store opens
 	// The window holds the plan it shows (1.2 GB live at 1 000 000 lots):
 	// 2 GB there without a limit; 1.6 GB with it, and no slower.
 	softMemoryLimit(windowMemoryLimit)

@@ -112,10 +112,11 @@ func newComparePanel(cat *landuse.Catalogue) *comparePanel {
 		}
 		c.modeChanged()
 	})
-	c.Scope = widget.NewRadioGroup([]string{tr("Whole plan"), tr("Adjusted area")}, func(string) { c.showBalance() })
+	c.Scope = widget.NewRadioGroup([]string{tr("Whole plan"), tr("Adjusted area")}, nil)
 	c.Scope.Horizontal = true
 	c.Scope.Required = true
-	c.Scope.SetSelected(tr("Whole plan"))
+	c.Scope.Selected = tr("Whole plan") // nothing compared yet: no balance to show
+	c.Scope.OnChanged = func(string) { c.showBalance() }
 	c.BeforePane = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	c.AfterPane = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	changes := container.NewBorder(c.List.Header, container.NewHBox(c.Export), nil, nil, c.List)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -13,6 +14,36 @@ import (
 // tall as its wrapped text, so nothing a person reads is cut off at the
 // panel's width (issue 12). Measuring goes through a probe label, so the
 // wrapping measured is Fyne's own.
+
+// LoadFaces loads the faces of the window's text on another goroutine. Fyne
+// loads them at the first measure of a text: the theme's fonts and a system
+// font of the language, 60–70 ms of the window's start on one core. Call it
+// once the app is made, before any window: the store opens and the window's
+// first parts are made meanwhile, and the window's first measure waits for
+// it (facesLoaded), so the faces are never used on two goroutines at once.
+func LoadFaces() {
+	faces.once.Do(func() {
+		faces.done = make(chan struct{})
+		go func() {
+			defer close(faces.done)
+			for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+				fyne.MeasureText("Ág", theme.TextSize(), style)
+			}
+		}()
+	})
+}
+
+var faces struct {
+	once sync.Once
+	done chan struct{}
+}
+
+// facesLoaded waits for LoadFaces, if it was called.
+func facesLoaded() {
+	if faces.done != nil {
+		<-faces.done
+	}
+}
 
 // probe measures wrapped text (UI goroutine only).
 var probe *widget.Label
@@ -67,11 +98,14 @@ func probeHeight(s string, w float32, bold bool) float32 {
 		probe = widget.NewLabel("")
 		probe.Wrapping = fyne.TextWrapWord
 	}
+	// Fyne wraps a label's text at each Resize (twice) and each Refresh:
+	// the probe is resized only when the width changes, then wraps s once
+	if probe.Size().Width != w {
+		probe.Resize(fyne.NewSize(w, lineHeight()))
+	}
 	probe.TextStyle.Bold = bold
 	probe.Text = s
-	probe.Resize(fyne.NewSize(w, lineHeight()))
 	probe.Refresh()
-	probe.Resize(fyne.NewSize(w, probe.MinSize().Height))
 	return max(lineHeight(), probe.MinSize().Height)
 }
 
@@ -165,6 +199,9 @@ type textTable struct {
 	bold   func(row, col int) bool // nil: the header only
 	width  float32                 // the width the columns were fitted to
 	Widths []float32               // the columns' widths, as fitted
+	// what the columns' texts need on one line, and at least (their
+	// widest words, or whole when they do not wrap): measured at Update
+	need, least []float32
 }
 
 func newTextTable(cols []textColumn, header bool, rows func() int, text func(row, col int) string) *textTable {
@@ -199,8 +236,24 @@ func (t *textTable) Resize(s fyne.Size) {
 	}
 }
 
+// MinSize is at least as wide as the columns' least widths: a panel
+// narrower than that would cut their figures and words off. (A page shown
+// in a side panel widens it: ui/tabpage.go.)
+func (t *textTable) MinSize() fyne.Size {
+	m := t.BaseWidget.MinSize()
+	if len(t.least) > 0 {
+		w := float32(len(t.least)-1) * theme.Padding()
+		for _, l := range t.least {
+			w += l
+		}
+		m.Width = max(m.Width, w)
+	}
+	return m
+}
+
 // Update fits the table to its data and shows them.
 func (t *textTable) Update() {
+	t.measure()
 	t.fit()
 	t.Table.Refresh()
 }
@@ -212,18 +265,12 @@ func (t *textTable) isBold(row, col int) bool {
 	return t.header && row == 0
 }
 
-// fit gives the columns their widths and the rows their heights.
-func (t *textTable) fit() {
-	t.width = t.Size().Width
-	if t.width <= 0 {
-		return
-	}
+// measure finds what the columns' texts need.
+func (t *textTable) measure() {
 	n := t.rows()
 	need := make([]float32, len(t.cols))
 	least := make([]float32, len(t.cols))
-	wrap := make([]bool, len(t.cols))
 	for c, col := range t.cols {
-		wrap[c] = col.Wrap
 		for r := range n {
 			s, bold := t.text(r, c), t.isBold(r, c)
 			if t.header && r == 0 && !col.Wrap {
@@ -239,8 +286,25 @@ func (t *textTable) fit() {
 		}
 		need[c] = max(need[c], least[c])
 	}
+	t.need, t.least = need, least
+}
+
+// fit gives the columns their widths and the rows their heights.
+func (t *textTable) fit() {
+	t.width = t.Size().Width
+	if t.width <= 0 {
+		return
+	}
+	if t.need == nil {
+		t.measure()
+	}
+	n := t.rows()
+	wrap := make([]bool, len(t.cols))
+	for c, col := range t.cols {
+		wrap[c] = col.Wrap
+	}
 	pad := theme.Padding()
-	t.Widths = fitColumns(need, least, wrap, t.width-float32(len(t.cols)-1)*pad)
+	t.Widths = fitColumns(t.need, t.least, wrap, t.width-float32(len(t.cols)-1)*pad)
 	for c, w := range t.Widths {
 		t.Table.SetColumnWidth(c, w)
 	}

@@ -254,7 +254,7 @@ func (w *Window) viewMenu(m *appMenu) *fyne.Menu {
 // selectLeft brings the left-hand panel holding content to the front.
 func (w *Window) selectLeft(content fyne.CanvasObject) {
 	for i, ti := range w.Left.Items {
-		if ti.Content == content {
+		if tabContent(ti) == content {
 			w.Left.SelectIndex(i)
 			return
 		}

@@ -98,15 +98,15 @@ func TestMenuCommandsReachTheWindow(t *testing.T) {
 		t.Error("the information tool did not turn off")
 	}
 	menuItem(t, w, "view.check").Action()
-	if w.Left.Selected().Content != w.Findings || w.Findings.Label.Text == "" {
+	if tabContent(w.Left.Selected()) != w.Findings || w.Findings.Label.Text == "" {
 		t.Error("Check the plan ran no check")
 	}
 	menuItem(t, w, "view.settings").Action()
-	if w.Left.Selected().Content != w.Settings {
+	if tabContent(w.Left.Selected()) != w.Settings {
 		t.Error("Settings did not show the settings")
 	}
 	menuItem(t, w, "view.search").Action()
-	if w.Left.Selected().Content != w.Search || w.Canvas().Focused() != w.Search.Entry {
+	if tabContent(w.Left.Selected()) != w.Search || w.Canvas().Focused() != w.Search.Entry {
 		t.Error("Search did not focus the search")
 	}
 	menuItem(t, w, "view.right.2").Action()

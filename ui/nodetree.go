@@ -27,6 +27,14 @@ type nodeTree struct {
 	selIndex int  // where selected is in shown, -1: not shown
 	quiet    bool // the list's selection is being set to match selected
 	width    float32
+	// fitted are the heights of the rows' texts wrapped at width: a text
+	// is measured once a width (the tree is listed again at each choice)
+	fitted map[fitKey]float32
+}
+
+type fitKey struct {
+	text  string
+	depth int
 }
 
 // shownNode is a row of a nodeTree.
@@ -171,6 +179,7 @@ func (t *nodeTree) Update() {
 func (t *nodeTree) Resize(s fyne.Size) {
 	if s.Width != t.width {
 		t.width = s.Width
+		clear(t.fitted)
 		t.heights()
 	}
 	t.List.Resize(s)
@@ -181,8 +190,17 @@ func (t *nodeTree) heights() {
 	if t.width <= 0 {
 		return
 	}
+	if t.fitted == nil {
+		t.fitted = map[fitKey]float32{}
+	}
 	for i, n := range t.shown {
-		t.SetItemHeight(i, max(theme.IconInlineSize(), wrappedHeight(t.text(n.ID), t.width-nodeTextX(n.Depth), false)))
+		k := fitKey{t.text(n.ID), n.Depth}
+		h, ok := t.fitted[k]
+		if !ok {
+			h = max(theme.IconInlineSize(), wrappedHeight(k.text, t.width-nodeTextX(n.Depth), false))
+			t.fitted[k] = h
+		}
+		t.SetItemHeight(i, h)
 	}
 }
 

@@ -359,6 +359,7 @@ func (s *Shell) say(msg string) {
 // showStart shows the start window (no store open) with msg.
 func (s *Shell) showStart(msg string) {
 	if s.StartWindow == nil {
+		facesLoaded()
 		s.StartWindow = s.app.NewWindow("quyhoach")
 		size := fyne.NewSize(900, 600)
 		if s.opts.Size.Width > 0 && s.opts.Size.Height > 0 {

@@ -259,3 +259,23 @@ func TestWrappedHeightOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeHeightAsALabel: the probe, kept between measures, says how high
+// a label made for the text is at that width, whatever it measured before.
+func TestProbeHeightAsALabel(t *testing.T) {
+	test.NewTempApp(t)
+	texts := []string{"Phiên bản 12 — điều chỉnh cục bộ khu công nghiệp Đồng Bành", "a", "Quy hoạch phân khu xây dựng cửa khẩu Hữu Nghị (1/2000)", "ĐỒNG ĐĂNG\nKhu trung tâm"}
+	for _, w := range []float32{90, 90, 160, 60, 300, 160} {
+		for _, s := range texts {
+			for _, bold := range []bool{false, true} {
+				l := widget.NewLabel(s)
+				l.Wrapping, l.TextStyle.Bold = fyne.TextWrapWord, bold
+				l.Resize(fyne.NewSize(w, lineHeight()))
+				want := max(lineHeight(), l.MinSize().Height)
+				if got := probeHeight(s, w, bold); got != want {
+					t.Errorf("%q at %.0f, bold %v: the probe says %.1f, a label is %.1f high", s, w, bold, got, want)
+				}
+			}
+		}
+	}
+}

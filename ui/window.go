@@ -197,16 +197,15 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 		return nil, err
 	}
 	w.early = w.loadEarly(data, Lang())
-	w.build()
-	w.editShortcuts()
-	w.Browser.SetData(data)
-	w.refreshStart() // built before the browser had the plans: not over their map
 	size := fyne.NewSize(float32(a.Preferences().FloatWithFallback(prefWidth, 1280)), float32(a.Preferences().FloatWithFallback(prefHeight, 820)))
 	if o.Size.Width > 0 && o.Size.Height > 0 {
 		size = o.Size
 	}
-	w.Resize(size)
+	w.Resize(size) // before the parts are made: they are laid out once, at that size
 	w.sized = size
+	facesLoaded()
+	w.build(data)
+	w.editShortcuts()
 	w.SetOnClosed(func() {
 		w.endLife()
 		w.tasks.Cancel()
@@ -276,15 +275,13 @@ func loadBrowserData(ctx context.Context, src Source) (browserData, error) {
 	return d, nil
 }
 
-// build makes the window's parts and lays them out.
-func (w *Window) build() {
+// build makes the window's parts, the browser listing data, and lays them
+// out. The browser has its plans before the start page is made: that page
+// shows only while no plan can be drawn.
+func (w *Window) build(data browserData) {
 	w.buildMaps()
 	w.Status = newStatusBar()
 	w.Status.OnCancel = w.tasks.Cancel
-	data := browserData{}
-	if w.Browser != nil {
-		data = w.Browser.data
-	}
 	w.Browser = newPlanBrowser()
 	w.Browser.SetData(data)
 	w.Browser.OnOpen = w.Open
@@ -360,16 +357,18 @@ func (w *Window) buildMaps() {
 // the middle, inspector tabs right, the status bar below.
 func (w *Window) layout() {
 	w.Left = container.NewAppTabs(
-		container.NewTabItem(tr("Plans"), container.NewBorder(w.planTools(), nil, nil, nil, w.Browser)), // ui/plan_dialogs.go
-		container.NewTabItem(tr("Search"), w.Search),
-		container.NewTabItem(tr("Layers"), w.Layers),
-		container.NewTabItem(tr("Checks"), w.Findings),
-		container.NewTabItem(tr("Settings"), w.Settings),
+		lazyTab(tr("Plans"), container.NewBorder(w.planTools(), nil, nil, nil, w.Browser)), // ui/plan_dialogs.go
+		lazyTab(tr("Search"), w.Search),
+		lazyTab(tr("Layers"), w.Layers),
+		lazyTab(tr("Checks"), w.Findings),
+		lazyTab(tr("Settings"), w.Settings),
 	)
 	w.Right = container.NewAppTabs(
-		container.NewTabItem(tr("Inspector"), w.Inspector),
-		container.NewTabItem(tr("Compare"), w.Compare),
-		container.NewTabItem(tr("Legend"), w.Legend),
+		lazyTab(tr("Inspector"), w.Inspector),
+		lazyTab(tr("Compare"), w.Compare),
+		lazyTab(tr("Legend"), w.Legend),
+		// made at once: the widest page, it sets the panel's width, so
+		// all four tabs are in view
 		container.NewTabItem(tr("Site info"), w.Site.Tabs),
 	)
 	tools := container.NewHBox(
@@ -387,7 +386,12 @@ func (w *Window) layout() {
 	split := container.NewHSplit(w.Left, inner)
 	w.panels = [2]*container.Split{split, inner}
 	w.restorePanels()
-	w.SetContent(container.NewBorder(nil, w.Status, nil, nil, split))
+	// Fyne lays new content out at its least size before the window's
+	// (every wrapped text wrapped narrow, then again): the parts join an
+	// empty root laid out at the window's size, and are laid out once
+	root := container.NewStack()
+	w.SetContent(root)
+	root.Add(container.NewBorder(nil, w.Status, nil, nil, split))
 }
 
 // The widths of the side panels are remembered: the splits' offsets, saved
@@ -414,7 +418,7 @@ func (w *Window) rebuild() {
 	shown := w.shown.node
 	w.shown = view{}
 	w.savePanels() // the new layout keeps the widths
-	w.build()
+	w.build(w.Browser.data)
 	w.Left.SelectIndex(4) // stay in the settings
 	if shown.Plan != "" {
 		w.dossiers.restoring = true

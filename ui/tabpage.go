@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A side panel's tab page joins the window's layout when its tab is first
+// shown. Fyne's tabs measure every page at every layout, shown or not, so
+// the window's start laid out seven pages nobody had looked at yet (a
+// tenth of the window's first frame). A page not yet shown asks for no
+// room: the panel's least width is that of the pages looked at.
+
+// lazyTab is a tab whose page is placed when the tab is first shown.
+func lazyTab(title string, page fyne.CanvasObject) *container.TabItem {
+	return container.NewTabItem(title, newTabPage(page))
+}
+
+// tabContent is what a tab shows: the page of a lazyTab, or the tab's
+// content.
+func tabContent(t *container.TabItem) fyne.CanvasObject {
+	if p, ok := t.Content.(*tabPage); ok {
+		return p.page
+	}
+	return t.Content
+}
+
+// tabPage holds a page out of the layout until it is first shown.
+type tabPage struct {
+	widget.BaseWidget
+	page   fyne.CanvasObject
+	placed bool
+}
+
+func newTabPage(page fyne.CanvasObject) *tabPage {
+	p := &tabPage{page: page}
+	p.ExtendBaseWidget(p)
+	p.BaseWidget.Hide() // tabs show the chosen page
+	return p
+}
+
+// Show places the page (the tabs show the page of the tab chosen).
+func (p *tabPage) Show() {
+	if !p.placed {
+		p.placed = true
+		p.page.Resize(p.Size()) // laid out before it was placed
+		p.Refresh()
+	}
+	p.BaseWidget.Show() // the window lays the panel out again if the page needs more room
+}
+
+// CreateRenderer implements fyne.Widget.
+func (p *tabPage) CreateRenderer() fyne.WidgetRenderer { return &tabPageRenderer{p} }
+
+type tabPageRenderer struct{ p *tabPage }
+
+func (r *tabPageRenderer) Layout(s fyne.Size) {
+	if r.p.placed {
+		r.p.page.Resize(s)
+	}
+}
+
+func (r *tabPageRenderer) MinSize() fyne.Size {
+	if r.p.placed {
+		return r.p.page.MinSize()
+	}
+	return fyne.Size{}
+}
+
+func (r *tabPageRenderer) Objects() []fyne.CanvasObject {
+	if r.p.placed {
+		return []fyne.CanvasObject{r.p.page}
+	}
+	return nil
+}
+
+func (r *tabPageRenderer) Refresh() {
+	if r.p.placed {
+		r.p.page.Refresh()
+	}
+}
+
+func (r *tabPageRenderer) Destroy() {}
