@@ -315,7 +315,6 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 		}
 	}
 	a := app.NewWithID("vn.langson.quyhoach")
-	ui.LoadFaces() // while the store opens
 	// The window holds the plan it shows (1.2 GB live at 1 000 000 lots):
 	// 2 GB there without a limit; 1.6 GB with it, and no slower.
 	softMemoryLimit(windowMemoryLimit)
@@ -353,6 +352,7 @@ func runGUI(ctx context.Context, c *cli, o ui.Options) error {
 	}
 	o.Version, o.DefaultStore = version(), defaultDB()
 	sh := ui.NewShell(a, o)
+	ui.LoadFaces() // while the store opens; the language is set (its system font)
 	defer sh.Close()
 	if err := sh.Start(path); err != nil {
 		return err

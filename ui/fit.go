@@ -18,9 +18,10 @@ import (
 // LoadFaces loads the faces of the window's text on another goroutine. Fyne
 // loads them at the first measure of a text: the theme's fonts and a system
 // font of the language, 60–70 ms of the window's start on one core. Call it
-// once the app is made, before any window: the store opens and the window's
-// first parts are made meanwhile, and the window's first measure waits for
-// it (facesLoaded), so the faces are never used on two goroutines at once.
+// once the shell has set the language (NewShell), before any window: the
+// store opens and the window's first parts are made meanwhile, and the
+// window's first measure waits for it (facesLoaded), so the faces are never
+// used on two goroutines at once.
 func LoadFaces() {
 	faces.once.Do(func() {
 		faces.done = make(chan struct{})
@@ -45,8 +46,11 @@ func facesLoaded() {
 	}
 }
 
-// probe measures wrapped text (UI goroutine only).
-var probe *widget.Label
+// probe measures wrapped text (UI goroutine only): a RichText as a wrapped
+// label holds it, which keeps its size and rows itself (a label keeps them
+// in its renderer, which Fyne drops a minute after it was last drawn — and
+// the probe is never drawn).
+var probe *widget.RichText
 
 // textWidth is the width a label needs to show s on one line.
 func textWidth(s string, bold bool) float32 {
@@ -95,17 +99,18 @@ func oneLine(s string, w float32, bold bool) bool {
 // probeHeight is wrappedHeight as Fyne's label lays s out at width w.
 func probeHeight(s string, w float32, bold bool) float32 {
 	if probe == nil {
-		probe = widget.NewLabel("")
+		probe = widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyleInline})
 		probe.Wrapping = fyne.TextWrapWord
 	}
-	// Fyne wraps a label's text at each Resize (twice) and each Refresh:
-	// the probe is resized only when the width changes, then wraps s once
+	seg := probe.Segments[0].(*widget.TextSegment)
+	seg.Text, seg.Style.TextStyle.Bold = s, bold
+	// Fyne wraps the text at each Resize (twice) and each Refresh: s is
+	// wrapped by a Resize when the width changed, else by a Refresh
 	if probe.Size().Width != w {
 		probe.Resize(fyne.NewSize(w, lineHeight()))
+	} else {
+		probe.Refresh()
 	}
-	probe.TextStyle.Bold = bold
-	probe.Text = s
-	probe.Refresh()
 	return max(lineHeight(), probe.MinSize().Height)
 }
 

@@ -17,6 +17,16 @@ func lazyTab(title string, page fyne.CanvasObject) *container.TabItem {
 	return container.NewTabItem(title, newTabPage(page))
 }
 
+// sideTabs are a side panel's tabs, the first one's page placed at once
+// (the panel is measured with it before the tabs first show it).
+func sideTabs(items ...*container.TabItem) *container.AppTabs {
+	t := container.NewAppTabs(items...)
+	if p, ok := t.Selected().Content.(*tabPage); ok {
+		p.placed = true
+	}
+	return t
+}
+
 // tabContent is what a tab shows: the page of a lazyTab, or the tab's
 // content.
 func tabContent(t *container.TabItem) fyne.CanvasObject {
@@ -26,7 +36,8 @@ func tabContent(t *container.TabItem) fyne.CanvasObject {
 	return t.Content
 }
 
-// tabPage holds a page out of the layout until it is first shown.
+// tabPage holds a page out of the layout until it is first shown; then the
+// tabs show and hide the page as if it were theirs.
 type tabPage struct {
 	widget.BaseWidget
 	page   fyne.CanvasObject
@@ -36,18 +47,26 @@ type tabPage struct {
 func newTabPage(page fyne.CanvasObject) *tabPage {
 	p := &tabPage{page: page}
 	p.ExtendBaseWidget(p)
-	p.BaseWidget.Hide() // tabs show the chosen page
+	p.Hidden = true // tabs show the chosen page
 	return p
 }
 
-// Show places the page (the tabs show the page of the tab chosen).
+// Show places the page when it is first shown, and shows it. (The window
+// lays the panel out again at its next paint if the page needs more room
+// than the panel has.)
 func (p *tabPage) Show() {
 	if !p.placed {
 		p.placed = true
-		p.page.Resize(p.Size()) // laid out before it was placed
-		p.Refresh()
+		p.page.Resize(p.Size()) // the tabs sized the slot before showing it
 	}
-	p.BaseWidget.Show() // the window lays the panel out again if the page needs more room
+	p.Hidden = false
+	p.page.Show() // what the page does when shown: a widget refreshes
+}
+
+// Hide hides the page with its slot.
+func (p *tabPage) Hide() {
+	p.Hidden = true
+	p.page.Hide()
 }
 
 // CreateRenderer implements fyne.Widget.

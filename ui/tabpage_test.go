@@ -4,14 +4,16 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 )
 
 // TestTabPagesPlacedWhenFirstShown: the side panels' pages not looked at
-// are not laid out or measured and ask for no room, but the site
-// information, which sets the right panel's width; a page chosen is placed
-// at its tab's size, and its tab still names it (the menu finds it).
+// are not laid out or measured and ask for no room, but the widest of each
+// (Settings, Site info), which set the panels' widths; a page chosen is
+// placed at its tab's size, shown and hidden with its tab, and its tab
+// still names it (the menu finds it).
 func TestTabPagesPlacedWhenFirstShown(t *testing.T) {
 	w := testWindow(t, sampleStore(t), Options{Sync: true})
 	for _, tabs := range []*container.AppTabs{w.Left, w.Right} {
@@ -22,31 +24,80 @@ func TestTabPagesPlacedWhenFirstShown(t *testing.T) {
 				t.Errorf("%s, shown, is not placed", ti.Text)
 			case i != tabs.SelectedIndex() && lazy && (p.placed || p.MinSize() != fyne.Size{}):
 				t.Errorf("%s, not shown yet, is placed or asks for %v", ti.Text, p.MinSize())
-			case !lazy && ti.Content != w.Site.Tabs:
+			case !lazy && ti.Content != w.Settings && ti.Content != w.Site.Tabs:
 				t.Errorf("%s is made at once", ti.Text)
 			}
 		}
 	}
-	if w.Right.MinSize().Width < w.Site.Tabs.MinSize().Width {
-		t.Error("the site information does not set the right panel's width")
+	legend := w.Right.Items[2]
+	if tabContent(legend) != w.Legend {
+		t.Fatal("the Legend tab does not name its page")
 	}
-	settings := w.Left.Items[4]
-	if tabContent(settings) != w.Settings {
-		t.Fatal("the Settings tab does not name its page")
+	w.Right.SelectIndex(2) // View → Panels → Legend
+	if !legend.Content.(*tabPage).placed || !w.Legend.Visible() {
+		t.Fatal("the legend was not placed when chosen")
 	}
-	w.selectLeft(w.Settings) // View → Settings
-	if w.Left.SelectedIndex() != 4 || !settings.Content.(*tabPage).placed || !w.Settings.Visible() {
-		t.Fatal("the settings page was not placed when chosen")
+	if got, want := w.Legend.Size(), legend.Content.Size(); got != want || got.Width <= 0 {
+		t.Errorf("the legend is %v in a tab of %v", got, want)
 	}
-	if got, want := w.Settings.Size(), settings.Content.Size(); got != want || got.Width <= 0 {
-		t.Errorf("the settings page is %v in a tab of %v", got, want)
+	if got, want := legend.Content.MinSize(), w.Legend.MinSize(); got != want {
+		t.Errorf("the legend shown asks for %v, its content for %v", got, want)
 	}
-	if got, want := settings.Content.MinSize(), w.Settings.MinSize(); got != want {
-		t.Errorf("the settings page shown asks for %v, its content for %v", got, want)
+	w.Right.SelectIndex(0)
+	if legend.Content.Visible() || w.Legend.Visible() {
+		t.Error("the legend stayed shown behind another tab")
 	}
-	w.Left.SelectIndex(0)
-	if settings.Content.Visible() {
-		t.Error("the settings page stayed shown behind another tab")
+	w.Right.SelectIndex(2)
+	if !w.Legend.Visible() {
+		t.Error("the legend, chosen again, is not shown")
+	}
+}
+
+// TestSidePanelsShowTheirTabs: at 1 024 × 640 and 1 280 × 820 the right
+// panel shows the titles of its four tabs and the left one of its first
+// four (the fifth, Settings, behind "…", is also in the View menu): the
+// widest page of each sets its width, as when every page counted.
+func TestSidePanelsShowTheirTabs(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1024, Height: 640}, {Width: 1280, Height: 820}} {
+		a := test.NewApp()
+		t.Cleanup(a.Quit)
+		a.Preferences().SetFloat(prefWidth, float64(size.Width))
+		a.Preferences().SetFloat(prefHeight, float64(size.Height))
+		w, err := New(a, sampleStore(t), Options{Sync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Canvas().Content().Refresh()
+		for _, side := range []struct {
+			tabs *container.AppTabs
+			n    int
+		}{{w.Left, 4}, {w.Right, 4}} {
+			shown := map[string]bool{}
+			var walk func(o fyne.CanvasObject, depth int)
+			walk = func(o fyne.CanvasObject, depth int) { // the tab bar, not the page
+				if !o.Visible() || depth > 6 {
+					return
+				}
+				switch x := o.(type) {
+				case *canvas.Text:
+					shown[x.Text] = true
+				case *fyne.Container:
+					for _, c := range x.Objects {
+						walk(c, depth+1)
+					}
+				case fyne.Widget:
+					for _, c := range test.WidgetRenderer(x).Objects() {
+						walk(c, depth+1)
+					}
+				}
+			}
+			walk(side.tabs, 0)
+			for _, ti := range side.tabs.Items[:side.n] {
+				if !shown[ti.Text] {
+					t.Errorf("%v: the tab %q is not in view (panel %.0f wide)", size, ti.Text, side.tabs.Size().Width)
+				}
+			}
+		}
 	}
 }
 

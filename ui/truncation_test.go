@@ -277,5 +277,14 @@ func TestProbeHeightAsALabel(t *testing.T) {
 				}
 			}
 		}
+		// Fyne drops the renderers of what was not drawn for a minute:
+		// the probe, never drawn, measures the same after that
+		t.Run("renderer dropped", func(t *testing.T) { test.TempWidgetRenderer(t, probe) })
+		l := widget.NewLabel(texts[0])
+		l.Wrapping = fyne.TextWrapWord
+		l.Resize(fyne.NewSize(w, lineHeight()))
+		if got, want := probeHeight(texts[0], w, false), max(lineHeight(), l.MinSize().Height); got != want {
+			t.Errorf("at %.0f, its renderer dropped, the probe says %.1f, a label is %.1f high", w, got, want)
+		}
 	}
 }

@@ -356,19 +356,21 @@ func (w *Window) buildMaps() {
 // layout places the parts: browser tabs left, the map with its tools in
 // the middle, inspector tabs right, the status bar below.
 func (w *Window) layout() {
-	w.Left = container.NewAppTabs(
+	// The pages are placed when first shown (ui/tabpage.go) but the
+	// widest of each panel, made at once: it sets the panel's least
+	// width, and with it how many tabs' titles are in view (as when
+	// every page counted).
+	w.Left = sideTabs(
 		lazyTab(tr("Plans"), container.NewBorder(w.planTools(), nil, nil, nil, w.Browser)), // ui/plan_dialogs.go
 		lazyTab(tr("Search"), w.Search),
 		lazyTab(tr("Layers"), w.Layers),
 		lazyTab(tr("Checks"), w.Findings),
-		lazyTab(tr("Settings"), w.Settings),
+		container.NewTabItem(tr("Settings"), w.Settings),
 	)
-	w.Right = container.NewAppTabs(
+	w.Right = sideTabs(
 		lazyTab(tr("Inspector"), w.Inspector),
 		lazyTab(tr("Compare"), w.Compare),
 		lazyTab(tr("Legend"), w.Legend),
-		// made at once: the widest page, it sets the panel's width, so
-		// all four tabs are in view
 		container.NewTabItem(tr("Site info"), w.Site.Tabs),
 	)
 	tools := container.NewHBox(
