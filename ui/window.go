@@ -205,6 +205,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	w.sized = size
 	facesLoaded()
 	w.build(data)
+	w.Resize(size) // and with them: the window is made at least as large as they need
 	w.editShortcuts()
 	w.SetOnClosed(func() {
 		w.endLife()
