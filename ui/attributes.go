@@ -109,10 +109,15 @@ type earlyLoad struct {
 	overview *scene.Preview
 }
 
-// lastNode is the browser's node shown when the window closed last (its id),
-// or the first plan's.
+// lastNode is the browser's node shown when the window closed last (its id)
+// if the store has it, else the first plan's: a node remembered from
+// another store (or gone since) stands for nothing here, and read early it
+// cost the first start on this store its stored overview.
 func (w *Window) lastNode(data browserData) string {
-	return w.app.Preferences().StringWithFallback(prefLastNode, data.Plans[0].Code)
+	if id := w.app.Preferences().String(prefLastNode); data.has(id) {
+		return id
+	}
+	return data.Plans[0].Code
 }
 
 // loadEarly starts showing the plan or version shown last, or nil when

@@ -109,41 +109,48 @@ func (b *planBrowser) Select(n node) {
 }
 
 // Has reports whether the browser lists node id.
-func (b *planBrowser) Has(id string) bool {
+func (b *planBrowser) Has(id string) bool { return b.data.has(id) }
+
+func (b *planBrowser) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID { return b.data.children(id) }
+
+// has reports whether the data list node id: a plan, its version or its
+// dossier.
+func (d browserData) has(id string) bool {
 	n := parseNode(id)
 	if n.IsArea || n.Plan == "" {
 		return false
 	}
-	for _, p := range b.data.Plans {
+	for _, p := range d.Plans {
 		if p.Code == n.Plan {
-			return id == n.Plan || slices.Contains(b.childUIDs(n.Plan), id)
+			return id == n.Plan || slices.Contains(d.children(n.Plan), id)
 		}
 	}
 	return false
 }
 
-func (b *planBrowser) childUIDs(id widget.TreeNodeID) []widget.TreeNodeID {
+// children are the nodes under id in the browser's tree.
+func (d browserData) children(id widget.TreeNodeID) []widget.TreeNodeID {
 	var out []string
 	switch n := parseNode(id); {
 	case id == "":
 		seen := map[string]bool{}
-		for _, p := range b.data.Plans {
+		for _, p := range d.Plans {
 			if !seen[p.Area] {
 				seen[p.Area] = true
 				out = append(out, areaPrefix+p.Area)
 			}
 		}
 	case n.IsArea:
-		for _, p := range b.data.Plans {
+		for _, p := range d.Plans {
 			if p.Area == n.Area {
 				out = append(out, p.Code)
 			}
 		}
 	default:
-		for _, v := range b.data.Versions[id] {
+		for _, v := range d.Versions[id] {
 			out = append(out, node{Plan: id, Version: v.Number}.ID())
 		}
-		for _, d := range b.data.Dossiers[id] {
+		for _, d := range d.Dossiers[id] {
 			out = append(out, node{Plan: id, Dossier: d.ID}.ID())
 		}
 	}

@@ -220,9 +220,6 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 	})
 	if plans := data.Plans; len(plans) > 0 {
 		last := w.lastNode(data)
-		if !w.Browser.Has(last) {
-			last = plans[0].Code
-		}
 		w.dossiers.restoring = true // the last node comes back on the map, not as a page
 		w.Browser.Select(parseNode(last))
 		w.dossiers.restoring = false
