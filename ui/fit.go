@@ -12,16 +12,16 @@ import (
 // Text that fits: the panels' tables and lists give each column the width
 // its text needs, wrap the columns that cannot have it and make each row as
 // tall as its wrapped text, so nothing a person reads is cut off at the
-// panel's width (issue 12). Measuring goes through a probe label, so the
+// panel's width (issue 12). Measuring goes through a probe, so the
 // wrapping measured is Fyne's own.
 
 // LoadFaces loads the faces of the window's text on another goroutine. Fyne
 // loads them at the first measure of a text: the theme's fonts and a system
 // font of the language, 60–70 ms of the window's start on one core. Call it
 // once the shell has set the language (NewShell), before any window: the
-// store opens and the window's first parts are made meanwhile, and the
-// window's first measure waits for it (facesLoaded), so the faces are never
-// used on two goroutines at once.
+// store opens meanwhile, and the window waits for it before its first
+// measure (facesLoaded), so the faces are never used on two goroutines at
+// once.
 func LoadFaces() {
 	faces.once.Do(func() {
 		faces.done = make(chan struct{})

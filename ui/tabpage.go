@@ -8,9 +8,10 @@ import (
 
 // A side panel's tab page joins the window's layout when its tab is first
 // shown. Fyne's tabs measure every page at every layout, shown or not, so
-// the window's start laid out seven pages nobody had looked at yet (a
-// tenth of the window's first frame). A page not yet shown asks for no
-// room: the panel's least width is that of the pages looked at.
+// the window's start laid out pages nobody had looked at yet (a tenth of
+// the window's first frame). A page not yet shown asks for no room: the
+// panel's least width is that of the pages looked at and of its widest
+// page, made at once (Window.layout).
 
 // lazyTab is a tab whose page is placed when the tab is first shown.
 func lazyTab(title string, page fyne.CanvasObject) *container.TabItem {
