@@ -150,8 +150,8 @@ func (d browserData) children(id widget.TreeNodeID) []widget.TreeNodeID {
 		for _, v := range d.Versions[id] {
 			out = append(out, node{Plan: id, Version: v.Number}.ID())
 		}
-		for _, d := range d.Dossiers[id] {
-			out = append(out, node{Plan: id, Dossier: d.ID}.ID())
+		for _, ds := range d.Dossiers[id] {
+			out = append(out, node{Plan: id, Dossier: ds.ID}.ID())
 		}
 	}
 	return out

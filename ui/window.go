@@ -218,7 +218,7 @@ func New(a fyne.App, src Source, o Options) (*Window, error) {
 			a.Preferences().SetFloat(prefHeight, float64(s.Height))
 		}
 	})
-	if plans := data.Plans; len(plans) > 0 {
+	if len(data.Plans) > 0 {
 		last := w.lastNode(data)
 		w.dossiers.restoring = true // the last node comes back on the map, not as a page
 		w.Browser.Select(parseNode(last))
