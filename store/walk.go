@@ -329,7 +329,10 @@ func pipeLayer[T any](ctx context.Context, w *VersionWalk, layer string, inGrid 
 		return fnErr
 	case decodeErr != nil:
 		return &walkError{wrap("load "+w.Plan.Code, decodeErr)}
-	case readErr != nil && !errors.Is(readErr, context.Canceled):
+	case readErr != nil && ctx.Err() == nil:
+		// once the walk is cancelled, database/sql closes its rows from
+		// another goroutine: a Scan between Next and the close reads "Rows
+		// are closed", the cancel's consequence, not a read error
 		return &walkError{wrap("load "+w.Plan.Code, readErr)}
 	}
 	return ctx.Err()
