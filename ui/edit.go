@@ -620,11 +620,9 @@ func (e *editor) finishDraw(pts []orb.Point) bool {
 }
 
 // Right shows a tab of the editor in the right panel (0: attributes, 1:
-// history).
+// history), when editing.
 func (e *editor) Right(i int) {
-	if len(e.w.Right.Items) >= 2 {
-		e.w.Right.SelectIndex(i)
-	}
+	selectPage(e.w.Right, []fyne.CanvasObject{e.Form, e.History}[i])
 }
 
 // finishSplit cuts the lot the line crosses; false when it was refused.

@@ -572,3 +572,35 @@ func TestEditReadOnlyOffersADossier(t *testing.T) {
 		t.Errorf("dossier %+v", d)
 	}
 }
+
+// TestSidePagesChosenWhileEditing: editing puts its tabs in front of the
+// right panel's, and every way of asking for a panel still shows that
+// panel (the Site info tab was chosen by its index: editing showed
+// Compare instead).
+func TestSidePagesChosenWhileEditing(t *testing.T) {
+	w, _, _ := editing(t)
+	e := w.Editor
+	shows := func(what string, page fyne.CanvasObject) {
+		t.Helper()
+		if got := tabContent(w.Right.Selected()); got != page {
+			t.Errorf("%s: the right panel shows %q", what, w.Right.Selected().Text)
+		}
+	}
+	shows("editing", e.Form)
+	test.Tap(w.Site.Button)
+	if !w.Site.Tool.Visible() {
+		t.Fatal("the information tool is off")
+	}
+	shows("the information tool", w.Site.Tabs)
+	menuItem(t, w, "edit.history").Action()
+	shows("Edit history", e.History)
+	menuItem(t, w, "view.right.1").Action()
+	shows("Panels, Compare", w.Compare)
+	menuItem(t, w, "edit.attributes").Action()
+	shows("Attributes…", e.Form)
+	menuItem(t, w, "view.right.3").Action()
+	shows("Panels, Site info", w.Site.Tabs)
+	w.Editor.stop()
+	menuItem(t, w, "edit.history").Action() // no editor tabs: nothing changes
+	shows("after editing", w.Compare)
+}

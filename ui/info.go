@@ -495,12 +495,9 @@ func (w *Window) SetInfoTool(on bool) {
 	si.Panel.Pick.SetChecked(on)
 }
 
-// siteTab is the right-hand tab of the information and conformity panels.
-const siteTab = 3
-
 // showSiteTab shows the information panel (0) or the conformity panel (1).
 func (w *Window) showSiteTab(i int) {
-	w.Right.SelectIndex(siteTab)
+	selectPage(w.Right, w.Site.Tabs)
 	w.Site.Tabs.SelectIndex(i)
 }
 

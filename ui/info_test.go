@@ -51,7 +51,7 @@ func TestInfoToolPointAndPolygon(t *testing.T) {
 		t.Fatal("the tool is on before it is asked for")
 	}
 	test.Tap(w.Site.Button)
-	if !tool.Visible() || w.Right.SelectedIndex() != siteTab || w.Site.Tabs.SelectedIndex() != 0 || !w.Site.Panel.Pick.Checked {
+	if !tool.Visible() || tabContent(w.Right.Selected()) != w.Site.Tabs || w.Site.Tabs.SelectedIndex() != 0 || !w.Site.Panel.Pick.Checked {
 		t.Fatal("the button does not turn the tool on and show its panel")
 	}
 	p := w.Site.Panel
@@ -188,7 +188,7 @@ func TestConformPanel(t *testing.T) {
 	w.CheckProject(path)
 	cp := w.Conform
 	res := cp.Result()
-	if res == nil || res.Verdict != plan.NonConform || w.Right.SelectedIndex() != siteTab || w.Site.Tabs.SelectedIndex() != 1 {
+	if res == nil || res.Verdict != plan.NonConform || tabContent(w.Right.Selected()) != w.Site.Tabs || w.Site.Tabs.SelectedIndex() != 1 {
 		t.Fatalf("appraisal %+v: %q", res, cp.Message.Text)
 	}
 	found := map[string]string{}

@@ -209,13 +209,15 @@ func (w *Window) viewMenu(m *appMenu) *fyne.Menu {
 	}
 	panels := fyne.NewMenu("")
 	for i, ti := range w.Left.Items {
-		panels.Items = append(panels.Items, m.item("view.left."+strconv.Itoa(i), ti.Text, nil, func() { w.Left.SelectIndex(i) }))
+		page := tabContent(ti)
+		panels.Items = append(panels.Items, m.item("view.left."+strconv.Itoa(i), ti.Text, nil, func() { selectPage(w.Left, page) }))
 	}
 	panels.Items = append(panels.Items, sep())
 	for i, ti := range w.Right.Items {
+		page := tabContent(ti)
 		panels.Items = append(panels.Items, m.item("view.right."+strconv.Itoa(i), ti.Text, nil, func() {
 			w.showMapTab() // the right-hand panels serve the map
-			w.Right.SelectIndex(i)
+			selectPage(w.Right, page)
 		}))
 	}
 	panelsItem := m.item("view.panels", tr("Panels"), nil, nil)
@@ -236,7 +238,7 @@ func (w *Window) viewMenu(m *appMenu) *fyne.Menu {
 		sep(),
 		m.item("view.info", tr("Planning information tool"), ctrlShift(fyne.KeyI), onMap(func() { w.SetInfoTool(!w.Site.Tool.Visible()) })),
 		m.item("view.search", tr("Search lots…"), ctrl(fyne.KeyF), func() {
-			w.selectLeft(w.Search)
+			selectPage(w.Left, w.Search)
 			w.Canvas().Focus(w.Search.Entry)
 		}),
 		m.item("view.check", tr("Check the plan"), ctrl(fyne.KeyK), func() {
@@ -247,18 +249,8 @@ func (w *Window) viewMenu(m *appMenu) *fyne.Menu {
 		sep(),
 		panelsItem,
 		langItem,
-		m.item("view.settings", tr("Settings"), ctrl(fyne.KeyComma), func() { w.selectLeft(w.Settings) }),
+		m.item("view.settings", tr("Settings"), ctrl(fyne.KeyComma), func() { selectPage(w.Left, w.Settings) }),
 	)
-}
-
-// selectLeft brings the left-hand panel holding content to the front.
-func (w *Window) selectLeft(content fyne.CanvasObject) {
-	for i, ti := range w.Left.Items {
-		if tabContent(ti) == content {
-			w.Left.SelectIndex(i)
-			return
-		}
-	}
 }
 
 func (w *Window) dossierMenu(m *appMenu) *fyne.Menu {

@@ -110,7 +110,7 @@ func TestMenuCommandsReachTheWindow(t *testing.T) {
 		t.Error("Search did not focus the search")
 	}
 	menuItem(t, w, "view.right.2").Action()
-	if w.Right.SelectedIndex() != 2 {
+	if tabContent(w.Right.Selected()) != w.Legend {
 		t.Error("Panels, Legend")
 	}
 	menuItem(t, w, "dossier.new").Action()

@@ -28,6 +28,19 @@ func sideTabs(items ...*container.TabItem) *container.AppTabs {
 	return t
 }
 
+// selectPage brings the tab showing page to the front, and says whether
+// the tabs hold it. Tabs are chosen by page, never by index: editing puts
+// its own tabs in front of the right panel's.
+func selectPage(tabs *container.AppTabs, page fyne.CanvasObject) bool {
+	for i, ti := range tabs.Items {
+		if tabContent(ti) == page {
+			tabs.SelectIndex(i)
+			return true
+		}
+	}
+	return false
+}
+
 // tabContent is what a tab shows: the page of a lazyTab, or the tab's
 // content.
 func tabContent(t *container.TabItem) fyne.CanvasObject {

@@ -419,7 +419,7 @@ func (w *Window) rebuild() {
 	w.shown = view{}
 	w.savePanels() // the new layout keeps the widths
 	w.build(w.Browser.data)
-	w.Left.SelectIndex(4) // stay in the settings
+	selectPage(w.Left, w.Settings) // stay in the settings
 	if shown.Plan != "" {
 		w.dossiers.restoring = true
 		w.Browser.Select(shown)
@@ -535,7 +535,7 @@ func (w *Window) show(v view) {
 	if v.cmp != nil {
 		w.Compare.ShowComparison(v.cmp, w.compareTitle())
 		w.showMode(w.Compare.Mode(), w.Compare.SwipeAt.Value)
-		w.Right.SelectIndex(1)
+		selectPage(w.Right, w.Compare)
 	} else {
 		w.Compare.ShowState(v.state, w.Browser.Versions(v.state.Plan.Code))
 		w.SideBySide(nil)
@@ -707,7 +707,7 @@ func (w *Window) Inspect(sh *scene.Shape) {
 	}
 	w.Inspector.SetShape(sh)
 	if sh != nil {
-		w.Right.SelectIndex(0)
+		selectPage(w.Right, w.Inspector)
 	}
 }
 
@@ -753,7 +753,7 @@ func (w *Window) check() {
 		return func() {
 			w.Findings.SetFindings(res)
 			w.Findings.SetCoverage(cov)
-			w.Left.SelectIndex(3)
+			selectPage(w.Left, w.Findings)
 		}, nil
 	})
 }
