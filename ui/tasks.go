@@ -46,8 +46,10 @@ func (r *runner) Run(name string, work func(ctx context.Context) (apply func(), 
 			return // replaced: the newer task owns what is shown
 		}
 		r.cancel = nil
-		if err == nil {
-			err = ctx.Err() // cancelled, even if the work did not notice
+		if ctx.Err() != nil {
+			// cancelled, even if the work did not notice, or failed for it
+			// (database/sql closes a cancelled read's rows: "Rows are closed")
+			err = ctx.Err()
 		}
 		cancel()
 		if err == nil && apply != nil {
