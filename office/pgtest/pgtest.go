@@ -112,7 +112,8 @@ func Stop() {
 
 // DB creates a fresh database for one test and returns the superuser's URL
 // to it (user postgres, no password). The database is dropped at the test's
-// end.
+// end, with the login roles the test made (roles are the cluster's, not the
+// database's: a test run again, -count=2, would find its users there).
 func DB(tb testing.TB) string {
 	tb.Helper()
 	c := Start(tb)
@@ -124,9 +125,22 @@ func DB(tb testing.TB) string {
 		if out, err := c.psql("postgres", "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 			tb.Logf("drop database %s: %v: %s", name, err, out)
 		}
+		if out, err := c.psql("postgres", dropLogins); err != nil {
+			tb.Logf("drop the test's roles: %v: %s", err, out)
+		}
 	})
 	return c.URL(name, "postgres")
 }
+
+// dropLogins drops the roles a test made: every one but the superuser,
+// PostgreSQL's own and the office's group roles (quyhoach_*, made by each
+// office's Init and shared by the cluster's databases). Tests of a package
+// run one at a time, so none is in use.
+const dropLogins = `DO $$DECLARE r name; BEGIN
+	FOR r IN SELECT rolname FROM pg_roles WHERE NOT rolsuper AND rolname !~ '^(pg_|quyhoach_)' LOOP
+		EXECUTE format('DROP ROLE %I', r);
+	END LOOP;
+END$$`
 
 // URL is the address of database db as user (no password in it).
 func (c *Cluster) URL(db, user string) string {

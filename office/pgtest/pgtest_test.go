@@ -43,3 +43,31 @@ func TestCluster(t *testing.T) {
 		t.Errorf("the unix socket is not in the cluster's folder: %v", err)
 	}
 }
+
+// TestRolesGoWithTheDatabase: the login roles a test made are dropped
+// with its database, so the test can run again on the same cluster.
+func TestRolesGoWithTheDatabase(t *testing.T) {
+	c := Start(t)
+	roles := func() string {
+		out, err := c.psql("postgres", "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname IN ('bob', 'quyhoach_officer')")
+		if err != nil {
+			t.Fatal(err, string(out))
+		}
+		return string(out)
+	}
+	for run := 0; run < 2; run++ {
+		t.Run("run", func(t *testing.T) {
+			u, _ := url.Parse(DB(t))
+			name := strings.TrimPrefix(u.Path, "/")
+			if out, err := c.psql(name, "CREATE ROLE quyhoach_officer NOLOGIN"); err != nil && !strings.Contains(string(out), "already exists") {
+				t.Fatal(err, string(out))
+			}
+			if out, err := c.psql(name, "CREATE ROLE bob LOGIN IN ROLE quyhoach_officer"); err != nil { // the second run too
+				t.Fatal(err, string(out))
+			}
+		})
+	}
+	if got := roles(); strings.Contains(got, "bob") || !strings.Contains(got, "quyhoach_officer") {
+		t.Fatalf("roles after the tests: %s", got)
+	}
+}
